@@ -1,0 +1,232 @@
+import postgres from "postgres";
+import type { Logger } from "../server/platform/logger.ts";
+import { currentConsistency, noteCommit } from "./context.ts";
+import { parseLsn } from "./lsn.ts";
+
+export type Sql = postgres.Sql;
+export type TxSql = postgres.TransactionSql;
+
+export type ReplicaStatus = "up" | "down" | "lagging";
+
+/** What the routing layer knows of one replica, refreshed by the monitor. */
+export interface ReplicaState {
+  readonly name: string;
+  readonly sql: Sql;
+  status: ReplicaStatus;
+  replayLsn: bigint | null;
+  lagMs: number | null;
+  latencyMs: number | null;
+  lastError: string | null;
+}
+
+export interface DatabaseOptions {
+  primaryUrl: string;
+  replicaUrls?: string[];
+  poolMax?: number;
+  maxLagMs?: number;
+  checkIntervalMs?: number;
+  logger?: Logger;
+  /** Application name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+export interface ReadOptions {
+  /** Demand the primary (critical reads). */
+  primary?: boolean;
+  /** The read must see every commit up to this WAL position. */
+  minLsn?: bigint | null;
+}
+
+/**
+ * Postgres access with primary/replica routing. Writes and transactions run on
+ * the primary; reads go to a healthy replica that has replayed at least the
+ * caller's last commit (read-your-writes), else to the primary.
+ */
+export interface Database {
+  readonly primary: Sql;
+  readonly replicas: readonly ReplicaState[];
+  /** The pool a read should use now, given the request context and `opts`. */
+  reader(opts?: ReadOptions): Sql;
+  /** Runs a read; if the chosen replica fails to answer, retries once on the primary. */
+  read<T>(fn: (sql: Sql) => Promise<T>, opts?: ReadOptions): Promise<T>;
+  /** Runs `fn` in a primary transaction and records the commit position for later reads. */
+  tx<T>(fn: (sql: TxSql) => Promise<T>): Promise<T>;
+  /** Records the primary's current WAL position after a write made outside `tx`. */
+  markWritten(): Promise<bigint | null>;
+  /** The primary's current WAL position. */
+  currentLsn(): Promise<bigint>;
+  /** Polls every replica once (the monitor does this on an interval). */
+  checkReplicas(): Promise<void>;
+  pools(): { name: string; total: number; max: number }[];
+  close(timeoutSeconds?: number): Promise<void>;
+}
+
+const connectionErrorCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01", // admin_shutdown
+  "57P03", // cannot_connect_now
+]);
+
+/** True when an error means the server could not be reached (not a query error). */
+export function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && connectionErrorCodes.has(code);
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return "replica";
+  }
+}
+
+/** Opens the pools and starts the replica monitor. */
+export function createDatabase(opts: DatabaseOptions): Database {
+  const max = opts.poolMax ?? 10;
+  const maxLagMs = opts.maxLagMs ?? 2000;
+  const common = {
+    max,
+    idle_timeout: 30,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: opts.applicationName ?? "commerce" },
+  };
+  const primary = postgres(opts.primaryUrl, common);
+  const replicas: ReplicaState[] = (opts.replicaUrls ?? []).map((url, i) => ({
+    name: `replica-${i + 1}`,
+    sql: postgres(url, { ...common, connect_timeout: 2 }),
+    status: "down",
+    replayLsn: null,
+    lagMs: null,
+    latencyMs: null,
+    lastError: "not checked yet",
+  }));
+  let rr = 0;
+  let closed = false;
+
+  async function currentLsn(): Promise<bigint> {
+    const [row] = await primary<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
+    return parseLsn(row!.lsn);
+  }
+
+  async function checkReplica(r: ReplicaState, primaryLsn: bigint | null): Promise<void> {
+    const started = performance.now();
+    try {
+      const [row] = await r.sql<{ recovery: boolean; lsn: string | null; lag_ms: number | null }[]>`
+        select pg_is_in_recovery() as recovery,
+               pg_last_wal_replay_lsn()::text as lsn,
+               (extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 as lag_ms`;
+      r.latencyMs = performance.now() - started;
+      if (!row?.recovery || !row.lsn) {
+        r.status = "down";
+        r.lastError = "not a streaming standby";
+        return;
+      }
+      r.replayLsn = parseLsn(row.lsn);
+      const caughtUp = primaryLsn !== null && r.replayLsn >= primaryLsn;
+      r.lagMs = caughtUp ? 0 : Math.max(0, Math.round(row.lag_ms ?? 0));
+      r.status = r.lagMs > maxLagMs ? "lagging" : "up";
+      r.lastError = null;
+    } catch (err) {
+      r.status = "down";
+      r.latencyMs = null;
+      r.lastError = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async function checkReplicas(): Promise<void> {
+    if (!replicas.length) return;
+    // Read the primary position first: a replica at or past it is fully caught up.
+    const primaryLsn = await currentLsn().catch(() => null);
+    await Promise.all(replicas.map((r) => checkReplica(r, primaryLsn)));
+  }
+
+  function reader(ro: ReadOptions = {}): Sql {
+    const ctx = currentConsistency();
+    if (ro.primary || ctx?.critical || !replicas.length) return primary;
+    let min = ro.minLsn ?? null;
+    if (ctx?.minLsn != null && (min === null || ctx.minLsn > min)) min = ctx.minLsn;
+    for (let i = 0; i < replicas.length; i++) {
+      const r = replicas[(rr + i) % replicas.length]!;
+      if (r.status !== "up") continue;
+      if (min !== null && (r.replayLsn === null || r.replayLsn < min)) continue;
+      rr = (rr + i + 1) % replicas.length;
+      return r.sql;
+    }
+    return primary;
+  }
+
+  async function read<T>(fn: (sql: Sql) => Promise<T>, ro?: ReadOptions): Promise<T> {
+    const sql = reader(ro);
+    try {
+      return await fn(sql);
+    } catch (err) {
+      if (sql === primary || !isConnectionError(err)) throw err;
+      const r = replicas.find((x) => x.sql === sql);
+      if (r) {
+        r.status = "down";
+        r.lastError = err instanceof Error ? err.message : String(err);
+        opts.logger?.warn("replica read failed; using primary", { replica: r.name, err });
+      }
+      return fn(primary);
+    }
+  }
+
+  async function markWritten(): Promise<bigint | null> {
+    if (!replicas.length) {
+      noteCommit(null);
+      return null;
+    }
+    const lsn = await currentLsn();
+    noteCommit(lsn);
+    return lsn;
+  }
+
+  async function tx<T>(fn: (sql: TxSql) => Promise<T>): Promise<T> {
+    const value = (await primary.begin((sql) => fn(sql))) as T;
+    await markWritten();
+    return value;
+  }
+
+  const timer = replicas.length
+    ? setInterval(() => {
+        if (!closed) checkReplicas().catch(() => {});
+      }, opts.checkIntervalMs ?? 500)
+    : null;
+  timer?.unref?.();
+  // First check right away so that replicas are usable within one round trip.
+  void checkReplicas();
+
+  return {
+    primary,
+    replicas,
+    reader,
+    read,
+    tx,
+    markWritten,
+    currentLsn,
+    checkReplicas,
+    pools: () => [
+      { name: "primary", total: max, max },
+      ...replicas.map((r) => ({ name: r.name, total: max, max })),
+    ],
+    async close(timeoutSeconds = 5) {
+      closed = true;
+      if (timer) clearInterval(timer);
+      await Promise.all([
+        primary.end({ timeout: timeoutSeconds }),
+        ...replicas.map((r) => r.sql.end({ timeout: timeoutSeconds })),
+      ]);
+    },
+  };
+}
+
+export { redact as redactDatabaseUrl };

@@ -1,0 +1,117 @@
+import postgres from "postgres";
+import { createLogger } from "../server/platform/logger.ts";
+import { createDatabase, type Database } from "./client.ts";
+import { startEmbeddedPostgres } from "./embedded.ts";
+import { migrate } from "./migrate.ts";
+
+/**
+ * Test support: every test file gets its own freshly migrated database on the
+ * real Postgres named by TEST_DATABASE_URL / DATABASE_URL (default: the local
+ * server on 5432), or on an embedded Postgres when none is reachable.
+ */
+export interface TestDatabase {
+  url: string;
+  /** A routing Database on the test database (primary only). */
+  db: Database;
+  /** Raw admin access to the test database. */
+  sql: postgres.Sql;
+  drop(): Promise<void>;
+}
+
+let serverUrl: Promise<string> | null = null;
+
+async function reachable(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 0 }).catch(() => {});
+  }
+}
+
+/** The server tests create databases on. */
+export function testServerUrl(): Promise<string> {
+  serverUrl ??= (async () => {
+    const configured = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+    if (configured) return configured;
+    const local = "postgres://postgres@127.0.0.1:5432/postgres";
+    if (await reachable(local)) return local;
+    const cluster = await startEmbeddedPostgres({
+      dataDir: ".data/test-embedded",
+      port: 25432,
+      replica: false,
+    });
+    process.once("beforeExit", () => void cluster.stop());
+    return cluster.primaryUrl;
+  })();
+  return serverUrl;
+}
+
+/** Replaces the database name in a URL. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Creates and migrates a throwaway database; `drop()` removes it. */
+export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
+  const server = await testServerUrl();
+  const name = `test_${label.replace(/\W/g, "").slice(0, 20)}_${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`;
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const url = withDatabase(server, name);
+  const sql = postgres(url, { max: 4, onnotice: () => {} });
+  await migrate(sql);
+  const db = createDatabase({ primaryUrl: url, poolMax: 10, logger: createLogger("silent") });
+  return {
+    url,
+    db,
+    sql,
+    async drop() {
+      await db.close(1);
+      await sql.end({ timeout: 1 });
+      const a = postgres(server, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists "${name}" with (force)`).catch(() => {});
+      await a.end();
+    },
+  };
+}
+
+/** Redis for tests: REDIS_URL or the local server, or null when none answers. */
+export async function testRedisUrl(): Promise<string | null> {
+  const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  try {
+    const u = new URL(url);
+    const socket = await Bun.connect({
+      hostname: u.hostname,
+      port: Number(u.port || 6379),
+      socket: { data() {} },
+    });
+    socket.end();
+    return url;
+  } catch {
+    return null;
+  }
+}
+
+/** RabbitMQ for tests: AMQP_URL or the local broker, or null when none answers. */
+export async function testAmqpUrl(): Promise<string | null> {
+  const url = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+  try {
+    const u = new URL(url);
+    const socket = await Bun.connect({
+      hostname: u.hostname,
+      port: Number(u.port || 5672),
+      socket: { data() {} },
+    });
+    socket.end();
+    return url;
+  } catch {
+    return null;
+  }
+}

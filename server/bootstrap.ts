@@ -1,0 +1,61 @@
+import { createDatabase } from "../db/client.ts";
+import type { AppDeps } from "./deps.ts";
+import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes.ts";
+import type { Config } from "./platform/config.ts";
+import { createLogger, type Logger } from "./platform/logger.ts";
+import { Registry } from "./platform/metrics.ts";
+import { createRedis } from "./platform/redis.ts";
+
+/**
+ * Chooses the implementations once, from the config: the only place that
+ * knows whether Redis, RabbitMQ or Elasticsearch are configured.
+ */
+export function createDeps(
+  config: Config,
+  name = "app",
+  logger: Logger = createLogger(config.LOG_LEVEL, { service: name }),
+): AppDeps {
+  if (!config.DATABASE_URL)
+    throw new Error(
+      "DATABASE_URL is not set (the cluster shim and `bun run dev` set it for embedded Postgres)",
+    );
+  const db = createDatabase({
+    primaryUrl: config.DATABASE_URL,
+    replicaUrls: config.DATABASE_REPLICA_URLS,
+    poolMax: config.DATABASE_POOL_MAX,
+    maxLagMs: config.REPLICA_MAX_LAG_MS,
+    checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS,
+    logger,
+    applicationName: name,
+  });
+  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger, name) : null;
+  const metrics = new Registry();
+  metrics.gauge("db_pool_max_connections", "configured connections per pool", (g) => {
+    for (const p of db.pools()) g.set({ pool: p.name }, p.max);
+  });
+  metrics.gauge("db_replica_lag_ms", "replica replay lag in ms (-1 = down)", (g) => {
+    for (const r of db.replicas) g.set({ replica: r.name }, r.status === "down" ? -1 : (r.lagMs ?? -1));
+  });
+  metrics.gauge("db_replica_up", "1 when a replica receives reads", (g) => {
+    for (const r of db.replicas) g.set({ replica: r.name }, r.status === "up" ? 1 : 0);
+  });
+  return {
+    config,
+    db,
+    logger,
+    metrics,
+    redis,
+    probes: [
+      databaseProbe(db),
+      redisProbe(redis),
+      queueProbe(config.AMQP_URL),
+      searchProbe(config.ELASTICSEARCH_URL),
+    ],
+  };
+}
+
+/** Closes everything `createDeps` opened. */
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await deps.db.close();
+  deps.redis?.disconnect();
+}

@@ -1,0 +1,28 @@
+import { createApp } from "./app.ts";
+import { closeDeps, createDeps } from "./bootstrap.ts";
+import { modules } from "./modules.ts";
+import { loadConfigOrExit } from "./platform/config.ts";
+import { handleShutdown } from "./platform/lifecycle.ts";
+
+/** One app instance. The cluster shim starts N of these with PORT set. */
+const config = loadConfigOrExit();
+const deps = createDeps(config, `app-${config.PORT ?? config.APP_PORT_BASE}`);
+let draining = false;
+const app = createApp(deps, { modules, isDraining: () => draining });
+const server = Bun.serve({
+  port: config.PORT ?? config.APP_PORT_BASE,
+  hostname: "127.0.0.1",
+  fetch: app.fetch,
+  idleTimeout: 75,
+});
+deps.logger.info("app instance listening", { port: server.port, pid: process.pid });
+
+handleShutdown(
+  async () => {
+    draining = true;
+    await server.stop(false); // stop accepting; wait for in-flight requests
+    await closeDeps(deps);
+  },
+  deps.logger,
+  config.SHUTDOWN_TIMEOUT_MS,
+);
