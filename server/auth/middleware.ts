@@ -1,0 +1,76 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { jwtSecret } from "../platform/config.ts";
+import { forbidden, HttpProblem, unauthorized } from "../platform/problem.ts";
+import { userFromClaims, verifyAccessToken } from "./tokens.ts";
+import type { AuthUser, Role } from "./types.ts";
+
+export type { AuthUser, Role } from "./types.ts";
+
+/** Hono environment of routes behind `authenticate`: `c.get("user")` is the caller, if any. */
+export interface AuthEnv extends AppEnv {
+  Variables: AppEnv["Variables"] & { user?: AuthUser };
+}
+
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+/**
+ * Reads `Authorization: Bearer <access token>`. No header: the request goes
+ * on anonymously (`user` undefined). A header that is malformed, or a token
+ * that is expired, tampered with or signed otherwise: 401 problem, because a
+ * client that sent credentials should learn they no longer work rather than
+ * silently be treated as anonymous. Running it twice is harmless.
+ */
+export function authenticate(deps: AppDeps): MiddlewareHandler<AuthEnv> {
+  const secret = jwtSecret(deps.config);
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    if (c.get("user")) return next();
+    const header = c.req.header("authorization");
+    if (header === undefined) return next();
+    const token = BEARER.exec(header)?.[1];
+    const claims = token ? verifyAccessToken(token, secret) : null;
+    if (!claims) throw invalidToken();
+    c.set("user", userFromClaims(claims));
+    return next();
+  });
+}
+
+function invalidToken(): HttpProblem {
+  // RFC 6750 error code, so that the client knows to refresh rather than re-login.
+  return new HttpProblem(
+    401,
+    "invalid-token",
+    "The access token is invalid or has expired.",
+    undefined,
+    undefined,
+    {
+      "WWW-Authenticate": 'Bearer error="invalid_token"',
+    },
+  );
+}
+
+/** 401 problem (with `WWW-Authenticate: Bearer`) unless `authenticate` found a caller. */
+export function requireAuth(): MiddlewareHandler<AuthEnv> {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    if (!c.get("user")) throw unauthorized();
+    return next();
+  });
+}
+
+/** 401 without a caller; 403 when the caller's role is not one of `roles`. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AuthEnv> {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const user = c.get("user");
+    if (!user) throw unauthorized();
+    if (!roles.includes(user.role)) throw forbidden();
+    return next();
+  });
+}
+
+/** The caller of a route behind `requireAuth`/`requireRole`; throws 401 if there is none. */
+export function currentUser(c: Context<AuthEnv>): AuthUser {
+  const user = c.get("user");
+  if (!user) throw unauthorized();
+  return user;
+}

@@ -1,0 +1,17 @@
+/** The roles of API.md, from least to most privileged. */
+export const ROLES = ["customer", "staff", "admin"] as const;
+
+/** A user's role. */
+export type Role = (typeof ROLES)[number];
+
+/** The authenticated caller, as the auth middleware puts it on the context. */
+export interface AuthUser {
+  id: number;
+  email: string;
+  role: Role;
+}
+
+/** True when `value` is one of the known roles. */
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
