@@ -1,4 +1,6 @@
 import type { RouteModule } from "./app.ts";
+import { authModule } from "./auth/routes.ts";
+import { usersModule } from "./users/routes.ts";
 
 /** Every domain module's routes, in mount order. Each domain adds itself here. */
-export const modules: RouteModule[] = [];
+export const modules: RouteModule[] = [authModule, usersModule];

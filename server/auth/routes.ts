@@ -1,0 +1,43 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { RouteModule } from "../app.ts";
+import { jwtSecret } from "../platform/config.ts";
+import { jsonBody } from "../platform/validate.ts";
+import { emailSchema, nameSchema, newPasswordSchema } from "../users/schemas.ts";
+import { type AuthEnv, authenticate, currentUser, requireAuth } from "./middleware.ts";
+import { prepareDummyHash } from "./passwords.ts";
+import { type AuthSettings, login, logout, refresh, register } from "./service.ts";
+
+const registerBody = z.object({ email: emailSchema, password: newPasswordSchema, name: nameSchema });
+// Login does not apply the new-password rules: a wrong password is a 401, not a 422.
+const loginBody = z.object({ email: emailSchema, password: z.string().min(1, "must not be empty").max(256) });
+const refreshBody = z.object({ refresh_token: z.string().min(1, "must not be empty").max(512) });
+const logoutBody = z.object({ refresh_token: z.string().min(1).max(512).optional() });
+
+/** `/api/auth/*`: register, login, refresh, logout. */
+export const authModule: RouteModule = (app, deps) => {
+  const settings: AuthSettings = {
+    db: deps.db,
+    secret: jwtSecret(deps.config),
+    accessTtlS: deps.config.ACCESS_TOKEN_TTL_S,
+    refreshTtlS: deps.config.REFRESH_TOKEN_TTL_S,
+  };
+  void prepareDummyHash();
+  const r = new Hono<AuthEnv>();
+
+  r.post("/register", async (c) => c.json(await register(settings, await jsonBody(c, registerBody)), 201));
+  r.post("/login", async (c) => c.json(await login(settings, await jsonBody(c, loginBody))));
+  r.post("/refresh", async (c) => {
+    const body = await jsonBody(c, refreshBody);
+    return c.json(await refresh(settings, body.refresh_token));
+  });
+  r.post("/logout", authenticate(deps), requireAuth(), async (c) => {
+    // The body is optional: without a refresh token, every session of the user ends.
+    const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("content-type");
+    const body = hasBody ? await jsonBody(c, logoutBody) : {};
+    await logout(settings, currentUser(c).id, body.refresh_token);
+    return c.body(null, 204);
+  });
+
+  app.route("/api/auth", r);
+};

@@ -1,0 +1,48 @@
+import type { Sql } from "../../db/client.ts";
+
+/**
+ * Per-account login throttling (on top of the proxy's per-IP limits).
+ *
+ * Policy: at most MAX_ATTEMPTS password checks per account per WINDOW_S
+ * window, counted from the first failed attempt. An attempt is counted
+ * *before* the password is checked, in one atomic upsert, so that a burst of
+ * concurrent guesses cannot slip past the limit; a successful login clears the
+ * counter. Once over the limit the account is locked until its window ends:
+ * the login route answers 429 with Retry-After and does not check the
+ * password at all. The counter is keyed by the normalised email, so unknown
+ * emails lock exactly like real ones and a 429 reveals nothing.
+ */
+export const MAX_ATTEMPTS = 5;
+export const WINDOW_S = 15 * 60;
+
+/** The outcome of claiming an attempt. */
+export type AttemptResult = { allowed: true } | { allowed: false; retryAfterS: number };
+
+/** Counts one login attempt for `email`; refuses it when the account is locked. */
+export async function claimAttempt(sql: Sql, email: string): Promise<AttemptResult> {
+  const [row] = await sql<{ attempts: number; retry_after: number }[]>`
+    insert into login_throttle as t (email, attempts, window_started_at)
+    values (${email}, 1, now())
+    on conflict (email) do update set
+      attempts = case when t.window_started_at <= now() - make_interval(secs => ${WINDOW_S})
+                      then 1 else t.attempts + 1 end,
+      window_started_at = case when t.window_started_at <= now() - make_interval(secs => ${WINDOW_S})
+                               then now() else t.window_started_at end
+    returning attempts,
+      ceil(extract(epoch from window_started_at + make_interval(secs => ${WINDOW_S}) - now()))::int
+        as retry_after`;
+  if (!row || row.attempts <= MAX_ATTEMPTS) return { allowed: true };
+  // Expired windows of abandoned emails are swept now and then, off the hot path.
+  if (Math.random() < 0.05) void sweepExpired(sql).catch(() => {});
+  return { allowed: false, retryAfterS: Math.max(1, row.retry_after) };
+}
+
+/** Forgets the attempts of `email` after a successful login. */
+export async function clearAttempts(sql: Sql, email: string): Promise<void> {
+  await sql`delete from login_throttle where email = ${email}`;
+}
+
+/** Deletes counters whose window has ended. */
+export async function sweepExpired(sql: Sql): Promise<void> {
+  await sql`delete from login_throttle where window_started_at <= now() - make_interval(secs => ${WINDOW_S})`;
+}

@@ -1,0 +1,68 @@
+import { Hono } from "hono";
+import type { RouteModule } from "../app.ts";
+import { type AuthEnv, authenticate, currentUser, requireAuth } from "../auth/middleware.ts";
+import { conflict, notFound, unauthorized } from "../platform/problem.ts";
+import { jsonBody, queryParams } from "../platform/validate.ts";
+import { deleteAddress, getAddress, insertAddress, listAddresses, MAX_ADDRESSES } from "./addresses.ts";
+import { updateProfile } from "./profile.ts";
+import { getUserById } from "./queries.ts";
+import { addressInput, pageQuery, profilePatch } from "./schemas.ts";
+
+/** A path id: a positive integer, else the resource cannot exist (404). */
+function pathId(raw: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(raw)) throw notFound("No such address.");
+  return Number(raw);
+}
+
+/**
+ * `/api/users/me` and its addresses. The caller reads their own data from
+ * the primary: they may have written it a moment ago, through any instance.
+ */
+export const usersModule: RouteModule = (app, deps) => {
+  const r = new Hono<AuthEnv>();
+  r.use(authenticate(deps), requireAuth());
+
+  r.get("/me", async (c) => {
+    const user = await deps.db.read((sql) => getUserById(sql, currentUser(c).id), { primary: true });
+    if (!user) throw unauthorized("The account no longer exists.");
+    return c.json(user);
+  });
+
+  r.patch("/me", async (c) => {
+    const patch = await jsonBody(c, profilePatch);
+    return c.json(await updateProfile(deps.db, currentUser(c).id, patch));
+  });
+
+  r.get("/me/addresses", async (c) => {
+    const q = queryParams(c, pageQuery);
+    const { items, total } = await deps.db.read(
+      (sql) => listAddresses(sql, currentUser(c).id, q.page, q.page_size),
+      { primary: true },
+    );
+    return c.json({ items, page: q.page, page_size: q.page_size, total });
+  });
+
+  r.post("/me/addresses", async (c) => {
+    const input = await jsonBody(c, addressInput);
+    const address = await deps.db.tx((tx) => insertAddress(tx, currentUser(c).id, input));
+    if (address === "limit")
+      throw conflict(`An account can keep at most ${MAX_ADDRESSES} addresses.`, "too-many-addresses");
+    return c.json(address, 201);
+  });
+
+  r.get("/me/addresses/:id", async (c) => {
+    const id = pathId(c.req.param("id"));
+    const address = await deps.db.read((sql) => getAddress(sql, currentUser(c).id, id), { primary: true });
+    if (!address) throw notFound("No such address.");
+    return c.json(address);
+  });
+
+  r.delete("/me/addresses/:id", async (c) => {
+    const id = pathId(c.req.param("id"));
+    const deleted = await deps.db.tx((tx) => deleteAddress(tx, currentUser(c).id, id));
+    if (!deleted) throw notFound("No such address.");
+    return c.body(null, 204);
+  });
+
+  app.route("/api/users", r);
+};
