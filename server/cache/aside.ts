@@ -1,0 +1,163 @@
+import type { Database } from "../../db/client.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { Counter, Registry } from "../platform/metrics.ts";
+import { type Cache, lsnVersion, versionLsn } from "./cache.ts";
+
+/** One cacheable thing: what it is called in metrics, its key, and the generations it depends on. */
+export interface AsideSpec {
+  /** Metric label, e.g. `product`, `product_list`, `category_tree`. */
+  cache: string;
+  /** Key without generations, e.g. `product:blue-mug`. */
+  key: string;
+  /** Generations whose raise makes this entry obsolete. */
+  generations: string[];
+}
+
+/**
+ * Builds the value from the database. `minLsn` is the WAL position the read
+ * must have replayed (pass it to `db.read`), so that a rebuild after a raise
+ * never reads a replica that is still behind the write that caused it.
+ */
+export type Loader = (minLsn: bigint | null) => Promise<string>;
+
+export interface AsideOptions {
+  /** Entry lifetime: a backstop only, correctness comes from generations. */
+  ttlMs?: number;
+  /** How long a rebuild lock lives if its holder dies. */
+  lockTtlMs?: number;
+  /** How long a request waits for another instance's rebuild before loading itself. */
+  waitMs?: number;
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Cache-aside over generational keys, with stampede protection: concurrent
+ * misses in this process share one load, and across processes a lock (SET NX
+ * PX in Redis) lets one instance rebuild while the others poll for its entry.
+ * Waiters never fall back to an entry of an older generation, because that
+ * could be older than a write already acknowledged to some client. Any cache
+ * failure degrades to a database read; it never fails the request.
+ */
+export class CacheAside {
+  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly requests: Counter;
+  private readonly loads: Counter;
+  private readonly errors: Counter;
+  private readonly ttlMs: number;
+  private readonly lockTtlMs: number;
+  private readonly waitMs: number;
+  private readonly pollMs: number;
+
+  constructor(
+    readonly cache: Cache,
+    private readonly db: Database,
+    metrics: Registry,
+    private readonly logger: Logger,
+    opts: AsideOptions = {},
+  ) {
+    this.requests = metrics.counter("cache_requests_total", "cache lookups by cache and result");
+    this.loads = metrics.counter("cache_loads_total", "database loads made to fill a cache entry");
+    this.errors = metrics.counter(
+      "cache_errors_total",
+      "cache operations that failed (served from the database)",
+    );
+    this.ttlMs = opts.ttlMs ?? 10 * 60_000;
+    this.lockTtlMs = opts.lockTtlMs ?? 5_000;
+    this.waitMs = opts.waitMs ?? 2_000;
+    this.pollMs = opts.pollMs ?? 10;
+  }
+
+  /** The value for `spec`: from the cache when its generations still match, else loaded and stored. */
+  async fetch(spec: AsideSpec, load: Loader): Promise<string> {
+    let versions: string[];
+    try {
+      versions = await this.versions(spec.generations);
+    } catch (err) {
+      return this.bypass(spec, err, load);
+    }
+    const minLsn = versions.reduce<bigint | null>((m, v) => {
+      const l = versionLsn(v);
+      return m === null || l > m ? l : m;
+    }, null);
+    const full = `${spec.key}@${versions.join(".")}`;
+    try {
+      const hit = await this.cache.get(full);
+      if (hit !== null) {
+        this.requests.inc({ cache: spec.cache, result: "hit" });
+        return hit;
+      }
+    } catch (err) {
+      return this.bypass(spec, err, load, minLsn);
+    }
+    const running = this.inflight.get(full);
+    if (running) {
+      this.requests.inc({ cache: spec.cache, result: "coalesced" });
+      return running;
+    }
+    this.requests.inc({ cache: spec.cache, result: "miss" });
+    const p = this.rebuild(spec, full, minLsn, load).finally(() => this.inflight.delete(full));
+    this.inflight.set(full, p);
+    return p;
+  }
+
+  /** Current generations, recording the primary's position for any never seen (or evicted). */
+  private async versions(names: string[]): Promise<string[]> {
+    const found = await this.cache.getVersions(names);
+    if (found.every((v) => v !== null)) return found as string[];
+    // A missing generation must not read as "oldest": an entry stored under it
+    // could predate writes. Start it at the primary's current position instead.
+    const now = lsnVersion(await this.db.currentLsn());
+    return Promise.all(found.map((v, i) => (v !== null ? v : this.cache.initVersion(names[i]!, now))));
+  }
+
+  private async rebuild(spec: AsideSpec, full: string, minLsn: bigint | null, load: Loader): Promise<string> {
+    let token: string | null;
+    try {
+      token = await this.cache.tryLock(full, this.lockTtlMs);
+    } catch (err) {
+      return this.bypass(spec, err, load, minLsn);
+    }
+    if (token) {
+      try {
+        // Another instance may have stored it between our miss and our lock.
+        const again = await this.cache.get(full).catch(() => null);
+        if (again !== null) return again;
+        return await this.loadAndStore(spec, full, minLsn, load);
+      } finally {
+        await this.cache.unlock(full, token).catch((err: unknown) => this.note("unlock", err));
+      }
+    }
+    const deadline = Date.now() + this.waitMs;
+    while (Date.now() < deadline) {
+      await sleep(this.pollMs);
+      const value = await this.cache.get(full).catch(() => null);
+      if (value !== null) {
+        this.requests.inc({ cache: spec.cache, result: "waited" });
+        return value;
+      }
+    }
+    // The holder is slow or died; its lock expires on its own. Serve this request anyway.
+    return this.loadAndStore(spec, full, minLsn, load);
+  }
+
+  private async loadAndStore(spec: AsideSpec, full: string, minLsn: bigint | null, load: Loader) {
+    this.loads.inc({ cache: spec.cache });
+    const value = await load(minLsn);
+    await this.cache.set(full, value, this.ttlMs).catch((err: unknown) => this.note("set", err));
+    return value;
+  }
+
+  private bypass(spec: AsideSpec, err: unknown, load: Loader, minLsn: bigint | null = null) {
+    this.note("read", err);
+    this.requests.inc({ cache: spec.cache, result: "bypass" });
+    this.loads.inc({ cache: spec.cache });
+    return load(minLsn);
+  }
+
+  private note(op: string, err: unknown): void {
+    this.errors.inc({ op });
+    this.logger.debug("cache operation failed", { op, err });
+  }
+}
