@@ -108,7 +108,10 @@ function startServer(
   });
   child.stderr?.on("data", (chunk: Buffer) => {
     const text = chunk.toString().trim();
-    if (/FATAL|PANIC|ERROR/.test(text) && !/starting up|shutting down/.test(text))
+    if (
+      /FATAL|PANIC|ERROR/.test(text) &&
+      !/starting up|shutting down|administrator command|aborting any active/.test(text)
+    )
       logger?.warn("embedded postgres", { dir, text });
   });
   return child;
