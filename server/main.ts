@@ -11,7 +11,7 @@ let draining = false;
 const app = createApp(deps, { modules, isDraining: () => draining });
 const server = Bun.serve({
   port: config.PORT ?? config.APP_PORT_BASE,
-  hostname: "127.0.0.1",
+  hostname: config.APP_HOST,
   fetch: app.fetch,
   idleTimeout: 75,
 });

@@ -76,6 +76,7 @@ const knobs = {
     String(Math.max(1, availableParallelism())),
     "number of app instances (default: CPU cores)",
   ),
+  APP_HOST: knob(z.string().min(1), "127.0.0.1", "interface the app instances bind (0.0.0.0 in containers)"),
   PORT: knob(port, undefined, "port of a single app instance (set by the cluster shim)"),
   EMBEDDED_PG_PORT: knob(port, "15432", "embedded Postgres primary port (replica = +1)"),
   EMBEDDED_REPLICA: knob(bool, "true", "start an embedded streaming replica next to the embedded primary"),
