@@ -1,0 +1,108 @@
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { ZodError } from "zod";
+import { createDatabase } from "../db/client.ts";
+import { resolveDatabase } from "../db/resolve.ts";
+import { ensureAdmin, PasswordRequiredError } from "../server/auth/bootstrap-admin.ts";
+import { loadConfigOrExit } from "../server/platform/config.ts";
+import { createLogger } from "../server/platform/logger.ts";
+
+/**
+ * `bun run create-admin --email a@b.c --password ... [--name ...] [--reset-password]`
+ *
+ * Creates an admin account or promotes an existing one. Uses DATABASE_URL;
+ * when it is unset, the embedded Postgres of `bun run dev` (reused if it is
+ * already running, started and stopped again otherwise).
+ * Exit codes: 0 done, 64 bad usage or input, 1 anything else.
+ */
+const USAGE =
+  "usage: bun run create-admin --email <email> [--password <password>] [--name <name>] [--reset-password]\n" +
+  "  --password is required to create a new account; an existing account is promoted and keeps\n" +
+  "  its password unless --reset-password is given. The password can also be passed in ADMIN_PASSWORD.";
+
+function usage(message?: string): never {
+  if (message) console.error(message);
+  console.error(USAGE);
+  process.exit(64);
+}
+
+let args: { email?: string; password?: string; name?: string; "reset-password"?: boolean; help?: boolean };
+try {
+  args = parseArgs({
+    options: {
+      email: { type: "string" },
+      password: { type: "string" },
+      name: { type: "string" },
+      "reset-password": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  }).values;
+} catch (err) {
+  usage(err instanceof Error ? err.message : String(err));
+}
+if (args.help) usage();
+if (!args.email) usage("--email is required");
+
+const config = loadConfigOrExit();
+const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, {
+  service: "create-admin",
+});
+
+/** True when a Postgres answers at `url` (a running `bun run dev`). */
+async function answers(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 0 }).catch(() => {});
+  }
+}
+
+// Starting the embedded cluster while `bun run dev` runs would stop dev's
+// server (it treats it as stale), so a running one is used as it is.
+const runningEmbedded = `postgres://postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/postgres`;
+const resolved =
+  !config.DATABASE_URL && (await answers(runningEmbedded))
+    ? { primaryUrl: runningEmbedded, stop: async () => {} }
+    : await resolveDatabase(config, logger);
+const db = createDatabase({
+  primaryUrl: resolved.primaryUrl,
+  poolMax: 2,
+  logger,
+  applicationName: "create-admin",
+});
+
+let code = 0;
+try {
+  const result = await ensureAdmin(db, {
+    email: args.email,
+    password: args.password ?? process.env.ADMIN_PASSWORD,
+    name: args.name,
+    resetPassword: args["reset-password"] ?? false,
+  });
+  const what = result.created ? "created" : "promoted";
+  const pw = !result.created && result.passwordChanged ? " (password reset)" : "";
+  console.log(`admin ${what}${pw}: #${result.user.id} ${result.user.email}`);
+  if (!result.created && !result.passwordChanged && args.password) {
+    console.log("note: the existing password was kept; pass --reset-password to replace it");
+  }
+} catch (err) {
+  if (err instanceof ZodError) {
+    for (const i of err.issues) console.error(`${i.path.join(".") || "input"}: ${i.message}`);
+    code = 64;
+  } else if (err instanceof PasswordRequiredError) {
+    console.error(err.message);
+    code = 64;
+  } else {
+    console.error(err instanceof Error ? err.message : String(err));
+    code = 1;
+  }
+} finally {
+  await db.close();
+  await resolved.stop();
+}
+process.exit(code);

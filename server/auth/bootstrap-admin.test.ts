@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { createTestApp, type TestApp } from "../testing.ts";
+import { usersModule } from "../users/routes.ts";
+import { ensureAdmin } from "./bootstrap-admin.ts";
+import { authModule } from "./routes.ts";
+
+let t: TestApp;
+const email = () => `admin.${crypto.randomUUID().slice(0, 10)}@example.com`;
+const root = join(import.meta.dir, "..", "..");
+
+function runScript(args: string[], env: Record<string, string> = {}) {
+  const p = Bun.spawnSync(["bun", "scripts/create-admin.ts", ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: t.database.url, LOG_LEVEL: "silent", ...env },
+  });
+  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
+}
+
+const login = (e: string, password: string) =>
+  t.request("/api/auth/login", { method: "POST", json: { email: e, password } });
+
+beforeAll(async () => {
+  t = await createTestApp({ modules: [authModule, usersModule] });
+});
+afterAll(() => t.close());
+
+describe("ensureAdmin", () => {
+  test("creates an admin who can log in, with a user.registered event", async () => {
+    const e = email();
+    const r = await ensureAdmin(t.deps.db, { email: ` ${e.toUpperCase()}`, password: "admin-pass-1" });
+    expect(r).toMatchObject({ created: true, user: { email: e, role: "admin", name: "Administrator" } });
+    const res = await login(e, "admin-pass-1");
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: { role: string } }).user.role).toBe("admin");
+    const [ev] = await t.database.sql`select type from outbox where aggregate_id = ${String(r.user.id)}`;
+    expect(ev?.type).toBe("user.registered");
+  });
+
+  test("promotes an existing customer and keeps the password unless asked", async () => {
+    const e = email();
+    const reg = await t.request("/api/auth/register", {
+      method: "POST",
+      json: { email: e, password: "customer-pw", name: "C" },
+    });
+    expect(reg.status).toBe(201);
+    const r = await ensureAdmin(t.deps.db, { email: e, password: "ignored-pw" });
+    expect(r).toMatchObject({ created: false, passwordChanged: false, user: { role: "admin", name: "C" } });
+    expect((await login(e, "customer-pw")).status).toBe(200);
+    const reset = await ensureAdmin(t.deps.db, { email: e, password: "replaced-pw", resetPassword: true });
+    expect(reset.passwordChanged).toBe(true);
+    expect((await login(e, "replaced-pw")).status).toBe(200);
+    // Without a password an existing account is promoted, an unknown one refused.
+    expect((await ensureAdmin(t.deps.db, { email: e })).created).toBe(false);
+    await expect(ensureAdmin(t.deps.db, { email: email() })).rejects.toThrow("--password");
+  });
+
+  test("validates email and password", async () => {
+    await expect(ensureAdmin(t.deps.db, { email: "nope", password: "long-enough" })).rejects.toThrow();
+    await expect(ensureAdmin(t.deps.db, { email: email(), password: "short" })).rejects.toThrow();
+  });
+});
+
+describe("bun run create-admin", () => {
+  test("creates, then promotes idempotently; the admin logs in as admin", async () => {
+    const e = email();
+    const first = runScript(["--email", e, "--password", "script-pass-1", "--name", "Root"]);
+    expect(first.err).toBe("");
+    expect(first.code).toBe(0);
+    expect(first.out).toContain("admin created");
+    const again = runScript(["--email", e]);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain("admin promoted");
+    const res = await login(e, "script-pass-1");
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: { role: string; name: string } }).user).toMatchObject({
+      role: "admin",
+      name: "Root",
+    });
+  });
+
+  test("bad usage exits 64", () => {
+    expect(runScript([]).code).toBe(64);
+    expect(runScript(["--email", "x@example.com", "--bogus"]).code).toBe(64);
+    expect(runScript(["--email", "not-an-email", "--password", "long-enough"]).code).toBe(64);
+    expect(runScript(["--email", email()]).code).toBe(64);
+  });
+});
