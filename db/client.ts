@@ -57,7 +57,8 @@ export interface Database {
   currentLsn(): Promise<bigint>;
   /** Polls every replica once (the monitor does this on an interval). */
   checkReplicas(): Promise<void>;
-  pools(): { name: string; total: number; max: number }[];
+  /** Per pool: configured size and operations in flight through read()/tx(). */
+  pools(): { name: string; max: number; active: number }[];
   close(timeoutSeconds?: number): Promise<void>;
 }
 
@@ -111,6 +112,15 @@ export function createDatabase(opts: DatabaseOptions): Database {
   }));
   let rr = 0;
   let closed = false;
+  const active = new Map<Sql, number>();
+  const track = async <T>(sql: Sql, fn: () => Promise<T>): Promise<T> => {
+    active.set(sql, (active.get(sql) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      active.set(sql, (active.get(sql) ?? 1) - 1);
+    }
+  };
 
   async function currentLsn(): Promise<bigint> {
     const [row] = await primary<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`;
@@ -189,7 +199,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
   async function read<T>(fn: (sql: Sql) => Promise<T>, ro?: ReadOptions): Promise<T> {
     const sql = reader(ro);
     try {
-      return await fn(sql);
+      return await track(sql, () => fn(sql));
     } catch (err) {
       if (sql === primary || !isConnectionError(err)) throw err;
       const r = replicas.find((x) => x.sql === sql);
@@ -198,7 +208,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
         r.lastError = err instanceof Error ? err.message : String(err);
         opts.logger?.warn("replica read failed; using primary", { replica: r.name, err });
       }
-      return fn(primary);
+      return track(primary, () => fn(primary));
     }
   }
 
@@ -213,7 +223,7 @@ export function createDatabase(opts: DatabaseOptions): Database {
   }
 
   async function tx<T>(fn: (sql: TxSql) => Promise<T>): Promise<T> {
-    const value = (await primary.begin((sql) => fn(sql))) as T;
+    const value = (await track(primary, () => primary.begin((sql) => fn(sql)))) as T;
     await markWritten();
     return value;
   }
@@ -237,8 +247,8 @@ export function createDatabase(opts: DatabaseOptions): Database {
     currentLsn,
     checkReplicas,
     pools: () => [
-      { name: "primary", total: max, max },
-      ...replicas.map((r) => ({ name: r.name, total: max, max })),
+      { name: "primary", max, active: active.get(primary) ?? 0 },
+      ...replicas.map((r) => ({ name: r.name, max, active: active.get(r.sql) ?? 0 })),
     ],
     async close(timeoutSeconds = 5) {
       closed = true;

@@ -33,6 +33,9 @@ export function createDeps(
   metrics.gauge("db_pool_max_connections", "configured connections per pool", (g) => {
     for (const p of db.pools()) g.set({ pool: p.name }, p.max);
   });
+  metrics.gauge("db_pool_active_operations", "queries and transactions in flight per pool", (g) => {
+    for (const p of db.pools()) g.set({ pool: p.name }, p.active);
+  });
   metrics.gauge("db_replica_lag_ms", "replica replay lag in ms (-1 = down)", (g) => {
     for (const r of db.replicas) g.set({ replica: r.name }, r.status === "down" ? -1 : (r.lagMs ?? -1));
   });
