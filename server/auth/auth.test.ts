@@ -47,6 +47,7 @@ describe("POST /api/auth/register", () => {
     expect(JSON.stringify(body)).not.toContain("argon2");
     expect(Object.keys(body.user)).not.toContain("password_hash");
     expect(body.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
     const claims = verifyAccessToken(body.access_token, jwtSecret(t.deps.config));
     expect(claims).toMatchObject({ sub: String(body.user.id), email: body.user.email, role: "customer" });
 
@@ -291,6 +292,20 @@ describe("POST /api/auth/logout", () => {
     expect(res.status).toBe(204);
     expect((await post("/api/auth/refresh", { refresh_token: a.refresh_token })).status).toBe(401);
     expect((await post("/api/auth/refresh", { refresh_token: b.refresh_token })).status).toBe(401);
+  });
+
+  test("an empty JSON body counts as no body; a malformed one is 400", async () => {
+    const a = await registered();
+    const headers = { authorization: `Bearer ${a.access_token}`, "content-type": "application/json" };
+    expect((await t.request("/api/auth/logout", { method: "POST", headers, body: "" })).status).toBe(204);
+    expect((await post("/api/auth/refresh", { refresh_token: a.refresh_token })).status).toBe(401);
+    const b = await registered();
+    const bad = await t.request("/api/auth/logout", {
+      method: "POST",
+      headers: { ...headers, authorization: `Bearer ${b.access_token}` },
+      body: "{",
+    });
+    expect(bad.status).toBe(400);
   });
 
   test("someone else's refresh token is left alone", async () => {

@@ -24,6 +24,11 @@ export const authModule: RouteModule = (app, deps) => {
   };
   void prepareDummyHash();
   const r = new Hono<AuthEnv>();
+  // Answers carry tokens: no cache may keep them (RFC 6749 section 5.1).
+  r.use(async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
 
   r.post("/register", async (c) => c.json(await register(settings, await jsonBody(c, registerBody)), 201));
   r.post("/login", async (c) => c.json(await login(settings, await jsonBody(c, loginBody))));
@@ -33,8 +38,9 @@ export const authModule: RouteModule = (app, deps) => {
   });
   r.post("/logout", authenticate(deps), requireAuth(), async (c) => {
     // The body is optional: without a refresh token, every session of the user ends.
-    const hasBody = (c.req.header("content-length") ?? "0") !== "0" || c.req.header("content-type");
-    const body = hasBody ? await jsonBody(c, logoutBody) : {};
+    // Hono caches the text, so jsonBody can still parse it afterwards.
+    const empty = (await c.req.text()).trim() === "";
+    const body = empty ? {} : await jsonBody(c, logoutBody);
     await logout(settings, currentUser(c).id, body.refresh_token);
     return c.body(null, 204);
   });

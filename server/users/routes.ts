@@ -20,7 +20,11 @@ function pathId(raw: string): number {
  */
 export const usersModule: RouteModule = (app, deps) => {
   const r = new Hono<AuthEnv>();
-  r.use(authenticate(deps), requireAuth());
+  r.use(authenticate(deps), requireAuth(), async (c, next) => {
+    await next();
+    // Personal data: shared caches must not keep it.
+    c.header("Cache-Control", "private, no-store");
+  });
 
   r.get("/me", async (c) => {
     const user = await deps.db.read((sql) => getUserById(sql, currentUser(c).id), { primary: true });
