@@ -1,6 +1,8 @@
 import type { RouteModule } from "./app.ts";
 import { authModule } from "./auth/routes.ts";
+import { catalogRoutes } from "./catalog/routes.ts";
+import { reviewsModule } from "./reviews/routes.ts";
 import { usersModule } from "./users/routes.ts";
 
 /** Every domain module's routes, in mount order. Each domain adds itself here. */
-export const modules: RouteModule[] = [authModule, usersModule];
+export const modules: RouteModule[] = [authModule, usersModule, catalogRoutes, reviewsModule];

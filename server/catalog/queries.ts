@@ -1,0 +1,130 @@
+import type { Sql, TxSql } from "../../db/client.ts";
+import type { ProductRow } from "./present.ts";
+import type { ProductListParams } from "./schemas.ts";
+
+type Db = Sql | TxSql;
+
+/** A category with its children, ordered by position then name. */
+export interface CategoryNode {
+  id: number;
+  slug: string;
+  name: string;
+  children: CategoryNode[];
+}
+
+/** The whole category tree in one query. */
+export async function loadCategoryTree(sql: Db): Promise<CategoryNode[]> {
+  const rows = await sql<{ id: string; parent_id: string | null; slug: string; name: string }[]>`
+    select id, parent_id, slug, name from categories order by position, name, id`;
+  const nodes = new Map<string, CategoryNode>();
+  for (const r of rows) nodes.set(r.id, { id: Number(r.id), slug: r.slug, name: r.name, children: [] });
+  const roots: CategoryNode[] = [];
+  for (const r of rows) {
+    const node = nodes.get(r.id)!;
+    const parent = r.parent_id === null ? undefined : nodes.get(r.parent_id);
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}
+
+/**
+ * The product columns plus category and variants (with stock) as json, so a
+ * page of products with everything it shows is one statement: variants come
+ * from a correlated subquery per row of the page, never a query per product.
+ */
+export function productColumns(sql: Db) {
+  return sql`
+    p.id, p.slug, p.title, p.description, p.brand, p.images, p.status, p.currency,
+    p.min_price, p.max_price, p.in_stock, p.rating_sum, p.rating_count, p.created_at, p.updated_at,
+    json_build_object('id', c.id, 'slug', c.slug, 'name', c.name) as category,
+    (select coalesce(json_agg(json_build_object(
+              'sku', v.sku, 'title', v.title, 'price', v.price, 'currency', v.currency,
+              'quantity', coalesce(i.quantity, 0)) order by v.position, v.id), '[]'::json)
+       from variants v left join inventory i on i.sku = v.sku
+      where v.product_id = p.id) as variants`;
+}
+
+/** One product by slug, or null; `activeOnly` hides archived products. */
+export async function loadProductBySlug(
+  sql: Db,
+  slug: string,
+  activeOnly = true,
+): Promise<ProductRow | null> {
+  const [row] = await sql<ProductRow[]>`
+    select ${productColumns(sql)}
+    from products p join categories c on c.id = p.category_id
+    where p.slug = ${slug} ${activeOnly ? sql`and p.status = 'active'` : sql``}`;
+  return row ?? null;
+}
+
+/** One product by id (any status), or null. */
+export async function loadProductById(sql: Db, id: number): Promise<ProductRow | null> {
+  const [row] = await sql<ProductRow[]>`
+    select ${productColumns(sql)}
+    from products p join categories c on c.id = p.category_id
+    where p.id = ${id}`;
+  return row ?? null;
+}
+
+// Each sort matches one of the indexes of migration 0020 (id breaks ties, so pages are stable).
+function orderBy(sql: Db, sort: ProductListParams["sort"]) {
+  switch (sort) {
+    case "price_asc":
+      return sql`p.min_price asc, p.id asc`;
+    case "price_desc":
+      return sql`p.min_price desc, p.id desc`;
+    case "rating":
+      return sql`product_rating(p.rating_sum, p.rating_count) desc, p.rating_count desc, p.id desc`;
+    default:
+      return sql`p.created_at desc, p.id desc`;
+  }
+}
+
+function filters(sql: Db, p: ProductListParams) {
+  return sql`p.status = 'active'
+    ${p.category !== undefined ? sql`and p.category_id in (select id from subtree)` : sql``}
+    ${p.brand !== undefined ? sql`and p.brand = ${p.brand}` : sql``}
+    ${p.min_price !== undefined ? sql`and p.min_price >= ${p.min_price}` : sql``}
+    ${p.max_price !== undefined ? sql`and p.min_price <= ${p.max_price}` : sql``}
+    ${p.in_stock !== undefined ? sql`and p.in_stock = ${p.in_stock}` : sql``}`;
+}
+
+/** A page of the product list and the total matching it. */
+export interface ProductPage {
+  rows: ProductRow[];
+  total: number;
+}
+
+/**
+ * One statement for the whole page: the count and the page's rows with their
+ * variants. The filters are repeated rather than shared through a CTE,
+ * because a CTE used twice is materialised and the page could no longer stop
+ * after `page_size` rows of an index scan. Price filters apply to the
+ * product's lowest price, the one the list shows and sorts on.
+ */
+export async function listProducts(sql: Db, p: ProductListParams): Promise<ProductPage> {
+  const offset = (p.page - 1) * p.page_size;
+  const subtree =
+    p.category !== undefined
+      ? sql`with recursive subtree as (
+              select id from categories where slug = ${p.category}
+              union all
+              select c.id from categories c join subtree s on c.parent_id = s.id)`
+      : sql``;
+  const rows = await sql<(ProductRow & { total: number; ord: string | null })[]>`
+    ${subtree}
+    select n.total, t.*
+    from (select count(*)::int as total from products p where ${filters(sql, p)}) n
+    left join lateral (
+      select row_number() over () as ord, x.* from (
+        select ${productColumns(sql)}
+        from products p join categories c on c.id = p.category_id
+        where ${filters(sql, p)}
+        order by ${orderBy(sql, p.sort)}
+        limit ${p.page_size} offset ${offset}
+      ) x
+    ) t on true
+    order by t.ord`;
+  const total = rows[0]?.total ?? 0;
+  return { total, rows: rows.filter((r) => r.ord !== null) };
+}

@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/** A whole number in a query string, within bounds. */
+export const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** A URL slug: lower-case words joined by single hyphens. */
+export const slugSchema = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lower-case letters, digits and single hyphens");
+
+export const SORTS = ["newest", "price_asc", "price_desc", "rating"] as const;
+export type ProductSort = (typeof SORTS)[number];
+
+/** Prices are minor units; 10^12 is far above any real price and well inside 2^53. */
+const MAX_PRICE = 1_000_000_000_000;
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 24;
+
+/** `page` / `page_size` of every paged route. */
+export const pagingSchema = z.object({
+  page: intParam(1, 100_000).optional(),
+  page_size: intParam(1, MAX_PAGE_SIZE).optional(),
+});
+
+/** Query string of `GET /api/catalog/products`. Unknown parameters are ignored. */
+export const productListQuery = pagingSchema
+  .extend({
+    category: slugSchema.optional(),
+    brand: z.string().trim().min(1).max(120).optional(),
+    min_price: intParam(0, MAX_PRICE).optional(),
+    max_price: intParam(0, MAX_PRICE).optional(),
+    in_stock: z
+      .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+      .transform((v) => v === "true" || v === "1")
+      .optional(),
+    sort: z.enum(SORTS, { message: `must be one of ${SORTS.join(", ")}` }).optional(),
+  })
+  .refine((q) => q.min_price === undefined || q.max_price === undefined || q.min_price <= q.max_price, {
+    path: ["max_price"],
+    message: "must not be below min_price",
+  });
+
+/** A validated product list request with every default applied. */
+export interface ProductListParams {
+  category?: string;
+  brand?: string;
+  min_price?: number;
+  max_price?: number;
+  in_stock?: boolean;
+  sort: ProductSort;
+  page: number;
+  page_size: number;
+}
+
+/** Applies defaults to a parsed list query. */
+export function listParams(q: z.output<typeof productListQuery>): ProductListParams {
+  return {
+    ...q,
+    sort: q.sort ?? "newest",
+    page: q.page ?? 1,
+    page_size: q.page_size ?? DEFAULT_PAGE_SIZE,
+  };
+}
+
+/**
+ * A canonical cache key for a list request: the same filters in any order or
+ * spelling (`in_stock=1` / `true`) map to one entry.
+ */
+export function listCacheKey(p: ProductListParams): string {
+  const parts: string[] = [];
+  for (const k of [
+    "category",
+    "brand",
+    "min_price",
+    "max_price",
+    "in_stock",
+    "sort",
+    "page",
+    "page_size",
+  ] as const) {
+    const v = p[k];
+    if (v !== undefined) parts.push(`${k}=${encodeURIComponent(String(v))}`);
+  }
+  return `list:${parts.join("&")}`;
+}
