@@ -320,3 +320,19 @@ describe("POST /api/auth/logout", () => {
     expect((await post("/api/auth/refresh", { refresh_token: b.refresh_token })).status).toBe(200);
   });
 });
+
+describe("login throttle housekeeping", () => {
+  test("sweepExpired removes only ended windows", async () => {
+    const { sweepExpired } = await import("./throttle.ts");
+    const old = email();
+    const fresh = email();
+    await post("/api/auth/login", { email: old, password: "whatever1" });
+    await post("/api/auth/login", { email: fresh, password: "whatever1" });
+    await t.database
+      .sql`update login_throttle set window_started_at = now() - interval '1 hour' where email = ${old}`;
+    await sweepExpired(t.deps.db.primary);
+    const rows = await t.database.sql<{ email: string }[]>`
+      select email from login_throttle where email in (${old}, ${fresh})`;
+    expect(rows.map((r) => r.email)).toEqual([fresh]);
+  });
+});

@@ -31,9 +31,9 @@ export async function claimAttempt(sql: Sql, email: string): Promise<AttemptResu
     returning attempts,
       ceil(extract(epoch from window_started_at + make_interval(secs => ${WINDOW_S}) - now()))::int
         as retry_after`;
+  // Counters of abandoned (often unknown) emails are swept now and then, without waiting for it.
+  if (Math.random() < 0.01) void sweepExpired(sql).catch(() => {});
   if (!row || row.attempts <= MAX_ATTEMPTS) return { allowed: true };
-  // Expired windows of abandoned emails are swept now and then, off the hot path.
-  if (Math.random() < 0.05) void sweepExpired(sql).catch(() => {});
   return { allowed: false, retryAfterS: Math.max(1, row.retry_after) };
 }
 
