@@ -1,8 +1,21 @@
 import type { RouteModule } from "./app.ts";
 import { authModule } from "./auth/routes.ts";
+import { cartModule } from "./cart/routes.ts";
 import { catalogRoutes } from "./catalog/routes.ts";
+import { checkoutModule } from "./checkout/routes.ts";
+import { adminOrdersModule } from "./orders/admin-routes.ts";
+import { ordersModule } from "./orders/routes.ts";
 import { reviewsModule } from "./reviews/routes.ts";
 import { usersModule } from "./users/routes.ts";
 
 /** Every domain module's routes, in mount order. Each domain adds itself here. */
-export const modules: RouteModule[] = [authModule, usersModule, catalogRoutes, reviewsModule];
+export const modules: RouteModule[] = [
+  authModule,
+  usersModule,
+  catalogRoutes,
+  reviewsModule,
+  cartModule(),
+  checkoutModule(),
+  ordersModule(),
+  adminOrdersModule(),
+];

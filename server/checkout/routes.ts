@@ -1,0 +1,92 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { demandPrimary } from "../../db/context.ts";
+import type { RouteModule } from "../app.ts";
+import { type AuthEnv, authenticate, currentUser, requireAuth } from "../auth/middleware.ts";
+import type { AppDeps } from "../deps.ts";
+import type { ProviderRegistry } from "../orders/effects.ts";
+import { HttpProblem } from "../platform/problem.ts";
+import { jsonBody } from "../platform/validate.ts";
+import { type CheckoutConfig, loadCheckoutConfig } from "./config.ts";
+import { defaultProviders } from "./providers.ts";
+import { runCheckout } from "./service.ts";
+
+const text = (max: number) => z.string().trim().min(1, "is required").max(max, `at most ${max} characters`);
+
+function checkoutSchema(providers: ProviderRegistry) {
+  return z.object({
+    shipping_address: z.object({
+      name: text(200),
+      line1: text(300),
+      line2: z.string().trim().max(300).optional(),
+      city: text(200),
+      postal_code: text(20),
+      country: z
+        .string()
+        .trim()
+        .toUpperCase()
+        .regex(/^[A-Z]{2}$/, "must be an ISO 3166 two-letter country code"),
+    }),
+    payment: z.object({
+      method: z.string().refine((m) => providers.has(m), {
+        message: `must be one of: ${[...providers.keys()].join(", ")}`,
+      }),
+      token: z.string().min(1, "is required").max(200),
+    }),
+  });
+}
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** `POST /api/checkout`. */
+export function checkoutRoutes(
+  deps: AppDeps,
+  settings: CheckoutConfig,
+  providers: ProviderRegistry,
+): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const schema = checkoutSchema(providers);
+  app.post("/api/checkout", authenticate(deps), requireAuth(), async (c) => {
+    demandPrimary();
+    const user = currentUser(c);
+    const key = c.req.header("idempotency-key");
+    if (key === undefined || key === "") {
+      throw new HttpProblem(
+        428,
+        "idempotency-key-required",
+        "Send an Idempotency-Key header (a unique string per checkout attempt, up to 255 characters).",
+      );
+    }
+    if (!KEY.test(key)) {
+      throw new HttpProblem(
+        400,
+        "invalid-idempotency-key",
+        "Idempotency-Key must be 1–255 visible ASCII characters.",
+      );
+    }
+    const body = await jsonBody(c, schema);
+    const res = await runCheckout(
+      deps,
+      { settings, providers },
+      { user, idempotencyKey: key, cartToken: c.req.header("x-cart-token") || undefined, body },
+    );
+    const headers: Record<string, string> = { ...res.headers };
+    if (res.status >= 400) headers["Content-Type"] = "application/problem+json";
+    return c.json(res.body, res.status as 200, headers);
+  });
+  return app;
+}
+
+/** Options for the checkout module (tests pass their own). */
+export interface CheckoutModuleOptions {
+  settings?: Partial<CheckoutConfig>;
+  providers?: ProviderRegistry;
+}
+
+/** The checkout route module. */
+export function checkoutModule(opts: CheckoutModuleOptions = {}): RouteModule {
+  return (app, deps) => {
+    const settings = { ...loadCheckoutConfig(deps.config), ...opts.settings };
+    app.route("/", checkoutRoutes(deps, settings, opts.providers ?? defaultProviders()));
+  };
+}

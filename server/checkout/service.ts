@@ -1,0 +1,201 @@
+import type { AuthUser } from "../auth/types.ts";
+import type { AppDeps } from "../deps.ts";
+import { type ProviderRegistry, sendRefunds, stockChanged } from "../orders/effects.ts";
+import type { ShippingAddress } from "../orders/store.ts";
+import { HttpProblem, problemBody } from "../platform/problem.ts";
+import type { CheckoutConfig } from "./config.ts";
+import { claimKey, completeKey, releaseKey, requestHash, type StoredResponse } from "./idempotency.ts";
+import { chargeWithTimeout } from "./payment-provider.ts";
+import { OutOfStockError, type Placed, placeOrder } from "./place.ts";
+import { abandonCheckout, confirmPayment } from "./settle.ts";
+
+/** A validated checkout request. */
+export interface CheckoutRequest {
+  user: AuthUser;
+  idempotencyKey: string;
+  cartToken: string | undefined;
+  body: { shipping_address: ShippingAddress; payment: { method: string; token: string } };
+}
+
+/** What to answer: status, JSON body, extra headers. */
+export interface CheckoutResponse extends StoredResponse {
+  headers?: Record<string, string>;
+}
+
+/** Everything checkout is configured with. */
+export interface CheckoutEnv {
+  settings: CheckoutConfig;
+  providers: ProviderRegistry;
+}
+
+/**
+ * Runs one checkout: claim the idempotency key, reserve in one transaction,
+ * charge with no locks held, then confirm or compensate in one short
+ * transaction, storing the final answer on the key.
+ */
+export async function runCheckout(
+  deps: AppDeps,
+  env: CheckoutEnv,
+  req: CheckoutRequest,
+): Promise<CheckoutResponse> {
+  const { user, idempotencyKey: key } = req;
+  const claim = await claimKey(deps.db.primary, user.id, key, requestHash(req.body, req.cartToken));
+  if (claim.kind === "replay") {
+    // The order was created by the first request; this one merely reads it back.
+    const status = claim.response.status === 201 ? 200 : claim.response.status;
+    return { status, body: claim.response.body };
+  }
+  if (claim.kind === "mismatch") {
+    throw new HttpProblem(
+      422,
+      "idempotency-key-reused",
+      "This Idempotency-Key was already used with a different request body.",
+    );
+  }
+  if (claim.kind === "in_progress") {
+    throw new HttpProblem(
+      409,
+      "checkout-in-progress",
+      "A checkout with this Idempotency-Key is still running; retry shortly to get its result.",
+    );
+  }
+
+  const placed = await reserve(deps, env, req);
+  if ("status" in placed) return placed;
+  await stockChanged(
+    deps,
+    placed.lines.map((l) => l.sku),
+  );
+  if (env.settings.crashAfterReserve) {
+    // Fault injection for the crash test: die like a killed process, between reservation and payment.
+    deps.logger.warn("FAULT_CRASH_AFTER_RESERVE: exiting after the reservation commit", {
+      order_id: placed.order.id,
+    });
+    process.kill(process.pid, "SIGKILL");
+  }
+  return pay(deps, env, req, placed);
+}
+
+/** The reservation transaction; a stock shortage becomes the stored 409 answer. */
+async function reserve(
+  deps: AppDeps,
+  env: CheckoutEnv,
+  req: CheckoutRequest,
+): Promise<Placed | CheckoutResponse> {
+  const { settings } = env;
+  try {
+    return await deps.db.tx((tx) =>
+      placeOrder(tx, {
+        userId: req.user.id,
+        idempotencyKey: req.idempotencyKey,
+        cart: { token: req.cartToken, userId: req.user.id },
+        cartTokenSecret: settings.cartTokenSecret,
+        shippingAddress: req.body.shipping_address,
+        provider: req.body.payment.method,
+        rules: settings,
+        reservationSeconds: settings.reservationTimeoutS,
+      }),
+    );
+  } catch (err) {
+    if (err instanceof OutOfStockError) {
+      const response = {
+        status: 409,
+        body: problemBody(
+          409,
+          "insufficient-stock",
+          `Not enough stock for ${err.shortages.map((s) => s.sku).join(", ")}.`,
+          undefined,
+          { skus: err.shortages.map((s) => s.sku), shortages: err.shortages },
+        ),
+      };
+      await completeKey(deps.db.primary, req.user.id, req.idempotencyKey, response);
+      return response;
+    }
+    // Nothing was created: the client may fix the cart and retry with the same key.
+    await releaseKey(deps.db.primary, req.user.id, req.idempotencyKey).catch(() => {});
+    throw err;
+  }
+}
+
+/** Charges outside any transaction, then confirms or compensates. */
+async function pay(
+  deps: AppDeps,
+  env: CheckoutEnv,
+  req: CheckoutRequest,
+  placed: Placed,
+): Promise<CheckoutResponse> {
+  const { user, idempotencyKey: key } = req;
+  const provider = env.providers.get(placed.payment.provider)!;
+  const result = await chargeWithTimeout(
+    provider,
+    {
+      paymentId: placed.payment.id,
+      orderId: placed.order.id,
+      amount: placed.order.total,
+      currency: placed.order.currency,
+      token: req.body.payment.token,
+      idempotencyKey: `${user.id}:${key}`,
+    },
+    env.settings.paymentTimeoutMs,
+  );
+
+  if (result.outcome === "captured") {
+    const outcome = await deps.db.tx(async (tx) => {
+      const confirmation = await confirmPayment(tx, placed.order.id, placed.payment.id, result.providerRef);
+      const response: CheckoutResponse =
+        confirmation.kind === "paid"
+          ? { status: 201, body: { ...confirmation.view } }
+          : {
+              status: 409,
+              body: problemBody(
+                409,
+                "checkout-expired",
+                "The order was cancelled before the payment completed; the charge is being refunded.",
+                undefined,
+                { order_id: placed.order.id },
+              ),
+            };
+      await completeKey(tx, user.id, key, response);
+      return { confirmation, response };
+    });
+    if (outcome.confirmation.kind === "gone")
+      await sendRefunds(deps, env.providers, [outcome.confirmation.refund]);
+    return outcome.response;
+  }
+
+  const declined = result.outcome === "declined";
+  const response: CheckoutResponse = declined
+    ? {
+        status: 402,
+        body: problemBody(
+          402,
+          "payment-declined",
+          `The payment was declined (${result.reason}). Nothing was charged; the cart is unchanged.`,
+          undefined,
+          { order_id: placed.order.id, reason: result.reason },
+        ),
+      }
+    : {
+        status: 503,
+        body: problemBody(
+          503,
+          "payment-unavailable",
+          "The payment could not be processed right now. Nothing was charged; retry with the same Idempotency-Key.",
+          undefined,
+          { reason: result.reason },
+        ),
+        headers: { "Retry-After": "1" },
+      };
+  const effects = await deps.db.tx(async (tx) => {
+    const effects = await abandonCheckout(tx, placed.order.id, {
+      status: declined ? "declined" : "failed",
+      reason: result.reason,
+    });
+    // A decline is final for this request; a processor failure is worth retrying with the same key.
+    if (declined) await completeKey(tx, user.id, key, response);
+    else await releaseKey(tx, user.id, key);
+    return effects;
+  });
+  if (effects) await stockChanged(deps, effects.restockedSkus);
+  return response;
+}

@@ -1,0 +1,55 @@
+import type { TxSql } from "../../db/client.ts";
+import { restoreCart } from "../cart/lifecycle.ts";
+import { type PaymentRow, paymentsOf, setPaymentStatus } from "../orders/payments.ts";
+import { findOrder } from "../orders/store.ts";
+import { applyTransition, type TransitionEffects } from "../orders/transition.ts";
+import { type OrderView, orderViews } from "../orders/view.ts";
+
+/** The result of confirming a captured charge. */
+export type Confirmation =
+  | { kind: "paid"; view: OrderView }
+  /** The order stopped waiting (expired or cancelled) before the money came: give it back. */
+  | { kind: "gone"; refund: PaymentRow };
+
+/**
+ * Records a captured charge: order pending → paid (`order.paid`, history),
+ * payment captured, reservation ended. Short transaction, no external calls.
+ */
+export async function confirmPayment(
+  tx: TxSql,
+  orderId: string,
+  paymentId: string,
+  providerRef: string,
+): Promise<Confirmation> {
+  const order = await findOrder(tx, orderId, true);
+  if (order?.status !== "pending") {
+    await setPaymentStatus(tx, paymentId, "refunded", { providerRef, error: "order no longer pending" });
+    const [payment] = (await paymentsOf(tx, [orderId])).filter((p) => p.id === paymentId);
+    return { kind: "gone", refund: { ...payment!, provider_ref: providerRef } };
+  }
+  await setPaymentStatus(tx, paymentId, "captured", { providerRef });
+  const effects = await applyTransition(tx, order, "paid", null, "payment captured");
+  return { kind: "paid", view: (await orderViews(tx, [effects.order]))[0]! };
+}
+
+/**
+ * Undoes a checkout whose payment did not go through (declined, failed, or
+ * never confirmed before the reservation expired): cart back as it was, stock
+ * released, order cancelled with `order.cancelled`, payment marked. Locks in
+ * the same order as checkout (order, cart, then inventory rows) so the two
+ * never deadlock. Returns null when the order is no longer pending.
+ */
+export async function abandonCheckout(
+  tx: TxSql,
+  orderId: string,
+  payment: { status: "declined" | "failed"; reason: string },
+): Promise<TransitionEffects | null> {
+  const order = await findOrder(tx, orderId, true);
+  if (order?.status !== "pending") return null;
+  if (order.cart_id) await restoreCart(tx, order.cart_id);
+  const effects = await applyTransition(tx, order, "cancelled", null, payment.reason);
+  for (const p of await paymentsOf(tx, [orderId])) {
+    if (p.status === "pending") await setPaymentStatus(tx, p.id, payment.status, { error: payment.reason });
+  }
+  return effects;
+}

@@ -1,0 +1,64 @@
+import type { AppDeps } from "../deps.ts";
+import { stockChanged } from "../orders/effects.ts";
+import { expiredReservations, lockExpired } from "../orders/store.ts";
+import { defaultCheckoutConfig } from "./config.ts";
+import { releaseKeyOfOrder } from "./idempotency.ts";
+import { abandonCheckout } from "./settle.ts";
+
+/** How many expired orders one sweep handles at most (the next tick takes the rest). */
+const BATCH = 100;
+
+/**
+ * Releases the stock of pending orders whose reservation expired (their
+ * checkout died or its payment never settled): each order in its own short
+ * transaction, locked with SKIP LOCKED so that several instances sweeping at
+ * once, or a checkout confirming that very order, never wait on each other.
+ * The order is cancelled (`order.cancelled`), the cart given back, and the
+ * idempotency key released so the client may retry. Returns how many it released.
+ */
+export async function sweepExpiredReservations(deps: AppDeps, limit = BATCH): Promise<number> {
+  const ids = await expiredReservations(deps.db.primary, limit);
+  let released = 0;
+  for (const id of ids) {
+    const effects = await deps.db.tx(async (tx) => {
+      if (!(await lockExpired(tx, id))) return null;
+      const effects = await abandonCheckout(tx, id, { status: "failed", reason: "reservation expired" });
+      await releaseKeyOfOrder(tx, id);
+      return effects;
+    });
+    if (!effects) continue;
+    released++;
+    await stockChanged(deps, effects.restockedSkus);
+  }
+  if (released) deps.logger.info("released expired stock reservations", { orders: released });
+  return released;
+}
+
+/**
+ * Starts the sweeper on an interval (each app instance runs one; they share
+ * the work through SKIP LOCKED). Runs once right away so that a restarted
+ * instance cleans up after its crashed predecessor. Returns a stop function.
+ */
+export function startReservationSweeper(
+  deps: AppDeps,
+  intervalMs: number = defaultCheckoutConfig().sweepIntervalMs,
+): () => void {
+  let running = false;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = true;
+    sweepExpiredReservations(deps)
+      .catch((err) => deps.logger.warn("reservation sweep failed", { err }))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref?.();
+  tick();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

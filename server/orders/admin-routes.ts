@@ -1,0 +1,78 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { demandPrimary } from "../../db/context.ts";
+import type { RouteModule } from "../app.ts";
+import { type AuthEnv, authenticate, currentUser, requireRole } from "../auth/middleware.ts";
+import { defaultProviders } from "../checkout/providers.ts";
+import type { AppDeps } from "../deps.ts";
+import { notFound } from "../platform/problem.ts";
+import { jsonBody, queryParams } from "../platform/validate.ts";
+import { type ProviderRegistry, sendRefunds, stockChanged } from "./effects.ts";
+import { isOrderId, listQuery, page } from "./params.ts";
+import { ORDER_STATUSES } from "./state.ts";
+import { findOrder, listOrders } from "./store.ts";
+import { applyTransition } from "./transition.ts";
+import { orderViews } from "./view.ts";
+
+const transitionBody = z.object({ to: z.enum(ORDER_STATUSES) });
+
+/** Staff order routes: every order, filter by status, and state-machine transitions. */
+export function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const missing = (id: string) => notFound(`Order ${id} was not found.`);
+  app.use("/api/admin/orders", authenticate(deps), requireRole("admin", "staff"));
+  app.use("/api/admin/orders/*", authenticate(deps), requireRole("admin", "staff"));
+
+  app.get("/api/admin/orders", async (c) => {
+    const q = queryParams(c, listQuery);
+    const body = await deps.db.read(async (sql) => {
+      const { rows, total } = await listOrders(sql, {
+        status: q.status,
+        page: q.page,
+        pageSize: q.page_size,
+      });
+      return page(await orderViews(sql, rows, true), q, total);
+    });
+    return c.json(body);
+  });
+
+  app.get("/api/admin/orders/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!isOrderId(id)) throw missing(id);
+    const view = await deps.db.read(
+      async (sql) => {
+        const order = await findOrder(sql, id);
+        if (!order) throw missing(id);
+        return (await orderViews(sql, [order], true))[0]!;
+      },
+      { primary: true },
+    );
+    return c.json(view);
+  });
+
+  app.post("/api/admin/orders/:id/transition", async (c) => {
+    demandPrimary();
+    const actor = currentUser(c);
+    const id = c.req.param("id");
+    if (!isOrderId(id)) throw missing(id);
+    const { to } = await jsonBody(c, transitionBody);
+    const { effects, view } = await deps.db.tx(async (tx) => {
+      const order = await findOrder(tx, id, true);
+      if (!order) throw missing(id);
+      const effects = await applyTransition(tx, order, to, actor.id, `set by ${actor.role}`);
+      return { effects, view: (await orderViews(tx, [effects.order], true))[0]! };
+    });
+    await stockChanged(deps, effects.restockedSkus);
+    await sendRefunds(deps, providers, effects.refunds);
+    return c.json(view);
+  });
+
+  return app;
+}
+
+/** The admin orders route module. */
+export function adminOrdersModule(providers?: ProviderRegistry): RouteModule {
+  return (app, deps) => {
+    app.route("/", adminOrderRoutes(deps, providers ?? defaultProviders()));
+  };
+}

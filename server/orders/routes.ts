@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import { demandPrimary } from "../../db/context.ts";
+import type { RouteModule } from "../app.ts";
+import { type AuthEnv, authenticate, currentUser, requireAuth } from "../auth/middleware.ts";
+import type { AuthUser } from "../auth/types.ts";
+import { defaultProviders } from "../checkout/providers.ts";
+import type { AppDeps } from "../deps.ts";
+import { notFound } from "../platform/problem.ts";
+import { queryParams } from "../platform/validate.ts";
+import { type ProviderRegistry, sendRefunds, stockChanged } from "./effects.ts";
+import { isOrderId, listQuery, page } from "./params.ts";
+import { findOrder, listOrders, type OrderRow } from "./store.ts";
+import { applyTransition } from "./transition.ts";
+import { orderViews } from "./view.ts";
+
+const isStaff = (u: AuthUser) => u.role === "staff" || u.role === "admin";
+
+/** Another user's order is reported exactly like a missing one. */
+function visible(order: OrderRow | null, user: AuthUser): order is OrderRow {
+  return order !== null && (order.user_id === user.id || isStaff(user));
+}
+
+/** The caller's orders: list, detail, cancel. */
+export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  const missing = (id: string) => notFound(`Order ${id} was not found.`);
+  app.use("/api/orders", authenticate(deps), requireAuth());
+  app.use("/api/orders/*", authenticate(deps), requireAuth());
+
+  app.get("/api/orders", async (c) => {
+    const user = currentUser(c);
+    const q = queryParams(c, listQuery);
+    const body = await deps.db.read(async (sql) => {
+      const { rows, total } = await listOrders(sql, {
+        userId: user.id,
+        status: q.status,
+        page: q.page,
+        pageSize: q.page_size,
+      });
+      return page(await orderViews(sql, rows), q, total);
+    });
+    return c.json(body);
+  });
+
+  app.get("/api/orders/:id", async (c) => {
+    const user = currentUser(c);
+    const id = c.req.param("id");
+    if (!isOrderId(id)) throw missing(id);
+    // Order confirmation is a critical read: right after checkout a replica may not have it yet.
+    const view = await deps.db.read(
+      async (sql) => {
+        const order = await findOrder(sql, id);
+        if (!visible(order, user)) throw missing(id);
+        return (await orderViews(sql, [order], isStaff(user)))[0]!;
+      },
+      { primary: true },
+    );
+    return c.json(view);
+  });
+
+  app.post("/api/orders/:id/cancel", async (c) => {
+    demandPrimary();
+    const user = currentUser(c);
+    const id = c.req.param("id");
+    if (!isOrderId(id)) throw missing(id);
+    const { effects, view } = await deps.db.tx(async (tx) => {
+      const order = await findOrder(tx, id, true);
+      if (!visible(order, user)) throw missing(id);
+      const effects = await applyTransition(tx, order, "cancelled", user.id, "cancelled by customer");
+      return { effects, view: (await orderViews(tx, [effects.order], isStaff(user)))[0]! };
+    });
+    await stockChanged(deps, effects.restockedSkus);
+    await sendRefunds(deps, providers, effects.refunds);
+    return c.json(view);
+  });
+
+  return app;
+}
+
+/** The orders route module; `providers` replaces the payment providers in tests. */
+export function ordersModule(providers?: ProviderRegistry): RouteModule {
+  return (app, deps) => {
+    app.route("/", orderRoutes(deps, providers ?? defaultProviders()));
+  };
+}

@@ -1,0 +1,71 @@
+import type { TxSql } from "../../db/client.ts";
+import { recordEvent } from "../events/outbox.ts";
+import { releaseStock } from "../inventory/stock.ts";
+import { conflict } from "../platform/problem.ts";
+import { type PaymentRow, paymentsOf, setPaymentStatus } from "./payments.ts";
+import { canTransition, eventFor, nextStatuses, type OrderStatus, restocks } from "./state.ts";
+import { type OrderRow, orderLines, setOrderStatus } from "./store.ts";
+
+/** Work left for after the commit: refunds to send to the provider and SKUs whose stock changed. */
+export interface TransitionEffects {
+  order: OrderRow;
+  /** Captured payments now marked refunded; the provider is told after the commit. */
+  refunds: PaymentRow[];
+  /** SKUs put back into stock (catalog caches must forget them). */
+  restockedSkus: string[];
+}
+
+/**
+ * Applies one state-machine step to a row-locked order inside `tx`: checks it
+ * (409 naming the allowed targets otherwise), restocks when the goods never
+ * left, marks captured payments refunded on cancel/refund, writes the history
+ * row and the outbox event. Provider refunds happen after the commit, never
+ * while the order row is locked.
+ */
+export async function applyTransition(
+  tx: TxSql,
+  order: OrderRow,
+  to: OrderStatus,
+  actorId: number | null,
+  reason?: string,
+): Promise<TransitionEffects> {
+  if (!canTransition(order.status, to)) {
+    throw conflict(`An order that is ${order.status} cannot become ${to}.`, "invalid-transition", {
+      from: order.status,
+      to,
+      allowed: nextStatuses(order.status),
+    });
+  }
+  const lines = await orderLines(tx, [order.id]);
+  const restock = restocks(order.status, to) && !order.stock_released;
+  if (restock) await releaseStock(tx, lines);
+
+  const refunds: PaymentRow[] = [];
+  if (to === "cancelled" || to === "refunded") {
+    for (const p of await paymentsOf(tx, [order.id])) {
+      if (p.status === "captured" || p.status === "authorized") {
+        await setPaymentStatus(tx, p.id, "refunded");
+        refunds.push(p);
+      }
+    }
+  }
+
+  const updated = await setOrderStatus(tx, order, to, actorId, restock);
+  await recordEvent(
+    tx,
+    eventFor(to),
+    {
+      order_id: order.id,
+      user_id: order.user_id,
+      from: order.status,
+      to,
+      total: { amount: order.total, currency: order.currency },
+      restocked: restock,
+      // The catalog's outbox consumer reads `items[].sku` to refresh cached stock.
+      items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      ...(reason ? { reason } : {}),
+    },
+    order.id,
+  );
+  return { order: updated, refunds, restockedSkus: restock ? lines.map((l) => l.sku) : [] };
+}
