@@ -365,7 +365,7 @@ describe("with a slow payment provider", () => {
       expect(((await res.json()) as Problem).type).toContain("checkout-expired");
       const rows = await s.sql<{ status: string; payment: string }[]>`
         select o.status, p.status as payment from orders o join payments p on p.order_id = o.id where o.user_id = ${u!.id}`;
-      expect(rows).toEqual([{ status: "cancelled", payment: "refunded" }]);
+      expect([...rows]).toEqual([{ status: "cancelled", payment: "refunded" }]);
       expect(await stockOf(s.sql, "LATE-1")).toBe(5);
       const cart = (await (await s.request("/api/cart", { token: u!.token })).json()) as CartBody;
       expect(cart.items.map((i) => [i.sku, i.quantity])).toEqual([["LATE-1", 2]]);
