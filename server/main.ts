@@ -16,6 +16,7 @@ const server = Bun.serve({
   idleTimeout: 75,
 });
 deps.logger.info("app instance listening", { port: server.port, pid: process.pid });
+void import("./checkout/sweeper.ts").then((m) => m.startReservationSweeper(deps)); // releases expired stock holds
 
 handleShutdown(
   async () => {
