@@ -115,8 +115,8 @@ test("process killed between reservation and payment: restart sweeps the stock a
   let status = "pending";
   for (let i = 0; i < 300 && status === "pending"; i++) {
     await Bun.sleep(100);
-    [{ status }] = (await sql<{ status: string }[]>`select status from orders where id = ${held!.id}`) as [
-      { status: string },
+    const [row] = await sql<{ status: string }[]>`select status from orders where id = ${held!.id}`;
+    status = row!.status;status: string ,
     ];
   }
   expect(status).toBe("cancelled");
