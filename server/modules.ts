@@ -1,3 +1,4 @@
+import { adminCatalogModule } from "./admin/catalog-module.ts";
 import type { RouteModule } from "./app.ts";
 import { authModule } from "./auth/routes.ts";
 import { cartModule } from "./cart/routes.ts";
@@ -18,4 +19,5 @@ export const modules: RouteModule[] = [
   checkoutModule(),
   ordersModule(),
   adminOrdersModule(),
+  adminCatalogModule,
 ];

@@ -1,0 +1,22 @@
+import type { RouteModule } from "../app.ts";
+import { authenticate, requireRole } from "../auth/middleware.ts";
+import { adminCategoryRoutes } from "./categories.ts";
+import { adminInventoryRoutes } from "./inventory.ts";
+import { adminProductRoutes } from "./products.ts";
+
+/**
+ * The catalog half of `/api/admin`: products, inventory and categories, for
+ * staff and admins (401 without a token, 403 for customers).
+ */
+export const adminCatalogModule: RouteModule = (app, deps) => {
+  const guard = [authenticate(deps), requireRole("admin", "staff")] as const;
+  for (const [path, routes] of [
+    ["/api/admin/products", adminProductRoutes(deps)],
+    ["/api/admin/inventory", adminInventoryRoutes(deps)],
+    ["/api/admin/categories", adminCategoryRoutes(deps)],
+  ] as const) {
+    app.use(path, ...guard);
+    app.use(`${path}/*`, ...guard);
+    app.route(path, routes);
+  }
+};

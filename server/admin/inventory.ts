@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import { type AuthEnv, currentUser } from "../auth/middleware.ts";
+import { invalidateProductsBySku } from "../catalog/invalidate.ts";
+import type { AppDeps } from "../deps.ts";
+import { adjustStock, InsufficientStockError, stockStatus } from "../inventory/stock.ts";
+import { conflict, notFound } from "../platform/problem.ts";
+import { jsonBody } from "../platform/validate.ts";
+import { adjustBody, skuSchema } from "./schemas.ts";
+
+/** `POST /api/admin/inventory/:sku/adjust`: audited, never below zero (409 with what is available). */
+export function adminInventoryRoutes(deps: AppDeps): Hono<AuthEnv> {
+  const r = new Hono<AuthEnv>();
+
+  r.post("/:sku/adjust", async (c) => {
+    const sku = skuSchema.safeParse(c.req.param("sku"));
+    if (!sku.success) throw notFound("No such SKU.");
+    const { delta, reason } = await jsonBody(c, adjustBody);
+    const actor = currentUser(c).id;
+    let quantity: number | null;
+    try {
+      quantity = await deps.db.tx((tx) => adjustStock(tx, sku.data, delta, reason, actor));
+    } catch (err) {
+      if (err instanceof InsufficientStockError)
+        throw conflict(
+          `Adjusting ${err.sku} by ${err.delta} would take stock below zero (${err.available} available).`,
+          "insufficient-stock",
+          { sku: err.sku, available: err.available, delta: err.delta },
+        );
+      throw err;
+    }
+    if (quantity === null) throw notFound(`No SKU ${sku.data}.`);
+    await invalidateProductsBySku(deps, [sku.data]);
+    return c.json({ sku: sku.data, stock: quantity, stock_status: stockStatus(quantity) });
+  });
+
+  return r;
+}

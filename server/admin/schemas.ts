@@ -1,0 +1,133 @@
+import { z } from "zod";
+import { intParam, pagingSchema, slugSchema } from "../catalog/schemas.ts";
+
+/** Prices are minor units; this is far above any real price and inside 2^53. */
+const MAX_AMOUNT = 1_000_000_000_000;
+const MAX_STOCK = 1_000_000_000;
+
+export const moneySchema = z.object({
+  amount: z.number().int("must be whole minor units").min(0).max(MAX_AMOUNT),
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD"),
+});
+
+export const skuSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits, '.', '_' or '-'");
+
+const stockSchema = z.number().int("must be a whole number").min(0).max(MAX_STOCK);
+
+const newVariant = z.object({
+  sku: skuSchema,
+  title: z.string().trim().max(200).default(""),
+  price: moneySchema,
+  stock: stockSchema.default(0),
+});
+
+/** A variant in a PATCH: an existing SKU changes what is given; a new SKU needs a price. */
+const variantChange = z.object({
+  sku: skuSchema,
+  title: z.string().trim().max(200).optional(),
+  price: moneySchema.optional(),
+  /** Sets the stock; the difference is recorded as an audited adjustment. */
+  stock: stockSchema.optional(),
+});
+
+const images = z.array(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })).max(50);
+
+function distinctSkus(variants: { sku: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  variants.forEach((v, i) => {
+    if (seen.has(v.sku))
+      ctx.addIssue({ code: "custom", path: ["variants", i, "sku"], message: "is repeated" });
+    seen.add(v.sku);
+  });
+}
+
+function oneCurrency(variants: { price?: { currency: string } | undefined }[], ctx: z.RefinementCtx): void {
+  const first = variants.find((v) => v.price)?.price?.currency;
+  variants.forEach((v, i) => {
+    if (v.price && v.price.currency !== first)
+      ctx.addIssue({
+        code: "custom",
+        path: ["variants", i, "price", "currency"],
+        message: "all variants of a product must share one currency",
+      });
+  });
+}
+
+/** `POST /api/admin/products`. */
+export const createProductBody = z
+  .object({
+    title: z.string().trim().min(1).max(300),
+    slug: slugSchema.optional(),
+    description: z.string().max(20_000).default(""),
+    brand: z.string().trim().max(120).default(""),
+    category: slugSchema,
+    images: images.default([]),
+    variants: z.array(newVariant).min(1, "a product needs at least one variant").max(100),
+  })
+  .superRefine((b, ctx) => {
+    distinctSkus(b.variants, ctx);
+    oneCurrency(b.variants, ctx);
+  });
+export type CreateProductInput = z.output<typeof createProductBody>;
+
+/** `PATCH /api/admin/products/:id`: every field optional. */
+export const updateProductBody = z
+  .object({
+    title: z.string().trim().min(1).max(300).optional(),
+    slug: slugSchema.optional(),
+    description: z.string().max(20_000).optional(),
+    brand: z.string().trim().max(120).optional(),
+    category: slugSchema.optional(),
+    images: images.optional(),
+    status: z.enum(["active", "archived"]).optional(),
+    variants: z.array(variantChange).max(100).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.variants) {
+      distinctSkus(b.variants, ctx);
+      oneCurrency(b.variants, ctx);
+    }
+  });
+export type UpdateProductInput = z.output<typeof updateProductBody>;
+
+/** `GET /api/admin/products` query. */
+export const adminListQuery = pagingSchema.extend({
+  status: z.enum(["active", "archived", "all"]).optional(),
+  category: slugSchema.optional(),
+  brand: z.string().trim().min(1).max(120).optional(),
+});
+
+/** `POST /api/admin/inventory/:sku/adjust`. */
+export const adjustBody = z.object({
+  delta: z
+    .number()
+    .int("must be a whole number")
+    .min(-MAX_STOCK)
+    .max(MAX_STOCK)
+    .refine((d) => d !== 0, "must not be zero"),
+  reason: z.string().trim().min(1).max(500),
+});
+
+/** `POST /api/admin/categories`. */
+export const createCategoryBody = z.object({
+  slug: slugSchema.pipe(z.string().max(120)),
+  name: z.string().trim().min(1).max(200),
+  parent_id: z.number().int().positive().nullable().default(null),
+  position: z.number().int().min(-1_000_000).max(1_000_000).default(0),
+});
+export type CreateCategoryInput = z.output<typeof createCategoryBody>;
+
+/** `PATCH /api/admin/categories/:id`. */
+export const updateCategoryBody = z.object({
+  slug: slugSchema.pipe(z.string().max(120)).optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  parent_id: z.number().int().positive().nullable().optional(),
+  position: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+});
+export type UpdateCategoryInput = z.output<typeof updateCategoryBody>;
+
+/** A numeric id path segment; anything else names nothing (404). */
+export const idParam = intParam(1, Number.MAX_SAFE_INTEGER);
