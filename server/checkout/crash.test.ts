@@ -115,9 +115,8 @@ test("process killed between reservation and payment: restart sweeps the stock a
   let status = "pending";
   for (let i = 0; i < 300 && status === "pending"; i++) {
     await Bun.sleep(100);
-    const [row] = await sql<{ status: string }[]>`select status from orders where id = ${held!.id}`;
-    status = row!.status;status: string ,
-    ];
+    const [now] = await sql<{ status: string }[]>`select status from orders where id = ${held!.id}`;
+    status = now!.status;
   }
   expect(status).toBe("cancelled");
   expect(await stockOf(sql, "CRASH-A")).toBe(10);
