@@ -1,0 +1,65 @@
+import type { Sql } from "../db/client.ts";
+import type { DomainEvent } from "../server/events/outbox.ts";
+import type { Logger } from "../server/platform/logger.ts";
+import type { ConsumerSpec } from "./transport.ts";
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Delay before attempt n+1 (n starts at 1). */
+  backoffMs(attempt: number): number;
+}
+
+export const defaultRetry: RetryPolicy = {
+  maxAttempts: 5,
+  backoffMs: (n) => Math.min(1000 * 2 ** (n - 1), 60_000),
+};
+
+/** Outcome of one delivery attempt. */
+export type Outcome = "done" | "duplicate" | "retry" | "dead";
+
+/**
+ * Runs a consumer on an event at most once per (consumer, event id): the id
+ * is recorded in processed_events after the handler succeeds, and a
+ * redelivered event that is already recorded is skipped. After the last
+ * attempt the event goes to dead_letters (replayable) instead of blocking.
+ */
+export async function deliver(
+  sql: Sql,
+  consumer: ConsumerSpec,
+  event: DomainEvent,
+  attempt: number,
+  policy: RetryPolicy,
+  logger: Logger,
+): Promise<Outcome> {
+  const [seen] =
+    await sql`select 1 from processed_events where consumer = ${consumer.name} and event_id = ${event.id}`;
+  if (seen) return "duplicate";
+  try {
+    await consumer.handle(event);
+    await sql`insert into processed_events (consumer, event_id) values (${consumer.name}, ${event.id}) on conflict do nothing`;
+    return "done";
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (attempt < policy.maxAttempts) {
+      logger.warn("consumer failed; will retry", {
+        consumer: consumer.name,
+        event: event.id,
+        type: event.type,
+        attempt,
+        err: message,
+      });
+      return "retry";
+    }
+    await sql`
+      insert into dead_letters (consumer, event_id, event, error, attempts)
+      values (${consumer.name}, ${event.id}, ${sql.json(event as unknown as Parameters<Sql["json"]>[0])}, ${message}, ${attempt})`;
+    logger.error("event dead-lettered", {
+      consumer: consumer.name,
+      event: event.id,
+      type: event.type,
+      attempts: attempt,
+      err: message,
+    });
+    return "dead";
+  }
+}

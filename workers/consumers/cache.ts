@@ -1,0 +1,24 @@
+import { onCatalogEvent } from "../../server/catalog/invalidate.ts";
+import type { AppDeps } from "../../server/deps.ts";
+import type { ConsumerSpec } from "../transport.ts";
+
+/**
+ * The second, event-driven cache invalidation: repeats the generation raise
+ * the writing request made after its commit, so a crash between commit and
+ * raise heals here.
+ */
+export function cacheInvalidationConsumer(deps: AppDeps): ConsumerSpec {
+  return {
+    name: "cache-invalidation",
+    types: [
+      "product.created",
+      "product.updated",
+      "product.archived",
+      "inventory.changed",
+      "order.placed",
+      "order.cancelled",
+      "review.created",
+    ],
+    handle: (event) => onCatalogEvent(deps, event),
+  };
+}

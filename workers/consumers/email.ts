@@ -1,0 +1,91 @@
+import type { Sql } from "../../db/client.ts";
+import type { DomainEvent } from "../../server/events/outbox.ts";
+import type { Logger } from "../../server/platform/logger.ts";
+import type { ConsumerSpec } from "../transport.ts";
+
+/** One outgoing message. */
+export interface Email {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends email; the log mailer stands in when no SMTP server is configured. */
+export interface Mailer {
+  send(email: Email): Promise<void>;
+}
+
+/** Writes each email as a log line instead of sending it. */
+export function logMailer(logger: Logger): Mailer {
+  return {
+    async send(email) {
+      logger.info("email", { to: email.to, subject: email.subject });
+    },
+  };
+}
+
+const money = (minor: unknown, currency: unknown) =>
+  typeof minor === "number"
+    ? `${(minor / 100).toFixed(2)} ${typeof currency === "string" ? currency : ""}`.trim()
+    : "";
+
+async function emailOf(sql: Sql, data: Record<string, unknown>): Promise<string | null> {
+  if (typeof data.email === "string") return data.email;
+  const id = data.user_id;
+  if (typeof id !== "number" && typeof id !== "string") return null;
+  const [row] = await sql<{ email: string }[]>`select email from users where id = ${id}`;
+  return row?.email ?? null;
+}
+
+/** Builds the message for an event, or null when the event sends none. */
+export async function composeEmail(sql: Sql, event: DomainEvent): Promise<Email | null> {
+  const d = event.data;
+  const to = await emailOf(sql, d);
+  if (!to) return null;
+  switch (event.type) {
+    case "user.registered":
+      return {
+        to,
+        subject: "Welcome to the shop",
+        text: `Hello ${typeof d.name === "string" ? d.name : ""}, your account is ready.`,
+      };
+    case "order.placed":
+      return {
+        to,
+        subject: `Order ${String(d.order_id ?? d.id ?? "")} received`,
+        text: `We received your order. Total: ${money(d.total, d.currency)}.`,
+      };
+    case "order.paid":
+      return {
+        to,
+        subject: `Order ${String(d.order_id ?? d.id ?? "")} confirmed`,
+        text: "Your payment was accepted; we are preparing your order.",
+      };
+    case "order.cancelled":
+      return {
+        to,
+        subject: `Order ${String(d.order_id ?? d.id ?? "")} cancelled`,
+        text: "Your order was cancelled. Any payment will be refunded.",
+      };
+    case "order.status_changed":
+      return {
+        to,
+        subject: `Order ${String(d.order_id ?? d.id ?? "")} is ${String(d.to ?? d.status ?? "updated")}`,
+        text: "The status of your order changed.",
+      };
+    default:
+      return null;
+  }
+}
+
+/** Sends customer emails for account and order events. */
+export function emailConsumer(sql: Sql, mailer: Mailer): ConsumerSpec {
+  return {
+    name: "email",
+    types: ["user.registered", "order.placed", "order.paid", "order.cancelled", "order.status_changed"],
+    async handle(event) {
+      const email = await composeEmail(sql, event);
+      if (email) await mailer.send(email);
+    },
+  };
+}
