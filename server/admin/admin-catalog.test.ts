@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RouteModule } from "../app.ts";
-import { closeCacheRuntime } from "../cache/index.ts";
 import type { AdminProduct, ProductDetail, ProductListItem } from "../catalog/present.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
-import { secondInstance, seedFixture, userWithToken } from "../catalog/test-support.ts";
+import { closeCatalogCache, secondInstance, seedFixture, userWithToken } from "../catalog/test-support.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { adminCatalogModule } from "./catalog-module.ts";
 import type { AdminCategory } from "./category-writes.ts";
@@ -33,7 +32,7 @@ beforeAll(async () => {
   customer = (await userWithToken(t, "customer")).headers;
 });
 afterAll(async () => {
-  await closeCacheRuntime(t.deps);
+  await closeCatalogCache(t);
   await t.close();
 });
 

@@ -20,7 +20,7 @@ const runtimes = new WeakMap<AppDeps, CacheRuntime>();
  * Keys are namespaced by database name, so that apps (and test databases)
  * sharing one Redis never see each other's entries or generations.
  */
-function prefixFor(deps: AppDeps): string {
+export function cacheKeyPrefix(deps: AppDeps): string {
   try {
     const name = new URL(deps.config.DATABASE_URL ?? "").pathname.replace(/^\//, "");
     return `cat:${name || "default"}:`;
@@ -38,7 +38,7 @@ export function cacheRuntime(deps: AppDeps): CacheRuntime {
   let rt = runtimes.get(deps);
   if (!rt) {
     const cache: Cache = deps.redis
-      ? new RedisCache(deps.redis, prefixFor(deps))
+      ? new RedisCache(deps.redis, cacheKeyPrefix(deps))
       : new MemoryCache({ bus: new PgVersionBus(deps.db.primary, "catalog_cache", deps.logger) });
     rt = { cache, aside: new CacheAside(cache, deps.db, deps.metrics, deps.logger) };
     runtimes.set(deps, rt);

@@ -5,9 +5,17 @@ import { type Cache, CacheUnavailableError } from "./cache.ts";
 const RAISE = `
 for i, k in ipairs(KEYS) do
   local cur = redis.call('GET', k)
-  if (not cur) or cur < ARGV[1] then redis.call('SET', k, ARGV[1]) end
+  if (not cur) or cur < ARGV[1] then redis.call('SET', k, ARGV[1], 'PX', ARGV[2])
+  else redis.call('PEXPIRE', k, ARGV[2]) end
 end
 return #KEYS`;
+
+/**
+ * Generations expire after a day untouched, so abandoned keys do not pile up.
+ * That is safe: a missing generation restarts at the primary's current WAL
+ * position, which no stored entry can claim.
+ */
+const VERSION_TTL_MS = 24 * 3600_000;
 
 // Delete the lock only if we still own it (it may have expired and been retaken).
 const UNLOCK = `
@@ -45,12 +53,12 @@ export class RedisCache implements Cache {
 
   async raiseVersions(names: string[], version: string): Promise<void> {
     if (!names.length) return;
-    await this.live().eval(RAISE, names.length, ...names.map((n) => this.vkey(n)), version);
+    await this.live().eval(RAISE, names.length, ...names.map((n) => this.vkey(n)), version, VERSION_TTL_MS);
   }
 
   async initVersion(name: string, version: string): Promise<string> {
     const r = this.live();
-    const set = await r.set(this.vkey(name), version, "NX");
+    const set = await r.set(this.vkey(name), version, "PX", VERSION_TTL_MS, "NX");
     if (set === "OK") return version;
     return (await r.get(this.vkey(name))) ?? version;
   }

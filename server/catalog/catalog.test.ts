@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RouteModule } from "../app.ts";
-import { closeCacheRuntime } from "../cache/index.ts";
 import { reviewsModule } from "../reviews/routes.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { invalidateProductsBySku, onCatalogEvent } from "./invalidate.ts";
@@ -8,7 +7,7 @@ import type { ProductDetail, ProductListItem } from "./present.ts";
 import type { CategoryNode } from "./queries.ts";
 import { catalogRoutes } from "./routes.ts";
 import { getSkuDetails } from "./skus.ts";
-import { type Instance, loads, secondInstance, seedFixture } from "./test-support.ts";
+import { closeCatalogCache, type Instance, loads, secondInstance, seedFixture } from "./test-support.ts";
 
 interface Page {
   items: ProductListItem[];
@@ -30,7 +29,7 @@ beforeAll(async () => {
   await seedFixture(t.database.sql);
 });
 afterAll(async () => {
-  await closeCacheRuntime(t.deps);
+  await closeCatalogCache(t);
   await t.close();
 });
 

@@ -4,7 +4,7 @@ import { createDatabase } from "../../db/client.ts";
 import { createApp, type RouteModule } from "../app.ts";
 import { signAccessToken } from "../auth/tokens.ts";
 import type { Role } from "../auth/types.ts";
-import { closeCacheRuntime } from "../cache/index.ts";
+import { cacheKeyPrefix, closeCacheRuntime } from "../cache/index.ts";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { databaseProbe } from "../ops/probes.ts";
 import { jwtSecret } from "../platform/config.ts";
@@ -120,4 +120,19 @@ export function secondInstance(t: TestApp, modules: RouteModule[], redisUrl?: st
 /** Database loads counted by the cache layer for one cache name. */
 export function loads(deps: AppDeps, cache: string): number {
   return deps.metrics.counter("cache_loads_total", "").get({ cache });
+}
+
+/** Stops the cache of `t` and deletes its Redis keys (tests leave nothing behind). */
+export async function closeCatalogCache(t: TestApp): Promise<void> {
+  await closeCacheRuntime(t.deps);
+  const redis = t.deps.redis;
+  if (redis?.status !== "ready") return;
+  const keys: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", `${cacheKeyPrefix(t.deps)}*`, "COUNT", 1000);
+    cursor = next;
+    keys.push(...found);
+  } while (cursor !== "0");
+  if (keys.length) await redis.del(...keys);
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RouteModule } from "../app.ts";
-import { closeCacheRuntime } from "../cache/index.ts";
 import type { ProductDetail, ProductListItem } from "../catalog/present.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
-import { seedFixture, userWithToken } from "../catalog/test-support.ts";
+import { closeCatalogCache, seedFixture, userWithToken } from "../catalog/test-support.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import type { Review } from "./queries.ts";
 import { reviewsModule } from "./routes.ts";
@@ -27,7 +26,7 @@ beforeAll(async () => {
   await seedFixture(t.database.sql);
 });
 afterAll(async () => {
-  await closeCacheRuntime(t.deps);
+  await closeCatalogCache(t);
   await t.close();
 });
 
