@@ -4,6 +4,7 @@ import { authModule } from "./auth/routes.ts";
 import { cartModule } from "./cart/routes.ts";
 import { catalogRoutes } from "./catalog/routes.ts";
 import { checkoutModule } from "./checkout/routes.ts";
+import { adminEventsModule } from "./events/admin-routes.ts";
 import { adminOrdersModule } from "./orders/admin-routes.ts";
 import { ordersModule } from "./orders/routes.ts";
 import { reviewsModule } from "./reviews/routes.ts";
@@ -20,4 +21,5 @@ export const modules: RouteModule[] = [
   ordersModule(),
   adminOrdersModule(),
   adminCatalogModule,
+  adminEventsModule,
 ];

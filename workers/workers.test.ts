@@ -107,7 +107,7 @@ describe("outbox relay, in process", () => {
     const dead = await t.sql<
       { error: string; attempts: number }[]
     >`select error, attempts from dead_letters where event_id = ${id}`;
-    expect(dead).toEqual([{ error: "boom", attempts: 3 }]);
+    expect([...dead]).toEqual([{ error: "boom", attempts: 3 }]);
   });
 });
 
