@@ -1,0 +1,46 @@
+/**
+ * JSON access log lines, buffered and written at most every 100 ms so that
+ * logging does not cost a write(2) per request.
+ */
+export class AccessLog {
+  private buf: string[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private enabled: boolean,
+    private readonly write: (text: string) => void = (t) => process.stdout.write(t),
+  ) {}
+
+  setEnabled(on: boolean): void {
+    this.enabled = on;
+  }
+
+  /** Queues one line. */
+  log(entry: {
+    method: string;
+    path: string;
+    status: number;
+    ms: number;
+    bytes: number;
+    ip: string;
+    upstream: string;
+    requestId: string;
+  }): void {
+    if (!this.enabled) return;
+    this.buf.push(JSON.stringify({ time: new Date().toISOString(), level: "info", msg: "access", ...entry }));
+    if (this.buf.length >= 256) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), 100);
+      this.timer.unref();
+    }
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.buf.length) return;
+    const text = `${this.buf.join("\n")}\n`;
+    this.buf = [];
+    this.write(text);
+  }
+}

@@ -1,0 +1,339 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import {
+  killAll,
+  rawExchange,
+  rawGet,
+  spawnUpstream,
+  startTestProxy,
+  type TestUpstream,
+  testConfig,
+  waitFor,
+} from "./testing/helpers.ts";
+
+/** Forwarding, failure handling and protocol details, against real upstream processes. */
+afterAll(killAll);
+
+const hits = async (u: TestUpstream) =>
+  (await (await fetch(`http://127.0.0.1:${u.port}/api/hits`)).json()) as { hits: number; slowSeen: number };
+
+describe("failures", () => {
+  test("ejection on failed health checks and recovery when they pass again", async () => {
+    const ups = await Promise.all(["a", "b"].map((n) => spawnUpstream(n)));
+    const p = await startTestProxy(testConfig(ups));
+    try {
+      const base = `http://127.0.0.1:${p.port}`;
+      await fetch(`http://127.0.0.1:${ups[0]!.port}/api/health-toggle?ok=0`);
+      await waitFor(() => !p.core.upstreams[0]!.healthy);
+      for (let i = 0; i < 10; i++)
+        expect(((await (await fetch(`${base}/api/who`)).json()) as { name: string }).name).toBe("b");
+      await fetch(`http://127.0.0.1:${ups[0]!.port}/api/health-toggle?ok=1`);
+      await waitFor(() => p.core.upstreams[0]!.healthy);
+      const names = new Set<string>();
+      for (let i = 0; i < 10; i++)
+        names.add(((await (await fetch(`${base}/api/who`)).json()) as { name: string }).name);
+      expect(names).toEqual(new Set(["a", "b"]));
+    } finally {
+      await p.stop(1000);
+      await Promise.all(ups.map((u) => u.kill()));
+    }
+  });
+
+  test("passive ejection of a dead upstream with backoff, and its return", async () => {
+    const ups = await Promise.all(["a", "b"].map((n) => spawnUpstream(n)));
+    // Active checks off: this is about passive ejection alone.
+    const p = await startTestProxy(testConfig(ups, { health: { enabled: false } }));
+    try {
+      const base = `http://127.0.0.1:${p.port}`;
+      const port = ups[0]!.port;
+      await ups[0]!.kill();
+      for (let i = 0; i < 10; i++) expect((await fetch(`${base}/api/who`)).status).toBe(200);
+      const a = p.core.upstreams[0]!;
+      expect(a.ejectedUntil).toBeGreaterThan(Date.now() - 1000);
+      const revived = await spawnUpstream("a2", port);
+      await waitFor(
+        async () => ((await (await fetch(`${base}/api/who`)).json()) as { name: string }).name === "a2",
+      );
+      await revived.kill();
+    } finally {
+      await p.stop(1000);
+      await Promise.all(ups.map((u) => u.kill()));
+    }
+  });
+
+  test("a GET is retried on another upstream when its upstream dies before answering", async () => {
+    const ups = await Promise.all(["a", "b"].map((n) => spawnUpstream(n)));
+    const p = await startTestProxy(testConfig(ups, { health: { enabled: false } }));
+    try {
+      const res = fetch(`http://127.0.0.1:${p.port}/api/slow?ms=1500`);
+      let victim: TestUpstream | undefined;
+      await waitFor(async () => {
+        for (const u of ups) if ((await hits(u)).slowSeen > 0) victim = u;
+        return victim !== undefined;
+      });
+      await victim!.kill();
+      const r = await res;
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { name: string };
+      expect(body.name).not.toBe(victim!.name);
+      expect(p.core.metrics.retries.get({ upstream: p.core.upstreams[ups.indexOf(victim!)]!.id })).toBe(1);
+    } finally {
+      await p.stop(1000);
+      await Promise.all(ups.map((u) => u.kill()));
+    }
+  });
+
+  test("a POST that may have been processed is not retried", async () => {
+    const ups = await Promise.all(["a", "b"].map((n) => spawnUpstream(n)));
+    const p = await startTestProxy(testConfig(ups, { health: { enabled: false } }));
+    try {
+      const res = fetch(`http://127.0.0.1:${p.port}/api/slow?ms=1500`, { method: "POST", body: "order=1" });
+      let victim: TestUpstream | undefined;
+      await waitFor(async () => {
+        for (const u of ups) if ((await hits(u)).slowSeen > 0) victim = u;
+        return victim !== undefined;
+      });
+      const other = ups.find((u) => u !== victim)!;
+      await victim!.kill();
+      const r = await res;
+      expect(r.status).toBe(502);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+      expect(((await r.json()) as { status: number }).status).toBe(502);
+      expect((await hits(other)).slowSeen).toBe(0);
+    } finally {
+      await p.stop(1000);
+      await Promise.all(ups.map((u) => u.kill()));
+    }
+  });
+
+  test("a POST whose upstream refused the connection is retried elsewhere", async () => {
+    const ups = await Promise.all(["a", "b"].map((n) => spawnUpstream(n)));
+    const p = await startTestProxy(testConfig(ups, { health: { enabled: false } }));
+    try {
+      await ups[0]!.kill();
+      for (let i = 0; i < 4; i++) {
+        const r = await fetch(`http://127.0.0.1:${p.port}/api/echo`, {
+          method: "POST",
+          body: "x".repeat(10),
+        });
+        expect(r.status).toBe(200);
+        expect(((await r.json()) as { name: string }).name).toBe("b");
+      }
+    } finally {
+      await p.stop(1000);
+      await Promise.all(ups.map((u) => u.kill()));
+    }
+  });
+
+  test("504 when the upstream is too slow, 502 quickly when every upstream is down", async () => {
+    const ups = await Promise.all(["a", "b"].map((n) => spawnUpstream(n)));
+    const p = await startTestProxy(testConfig(ups, { timeouts: { responseMs: 400 } }));
+    try {
+      const base = `http://127.0.0.1:${p.port}`;
+      const r = await fetch(`${base}/api/slow?ms=5000`);
+      expect(r.status).toBe(504);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+      expect(((await r.json()) as { title: string }).title).toBe("Gateway Timeout");
+      await Promise.all(ups.map((u) => u.kill()));
+      const t0 = Date.now();
+      const down = await fetch(`${base}/api/who`);
+      expect(down.status).toBe(502);
+      expect(((await down.json()) as { status: number }).status).toBe(502);
+      expect(Date.now() - t0).toBeLessThan(3000);
+    } finally {
+      await p.stop(1000);
+      await Promise.all(ups.map((u) => u.kill()));
+    }
+  });
+});
+
+describe("protocol", () => {
+  test("413 on a declared or streamed body over the limit", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up], { limits: { maxBodyBytes: 1000 } }));
+    try {
+      const base = `http://127.0.0.1:${p.port}`;
+      const r = await fetch(`${base}/api/echo`, { method: "POST", body: "x".repeat(5000) });
+      expect(r.status).toBe(413);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+      expect(((await r.json()) as { status: number }).status).toBe(413);
+      const chunked = await rawExchange(
+        p.port,
+        `POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n${"y".repeat(2048)}\r\n`,
+      );
+      expect(chunked.startsWith("HTTP/1.1 413")).toBe(true);
+      const ok = await fetch(`${base}/api/echo`, { method: "POST", body: "x".repeat(900) });
+      expect(((await ok.json()) as { bytes: number }).bytes).toBe(900);
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
+  test("streams large bodies both ways intact, chunked and with Content-Length", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up]));
+    try {
+      const body = new Uint8Array(3 * 1024 * 1024);
+      for (let i = 0; i < body.length; i++) body[i] = (i * 31) & 255;
+      const sha = new Bun.CryptoHasher("sha256").update(body).digest("hex");
+      const r = await fetch(`http://127.0.0.1:${p.port}/api/echo`, { method: "POST", body });
+      expect(((await r.json()) as { sha: string }).sha).toBe(sha);
+      const stream = new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 6; i++) c.enqueue(body.subarray(i * 500_000, (i + 1) * 500_000));
+          c.enqueue(body.subarray(3_000_000));
+          c.close();
+        },
+      });
+      const r2 = await fetch(`http://127.0.0.1:${p.port}/api/echo`, { method: "POST", body: stream });
+      expect(((await r2.json()) as { sha: string }).sha).toBe(sha);
+      const s = await fetch(`http://127.0.0.1:${p.port}/api/stream`);
+      expect((await s.text()).split("\n").filter(Boolean)).toHaveLength(5);
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
+  test("sets forwarding headers, hides Server, adds security headers", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up]));
+    try {
+      const r = await fetch(`http://127.0.0.1:${p.port}/api/headers`, {
+        headers: {
+          "x-forwarded-for": "10.0.0.1",
+          "x-request-id": "abc-123",
+          connection: "keep-alive, x-secret",
+          "x-secret": "1",
+        },
+      });
+      const seen = (await r.json()) as Record<string, string>;
+      expect(seen["x-forwarded-for"]).toBe("10.0.0.1, 127.0.0.1");
+      expect(seen["x-forwarded-proto"]).toBe("http");
+      expect(seen["x-forwarded-host"]).toBe(`127.0.0.1:${p.port}`);
+      expect(seen["x-request-id"]).toBe("abc-123");
+      expect(seen["x-secret"]).toBeUndefined();
+      expect(r.headers.get("x-request-id")).toBe("abc-123");
+      expect(r.headers.get("server")).toBeNull();
+      for (const h of [
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+        "content-security-policy",
+        "permissions-policy",
+      ])
+        expect(r.headers.get(h)).toBeTruthy();
+      expect(r.headers.get("strict-transport-security")).toBeNull();
+      const generated = await fetch(`http://127.0.0.1:${p.port}/api/who`);
+      expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
+  test("rejects smuggling attempts on the wire and serves pipelined requests in order", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up]));
+    try {
+      const smuggle = await rawExchange(
+        p.port,
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/who HTTP/1.1\r\nHost: x\r\n\r\n",
+      );
+      expect(smuggle.startsWith("HTTP/1.1 400")).toBe(true);
+      expect(smuggle.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+      const piped = await rawExchange(
+        p.port,
+        "GET /api/who HTTP/1.1\r\nHost: x\r\n\r\nPOST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /api/status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      );
+      const statuses = [...piped.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
+      expect(statuses).toEqual(["200", "200", "204"]);
+      expect(piped).toContain('"bytes":3');
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
+  test("Expect: 100-continue gets 100 before the body is sent", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up]));
+    try {
+      const chunks: string[] = [];
+      const sock = await Bun.connect({
+        hostname: "127.0.0.1",
+        port: p.port,
+        socket: {
+          data(s, d) {
+            const t = Buffer.from(d).toString();
+            chunks.push(t);
+            if (t.startsWith("HTTP/1.1 100")) s.write("hello");
+          },
+        },
+      });
+      sock.write("POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+      await waitFor(() => chunks.join("").includes('"bytes":5'));
+      expect(chunks.join("")).toStartWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200");
+      sock.end();
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
+  test("gzip and brotli round-trip; upstream encodings and no-transform pass through intact", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up]));
+    try {
+      const base = `http://127.0.0.1:${p.port}`;
+      const plain = await rawGet(`${base}/api/big`);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      const gz = await rawGet(`${base}/api/big`, { "accept-encoding": "gzip" });
+      expect(gz.headers["content-encoding"]).toBe("gzip");
+      expect(gz.headers.vary).toContain("Accept-Encoding");
+      expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+      expect(gz.body.length).toBeLessThan(plain.body.length / 3);
+      const br = await rawGet(`${base}/api/big`, { "accept-encoding": "gzip, br" });
+      expect(br.headers["content-encoding"]).toBe("br");
+      expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+      const streamed = await rawGet(`${base}/api/stream`, { "accept-encoding": "gzip" });
+      expect(streamed.headers["content-encoding"]).toBe("gzip");
+      expect(gunzipSync(streamed.body).toString().split("\n").filter(Boolean)).toHaveLength(5);
+      const small = await rawGet(`${base}/api/who`, { "accept-encoding": "gzip" });
+      expect(small.headers["content-encoding"]).toBeUndefined();
+      const pre = await rawGet(`${base}/api/pregz`, { "accept-encoding": "gzip, br" });
+      expect(pre.headers["content-encoding"]).toBe("gzip");
+      expect(gunzipSync(pre.body).equals(plain.body)).toBe(true);
+      const nt = await rawGet(`${base}/api/notransform`, { "accept-encoding": "gzip" });
+      expect(nt.headers["content-encoding"]).toBeUndefined();
+      expect(nt.body.equals(plain.body)).toBe(true);
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
+  test("WebSocket echo through the proxy", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up]));
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${p.port}/api/ws`);
+      const got: string[] = [];
+      ws.onmessage = (e) => got.push(String(e.data));
+      await new Promise<void>((resolve, reject) => {
+        ws.onopen = () => resolve();
+        ws.onerror = () => reject(new Error("ws error"));
+      });
+      ws.send("hello");
+      ws.send("x".repeat(100_000));
+      await waitFor(() => got.length === 2);
+      expect(got[0]).toBe("a:hello");
+      expect(got[1]).toBe(`a:${"x".repeat(100_000)}`);
+      ws.close();
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+});

@@ -1,0 +1,384 @@
+/**
+ * Strict HTTP/1.1 message-head parsing (RFC 9112). The proxy forwards body bytes
+ * untouched, so every framing ambiguity a backend might read differently
+ * (request smuggling) is rejected here instead of being passed on.
+ */
+
+/** A header as received; `lower` is the lower-cased name. Values are latin1 text. */
+export interface Header {
+  name: string;
+  lower: string;
+  value: string;
+}
+
+/** Body framing of a message. */
+export type Framing =
+  | { kind: "none" }
+  | { kind: "length"; length: number }
+  | { kind: "chunked" }
+  | { kind: "close" };
+
+export interface RequestHead {
+  method: string;
+  target: string;
+  /** minor version: 0 or 1 */
+  minor: number;
+  headers: Header[];
+  framing: Framing;
+  host: string;
+  /** Connection header tokens, lower-cased */
+  connection: string[];
+  keepAlive: boolean;
+  upgrade: boolean;
+  expectContinue: boolean;
+}
+
+export interface ResponseHead {
+  status: number;
+  reason: string;
+  minor: number;
+  headers: Header[];
+  connection: string[];
+  keepAlive: boolean;
+}
+
+/** A request the proxy refuses to interpret; `status` is what the client gets. */
+export class HttpParseError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HttpParseError";
+  }
+}
+
+const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const requestLineRe = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.([01])$/;
+const statusLineRe = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
+const digitsRe = /^\d{1,15}$/;
+
+/** Index just past the blank line that ends a head, or -1 when it has not arrived yet. */
+export function headEnd(buf: Uint8Array, from = 0): number {
+  const i = Buffer.prototype.indexOf.call(buf, "\r\n\r\n", Math.max(0, from - 3), "latin1");
+  return i < 0 ? -1 : i + 4;
+}
+
+/** Field values may hold visible chars, SP, HTAB and obs-text, never CTLs (bare CR/LF/NUL); targets not even HTAB. */
+function hasControl(s: string, allowTab: boolean): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && !(allowTab && c === 0x09)) || c === 0x7f) return true;
+  }
+  return false;
+}
+
+function splitHead(text: string): string[] {
+  // Bare CR or LF anywhere would let two parsers disagree on line boundaries.
+  const lines = text.split("\r\n");
+  for (const l of lines)
+    if (l.includes("\r") || l.includes("\n")) throw new HttpParseError(400, "bare CR or LF");
+  return lines;
+}
+
+function parseHeaders(lines: string[], start: number): Header[] {
+  const headers: Header[] = [];
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === "") continue;
+    const c0 = line.charCodeAt(0);
+    if (c0 === 0x20 || c0 === 0x09) throw new HttpParseError(400, "obsolete line folding");
+    const colon = line.indexOf(":");
+    if (colon <= 0) throw new HttpParseError(400, "malformed header line");
+    const name = line.slice(0, colon);
+    if (!tokenRe.test(name)) throw new HttpParseError(400, "invalid header name");
+    const value = line.slice(colon + 1).trim();
+    if (hasControl(value, true)) throw new HttpParseError(400, "invalid header value");
+    headers.push({ name, lower: name.toLowerCase(), value });
+  }
+  return headers;
+}
+
+function connectionTokens(headers: Header[]): string[] {
+  const out: string[] = [];
+  for (const h of headers)
+    if (h.lower === "connection")
+      for (const t of h.value.split(",")) {
+        const v = t.trim().toLowerCase();
+        if (v) out.push(v);
+      }
+  return out;
+}
+
+function bodyFraming(headers: Header[], isRequest: boolean): Framing {
+  let te: string | undefined;
+  let teCount = 0;
+  let cl: string | undefined;
+  let clCount = 0;
+  for (const h of headers) {
+    if (h.lower === "transfer-encoding") {
+      te = h.value;
+      teCount++;
+    } else if (h.lower === "content-length") {
+      cl = h.value;
+      clCount++;
+    }
+  }
+  if (te !== undefined) {
+    if (clCount > 0) throw new HttpParseError(400, "both Content-Length and Transfer-Encoding");
+    // Only a lone, final `chunked` is accepted: any other coding list is a smuggling vector.
+    if (teCount > 1 || te.toLowerCase() !== "chunked")
+      throw new HttpParseError(isRequest ? 501 : 502, "unsupported Transfer-Encoding");
+    return { kind: "chunked" };
+  }
+  if (cl !== undefined) {
+    if (clCount > 1 || !digitsRe.test(cl)) throw new HttpParseError(400, "invalid Content-Length");
+    const length = Number(cl);
+    return length === 0 && isRequest ? { kind: "none" } : { kind: "length", length };
+  }
+  return isRequest ? { kind: "none" } : { kind: "close" };
+}
+
+/** Parses a request head (bytes up to and including the blank line). */
+export function parseRequestHead(buf: Uint8Array, end: number): RequestHead {
+  const text = Buffer.prototype.latin1Slice.call(buf, 0, end - 4) as string;
+  const lines = splitHead(text);
+  const m = requestLineRe.exec(lines[0]!);
+  if (!m || hasControl(m[2]!, false)) throw new HttpParseError(400, "malformed request line");
+  const minor = m[3] === "1" ? 1 : 0;
+  const headers = parseHeaders(lines, 1);
+  let host: string | undefined;
+  let hosts = 0;
+  let upgradeHeader = false;
+  let expect: string | undefined;
+  for (const h of headers) {
+    if (h.lower === "host") {
+      host = h.value;
+      hosts++;
+    } else if (h.lower === "upgrade") upgradeHeader = true;
+    else if (h.lower === "expect") expect = h.value.toLowerCase();
+  }
+  if (hosts > 1 || (minor === 1 && hosts === 0))
+    throw new HttpParseError(400, "exactly one Host header required");
+  const framing = bodyFraming(headers, true);
+  if (framing.kind === "chunked" && minor === 0) throw new HttpParseError(400, "chunked request in HTTP/1.0");
+  if (expect !== undefined && expect !== "100-continue")
+    throw new HttpParseError(417, "unsupported expectation");
+  const connection = connectionTokens(headers);
+  const keepAlive = minor === 1 ? !connection.includes("close") : connection.includes("keep-alive");
+  return {
+    method: m[1]!,
+    target: m[2]!,
+    minor,
+    headers,
+    framing,
+    host: host ?? "",
+    connection,
+    keepAlive,
+    upgrade: upgradeHeader && connection.includes("upgrade"),
+    expectContinue: expect === "100-continue" && minor === 1,
+  };
+}
+
+/** Parses an upstream response head. Framing depends on the request, see `responseFraming`. */
+export function parseResponseHead(buf: Uint8Array, end: number): ResponseHead {
+  const text = Buffer.prototype.latin1Slice.call(buf, 0, end - 4) as string;
+  const lines = splitHead(text);
+  const m = statusLineRe.exec(lines[0]!);
+  if (!m) throw new HttpParseError(502, "malformed status line");
+  const minor = m[1] === "1" ? 1 : 0;
+  const headers = parseHeaders(lines, 1);
+  const connection = connectionTokens(headers);
+  return {
+    status: Number(m[2]),
+    reason: m[3] ?? "",
+    minor,
+    headers,
+    connection,
+    keepAlive: minor === 1 ? !connection.includes("close") : connection.includes("keep-alive"),
+  };
+}
+
+/** How the body of a response to `method` with this head is delimited (RFC 9112 §6.3). */
+export function responseFraming(head: ResponseHead, method: string): Framing {
+  if (method === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304)
+    return { kind: "none" };
+  try {
+    return bodyFraming(head.headers, false);
+  } catch (err) {
+    if (err instanceof HttpParseError) throw new HttpParseError(502, `upstream: ${err.message}`);
+    throw err;
+  }
+}
+
+enum CS {
+  Size,
+  SizeLws,
+  Ext,
+  SizeLf,
+  Data,
+  DataCr,
+  DataLf,
+  TrailerStart,
+  Trailer,
+  TrailerLf,
+  EndLf,
+  Done,
+}
+
+/**
+ * Incremental validator/decoder of a chunked body. `feed` returns the index in
+ * `buf` just past the end of the body, or -1 when more bytes are needed; it
+ * calls `onData` with the chunk payloads when decoding is wanted.
+ */
+export class ChunkedParser {
+  private state = CS.Size;
+  private size = 0;
+  private digits = 0;
+  private remaining = 0;
+  private trailerBytes = 0;
+  /** payload bytes seen so far */
+  total = 0;
+
+  constructor(private readonly maxTrailerBytes = 16 * 1024) {}
+
+  get done(): boolean {
+    return this.state === CS.Done;
+  }
+
+  feed(buf: Uint8Array, start: number, onData?: (data: Uint8Array) => void): number {
+    let i = start;
+    const n = buf.length;
+    while (i < n) {
+      switch (this.state) {
+        case CS.Size: {
+          const c = buf[i]!;
+          const d = hexValue(c);
+          if (d >= 0) {
+            // 15 hex digits is far beyond any sane chunk; more is an overflow attempt.
+            if (++this.digits > 15) throw new HttpParseError(400, "chunk size too long");
+            this.size = this.size * 16 + d;
+            i++;
+          } else if (this.digits === 0) {
+            throw new HttpParseError(400, "invalid chunk size");
+          } else if (c === 0x0d) {
+            this.state = CS.SizeLf;
+            i++;
+          } else if (c === 0x3b) {
+            this.state = CS.Ext;
+            i++;
+          } else if (c === 0x20 || c === 0x09) {
+            this.state = CS.SizeLws;
+            i++;
+          } else throw new HttpParseError(400, "invalid chunk size");
+          break;
+        }
+        case CS.SizeLws: {
+          const c = buf[i]!;
+          if (c === 0x20 || c === 0x09) i++;
+          else if (c === 0x3b) {
+            this.state = CS.Ext;
+            i++;
+          } else if (c === 0x0d) {
+            this.state = CS.SizeLf;
+            i++;
+          } else throw new HttpParseError(400, "invalid chunk size");
+          break;
+        }
+        case CS.Ext: {
+          const c = buf[i]!;
+          if (c === 0x0d) this.state = CS.SizeLf;
+          else if (c === 0x0a || c === 0 || ++this.trailerBytes > this.maxTrailerBytes)
+            throw new HttpParseError(400, "invalid chunk extension");
+          i++;
+          break;
+        }
+        case CS.SizeLf: {
+          if (buf[i] !== 0x0a) throw new HttpParseError(400, "bare CR in chunk size");
+          i++;
+          if (this.size === 0) {
+            this.state = CS.TrailerStart;
+          } else {
+            this.remaining = this.size;
+            this.total += this.size;
+            this.state = CS.Data;
+          }
+          this.size = 0;
+          this.digits = 0;
+          break;
+        }
+        case CS.Data: {
+          const take = Math.min(this.remaining, n - i);
+          if (onData) onData(buf.subarray(i, i + take));
+          i += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.state = CS.DataCr;
+          break;
+        }
+        case CS.DataCr:
+          if (buf[i] !== 0x0d) throw new HttpParseError(400, "missing CRLF after chunk");
+          this.state = CS.DataLf;
+          i++;
+          break;
+        case CS.DataLf:
+          if (buf[i] !== 0x0a) throw new HttpParseError(400, "missing CRLF after chunk");
+          this.state = CS.Size;
+          i++;
+          break;
+        case CS.TrailerStart: {
+          const c = buf[i]!;
+          if (c === 0x0d) {
+            this.state = CS.EndLf;
+            i++;
+          } else {
+            this.state = CS.Trailer;
+          }
+          break;
+        }
+        case CS.Trailer: {
+          const c = buf[i]!;
+          if (++this.trailerBytes > this.maxTrailerBytes) throw new HttpParseError(400, "trailers too large");
+          if (c === 0x0d) this.state = CS.TrailerLf;
+          else if (c === 0x0a || c === 0) throw new HttpParseError(400, "invalid trailer");
+          i++;
+          break;
+        }
+        case CS.TrailerLf:
+          if (buf[i] !== 0x0a) throw new HttpParseError(400, "bare CR in trailer");
+          this.state = CS.TrailerStart;
+          i++;
+          break;
+        case CS.EndLf:
+          if (buf[i] !== 0x0a) throw new HttpParseError(400, "bare CR at end of chunked body");
+          this.state = CS.Done;
+          return i + 1;
+        case CS.Done:
+          return i;
+      }
+    }
+    return this.state === CS.Done ? i : -1;
+  }
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) never forwarded in either direction. */
+export const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "proxy-authenticate",
+  "proxy-authorization",
+]);
+
+/** Methods a retry may safely repeat. */
+export const idempotentMethods = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);

@@ -1,0 +1,31 @@
+import { handleShutdown } from "../server/platform/lifecycle.ts";
+import { createLogger } from "../server/platform/logger.ts";
+import { loadProxyConfig, type ProxyConfig } from "./config.ts";
+import { startProxy } from "./server.ts";
+
+/**
+ * `bun proxy/main.ts`: the reverse proxy in front of the app instances.
+ * SIGTERM drains, SIGHUP reloads the configuration (env + PROXY_CONFIG_FILE).
+ */
+let cfg: ProxyConfig;
+try {
+  cfg = loadProxyConfig();
+} catch (err) {
+  console.error(`Invalid proxy configuration: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(78);
+}
+const logger = createLogger(cfg.logLevel, { service: "proxy" });
+const proxy = await startProxy(cfg, logger);
+console.log(
+  `proxy: http://localhost:${proxy.port}${proxy.tlsPort ? `  https://localhost:${proxy.tlsPort}` : ""}  admin: http://localhost:${proxy.adminPort}/metrics`,
+);
+
+process.on("SIGHUP", () => {
+  try {
+    proxy.reload(loadProxyConfig());
+  } catch (err) {
+    // A bad edit must not take the running proxy down: keep the old configuration.
+    logger.error("reload failed; keeping the running configuration", { err });
+  }
+});
+handleShutdown(() => proxy.stop(cfg.shutdownTimeoutMs), logger, cfg.shutdownTimeoutMs + 2000);

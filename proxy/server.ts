@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { createLogger, type Logger } from "../server/platform/logger.ts";
+import { contentType } from "../server/platform/metrics.ts";
+import type { ProxyConfig } from "./config.ts";
+import { ProxyCore } from "./core.ts";
+import { createRawEngine } from "./engine.ts";
+import { createHttpProxyEngine } from "./http-proxy-engine.ts";
+
+/** A running proxy: its bound ports and its controls. */
+export interface ProxyHandle {
+  /** plain HTTP port (redirects to HTTPS when TLS is on and `tls.redirectHttp`) */
+  port: number;
+  /** HTTPS port, when a certificate is configured */
+  tlsPort: number | null;
+  adminPort: number;
+  core: ProxyCore;
+  /** applies a new configuration without closing connections (ports stay) */
+  reload(cfg: ProxyConfig): void;
+  /** stops accepting, lets in-flight requests finish (up to `timeoutMs`), closes everything */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Starts the proxy in-process: client listener(s), the admin server and the
+ * health checker. Port 0 binds an ephemeral port (tests); the handle says which.
+ */
+export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<ProxyHandle> {
+  const log = logger ?? createLogger(cfg.logLevel, { service: "proxy" });
+  const core = new ProxyCore(cfg, log);
+  const tls =
+    cfg.tls.certFile && cfg.tls.keyFile
+      ? { cert: readFileSync(cfg.tls.certFile, "utf8"), key: readFileSync(cfg.tls.keyFile, "utf8") }
+      : undefined;
+
+  let port: number;
+  let tlsPort: number | null = null;
+  let drain: (ms: number) => Promise<void>;
+  if (cfg.engine === "http-proxy") {
+    const engine = createHttpProxyEngine(core);
+    port = await engine.listen(cfg.port, cfg.host);
+    if (tls) tlsPort = await engine.listen(cfg.tlsPort, cfg.host, tls);
+    drain = (ms) => engine.drain(ms);
+  } else {
+    const engine = createRawEngine(core);
+    if (tls) {
+      tlsPort = engine.listen(cfg.tlsPort, cfg.host, tls).port;
+      port = engine.listen(cfg.port, cfg.host, undefined, cfg.tls.redirectHttp ? tlsPort : undefined).port;
+    } else port = engine.listen(cfg.port, cfg.host).port;
+    drain = (ms) => engine.drain(ms);
+  }
+
+  const admin = Bun.serve({
+    hostname: cfg.host,
+    port: cfg.adminPort,
+    fetch(req) {
+      const path = new URL(req.url).pathname;
+      if (path === "/metrics")
+        return new Response(core.metrics.render(), { headers: { "content-type": contentType } });
+      if (path === "/upstreams") return Response.json(core.status());
+      if (path === "/healthz") return Response.json({ status: "ok" });
+      return new Response("not found", { status: 404 });
+    },
+  });
+  core.health.start();
+  log.info("proxy listening", {
+    engine: cfg.engine,
+    port,
+    tlsPort,
+    adminPort: admin.port,
+    upstreams: core.upstreams.map((u) => u.id),
+    balancer: cfg.balancer,
+  });
+
+  let stopped: Promise<void> | null = null;
+  return {
+    port,
+    tlsPort,
+    adminPort: admin.port ?? cfg.adminPort,
+    core,
+    reload(next) {
+      core.reload(next);
+      log.info("configuration reloaded", {
+        upstreams: core.upstreams.map((u) => u.id),
+        balancer: next.balancer,
+      });
+    },
+    stop(timeoutMs = cfg.shutdownTimeoutMs) {
+      stopped ??= (async () => {
+        await drain(timeoutMs);
+        await admin.stop(true);
+        await core.close();
+      })();
+      return stopped;
+    },
+  };
+}
