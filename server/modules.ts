@@ -1,6 +1,7 @@
 import { adminCatalogModule } from "./admin/catalog-module.ts";
 import type { RouteModule } from "./app.ts";
 import { authModule } from "./auth/routes.ts";
+import { cartLoginHook } from "./cart/login-hook.ts";
 import { cartModule } from "./cart/routes.ts";
 import { catalogRoutes } from "./catalog/routes.ts";
 import { checkoutModule } from "./checkout/routes.ts";
@@ -12,6 +13,7 @@ import { usersModule } from "./users/routes.ts";
 
 /** Every domain module's routes, in mount order. Each domain adds itself here. */
 export const modules: RouteModule[] = [
+  cartLoginHook, // wraps the auth routes (merges X-Cart-Token carts at sign-in), so it goes first
   authModule,
   usersModule,
   catalogRoutes,

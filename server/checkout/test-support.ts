@@ -49,7 +49,8 @@ export async function createShopTestApp(
     poolMax?: number;
     settings?: Partial<CheckoutConfig>;
     providers?: ProviderRegistry;
-    extra?: AppOptions["modules"];
+    /** Modules mounted before the shop modules (e.g. a hook and the auth routes). */
+    before?: AppOptions["modules"];
   } = {},
 ): Promise<ShopTestApp> {
   const database = await createTestDatabase("shop");
@@ -71,11 +72,11 @@ export async function createShopTestApp(
   const settings = { ...TEST_SETTINGS, ...opts.settings };
   const app = createApp(deps, {
     modules: [
+      ...(opts.before ?? []),
       cartModule(settings),
       checkoutModule({ settings, providers }),
       ordersModule(providers),
       adminOrdersModule(providers),
-      ...(opts.extra ?? []),
     ],
   });
   return {

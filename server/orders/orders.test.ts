@@ -121,7 +121,9 @@ describe("customer routes", () => {
     const again = await t.request(`/api/orders/${order.id}/cancel`, { method: "POST", token: alice.token });
     expect(again.status).toBe(409);
     expect(await stockOf(t.sql, "ORD-A")).toBe(before);
-    const events = await t.sql<{ type: string }[]>`select type from outbox where aggregate_id = ${order.id} order by seq`;
+    const events = await t.sql<
+      { type: string }[]
+    >`select type from outbox where aggregate_id = ${order.id} order by seq`;
     expect(events.map((e) => e.type)).toEqual(["order.placed", "order.paid", "order.cancelled"]);
   });
 });
@@ -152,7 +154,9 @@ describe("admin routes", () => {
     const back = await transition(admin, order.id, "paid");
     expect(back.status).toBe(409);
     expect(((await back.json()) as { allowed: string[] }).allowed).toEqual(["refunded"]);
-    expect((await t.request(`/api/orders/${order.id}/cancel`, { method: "POST", token: bob.token })).status).toBe(409);
+    expect(
+      (await t.request(`/api/orders/${order.id}/cancel`, { method: "POST", token: bob.token })).status,
+    ).toBe(409);
     const stock = await stockOf(t.sql, "ORD-A");
     const refund = await transition(staff, order.id, "refunded");
     expect(refund.status).toBe(200);
@@ -160,8 +164,17 @@ describe("admin routes", () => {
     expect(await stockOf(t.sql, "ORD-A")).toBe(stock);
     const history = await t.sql<{ to_status: string }[]>`
       select to_status from order_status_history where order_id = ${order.id} order by id`;
-    expect(history.map((h) => h.to_status)).toEqual(["pending", "paid", "fulfilled", "shipped", "delivered", "refunded"]);
-    const events = await t.sql<{ type: string }[]>`select type from outbox where aggregate_id = ${order.id} order by seq`;
+    expect(history.map((h) => h.to_status)).toEqual([
+      "pending",
+      "paid",
+      "fulfilled",
+      "shipped",
+      "delivered",
+      "refunded",
+    ]);
+    const events = await t.sql<
+      { type: string }[]
+    >`select type from outbox where aggregate_id = ${order.id} order by seq`;
     expect(events.map((e) => e.type)).toEqual([
       "order.placed",
       "order.paid",

@@ -1,0 +1,231 @@
+/**
+ * Checkout benchmark: 50 concurrent buyers, each in a loop of "add one item
+ * to my cart, check out" against real Postgres. Reports orders/s and checkout
+ * latency percentiles for two stock layouts: orders spread over 20 SKUs, and
+ * every buyer on one hot SKU (all reservations queue on one inventory row).
+ *
+ *   bun scripts/load/checkout.ts [--buyers 50] [--seconds 10] [--processes 0] [--write]
+ *
+ * --processes 0 runs the app in this process (app.request, no sockets);
+ * N > 0 starts N real app processes (`bun server/main.ts`) and spreads buyers
+ * over them. --write puts the table into docs/orders.md.
+ */
+import { parseArgs } from "node:util";
+import type { Subprocess } from "bun";
+import { createTestDatabase } from "../../db/testing.ts";
+import {
+  checkoutBody,
+  createShopTestApp,
+  createSkus,
+  createUsers,
+  type TestUser,
+} from "../../server/checkout/test-support.ts";
+
+const { values } = parseArgs({
+  options: {
+    buyers: { type: "string", default: "50" },
+    seconds: { type: "string", default: "10" },
+    processes: { type: "string", default: "0" },
+    write: { type: "boolean", default: false },
+  },
+});
+const BUYERS = Number(values.buyers);
+const SECONDS = Number(values.seconds);
+const PROCESSES = Number(values.processes);
+
+type Send = (
+  path: string,
+  init: { method?: string; token: string; key?: string; json?: unknown },
+) => Promise<number>;
+
+interface Result {
+  scenario: string;
+  orders: number;
+  conflicts: number;
+  errors: number;
+  seconds: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function runScenario(name: string, send: Send, buyers: TestUser[], skus: string[]): Promise<Result> {
+  const latencies: number[] = [];
+  let orders = 0;
+  let conflicts = 0;
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  await Promise.all(
+    buyers.map(async (buyer, b) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        const sku = skus[(b + i) % skus.length]!;
+        const added = await send("/api/cart/items", {
+          method: "POST",
+          token: buyer.token,
+          json: { sku, quantity: 1 },
+        });
+        if (added !== 201 && added !== 200) {
+          errors++;
+          continue;
+        }
+        const t0 = performance.now();
+        const status = await send("/api/checkout", {
+          method: "POST",
+          token: buyer.token,
+          key: `${name.replace(/\W+/g, "-")}-${b}-${i}`,
+          json: checkoutBody(),
+        });
+        latencies.push(performance.now() - t0);
+        if (status === 201) orders++;
+        else if (status === 409) conflicts++;
+        else {
+          errors++;
+          if (process.env.BENCH_DEBUG) console.error(status);
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    scenario: name,
+    orders,
+    conflicts,
+    errors,
+    seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+  };
+}
+
+async function startProcesses(url: string, n: number): Promise<{ bases: string[]; procs: Subprocess[] }> {
+  const procs: Subprocess[] = [];
+  const bases: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+    const port = probe.port!;
+    probe.stop(true);
+    const proc = Bun.spawn(["bun", "server/main.ts"], {
+      cwd: new URL("../../", import.meta.url).pathname,
+      env: {
+        ...process.env,
+        NODE_ENV: "test",
+        LOG_LEVEL: "error",
+        PORT: String(port),
+        DATABASE_URL: url,
+        DATABASE_POOL_MAX: "20",
+      },
+      stdout: "ignore",
+      stderr: "inherit",
+    });
+    procs.push(proc);
+    const base = `http://127.0.0.1:${port}`;
+    for (let tries = 0; ; tries++) {
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      if (tries > 200) throw new Error("app process did not start");
+      await Bun.sleep(100);
+    }
+    bases.push(base);
+  }
+  return { bases, procs };
+}
+
+async function main(): Promise<void> {
+  const ms = (v: number) => v.toFixed(1);
+  let send: Send;
+  let cleanup: () => Promise<void>;
+  let sql: Parameters<typeof createUsers>[0];
+  if (PROCESSES > 0) {
+    const database = await createTestDatabase("bench");
+    const { bases, procs } = await startProcesses(database.url, PROCESSES);
+    let rr = 0;
+    send = async (path, init) => {
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${init.token}`,
+        "content-type": "application/json",
+      };
+      if (init.key) headers["idempotency-key"] = init.key;
+      const res = await fetch(`${bases[rr++ % bases.length]}${path}`, {
+        method: init.method ?? "GET",
+        headers,
+        body: init.json === undefined ? undefined : JSON.stringify(init.json),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    sql = database.sql;
+    cleanup = async () => {
+      for (const p of procs) p.kill("SIGTERM");
+      await Promise.all(procs.map((p) => p.exited));
+      await database.drop();
+    };
+  } else {
+    const t = await createShopTestApp({ poolMax: 20 });
+    send = async (path, init) => {
+      const res = await t.request(path, init);
+      await res.arrayBuffer();
+      return res.status;
+    };
+    sql = t.sql;
+    cleanup = () => t.close();
+  }
+  try {
+    const buyers = await createUsers(sql, BUYERS);
+    const spread = Array.from({ length: 20 }, (_, i) => `BENCH-${String(i).padStart(2, "0")}`);
+    await createSkus(
+      sql,
+      [...spread, "BENCH-HOT"].map((sku) => ({ sku, price: 1000, stock: 10_000_000 })),
+    );
+    // Warm-up: connections, JIT, catalog lookups.
+    await runScenario("warmup", send, buyers.slice(0, 10), spread).catch(() => undefined);
+    const results = [
+      await runScenario("spread over 20 SKUs", send, buyers, spread),
+      await runScenario("one hot SKU", send, buyers, ["BENCH-HOT"]),
+    ];
+    const mode = PROCESSES > 0 ? `${PROCESSES} app process(es) over HTTP` : "in-process app (app.request)";
+    const header = `${BUYERS} concurrent buyers, ${SECONDS} s per scenario, ${mode}, pool 20, Bun ${Bun.version}, ${new Date().toISOString().slice(0, 10)}`;
+    const table = [
+      `Run: ${header}.`,
+      "",
+      "| scenario | orders | orders/s | checkout p50 ms | p95 ms | p99 ms | max ms | 409s | errors |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...results.map(
+        (r) =>
+          `| ${r.scenario} | ${r.orders} | ${(r.orders / r.seconds).toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.conflicts} | ${r.errors} |`,
+      ),
+    ].join("\n");
+    console.log(table);
+    if (values.write) await writeResults(table, PROCESSES > 0 ? "http" : "inproc");
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Replaces the block between this mode's markers in docs/orders.md. */
+async function writeResults(table: string, mode: string): Promise<void> {
+  const path = new URL("../../docs/orders.md", import.meta.url).pathname;
+  const doc = await Bun.file(path).text();
+  const start = `<!-- bench:checkout:${mode}:start -->`;
+  const end = `<!-- bench:checkout:${mode}:end -->`;
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`docs/orders.md has no ${start} … ${end} block`);
+  await Bun.write(path, `${doc.slice(0, a + start.length)}\n${table}\n${doc.slice(b)}`);
+}
+
+await main();
