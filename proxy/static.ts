@@ -299,6 +299,7 @@ function parseRange(value: string, size: number): { start: number; end: number }
     end = size - 1;
   } else {
     start = Number(m[1]);
+    if (start >= size) return "unsatisfiable";
     end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
     if (end < start) return null;
   }
