@@ -1,4 +1,5 @@
 import { createDatabase } from "../db/client.ts";
+import { cacheRuntime, closeCacheRuntime } from "./cache/index.ts";
 import type { AppDeps } from "./deps.ts";
 import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes.ts";
 import type { Config } from "./platform/config.ts";
@@ -42,7 +43,7 @@ export function createDeps(
   metrics.gauge("db_replica_up", "1 when a replica receives reads", (g) => {
     for (const r of db.replicas) g.set({ replica: r.name }, r.status === "up" ? 1 : 0);
   });
-  return {
+  const deps: AppDeps = {
     config,
     db,
     logger,
@@ -55,10 +56,14 @@ export function createDeps(
       searchProbe(config.ELASTICSEARCH_URL),
     ],
   };
+  // The catalog cache (Redis, else in-process + LISTEN/NOTIFY) starts now, so it listens before serving.
+  cacheRuntime(deps);
+  return deps;
 }
 
 /** Closes everything `createDeps` opened. */
 export async function closeDeps(deps: AppDeps): Promise<void> {
+  await closeCacheRuntime(deps);
   await deps.db.close();
   deps.redis?.disconnect();
 }

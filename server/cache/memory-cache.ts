@@ -34,21 +34,30 @@ export class MemoryCache implements Cache {
   private readonly bus: VersionBus | undefined;
   private listening: boolean;
   private failure: string | null = null;
+  private closed = false;
 
   constructor(opts: MemoryCacheOptions = {}) {
     this.maxEntries = opts.maxEntries ?? 20_000;
     this.bus = opts.bus;
     this.listening = !this.bus;
+    this.subscribe(1_000);
+  }
+
+  /** Subscribes, retrying with backoff while the database cannot be reached (the cache stays bypassed meanwhile). */
+  private subscribe(retryMs: number): void {
+    if (!this.bus || this.closed) return;
     this.bus
-      ?.subscribe(
+      .subscribe(
         (names, version) => this.raiseLocal(names, version),
         () => this.reset(),
       )
       .then(() => {
+        this.failure = null;
         this.listening = true;
       })
       .catch((err: unknown) => {
         this.failure = err instanceof Error ? err.message : String(err);
+        setTimeout(() => this.subscribe(Math.min(retryMs * 2, 30_000)), retryMs).unref?.();
       });
   }
 
@@ -124,6 +133,7 @@ export class MemoryCache implements Cache {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.bus?.close();
   }
 }
