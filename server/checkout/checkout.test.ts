@@ -258,6 +258,21 @@ describe("checkout", () => {
     expect(((await res.json()) as OrderBody).items[0]!.quantity).toBe(2);
     expect((await t.request("/api/cart", { cart: created.token })).status).toBe(404);
   });
+  test("another user's cart cannot be checked out (404), nothing reserved", async () => {
+    const [owner, thief] = [nextUser(), nextUser()];
+    const own = (await (await t.request("/api/cart", { method: "POST", token: owner.token })).json()) as {
+      token: string;
+    };
+    await fillCart(t, owner, "CO-B", 1);
+    const stock = await stockOf(t.sql, "CO-B");
+    const res = await checkout(thief, "k-thief", checkoutBody(), own.token);
+    expect(res.status).toBe(404);
+    expect(await stockOf(t.sql, "CO-B")).toBe(stock);
+    expect(await cartOf(owner)).toEqual([["CO-B", 1]]);
+    // The key was not consumed by the refused attempt.
+    await fillCart(t, thief, "CO-B", 1);
+    expect((await checkout(thief, "k-thief", checkoutBody(), undefined)).status).toBe(201);
+  });
 });
 
 describe("concurrency", () => {

@@ -62,7 +62,8 @@ export async function runCheckout(
 
   const placed = await reserve(deps, env, req);
   if ("status" in placed) return placed;
-  await stockChanged(
+  // Cache invalidation runs alongside the charge; both finish before the answer.
+  const invalidated = stockChanged(
     deps,
     placed.lines.map((l) => l.sku),
   );
@@ -73,7 +74,11 @@ export async function runCheckout(
     });
     process.kill(process.pid, "SIGKILL");
   }
-  return pay(deps, env, req, placed);
+  try {
+    return await pay(deps, env, req, placed);
+  } finally {
+    await invalidated;
+  }
 }
 
 /** The reservation transaction; a stock shortage becomes the stored 409 answer. */
