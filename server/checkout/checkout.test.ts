@@ -322,6 +322,20 @@ describe("concurrency", () => {
   });
 });
 
+describe("one cart, several keys", () => {
+  test("10 concurrent checkouts of one cart with different keys → one order; the rest find the cart used", async () => {
+    const u = nextUser();
+    await fillCart(t, u, "CO-A", 1);
+    const stock = await stockOf(t.sql, "CO-A");
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => checkout(u, `k-multi-${i}`)));
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s !== 201).every((s) => s === 422)).toBe(true);
+    expect(await stockOf(t.sql, "CO-A")).toBe(stock - 1);
+    expect(await count("select count(*) n from orders where user_id = $1", u.id)).toBe(1);
+  });
+});
+
 describe("with a slow payment provider", () => {
   test("a second request while the first is charging → 409, then the stored order", async () => {
     const gated = gatedProvider();
