@@ -67,6 +67,8 @@ async function main(): Promise<void> {
     const { seedCatalog } = await import("../../db/seed.ts");
     const seeded = await seedCatalog(db.sql, { products });
     console.log(`seeded in ${seeded.ms} ms (${seeded.variants} variants, ${seeded.reviews} reviews)`);
+    // Steady state: autovacuum would have set the visibility map, which index-only counts rely on.
+    await db.sql`vacuum analyze`;
     const slugs = (await db.sql<{ slug: string }[]>`select slug from products`).map((r) => r.slug);
     const categories = (await db.sql<{ slug: string }[]>`select slug from categories`).map((r) => r.slug);
 
