@@ -3,7 +3,7 @@ import { restoreCart } from "../cart/lifecycle.ts";
 import { type PaymentRow, paymentsOf, setPaymentStatus } from "../orders/payments.ts";
 import { findOrder } from "../orders/store.ts";
 import { applyTransition, type TransitionEffects } from "../orders/transition.ts";
-import { type OrderView, orderViews } from "../orders/view.ts";
+import { type OrderView, toOrderView } from "../orders/view.ts";
 
 /** The result of confirming a captured charge. */
 export type Confirmation =
@@ -23,13 +23,16 @@ export async function confirmPayment(
 ): Promise<Confirmation> {
   const order = await findOrder(tx, orderId, true);
   if (order?.status !== "pending") {
-    await setPaymentStatus(tx, paymentId, "refunded", { providerRef, error: "order no longer pending" });
-    const [payment] = (await paymentsOf(tx, [orderId])).filter((p) => p.id === paymentId);
-    return { kind: "gone", refund: { ...payment!, provider_ref: providerRef } };
+    const payment = await setPaymentStatus(tx, paymentId, "refunded", {
+      providerRef,
+      error: "order no longer pending",
+    });
+    return { kind: "gone", refund: payment! };
   }
-  await setPaymentStatus(tx, paymentId, "captured", { providerRef });
+  const payment = await setPaymentStatus(tx, paymentId, "captured", { providerRef });
   const effects = await applyTransition(tx, order, "paid", null, "payment captured");
-  return { kind: "paid", view: (await orderViews(tx, [effects.order]))[0]! };
+  // Built from rows already in hand: this transaction is on every checkout's critical path.
+  return { kind: "paid", view: toOrderView(effects.order, effects.lines, [payment!]) };
 }
 
 /**

@@ -47,17 +47,19 @@ export async function paymentsOf(sql: Sql | TxSql, orderIds: string[]): Promise<
   return rows.map(toPayment);
 }
 
-/** Settles a payment record. */
+/** Settles a payment record; returns it as it now is (null for an unknown id). */
 export async function setPaymentStatus(
   tx: TxSql,
   paymentId: string,
   status: PaymentStatus,
   fields: { providerRef?: string | null; error?: string | null } = {},
-): Promise<void> {
-  await tx`
+): Promise<PaymentRow | null> {
+  const [row] = await tx<RawPayment[]>`
     update payments set status = ${status},
       provider_ref = coalesce(${fields.providerRef ?? null}, provider_ref),
       error = coalesce(${fields.error ?? null}, error),
       updated_at = now()
-    where id = ${paymentId}`;
+    where id = ${paymentId}
+    returning id, order_id, provider, status, amount, currency, provider_ref, error`;
+  return row ? toPayment(row) : null;
 }

@@ -82,28 +82,28 @@ function toLine(r: Raw<OrderLineRow>): OrderLineRow {
 
 /** Inserts a pending order holding a reservation that expires after `reservationSeconds`, and its lines. */
 export async function insertOrder(tx: TxSql, o: NewOrder): Promise<OrderRow> {
+  // One statement (order, lines, first history row): checkout runs it on every order.
   const [row] = await tx<Raw<OrderRow>[]>`
-    insert into orders (user_id, cart_id, status, currency, subtotal, shipping, tax, total,
-                        shipping_address, reservation_expires_at)
-    values (${o.userId}, ${o.cartId}, 'pending', ${o.currency}, ${o.subtotal}, ${o.shipping}, ${o.tax},
-            ${o.total}, ${tx.json({ ...o.shippingAddress })},
-            now() + make_interval(secs => ${o.reservationSeconds}))
-    returning ${orderColumns(tx)}`;
-  const order = toOrder(row!);
-  await tx`
-    insert into order_lines ${tx(
-      o.lines.map((l) => ({
-        order_id: order.id,
-        sku: l.sku,
-        title: l.title,
-        quantity: l.quantity,
-        unit_price: l.unit_price,
-        line_total: l.unit_price * l.quantity,
-      })),
-    )}`;
-  await tx`insert into order_status_history (order_id, from_status, to_status, actor_id)
-           values (${order.id}, null, 'pending', ${o.userId})`;
-  return order;
+    with o as (
+      insert into orders (user_id, cart_id, status, currency, subtotal, shipping, tax, total,
+                          shipping_address, reservation_expires_at)
+      values (${o.userId}, ${o.cartId}, 'pending', ${o.currency}, ${o.subtotal}, ${o.shipping}, ${o.tax},
+              ${o.total}, ${tx.json({ ...o.shippingAddress })},
+              now() + make_interval(secs => ${o.reservationSeconds}))
+      returning ${orderColumns(tx)}
+    ), lines as (
+      insert into order_lines (order_id, sku, title, quantity, unit_price, line_total)
+      select o.id, l.sku, l.title, l.quantity, l.unit_price, l.unit_price * l.quantity
+      from o, unnest(${o.lines.map((l) => l.sku)}::text[], ${o.lines.map((l) => l.title)}::text[],
+                     ${o.lines.map((l) => l.quantity)}::int[], ${o.lines.map((l) => l.unit_price)}::bigint[])
+             with ordinality as l(sku, title, quantity, unit_price, n)
+      order by l.n
+    ), history as (
+      insert into order_status_history (order_id, from_status, to_status, actor_id)
+      select o.id, null, 'pending', ${o.userId} from o
+    )
+    select * from o`;
+  return toOrder(row!);
 }
 
 /** One order; `lock` takes the row lock every status change goes through. */

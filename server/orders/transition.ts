@@ -4,11 +4,13 @@ import { releaseStock } from "../inventory/stock.ts";
 import { conflict } from "../platform/problem.ts";
 import { type PaymentRow, paymentsOf, setPaymentStatus } from "./payments.ts";
 import { canTransition, eventFor, nextStatuses, type OrderStatus, restocks } from "./state.ts";
-import { type OrderRow, orderLines, setOrderStatus } from "./store.ts";
+import { type OrderLineRow, type OrderRow, orderLines, setOrderStatus } from "./store.ts";
 
 /** Work left for after the commit: refunds to send to the provider and SKUs whose stock changed. */
 export interface TransitionEffects {
   order: OrderRow;
+  /** The order's lines (read anyway for the event; saves callers a query). */
+  lines: OrderLineRow[];
   /** Captured payments now marked refunded; the provider is told after the commit. */
   refunds: PaymentRow[];
   /** SKUs put back into stock (catalog caches must forget them). */
@@ -67,5 +69,5 @@ export async function applyTransition(
     },
     order.id,
   );
-  return { order: updated, refunds, restockedSkus: restock ? lines.map((l) => l.sku) : [] };
+  return { order: updated, lines, refunds, restockedSkus: restock ? lines.map((l) => l.sku) : [] };
 }
