@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { purgeOldKeys } from "./idempotency.ts";
 import type { ChargeResult, PaymentProvider } from "./payment-provider.ts";
 import { testCardProvider } from "./payment-provider.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
@@ -401,5 +402,21 @@ describe("with a slow payment provider", () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe("idempotency key retention", () => {
+  test("finished keys older than the retention are purged; recent and running ones stay", async () => {
+    const [u] = await createUsers(t.sql, 1);
+    await t.sql`
+      insert into idempotency_keys (user_id, key, request_hash, status, response_status, response_body, updated_at)
+      values (${u!.id}, 'old', 'h', 'completed', 201, '{}', now() - interval '25 hours'),
+             (${u!.id}, 'recent', 'h', 'completed', 201, '{}', now()),
+             (${u!.id}, 'running', 'h', 'in_progress', null, null, now() - interval '25 hours')`;
+    expect(await purgeOldKeys(t.sql)).toBeGreaterThanOrEqual(1);
+    const left = await t.sql<
+      { key: string }[]
+    >`select key from idempotency_keys where user_id = ${u!.id} order by key`;
+    expect(left.map((r) => r.key)).toEqual(["recent", "running"]);
   });
 });

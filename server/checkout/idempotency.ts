@@ -120,3 +120,17 @@ export async function releaseKey(sql: Sql | TxSql, userId: number, key: string):
 export async function releaseKeyOfOrder(tx: TxSql, orderId: string): Promise<void> {
   await tx`delete from idempotency_keys where order_id = ${orderId} and status = 'in_progress'`;
 }
+
+/** How long a finished checkout's answer stays available for replay. */
+export const KEY_RETENTION_HOURS = 24;
+
+/** Deletes finished keys older than the retention (in batches, so each run stays short). */
+export async function purgeOldKeys(sql: Sql, limit = 1000): Promise<number> {
+  const rows = await sql`
+    delete from idempotency_keys where ctid in (
+      select ctid from idempotency_keys
+      where status = 'completed' and updated_at < now() - make_interval(hours => ${KEY_RETENTION_HOURS})
+      limit ${limit})
+    returning 1`;
+  return rows.length;
+}

@@ -2,7 +2,7 @@ import type { AppDeps } from "../deps.ts";
 import { stockChanged } from "../orders/effects.ts";
 import { expiredReservations, lockExpired } from "../orders/store.ts";
 import { defaultCheckoutConfig } from "./config.ts";
-import { releaseKeyOfOrder } from "./idempotency.ts";
+import { purgeOldKeys, releaseKeyOfOrder } from "./idempotency.ts";
 import { abandonCheckout } from "./settle.ts";
 
 /** How many expired orders one sweep handles at most (the next tick takes the rest). */
@@ -36,7 +36,8 @@ export async function sweepExpiredReservations(deps: AppDeps, limit = BATCH): Pr
 
 /**
  * Starts the sweeper on an interval (each app instance runs one; they share
- * the work through SKIP LOCKED). Runs once right away so that a restarted
+ * the work through SKIP LOCKED). Each run also deletes idempotency keys whose
+ * answer is older than KEY_RETENTION_HOURS. Runs once right away so that a restarted
  * instance cleans up after its crashed predecessor. Returns a stop function.
  */
 export function startReservationSweeper(
@@ -49,6 +50,7 @@ export function startReservationSweeper(
     if (running || stopped) return;
     running = true;
     sweepExpiredReservations(deps)
+      .then(() => purgeOldKeys(deps.db.primary))
       .catch((err) => deps.logger.warn("reservation sweep failed", { err }))
       .finally(() => {
         running = false;
