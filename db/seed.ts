@@ -156,6 +156,11 @@ export async function seedCatalog(sql: Sql, opts: SeedOptions): Promise<SeedResu
 
   const result = await sql.begin(async (tx) => {
     await tx`select setseed(${opts.randomSeed ?? 0.42})`;
+    // The catalog's triggers keep per-product price and stock summaries; for a
+    // bulk load they would run once per statement over every new row, so they
+    // are off for this transaction and the summaries are computed once below.
+    await tx`alter table variants disable trigger user`;
+    await tx`alter table inventory disable trigger user`;
     await tx`
       insert into users (email, password_hash, name)
       select 'reviewer' || g || '@seed.example', ${passwordHash}, 'Reviewer ' || g
@@ -209,6 +214,8 @@ export async function seedCatalog(sql: Sql, opts: SeedOptions): Promise<SeedResu
       left join (select product_id, sum(rating) as sum, count(*) as cnt from reviews where product_id > ${base} group by product_id) r
         on r.product_id = s.product_id
       where p.id = s.product_id`;
+    await tx`alter table variants enable trigger user`;
+    await tx`alter table inventory enable trigger user`;
     return { products: products.count, variants: variants.count, reviews: reviews.count };
   });
   await sql`analyze`;
