@@ -49,7 +49,12 @@ export interface Database {
   reader(opts?: ReadOptions): Sql;
   /** Runs a read; if the chosen replica fails to answer, retries once on the primary. */
   read<T>(fn: (sql: Sql) => Promise<T>, opts?: ReadOptions): Promise<T>;
-  /** Runs `fn` in a primary transaction and records the commit position for later reads. */
+  /**
+   * Runs `fn` in a primary transaction and records the commit position for
+   * later reads. A transaction Postgres aborts as a deadlock victim or for a
+   * serialization failure is run again (up to 3 times), so `fn` must not have
+   * effects outside the transaction (no external calls, no shared state).
+   */
   tx<T>(fn: (sql: TxSql) => Promise<T>): Promise<T>;
   /** Records the primary's current WAL position after a write made outside `tx`. */
   markWritten(): Promise<bigint | null>;
@@ -72,6 +77,14 @@ const connectionErrorCodes = new Set([
   "57P01", // admin_shutdown
   "57P03", // cannot_connect_now
 ]);
+
+const TX_ATTEMPTS = 3;
+
+/** Deadlock victim (40P01) or serialization failure (40001): the transaction can simply run again. */
+export function isRetryableTxError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "40P01" || code === "40001";
+}
 
 /** True when an error means the server could not be reached (not a query error). */
 export function isConnectionError(err: unknown): boolean {
@@ -223,9 +236,22 @@ export function createDatabase(opts: DatabaseOptions): Database {
   }
 
   async function tx<T>(fn: (sql: TxSql) => Promise<T>): Promise<T> {
-    const value = (await track(primary, () => primary.begin((sql) => fn(sql)))) as T;
-    await markWritten();
-    return value;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const value = (await track(primary, () => primary.begin((sql) => fn(sql)))) as T;
+        await markWritten();
+        return value;
+      } catch (err) {
+        // Postgres aborted the whole transaction (deadlock victim or serialization
+        // failure); nothing of it committed, so running it again is safe.
+        if (attempt >= TX_ATTEMPTS || !isRetryableTxError(err)) throw err;
+        opts.logger?.warn("transaction aborted by postgres; retrying", {
+          code: (err as { code?: string }).code,
+          attempt,
+        });
+        await Bun.sleep(5 + Math.random() * 20 * attempt);
+      }
+    }
   }
 
   const timer = replicas.length

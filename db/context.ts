@@ -41,3 +41,9 @@ export function demandPrimary(): void {
   const ctx = storage.getStore();
   if (ctx) ctx.critical = true;
 }
+
+/** Raises the current request's read floor to `lsn` (a write the caller made in an earlier request). */
+export function requireAtLeast(lsn: bigint): void {
+  const ctx = storage.getStore();
+  if (ctx && (ctx.minLsn === null || lsn > ctx.minLsn)) ctx.minLsn = lsn;
+}

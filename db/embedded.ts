@@ -110,7 +110,9 @@ function startServer(
     const text = chunk.toString().trim();
     if (
       /FATAL|PANIC|ERROR/.test(text) &&
-      !/starting up|shutting down|administrator command|aborting any active|not yet accepting|Consistent recovery/.test(text)
+      !/starting up|shutting down|administrator command|aborting any active|not yet accepting|Consistent recovery/.test(
+        text,
+      )
     )
       logger?.warn("embedded postgres", { dir, text });
   });

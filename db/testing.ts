@@ -58,7 +58,10 @@ export function withDatabase(url: string, name: string): string {
 }
 
 /** Creates and migrates a throwaway database; `drop()` removes it. */
-export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
+export async function createTestDatabase(
+  label = "t",
+  opts: { poolMax?: number } = {},
+): Promise<TestDatabase> {
   const server = await testServerUrl();
   const name = `test_${label.replace(/\W/g, "").slice(0, 20)}_${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`;
   const admin = postgres(server, { max: 1, onnotice: () => {} });
@@ -67,7 +70,7 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
   const url = withDatabase(server, name);
   const sql = postgres(url, { max: 4, onnotice: () => {} });
   await migrate(sql);
-  const db = createDatabase({ primaryUrl: url, poolMax: 10, logger: createLogger("silent") });
+  const db = createDatabase({ primaryUrl: url, poolMax: opts.poolMax ?? 10, logger: createLogger("silent") });
   return {
     url,
     db,

@@ -24,7 +24,8 @@ export interface TestApp {
 export async function createTestApp(
   opts: AppOptions & { redis?: boolean; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const poolMax = Number(opts.env?.DATABASE_POOL_MAX ?? 10);
+  const database = await createTestDatabase("app", { poolMax });
   const redisUrl = opts.redis ? await testRedisUrl() : null;
   const config = loadConfig({
     NODE_ENV: "test",

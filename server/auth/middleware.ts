@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { jwtSecret } from "../platform/config.ts";
 import { forbidden, HttpProblem, unauthorized } from "../platform/problem.ts";
+import { loadWriteFence, saveWriteFence } from "../platform/write-fence.ts";
 import { userFromClaims, verifyAccessToken } from "./tokens.ts";
 import type { AuthUser, Role } from "./types.ts";
 
@@ -31,8 +32,12 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AuthEnv> {
     const token = BEARER.exec(header)?.[1];
     const claims = token ? verifyAccessToken(token, secret) : null;
     if (!claims) throw invalidToken();
-    c.set("user", userFromClaims(claims));
-    return next();
+    const user = userFromClaims(claims);
+    c.set("user", user);
+    // Read-your-writes across requests: this caller's earlier commits bound where reads may go.
+    await loadWriteFence(deps, `user:${user.id}`);
+    await next();
+    await saveWriteFence(deps, `user:${user.id}`);
   });
 }
 

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createTestDatabase, type TestDatabase } from "./testing.ts";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase("txretry");
+  await t.sql`create table pair (id int primary key, v int not null)`;
+  await t.sql`insert into pair values (1, 0), (2, 0)`;
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+test("a deadlock victim is run again and both transactions commit", async () => {
+  let attemptsA = 0;
+  let attemptsB = 0;
+  const a = t.db.tx(async (tx) => {
+    attemptsA++;
+    await tx`update pair set v = v + 1 where id = 1`;
+    await Bun.sleep(150);
+    await tx`update pair set v = v + 1 where id = 2`;
+  });
+  const b = t.db.tx(async (tx) => {
+    attemptsB++;
+    await tx`update pair set v = v + 10 where id = 2`;
+    await Bun.sleep(150);
+    await tx`update pair set v = v + 10 where id = 1`;
+  });
+  await Promise.all([a, b]);
+  // Exactly one of them was chosen as the victim and ran twice.
+  expect(attemptsA + attemptsB).toBe(3);
+  const rows = await t.sql<{ id: number; v: number }[]>`select id, v from pair order by id`;
+  expect(rows.map((r) => r.v)).toEqual([11, 11]);
+});
+
+test("other errors are not retried", async () => {
+  let attempts = 0;
+  await expect(
+    t.db.tx(async (tx) => {
+      attempts++;
+      await tx`insert into pair values (1, 0)`;
+    }),
+  ).rejects.toMatchObject({ code: "23505" });
+  expect(attempts).toBe(1);
+});

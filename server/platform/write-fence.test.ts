@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { createDatabase, type Database } from "../../db/client.ts";
+import { withConsistency } from "../../db/context.ts";
+import { type EmbeddedCluster, startEmbeddedPostgres } from "../../db/embedded.ts";
+import { testRedisUrl } from "../../db/testing.ts";
+import type { AppDeps } from "../deps.ts";
+import { loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { Registry } from "./metrics.ts";
+import { createRedis, type Redis } from "./redis.ts";
+import { loadWriteFence, saveWriteFence } from "./write-fence.ts";
+
+let dir: string;
+let cluster: EmbeddedCluster;
+let db: Database;
+let replica: postgres.Sql;
+let redis: Redis | null;
+
+const depsFor = (r: Redis | null): AppDeps => ({
+  config: loadConfig({ DATABASE_URL: `${cluster.primaryUrl}?fence=${crypto.randomUUID()}` }),
+  db,
+  logger: createLogger("silent"),
+  metrics: new Registry(),
+  redis: r,
+  probes: [],
+});
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pg-fence-"));
+  cluster = await startEmbeddedPostgres({
+    dataDir: dir,
+    port: 28000 + Math.floor(Math.random() * 1000) * 2,
+    replica: true,
+  });
+  db = createDatabase({
+    primaryUrl: cluster.primaryUrl,
+    replicaUrls: cluster.replicaUrls,
+    checkIntervalMs: 100,
+    maxLagMs: 60_000,
+  });
+  replica = postgres(cluster.replicaUrls[0]!, { max: 1, onnotice: () => {} });
+  await db.primary`create table fence_notes (id serial primary key, body text)`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await db.checkReplicas();
+    if (db.replicas[0]!.status === "up" && db.replicas[0]!.lagMs === 0) break;
+    if (Date.now() > deadline) throw new Error("replica never caught up");
+    await Bun.sleep(50);
+  }
+  const url = await testRedisUrl();
+  redis = url ? createRedis(url) : null;
+});
+
+afterAll(async () => {
+  redis?.disconnect();
+  await replica.end({ timeout: 1 });
+  await db.close(1);
+  await cluster.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+for (const kind of ["redis", "memory"] as const) {
+  test(`a caller's next request reads its own write while the replica lags (${kind} store)`, async () => {
+    if (kind === "redis" && !redis) return;
+    const deps = depsFor(kind === "redis" ? redis : null);
+    await replica`select pg_wal_replay_pause()`;
+    try {
+      const id = await withConsistency({}, async () => {
+        const written = await db.tx(
+          async (tx) =>
+            (await tx<{ id: number }[]>`insert into fence_notes (body) values (${kind}) returning id`)[0]!.id,
+        );
+        await saveWriteFence(deps, "user:1");
+        return written;
+      });
+      // The next request, by the same caller: must not be served by the paused replica.
+      const seen = await withConsistency({}, async () => {
+        await loadWriteFence(deps, "user:1");
+        return db.read((s) => s`select 1 from fence_notes where id = ${id}`);
+      });
+      expect(seen.length).toBe(1);
+      // Another caller has no fence and is served by the replica, which lacks the row.
+      const other = await withConsistency({}, async () => {
+        await loadWriteFence(deps, "user:2");
+        return db.read((s) => s`select 1 from fence_notes where id = ${id}`);
+      });
+      expect(other.length).toBe(0);
+    } finally {
+      await replica`select pg_wal_replay_resume()`;
+    }
+  });
+}
