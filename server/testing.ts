@@ -6,7 +6,7 @@ import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes
 import { loadConfig } from "./platform/config.ts";
 import { createLogger } from "./platform/logger.ts";
 import { Registry } from "./platform/metrics.ts";
-import { createRedis, type Redis } from "./platform/redis.ts";
+import { createRedis, type Redis, whenRedisReady } from "./platform/redis.ts";
 
 export interface TestApp {
   app: Hono<AppEnv>;
@@ -35,6 +35,8 @@ export async function createTestApp(
     ...opts.env,
   });
   const redis: Redis | null = redisUrl ? createRedis(redisUrl) : null;
+  // The client fails fast while connecting (no offline queue); tests start once it is up.
+  if (redis) await whenRedisReady(redis);
   const deps: AppDeps = {
     config,
     db: database.db,

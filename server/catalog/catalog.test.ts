@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RouteModule } from "../app.ts";
+import { whenRedisReady } from "../platform/redis.ts";
 import { reviewsModule } from "../reviews/routes.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { invalidateProductsBySku, onCatalogEvent } from "./invalidate.ts";
@@ -180,6 +181,8 @@ describe("cache", () => {
   test("50 concurrent cold requests across two instances cause one database load", async () => {
     const other = secondInstance(t, modules, t.deps.config.REDIS_URL);
     try {
+      // A client still connecting bypasses the cache by design; start once both are up.
+      if (other.deps.redis) expect(await whenRedisReady(other.deps.redis)).toBe(true);
       // Make the entry cold for everyone.
       await onCatalogEvent(t.deps, { type: "product.updated", data: { slug: "basic-phone" } });
       const before = loads(t.deps, "product") + loads(other.deps, "product");

@@ -29,3 +29,19 @@ export function createRedis(url: string, logger?: Logger, name = "app"): Redis {
   });
   return client;
 }
+
+/** Resolves once the client is connected (or after `timeoutMs`, whichever is first). */
+export async function whenRedisReady(client: Redis, timeoutMs = 2000): Promise<boolean> {
+  if (client.status === "ready") return true;
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      client.off("ready", onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    client.once("ready", onReady);
+  });
+}
