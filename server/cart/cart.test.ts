@@ -280,3 +280,18 @@ describe("user cart and merge", () => {
     expect(((await res.json()) as CartBody).id).toBe(anon.id);
   });
 });
+
+describe("input Postgres cannot store", () => {
+  test("a SKU with NUL, a lone surrogate or characters no SKU has → 422 on sku, never 500", async () => {
+    const cart = await newCart();
+    for (const sku of ["CART-A\u0000", "\ud800", "ü𝄞", "CART A", "-CART"]) {
+      const res = await t.request("/api/cart/items", {
+        method: "POST",
+        cart: cart.token,
+        json: { sku, quantity: 1 },
+      });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as Problem).errors?.map((e) => e.path)).toEqual(["sku"]);
+    }
+  });
+});

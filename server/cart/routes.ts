@@ -13,7 +13,14 @@ import { cartView } from "./view.ts";
 
 const quantity = z.number().int("must be an integer").min(1, "must be at least 1");
 const addSchema = z.object({
-  sku: z.string().trim().min(1, "is required").max(64),
+  sku: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(64)
+    // The catalog's SKU pattern (variants.sku check): anything else is unknown, and
+    // strings Postgres cannot take (NUL, lone surrogates) never reach a query.
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "is not a known SKU"),
   quantity,
 });
 const changeSchema = z.object({ quantity });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
 import type { RouteModule } from "../app.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../auth/middleware.ts";
+import { optionalPlainText, plainText } from "../cart/text.ts";
 import type { AppDeps } from "../deps.ts";
 import type { ProviderRegistry } from "../orders/effects.ts";
 import { HttpProblem } from "../platform/problem.ts";
@@ -11,16 +12,14 @@ import { type CheckoutConfig, loadCheckoutConfig } from "./config.ts";
 import { defaultProviders } from "./providers.ts";
 import { runCheckout } from "./service.ts";
 
-const text = (max: number) => z.string().trim().min(1, "is required").max(max, `at most ${max} characters`);
-
 function checkoutSchema(providers: ProviderRegistry) {
   return z.object({
     shipping_address: z.object({
-      name: text(200),
-      line1: text(300),
-      line2: z.string().trim().max(300).optional(),
-      city: text(200),
-      postal_code: text(20),
+      name: plainText(200),
+      line1: plainText(300),
+      line2: optionalPlainText(300).optional(),
+      city: plainText(200),
+      postal_code: plainText(20),
       country: z
         .string()
         .trim()

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  checkoutBody,
+  createShopTestApp,
+  createSkus,
+  createUsers,
+  fillCart,
+  type ShopTestApp,
+  stockOf,
+  type TestUser,
+} from "./test-support.ts";
+
+interface Problem {
+  status: number;
+  type: string;
+  errors?: { path: string; message: string }[];
+}
+
+let t: ShopTestApp;
+let users: TestUser[];
+let n = 0;
+const nextUser = () => users[n++]!;
+
+beforeAll(async () => {
+  t = await createShopTestApp();
+  users = await createUsers(t.sql, 20);
+  await createSkus(t.sql, [{ sku: "HD-A", price: 1000, stock: 50 }]);
+});
+afterAll(() => t.close());
+
+describe("checkout input that Postgres cannot store", () => {
+  const bad: [string, string][] = [
+    ["NUL in the name", "Ada\u0000"],
+    ["lone surrogate in the city", "Spring\ud800field"],
+    ["control character in line1", "1 Main\u0007 St"],
+  ];
+  for (const [label, value] of bad) {
+    test(`${label} → 422 with the field path, no order, key reusable`, async () => {
+      const user = nextUser();
+      await fillCart(t, user, "HD-A", 1);
+      const body = checkoutBody();
+      const field = label.includes("name") ? "name" : label.includes("city") ? "city" : "line1";
+      const address: Record<string, string> = { ...body.shipping_address, [field]: value };
+      const res = await t.request("/api/checkout", {
+        method: "POST",
+        token: user.token,
+        key: "k-bad",
+        json: { ...body, shipping_address: address },
+      });
+      expect(res.status).toBe(422);
+      const problem = (await res.json()) as Problem;
+      expect(problem.errors?.map((e) => e.path)).toEqual([`shipping_address.${field}`]);
+      expect(await stockOf(t.sql, "HD-A")).toBe(50);
+      const ok = await t.request("/api/checkout", {
+        method: "POST",
+        token: user.token,
+        key: "k-bad",
+        json: body,
+      });
+      expect(ok.status).toBe(201);
+      await t.sql`update inventory set quantity = 50 where sku = 'HD-A'`;
+    });
+  }
+
+  test("unicode that is valid is kept as sent", async () => {
+    const user = nextUser();
+    await fillCart(t, user, "HD-A", 1);
+    const body = checkoutBody();
+    const res = await t.request("/api/checkout", {
+      method: "POST",
+      token: user.token,
+      key: "k-uni",
+      json: { ...body, shipping_address: { ...body.shipping_address, name: "Zoë 𝄞 Łódź 東京" } },
+    });
+    expect(res.status).toBe(201);
+    const order = (await res.json()) as { shipping_address: { name: string } };
+    expect(order.shipping_address.name).toBe("Zoë 𝄞 Łódź 東京");
+  });
+});
