@@ -3,9 +3,14 @@ import { type AuthEnv, currentUser } from "../auth/middleware.ts";
 import { invalidateProductsBySku } from "../catalog/invalidate.ts";
 import type { AppDeps } from "../deps.ts";
 import { adjustStock, InsufficientStockError, stockStatus } from "../inventory/stock.ts";
-import { conflict, notFound } from "../platform/problem.ts";
+import { conflict, notFound, unprocessable } from "../platform/problem.ts";
 import { jsonBody } from "../platform/validate.ts";
-import { adjustBody, skuSchema } from "./schemas.ts";
+import { adjustBody, MAX_STOCK, skuSchema } from "./schemas.ts";
+
+const tooMuch = () =>
+  unprocessable(`Stock of one SKU may not exceed ${MAX_STOCK}.`, [
+    { path: "delta", message: `would take the stock above ${MAX_STOCK}` },
+  ]);
 
 /** `POST /api/admin/inventory/:sku/adjust`: audited, never below zero (409 with what is available). */
 export function adminInventoryRoutes(deps: AppDeps): Hono<AuthEnv> {
@@ -18,8 +23,15 @@ export function adminInventoryRoutes(deps: AppDeps): Hono<AuthEnv> {
     const actor = currentUser(c).id;
     let quantity: number | null;
     try {
-      quantity = await deps.db.tx((tx) => adjustStock(tx, sku.data, delta, reason, actor));
+      quantity = await deps.db.tx(async (tx) => {
+        const q = await adjustStock(tx, sku.data, delta, reason, actor);
+        // Thrown inside the transaction, so the adjustment is rolled back.
+        if (q !== null && q > MAX_STOCK && delta > 0) throw tooMuch();
+        return q;
+      });
     } catch (err) {
+      // integer out of range: the column itself would overflow.
+      if ((err as { code?: string }).code === "22003") throw tooMuch();
       if (err instanceof InsufficientStockError)
         throw conflict(
           `Adjusting ${err.sku} by ${err.delta} would take stock below zero (${err.available} available).`,

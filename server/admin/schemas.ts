@@ -1,9 +1,13 @@
 import { z } from "zod";
-import { intParam, pagingSchema, slugSchema } from "../catalog/schemas.ts";
+import { intParam, NOT_STORABLE, pagingSchema, slugSchema, storable } from "../catalog/schemas.ts";
+
+/** Free text, trimmed, `min` to `max` characters, storable in Postgres. */
+const text = (max: number, min = 0) => z.string().trim().min(min).max(max).refine(storable, NOT_STORABLE);
 
 /** Prices are minor units; this is far above any real price and inside 2^53. */
 const MAX_AMOUNT = 1_000_000_000_000;
-const MAX_STOCK = 1_000_000_000;
+/** The largest quantity of one SKU (a create or an adjustment may not go above it). */
+export const MAX_STOCK = 1_000_000_000;
 
 export const moneySchema = z.object({
   amount: z.number().int("must be whole minor units").min(0).max(MAX_AMOUNT),
@@ -19,7 +23,7 @@ const stockSchema = z.number().int("must be a whole number").min(0).max(MAX_STOC
 
 const newVariant = z.object({
   sku: skuSchema,
-  title: z.string().trim().max(200).default(""),
+  title: text(200).default(""),
   price: moneySchema,
   stock: stockSchema.default(0),
 });
@@ -27,13 +31,15 @@ const newVariant = z.object({
 /** A variant in a PATCH: an existing SKU changes what is given; a new SKU needs a price. */
 const variantChange = z.object({
   sku: skuSchema,
-  title: z.string().trim().max(200).optional(),
+  title: text(200).optional(),
   price: moneySchema.optional(),
   /** Sets the stock; the difference is recorded as an audited adjustment. */
   stock: stockSchema.optional(),
 });
 
-const images = z.array(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" })).max(50);
+const images = z
+  .array(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).refine(storable, NOT_STORABLE))
+  .max(50);
 
 function distinctSkus(variants: { sku: string }[], ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
@@ -59,10 +65,10 @@ function oneCurrency(variants: { price?: { currency: string } | undefined }[], c
 /** `POST /api/admin/products`. */
 export const createProductBody = z
   .object({
-    title: z.string().trim().min(1).max(300),
+    title: text(300, 1),
     slug: slugSchema.optional(),
-    description: z.string().max(20_000).default(""),
-    brand: z.string().trim().max(120).default(""),
+    description: z.string().max(20_000).refine(storable, NOT_STORABLE).default(""),
+    brand: text(120).default(""),
     category: slugSchema,
     images: images.default([]),
     variants: z.array(newVariant).min(1, "a product needs at least one variant").max(100),
@@ -76,10 +82,10 @@ export type CreateProductInput = z.output<typeof createProductBody>;
 /** `PATCH /api/admin/products/:id`: every field optional. */
 export const updateProductBody = z
   .object({
-    title: z.string().trim().min(1).max(300).optional(),
+    title: text(300, 1).optional(),
     slug: slugSchema.optional(),
-    description: z.string().max(20_000).optional(),
-    brand: z.string().trim().max(120).optional(),
+    description: z.string().max(20_000).refine(storable, NOT_STORABLE).optional(),
+    brand: text(120).optional(),
     category: slugSchema.optional(),
     images: images.optional(),
     status: z.enum(["active", "archived"]).optional(),
@@ -97,7 +103,7 @@ export type UpdateProductInput = z.output<typeof updateProductBody>;
 export const adminListQuery = pagingSchema.extend({
   status: z.enum(["active", "archived", "all"]).optional(),
   category: slugSchema.optional(),
-  brand: z.string().trim().min(1).max(120).optional(),
+  brand: text(120, 1).optional(),
 });
 
 /** `POST /api/admin/inventory/:sku/adjust`. */
@@ -108,13 +114,13 @@ export const adjustBody = z.object({
     .min(-MAX_STOCK)
     .max(MAX_STOCK)
     .refine((d) => d !== 0, "must not be zero"),
-  reason: z.string().trim().min(1).max(500),
+  reason: text(500, 1),
 });
 
 /** `POST /api/admin/categories`. */
 export const createCategoryBody = z.object({
   slug: slugSchema.pipe(z.string().max(120)),
-  name: z.string().trim().min(1).max(200),
+  name: text(200, 1),
   parent_id: z.number().int().positive().nullable().default(null),
   position: z.number().int().min(-1_000_000).max(1_000_000).default(0),
 });
@@ -123,7 +129,7 @@ export type CreateCategoryInput = z.output<typeof createCategoryBody>;
 /** `PATCH /api/admin/categories/:id`. */
 export const updateCategoryBody = z.object({
   slug: slugSchema.pipe(z.string().max(120)).optional(),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text(200, 1).optional(),
   parent_id: z.number().int().positive().nullable().optional(),
   position: z.number().int().min(-1_000_000).max(1_000_000).optional(),
 });

@@ -1,5 +1,15 @@
 import { z } from "zod";
 
+/**
+ * True for text Postgres can store: no NUL characters (text columns refuse
+ * them) and no unpaired UTF-16 surrogates (JSON event payloads refuse them).
+ * Free-text fields refine with it so that such input is a 422, not a 500.
+ */
+export function storable(s: string): boolean {
+  return !s.includes("\u0000") && s.isWellFormed();
+}
+export const NOT_STORABLE = "must not contain NUL characters or unpaired surrogates";
+
 /** A whole number in a query string, within bounds. */
 export const intParam = (min: number, max: number) =>
   z
@@ -34,7 +44,7 @@ export const pagingSchema = z.object({
 export const productListQuery = pagingSchema
   .extend({
     category: slugSchema.optional(),
-    brand: z.string().trim().min(1).max(120).optional(),
+    brand: z.string().trim().min(1).max(120).refine(storable, NOT_STORABLE).optional(),
     min_price: intParam(0, MAX_PRICE).optional(),
     max_price: intParam(0, MAX_PRICE).optional(),
     in_stock: z

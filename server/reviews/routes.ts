@@ -3,15 +3,15 @@ import { z } from "zod";
 import type { RouteModule } from "../app.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../auth/middleware.ts";
 import { invalidateProducts } from "../catalog/invalidate.ts";
-import { DEFAULT_PAGE_SIZE, pagingSchema, slugSchema } from "../catalog/schemas.ts";
+import { DEFAULT_PAGE_SIZE, NOT_STORABLE, pagingSchema, slugSchema, storable } from "../catalog/schemas.ts";
 import { notFound } from "../platform/problem.ts";
 import { jsonBody, queryParams } from "../platform/validate.ts";
 import { createReview, listReviews } from "./queries.ts";
 
 const reviewBody = z.object({
   rating: z.number().int("must be a whole number").min(1).max(5),
-  title: z.string().trim().max(200).default(""),
-  body: z.string().trim().max(10_000).default(""),
+  title: z.string().trim().max(200).refine(storable, NOT_STORABLE).default(""),
+  body: z.string().trim().max(10_000).refine(storable, NOT_STORABLE).default(""),
 });
 
 function slugParam(value: string | undefined): string {

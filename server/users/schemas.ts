@@ -21,25 +21,34 @@ export const newPasswordSchema = z
   .refine((p) => [...p].length >= 8, "must be at least 8 characters")
   .refine((p) => [...p].length <= 256, "must be at most 256 characters");
 
+/**
+ * Refuses what Postgres cannot store: NUL characters (text columns) and
+ * unpaired UTF-16 surrogates (JSON event payloads), as a 422 rather than a 500.
+ */
+const storable = (s: string) => !s.includes("\u0000") && s.isWellFormed();
+const NOT_STORABLE = "must not contain NUL characters or unpaired surrogates";
+
+/** Trimmed free text of `min` to `max` characters that Postgres can store. */
+const text = (max: number, min = 1) =>
+  z
+    .string()
+    .trim()
+    .min(min, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine(storable, NOT_STORABLE);
+
 /** A display name. */
-export const nameSchema = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(200, "must be at most 200 characters");
+export const nameSchema = text(200);
 
 /** POST /api/users/me/addresses body. */
 export const addressInput = z.object({
   name: nameSchema,
-  line1: z.string().trim().min(1, "must not be empty").max(300),
-  line2: z
-    .string()
-    .trim()
-    .max(300)
+  line1: text(300),
+  line2: text(300, 0)
     .nullish()
     .transform((v) => v || null),
-  city: z.string().trim().min(1, "must not be empty").max(200),
-  postal_code: z.string().trim().min(1, "must not be empty").max(20),
+  city: text(200),
+  postal_code: text(20),
   country: z
     .string()
     .trim()
