@@ -295,3 +295,60 @@ describe("input Postgres cannot store", () => {
     }
   });
 });
+
+describe("a signed-in caller still sending a used-up token of their own", () => {
+  test("after a merge at sign-in the old anonymous token names the user's cart", async () => {
+    const [dave] = await createUsers(t.sql, 1);
+    await t.request("/api/cart/items", {
+      method: "POST",
+      token: dave!.token,
+      json: { sku: "CART-B", quantity: 1 },
+    });
+    const anon = await newCart();
+    await t.request("/api/cart/items", {
+      method: "POST",
+      cart: anon.token,
+      json: { sku: "CART-A", quantity: 1 },
+    });
+    const secret = loadCheckoutConfig(t.deps.config).cartTokenSecret;
+    const mine = await t.deps.db.tx((tx) => mergeAnonymousCart(tx, anon.token!, dave!.id, secret));
+    const res = await t.request("/api/cart", { token: dave!.token, cart: anon.token });
+    expect(res.status).toBe(200);
+    const cart = (await res.json()) as CartBody;
+    expect(cart.id).toBe(mine!);
+    expect(cart.items.map((i) => i.sku).sort()).toEqual(["CART-A", "CART-B"]);
+    // Without the user's access token, or with another user's, the token is still used up.
+    expect((await t.request("/api/cart", { cart: anon.token })).status).toBe(404);
+    expect((await t.request("/api/cart", { cart: anon.token, token: bob.token })).status).toBe(404);
+  });
+
+  test("after a checkout the token of the user's cart names their new, empty cart", async () => {
+    const [erin] = await createUsers(t.sql, 1);
+    const created = (await (
+      await t.request("/api/cart", { method: "POST", token: erin!.token })
+    ).json()) as CartBody;
+    await t.request("/api/cart/items", {
+      method: "POST",
+      token: erin!.token,
+      cart: created.token,
+      json: { sku: "CART-B", quantity: 1 },
+    });
+    const res = await t.request("/api/checkout", {
+      method: "POST",
+      token: erin!.token,
+      cart: created.token,
+      key: "k-used-up",
+      json: {
+        shipping_address: { name: "E", line1: "1 St", city: "C", postal_code: "1", country: "US" },
+        payment: { method: "test_card", token: "tok_visa" },
+      },
+    });
+    expect(res.status).toBe(201);
+    const after = await t.request("/api/cart", { token: erin!.token, cart: created.token });
+    expect(after.status).toBe(200);
+    const cart = (await after.json()) as CartBody;
+    expect(cart.id).not.toBe(created.id);
+    expect(cart.items).toEqual([]);
+    expect((await t.request("/api/cart", { cart: created.token })).status).toBe(404);
+  });
+});

@@ -49,6 +49,7 @@ export async function mergeAnonymousCart(
   }
   if (ours.size === 0 && anon.currency !== mine.currency)
     await updateCart(tx, mine.id, { currency: anon.currency });
-  await updateCart(tx, anon.id, { status: "merged" });
+  // Owned by the user from now on, so that their old token keeps naming their cart (resolveCart).
+  await updateCart(tx, anon.id, { status: "merged", userId });
   return mine.id;
 }

@@ -34,15 +34,19 @@ const cartNotFound = () =>
  * The cart a request names, row-locked: the `X-Cart-Token` cart when the header
  * is sent (an anonymous cart, or the caller's own), otherwise the signed-in
  * user's cart (created on first use). A cart of another user is reported as
- * missing rather than forbidden, so tokens reveal nothing.
+ * missing rather than forbidden, so tokens reveal nothing. A used-up token of
+ * the signed-in caller's own (a cart merged into theirs at sign-in, or checked
+ * out) names their current cart: clients keep sending the header they had.
  */
 export async function resolveCart(tx: TxSql, caller: CartCaller, secret: string): Promise<CartRow> {
   if (caller.token !== undefined) {
     const id = verifyCartToken(caller.token, secret);
     const cart = id ? await findCart(tx, id, true) : null;
-    if (cart?.status !== "active") throw cartNotFound();
+    if (!cart) throw cartNotFound();
     if (cart.user_id !== null && cart.user_id !== caller.userId) throw cartNotFound();
-    return cart;
+    if (cart.status === "active") return cart;
+    if (cart.user_id !== null && caller.userId !== undefined) return userCart(tx, caller.userId, true);
+    throw cartNotFound();
   }
   if (caller.userId !== undefined) return userCart(tx, caller.userId, true);
   throw cartNotFound();
