@@ -196,6 +196,8 @@ describe("products", () => {
     expect((await t.request("/api/admin/products/999999", { headers: staff })).status).toBe(404);
     expect((await t.request("/api/admin/products/abc", { headers: staff })).status).toBe(404);
     expect((await t.request("/api/admin/products?status=gone", { headers: staff })).status).toBe(422);
+    const capped = await t.request("/api/admin/products?page_size=500", { headers: staff });
+    expect(((await capped.json()) as { page_size: number }).page_size).toBe(100);
   });
 
   test("a price change is seen at once by another instance, in detail and list", async () => {

@@ -99,9 +99,16 @@ describe("GET /api/catalog/products", () => {
     expect(p9.total).toBe(3);
   });
 
+  test("page_size above 100 is capped at 100 (as API.md says), not refused", async () => {
+    for (const size of ["101", "1000", "99999999999999999999"]) {
+      const page = await list(`?page_size=${size}`);
+      expect(page).toMatchObject({ page: 1, page_size: 100, total: 3 });
+    }
+  });
+
   test("bad query values are 422 with field paths", async () => {
     const res = await t.request(
-      "/api/catalog/products?page_size=101&sort=cheapest&min_price=-1&in_stock=maybe&page=0",
+      "/api/catalog/products?page_size=0&sort=cheapest&min_price=-1&in_stock=maybe&page=0",
     );
     expect(res.status).toBe(422);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
@@ -114,6 +121,7 @@ describe("GET /api/catalog/products", () => {
       "sort",
     ]);
     const range = await t.request("/api/catalog/products?min_price=500&max_price=100");
+    expect(range.status).toBe(422);
     expect(((await range.json()) as Problem).errors!.map((e) => e.path)).toEqual(["max_price"]);
   });
 });

@@ -34,10 +34,20 @@ const MAX_PRICE = 1_000_000_000_000;
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 24;
 
-/** `page` / `page_size` of every paged route. */
+/**
+ * `page` / `page_size` of every paged route. A `page_size` above 100 is
+ * capped at 100 (API.md: "page_size is capped at 100"), the answer's
+ * `page_size` says what was used; 0, negatives and non-numbers are a 422.
+ */
 export const pagingSchema = z.object({
   page: intParam(1, 100_000).optional(),
-  page_size: intParam(1, MAX_PAGE_SIZE).optional(),
+  page_size: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform((v) => Math.min(Number(v), MAX_PAGE_SIZE))
+    .pipe(z.number().int().min(1))
+    .optional(),
 });
 
 /** Query string of `GET /api/catalog/products`. Unknown parameters are ignored. */

@@ -104,7 +104,10 @@ describe("reviews", () => {
     const empty = (await (await t.request("/api/catalog/products/desk-lamp/reviews")).json()) as Page;
     expect(empty).toMatchObject({ items: [], total: 0 });
     expect((await t.request("/api/catalog/products/nope/reviews")).status).toBe(404);
-    const invalid = await t.request("/api/catalog/products/pixel-phone/reviews?page_size=1000");
+    const capped = await t.request("/api/catalog/products/pixel-phone/reviews?page_size=1000");
+    expect(capped.status).toBe(200);
+    expect(((await capped.json()) as Page).page_size).toBe(100);
+    const invalid = await t.request("/api/catalog/products/pixel-phone/reviews?page_size=0");
     expect(invalid.status).toBe(422);
     expect(((await invalid.json()) as Problem).errors!.map((e) => e.path)).toEqual(["page_size"]);
   });

@@ -75,8 +75,13 @@ export const profilePatch = z
   });
 export type ProfilePatch = z.output<typeof profilePatch>;
 
-/** `page` / `page_size` of list routes (page_size capped at 100). */
+/** `page` / `page_size` of list routes (a page_size above 100 is capped at 100, as API.md says). */
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
-  page_size: z.coerce.number().int().min(1).max(100).default(24),
+  page_size: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .transform((v) => Math.min(v, 100))
+    .default(24),
 });

@@ -229,7 +229,10 @@ describe("/api/users/me/addresses", () => {
     });
     expect(bad.status).toBe(400);
     expect((await t.request("/api/users/me/addresses/abc", { headers: auth(s) })).status).toBe(404);
-    const page = await t.request("/api/users/me/addresses?page_size=1000", { headers: auth(s) });
+    const capped = await t.request("/api/users/me/addresses?page_size=1000", { headers: auth(s) });
+    expect(capped.status).toBe(200);
+    expect(((await capped.json()) as { page_size: number }).page_size).toBe(100);
+    const page = await t.request("/api/users/me/addresses?page_size=0", { headers: auth(s) });
     expect(page.status).toBe(422);
     expect(((await page.json()) as Problem).errors![0]!.path).toBe("page_size");
   });
