@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { loadCheckoutConfig } from "./config.ts";
+import { claimKey, requestHash } from "./idempotency.ts";
+import { placeOrder } from "./place.ts";
+import { sweepExpiredReservations } from "./sweeper.ts";
 import {
   checkoutBody,
   createShopTestApp,
@@ -75,5 +79,50 @@ describe("checkout input that Postgres cannot store", () => {
     expect(res.status).toBe(201);
     const order = (await res.json()) as { shipping_address: { name: string } };
     expect(order.shipping_address.name).toBe("Zoë 𝄞 Łódź 東京");
+  });
+});
+
+describe("a pending order cancelled by its owner after its checkout died", () => {
+  test("payment no longer shows pending; the idempotency key is freed by the sweeper", async () => {
+    const user = nextUser();
+    await fillCart(t, user, "HD-A", 2);
+    const before = await stockOf(t.sql, "HD-A");
+    const body = checkoutBody();
+    // The checkout claimed its key and reserved, then its process died before charging.
+    expect((await claimKey(t.deps.db.primary, user.id, "k-died", requestHash(body, undefined))).kind).toBe(
+      "claimed",
+    );
+    const placed = await t.deps.db.tx((tx) =>
+      placeOrder(tx, {
+        userId: user.id,
+        idempotencyKey: "k-died",
+        cart: { token: undefined, userId: user.id },
+        cartTokenSecret: loadCheckoutConfig(t.deps.config).cartTokenSecret,
+        shippingAddress: body.shipping_address,
+        provider: "test_card",
+        rules: { shippingFlatFee: 500, freeShippingFrom: 0, taxRateBps: 1000 },
+        reservationSeconds: 900,
+      }),
+    );
+    expect(await stockOf(t.sql, "HD-A")).toBe(before - 2);
+    const cancel = await t.request(`/api/orders/${placed.order.id}/cancel`, {
+      method: "POST",
+      token: user.token,
+    });
+    expect(cancel.status).toBe(200);
+    const view = (await cancel.json()) as { status: string; payment: { status: string } };
+    expect(view.status).toBe("cancelled");
+    expect(view.payment.status).not.toBe("pending");
+    expect(await stockOf(t.sql, "HD-A")).toBe(before);
+
+    // Right away the key still answers "in progress" (a live checkout could still be finishing)...
+    const again = () =>
+      t.request("/api/checkout", { method: "POST", token: user.token, key: "k-died", json: body });
+    expect((await again()).status).toBe(409);
+    // ...but once that cannot be the case any more, the sweeper gives the key back.
+    await t.sql`update idempotency_keys set updated_at = now() - interval '1 hour' where key = 'k-died'`;
+    await sweepExpiredReservations(t.deps);
+    await fillCart(t, user, "HD-A", 1);
+    expect((await again()).status).toBe(201);
   });
 });

@@ -121,6 +121,30 @@ export async function releaseKeyOfOrder(tx: TxSql, orderId: string): Promise<voi
   await tx`delete from idempotency_keys where order_id = ${orderId} and status = 'in_progress'`;
 }
 
+/**
+ * How long a claim whose order has already left `pending` some other way may
+ * stay in progress: longer than any live checkout can still be charging
+ * (PAYMENT_TIMEOUT_MS is at most 120 s), so only orphans are released.
+ */
+const ORPHAN_CLAIM_S = 600;
+
+/**
+ * Releases claims left in progress by a checkout that died after its order
+ * transaction when the order was then settled without it (cancelled by its
+ * owner or by staff): the sweeper only handles orders still pending, so
+ * without this the key would answer "in progress" for ever. Returns how many.
+ */
+export async function releaseOrphanedKeys(sql: Sql, limit = 1000): Promise<number> {
+  const rows = await sql`
+    delete from idempotency_keys where ctid in (
+      select k.ctid from idempotency_keys k join orders o on o.id = k.order_id
+      where k.status = 'in_progress' and o.status <> 'pending'
+        and k.updated_at < now() - make_interval(secs => ${ORPHAN_CLAIM_S})
+      limit ${limit})
+    returning 1`;
+  return rows.length;
+}
+
 /** How long a finished checkout's answer stays available for replay. */
 export const KEY_RETENTION_HOURS = 24;
 

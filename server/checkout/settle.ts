@@ -50,9 +50,9 @@ export async function abandonCheckout(
   const order = await findOrder(tx, orderId, true);
   if (order?.status !== "pending") return null;
   if (order.cart_id) await restoreCart(tx, order.cart_id);
-  const effects = await applyTransition(tx, order, "cancelled", null, payment.reason);
+  // Before the transition, which would otherwise mark a still-pending payment as merely cancelled.
   for (const p of await paymentsOf(tx, [orderId])) {
     if (p.status === "pending") await setPaymentStatus(tx, p.id, payment.status, { error: payment.reason });
   }
-  return effects;
+  return applyTransition(tx, order, "cancelled", null, payment.reason);
 }

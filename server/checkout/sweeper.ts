@@ -2,7 +2,7 @@ import type { AppDeps } from "../deps.ts";
 import { stockChanged } from "../orders/effects.ts";
 import { expiredReservations, lockExpired } from "../orders/store.ts";
 import { defaultCheckoutConfig } from "./config.ts";
-import { purgeOldKeys, releaseKeyOfOrder } from "./idempotency.ts";
+import { purgeOldKeys, releaseKeyOfOrder, releaseOrphanedKeys } from "./idempotency.ts";
 import { abandonCheckout } from "./settle.ts";
 
 /** How many expired orders one sweep handles at most (the next tick takes the rest). */
@@ -14,7 +14,9 @@ const BATCH = 100;
  * transaction, locked with SKIP LOCKED so that several instances sweeping at
  * once, or a checkout confirming that very order, never wait on each other.
  * The order is cancelled (`order.cancelled`), the cart given back, and the
- * idempotency key released so the client may retry. Returns how many it released.
+ * idempotency key released so the client may retry. Also releases the keys of
+ * dead checkouts whose order was cancelled by someone else meanwhile
+ * (`releaseOrphanedKeys`). Returns how many orders it released.
  */
 export async function sweepExpiredReservations(deps: AppDeps, limit = BATCH): Promise<number> {
   const ids = await expiredReservations(deps.db.primary, limit);
@@ -31,6 +33,7 @@ export async function sweepExpiredReservations(deps: AppDeps, limit = BATCH): Pr
     await stockChanged(deps, effects.restockedSkus);
   }
   if (released) deps.logger.info("released expired stock reservations", { orders: released });
+  await releaseOrphanedKeys(deps.db.primary);
   return released;
 }
 

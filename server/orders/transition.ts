@@ -48,6 +48,11 @@ export async function applyTransition(
       if (p.status === "captured" || p.status === "authorized") {
         await setPaymentStatus(tx, p.id, "refunded");
         refunds.push(p);
+      } else if (p.status === "pending") {
+        // Cancelled before its charge settled (its checkout died or is still charging):
+        // no payment will complete for it. A capture that still arrives is refunded
+        // by the checkout's confirmation, which finds the order no longer pending.
+        await setPaymentStatus(tx, p.id, "failed", { error: "order cancelled before the payment completed" });
       }
     }
   }
