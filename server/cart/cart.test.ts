@@ -214,6 +214,10 @@ describe("anonymous cart", () => {
       404,
     );
     expect((await t.request("/api/cart/items/abc", { method: "DELETE", cart: two.token })).status).toBe(422);
+    // Past 2^53 a number would round onto another id: refused rather than misread.
+    expect(
+      (await t.request("/api/cart/items/9007199254740993", { method: "DELETE", cart: two.token })).status,
+    ).toBe(422);
   });
 });
 

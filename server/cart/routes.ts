@@ -28,7 +28,8 @@ const itemId = z.object({
   id: z
     .string()
     .regex(/^[1-9]\d{0,15}$/, "must be a cart item id")
-    .transform(Number),
+    .transform(Number)
+    .refine(Number.isSafeInteger, "must be a cart item id"),
 });
 
 /** Cart routes of API.md; every answer is the whole cart. */
