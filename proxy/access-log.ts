@@ -7,7 +7,7 @@ export class AccessLog {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private enabled: boolean,
+    public enabled: boolean,
     private readonly write: (text: string) => void = (t) => process.stdout.write(t),
   ) {}
 

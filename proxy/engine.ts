@@ -241,16 +241,17 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     const c = ex.c;
     const seconds = (performance.now() - ex.t0) / 1000;
     core.metrics.request(ex.upstreamName, ex.status, seconds);
-    core.accessLog.log({
-      method: ex.head.method,
-      path: ex.head.target,
-      status: ex.status,
-      ms: Math.round(seconds * 100_000) / 100,
-      bytes: ex.bytesOut,
-      ip: c.ip,
-      upstream: ex.upstreamName,
-      requestId: ex.reqId,
-    });
+    if (core.accessLog.enabled)
+      core.accessLog.log({
+        method: ex.head.method,
+        path: ex.head.target,
+        status: ex.status,
+        ms: Math.round(seconds * 100_000) / 100,
+        bytes: ex.bytesOut,
+        ip: c.ip,
+        upstream: ex.upstreamName,
+        requestId: ex.reqId,
+      });
     if (c.ex === ex) c.ex = null;
     // An unread request body leaves the connection out of step: close it.
     if (!ex.bodyDone || !ex.head.keepAlive || draining) c.closeAfter = true;
@@ -467,6 +468,8 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     if (conn?.sock && !ex.pending.length) {
       sendUp(conn, piece);
       retain(ex, piece);
+      // A slow upload is activity too: the response timer runs from the last byte either way.
+      ex.lastUp = Date.now();
     } else ex.pending.push(piece);
   }
 
@@ -714,8 +717,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       upstreamDone(ex, !rest);
       return;
     }
-    if (rest && !ex.decode && !ex.zip && rest.length <= 65536) {
-      // Head and first body bytes in one write: one syscall for most responses.
+    if (rest && !ex.decode && !ex.zip && rest.length <= 4096) {
+      // Small bodies go out with the head in one write (one syscall); larger ones are not
+      // copied, since the extra allocation costs more than the second send.
       const n = passBodyLength(ex, rest);
       sendClient(
         c,

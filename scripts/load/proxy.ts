@@ -17,7 +17,10 @@ import type { Subprocess } from "bun";
  * to core 0 and every server on core 1. `bun scripts/load/proxy.ts`
  *
  * Env: BENCH_DURATION (s, default 8), BENCH_CONNS (default "64,256"),
- * BENCH_KILL_SECONDS (default 20; 0 skips the kill-one-of-three check).
+ * BENCH_KILL_SECONDS (default 20; 0 skips the kill-one-of-three check),
+ * BENCH_ROUNDS (default 2: every cell is measured this many times, interleaved,
+ * and the median reported), BENCH_ROUTES (small,large,large-gzip,static) and
+ * BENCH_TARGETS (direct,nginx,raw,http-proxy) to run a subset.
  * Writes scripts/load/results/proxy.json and the table in docs/proxy.md and
  * scripts/load/README-proxy.md.
  */
@@ -26,6 +29,9 @@ const root = resolve(import.meta.dir, "..", "..");
 const duration = Number(process.env.BENCH_DURATION ?? 8);
 const connLevels = (process.env.BENCH_CONNS ?? "64,256").split(",").map(Number);
 const killSeconds = Number(process.env.BENCH_KILL_SECONDS ?? 20);
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const routeFilter = process.env.BENCH_ROUTES?.split(",");
+const targetFilter = process.env.BENCH_TARGETS?.split(",");
 
 // ---------- upstream mode: `bun scripts/load/proxy.ts --upstream <port>` ----------
 
@@ -118,6 +124,21 @@ function rssKb(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** user+system CPU seconds consumed so far by these processes. */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
 }
 
 function childPids(pid: number): number[] {
@@ -232,6 +253,7 @@ http {
       proxy_set_header Connection "";
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Real-IP $remote_addr;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-Host $host;
       proxy_set_header X-Request-Id $request_id;
@@ -254,8 +276,12 @@ interface Row extends WrkResult {
   conns: number;
   target: string;
   rssMb: number;
+  /** CPU time of the proxy process(es) per request, in µs: robust to a noisy machine */
+  cpuUsPerReq: number | null;
   timeWaitUpstream: number | null;
   ratio: number | null;
+  /** req/s of every round */
+  samples?: number[];
 }
 
 async function main(): Promise<void> {
@@ -318,55 +344,83 @@ async function main(): Promise<void> {
     await waitHttp(`http://127.0.0.1:${hpPort}/api/small`);
 
     const staticFile = readdirSync(join(root, "web", "static")).find((f) => f.endsWith(".js"));
-    const routes: { name: string; path: string; headers: string[]; direct: boolean }[] = [
-      { name: "small JSON (~200 B)", path: "/api/small", headers: [], direct: true },
-      { name: "20 KB JSON", path: "/api/large", headers: [], direct: true },
-      { name: "20 KB JSON, gzip", path: "/api/large", headers: ["Accept-Encoding: gzip"], direct: true },
-      { name: "static file", path: `/static/${staticFile}`, headers: [], direct: false },
-    ];
+    const routes = [
+      {
+        key: "small",
+        name: "small JSON (~200 B)",
+        path: "/api/small",
+        headers: [] as string[],
+        direct: true,
+      },
+      { key: "large", name: "20 KB JSON", path: "/api/large", headers: [], direct: true },
+      {
+        key: "large-gzip",
+        name: "20 KB JSON, gzip",
+        path: "/api/large",
+        headers: ["Accept-Encoding: gzip"],
+        direct: true,
+      },
+      { key: "static", name: "static file", path: `/static/${staticFile}`, headers: [], direct: false },
+    ].filter((r) => !routeFilter || routeFilter.includes(r.key));
     const targets = [
-      { name: "direct", port: upPorts[0]!, pids: () => [] as number[] },
-      { name: "nginx", port: nginxPort, pids: () => [nginx.pid, ...childPids(nginx.pid)] },
-      { name: "proxy (raw)", port: rawPort, pids: () => [raw.pid] },
-      { name: "proxy (http-proxy)", port: hpPort, pids: () => [hp.pid] },
-    ];
+      { key: "direct", name: "direct", port: upPorts[0]!, pids: () => [] as number[] },
+      { key: "nginx", name: "nginx", port: nginxPort, pids: () => [nginx.pid, ...childPids(nginx.pid)] },
+      { key: "raw", name: "proxy (raw)", port: rawPort, pids: () => [raw.pid] },
+      { key: "http-proxy", name: "proxy (http-proxy)", port: hpPort, pids: () => [hp.pid] },
+    ].filter((t) => !targetFilter || targetFilter.includes(t.key) || t.key === "nginx");
 
     const rows: Row[] = [];
     for (const route of routes)
       for (const conns of connLevels) {
-        for (const t of targets) {
-          if (t.name === "direct" && !route.direct) continue;
-          const url = `http://127.0.0.1:${t.port}${route.path}`;
-          await wrk(url, conns, 2, route.headers); // warm-up: JIT, pools
-          const tw0 = timeWait(upPorts);
-          let tw1 = 0;
-          const sampler = setTimeout(
-            () => {
-              tw1 = timeWait(upPorts);
-            },
-            (duration - 1) * 1000,
-          );
-          const r = await wrk(url, conns, duration, route.headers);
-          clearTimeout(sampler);
-          const rss = t.pids().reduce((a, pid) => a + rssKb(pid), 0);
-          const row: Row = {
-            route: route.name,
-            conns,
-            target: t.name,
-            ...r,
-            rssMb: Math.round(rss / 102.4) / 10,
-            timeWaitUpstream: t.name === "direct" ? null : Math.max(0, tw1 - tw0),
-            ratio: null,
-          };
+        const samples = new Map<string, Row[]>();
+        for (let round = 0; round < rounds; round++)
+          for (const t of targets) {
+            if (t.name === "direct" && !route.direct) continue;
+            const url = `http://127.0.0.1:${t.port}${route.path}`;
+            await wrk(url, conns, 2, route.headers); // warm-up: JIT, pools
+            const tw0 = timeWait(upPorts);
+            const cpu0 = cpuSeconds(t.pids());
+            let tw1 = 0;
+            const sampler = setTimeout(
+              () => {
+                tw1 = timeWait(upPorts);
+              },
+              (duration - 1) * 1000,
+            );
+            const r = await wrk(url, conns, duration, route.headers);
+            clearTimeout(sampler);
+            const cpu = cpuSeconds(t.pids()) - cpu0;
+            const rss = t.pids().reduce((a, pid) => a + rssKb(pid), 0);
+            const row: Row = {
+              route: route.name,
+              conns,
+              target: t.name,
+              ...r,
+              rssMb: Math.round(rss / 102.4) / 10,
+              cpuUsPerReq:
+                t.name === "direct" || !r.requests ? null : Math.round((cpu / r.requests) * 1e7) / 10,
+              timeWaitUpstream: t.name === "direct" ? null : Math.max(0, tw1 - tw0),
+              ratio: null,
+            };
+            samples.set(t.name, [...(samples.get(t.name) ?? []), row]);
+            console.log(
+              `${route.name.padEnd(20)} c=${String(conns).padEnd(4)} ${t.name.padEnd(19)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50ms.toFixed(2)} ms  p99 ${r.p99ms.toFixed(2)} ms  errors ${r.errors}  cpu ${row.cpuUsPerReq ?? "-"} µs/req  rss ${row.rssMb} MB  new TIME_WAIT ${row.timeWaitUpstream ?? "-"}`,
+            );
+          }
+        // The ratio is the median of same-round ratios: neighbours on a shared machine move both together.
+        const ngList = samples.get("nginx") ?? [];
+        for (const list of samples.values()) {
+          const row = medianRow(list);
+          const ratios = list
+            .map((r, i) => (ngList[i]?.rps ? r.rps / ngList[i]!.rps : Number.NaN))
+            .filter((x) => !Number.isNaN(x))
+            .sort((a, b) => a - b);
+          row.ratio = ratios.length
+            ? Math.round(ratios[Math.floor((ratios.length - 1) / 2)]! * 100) / 100
+            : null;
+          row.cpuUsPerReq = median(list.map((r) => r.cpuUsPerReq));
           rows.push(row);
-          console.log(
-            `${route.name.padEnd(20)} c=${String(conns).padEnd(4)} ${t.name.padEnd(19)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50ms.toFixed(2)} ms  p99 ${r.p99ms.toFixed(2)} ms  errors ${r.errors}  rss ${row.rssMb} MB  new TIME_WAIT ${row.timeWaitUpstream ?? "-"}`,
-          );
         }
-        const ng = rows.find((r) => r.route === route.name && r.conns === conns && r.target === "nginx");
-        for (const r of rows)
-          if (r.route === route.name && r.conns === conns && ng?.rps)
-            r.ratio = Math.round((r.rps / ng.rps) * 100) / 100;
       }
 
     let kill: Record<string, unknown> | null = null;
@@ -385,12 +439,15 @@ async function main(): Promise<void> {
       killCheck: kill,
     };
     mkdirSync(join(root, "scripts", "load", "results"), { recursive: true });
+    // Partial runs (BENCH_NO_DOCS) go to a .tmp file so they never replace the published results.
     writeFileSync(
-      join(root, "scripts", "load", "results", "proxy.json"),
+      join(root, "scripts", "load", "results", process.env.BENCH_NO_DOCS ? "proxy.json.tmp" : "proxy.json"),
       `${JSON.stringify(result, null, 2)}\n`,
     );
     const table = markdown(result.rows, result, kill);
-    for (const file of [join(root, "docs", "proxy.md"), join(root, "scripts", "load", "README-proxy.md")]) {
+    for (const file of process.env.BENCH_NO_DOCS
+      ? []
+      : [join(root, "docs", "proxy.md"), join(root, "scripts", "load", "README-proxy.md")]) {
       if (!existsSync(file)) continue;
       const text = readFileSync(file, "utf8");
       const start = "<!-- bench:start -->";
@@ -436,20 +493,39 @@ async function killCheck(seconds: number): Promise<Record<string, unknown>> {
   return { seconds, killedAtS: seconds / 3, requests: r.requests, errors: r.errors, rps: r.rps };
 }
 
+function median(xs: (number | null)[]): number | null {
+  const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return v.length ? v[Math.floor((v.length - 1) / 2)]! : null;
+}
+
+/** The median cell of repeated measurements (by req/s); errors and TIME_WAIT are summed, RSS is the largest. */
+function medianRow(list: Row[]): Row {
+  const sorted = [...list].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return {
+    ...mid,
+    errors: list.reduce((a, r) => a + r.errors, 0),
+    rssMb: Math.max(...list.map((r) => r.rssMb)),
+    timeWaitUpstream:
+      mid.timeWaitUpstream === null ? null : list.reduce((a, r) => a + (r.timeWaitUpstream ?? 0), 0),
+    samples: list.map((r) => Math.round(r.rps)),
+  };
+}
+
 function markdown(
   rows: Row[],
   meta: { date: string; durationS: number },
   kill: Record<string, unknown> | null,
 ): string {
   const lines = [
-    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, wrk -t1 on core 0, servers on core 1, targets measured alternately. Ratio = req/s ÷ nginx req/s in the same run.`,
+    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${rounds} interleaved rounds, wrk -t1 on core 0, servers on core 1, targets measured alternately. × nginx = median over rounds of req/s ÷ nginx req/s in the same round; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker).`,
     "",
-    "| route | conns | target | req/s | p50 ms | p99 ms | errors | RSS MB | new upstream TIME_WAIT | × nginx |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| route | conns | target | req/s | p50 ms | p99 ms | errors | CPU µs/req | RSS MB | new upstream TIME_WAIT | × nginx |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.route} | ${r.conns} | ${r.target} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors} | ${r.target === "direct" ? "-" : r.rssMb} | ${r.timeWaitUpstream ?? "-"} | ${r.ratio ?? "-"} |`,
+      `| ${r.route} | ${r.conns} | ${r.target} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors} | ${r.cpuUsPerReq ?? "-"} | ${r.target === "direct" ? "-" : r.rssMb} | ${r.timeWaitUpstream ?? "-"} | ${r.ratio ?? "-"} |`,
     );
   if (kill)
     lines.push(
