@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadCheckoutConfig } from "./config.ts";
-import { claimKey, requestHash } from "./idempotency.ts";
+import { claimKey, completeKey, releaseKey, requestHash } from "./idempotency.ts";
 import { placeOrder } from "./place.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
 import {
@@ -124,5 +124,24 @@ describe("a pending order cancelled by its owner after its checkout died", () =>
     await sweepExpiredReservations(t.deps);
     await fillCart(t, user, "HD-A", 1);
     expect((await again()).status).toBe(201);
+  });
+});
+
+describe("an old attempt finishing late does not touch a newer claim of its key", () => {
+  test("completeKey/releaseKey of a swept order leave the retry's claim alone", async () => {
+    const user = nextUser();
+    const hash = requestHash(checkoutBody(), undefined);
+    const oldOrder = crypto.randomUUID();
+    // The retry (after the sweeper released the old attempt's key) holds a fresh claim...
+    expect((await claimKey(t.deps.db.primary, user.id, "k-late", hash)).kind).toBe("claimed");
+    // ...when the old attempt's late capture or failure tries to settle the key.
+    await completeKey(t.deps.db.primary, user.id, "k-late", { status: 409, body: { old: true } }, oldOrder);
+    await releaseKey(t.deps.db.primary, user.id, "k-late", oldOrder);
+    const [row] = await t.sql<{ status: string }[]>`
+      select status from idempotency_keys where user_id = ${user.id} and key = 'k-late'`;
+    expect(row?.status).toBe("in_progress");
+    // Its own outcome still settles it.
+    await completeKey(t.deps.db.primary, user.id, "k-late", { status: 409, body: { mine: true } }, null);
+    expect((await claimKey(t.deps.db.primary, user.id, "k-late", hash)).kind).toBe("replay");
   });
 });

@@ -95,25 +95,41 @@ export async function attachOrder(tx: TxSql, userId: number, key: string, orderI
            where user_id = ${userId} and key = ${key}`;
 }
 
-/** Stores the final response; later requests with the key get it back. */
+/**
+ * Stores the final response; later requests with the key get it back.
+ * `orderId` is the order of the attempt that settles (null before one was
+ * made): an attempt whose key the sweeper released and a retry claimed again
+ * must not overwrite the retry's claim when its late answer arrives.
+ */
 export async function completeKey(
   sql: Sql | TxSql,
   userId: number,
   key: string,
   response: StoredResponse,
+  orderId: string | null,
 ): Promise<void> {
   await sql`
     update idempotency_keys set status = 'completed', response_status = ${response.status},
       response_body = ${sql.json(response.body as Parameters<Sql["json"]>[0])}, updated_at = now()
-    where user_id = ${userId} and key = ${key}`;
+    where user_id = ${userId} and key = ${key} and status = 'in_progress'
+      and order_id is not distinct from ${orderId}::uuid`;
 }
 
 /**
  * Gives the key back without a stored answer, for outcomes worth retrying
  * with the same key (processor outage, empty cart, expired reservation).
+ * `orderId` as for `completeKey`.
  */
-export async function releaseKey(sql: Sql | TxSql, userId: number, key: string): Promise<void> {
-  await sql`delete from idempotency_keys where user_id = ${userId} and key = ${key} and status = 'in_progress'`;
+export async function releaseKey(
+  sql: Sql | TxSql,
+  userId: number,
+  key: string,
+  orderId: string | null,
+): Promise<void> {
+  await sql`
+    delete from idempotency_keys
+    where user_id = ${userId} and key = ${key} and status = 'in_progress'
+      and order_id is not distinct from ${orderId}::uuid`;
 }
 
 /** Gives back the key whose checkout created `orderId` (the sweeper's side of a crash). */

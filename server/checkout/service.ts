@@ -113,11 +113,11 @@ async function reserve(
           { skus: err.shortages.map((s) => s.sku), shortages: err.shortages },
         ),
       };
-      await completeKey(deps.db.primary, req.user.id, req.idempotencyKey, response);
+      await completeKey(deps.db.primary, req.user.id, req.idempotencyKey, response, null);
       return response;
     }
     // Nothing was created: the client may fix the cart and retry with the same key.
-    await releaseKey(deps.db.primary, req.user.id, req.idempotencyKey).catch(() => {});
+    await releaseKey(deps.db.primary, req.user.id, req.idempotencyKey, null).catch(() => {});
     throw err;
   }
 }
@@ -160,7 +160,7 @@ async function pay(
                 { order_id: placed.order.id },
               ),
             };
-      await completeKey(tx, user.id, key, response);
+      await completeKey(tx, user.id, key, response, placed.order.id);
       return { confirmation, response };
     });
     if (outcome.confirmation.kind === "gone")
@@ -197,8 +197,8 @@ async function pay(
       reason: result.reason,
     });
     // A decline is final for this request; a processor failure is worth retrying with the same key.
-    if (declined) await completeKey(tx, user.id, key, response);
-    else await releaseKey(tx, user.id, key);
+    if (declined) await completeKey(tx, user.id, key, response, placed.order.id);
+    else await releaseKey(tx, user.id, key, placed.order.id);
     return effects;
   });
   if (effects) await stockChanged(deps, effects.restockedSkus);
