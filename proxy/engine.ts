@@ -61,7 +61,8 @@ interface Exchange {
   chunk: ChunkedParser | null;
   bodyDone: boolean;
   bodyBytes: number;
-  upHead: Buffer | null;
+  /** request head for the upstream, latin1 text (kept for a retry) */
+  upHead: string | null;
   pending: Buffer[];
   retained: Buffer[] | null;
   retainedBytes: number;
@@ -123,6 +124,54 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   let drainResolve: (() => void) | null = null;
 
   // ---------- writing with backpressure ----------
+
+  // Heads (plus a small first body part) are assembled here and written straight from it:
+  // a fresh Buffer per write costs more in allocation and GC than the proxy's own work.
+  const scratch = Buffer.allocUnsafe(64 * 1024);
+
+  /** Writes latin1 `head` + `body` in one call through the scratch buffer; false when it does not fit. */
+  function writeJoined(
+    sock: Socket<Client> | Socket<Conn>,
+    head: string,
+    body: Uint8Array | null,
+  ): { view: Buffer; n: number } | null {
+    const bl = body ? body.length : 0;
+    if (head.length + bl > scratch.length) return null;
+    const hl = scratch.write(head, 0, "latin1");
+    if (body) scratch.set(body, hl);
+    const view = scratch.subarray(0, hl + bl);
+    return { view, n: sock.write(view) };
+  }
+
+  /** A head (and a small body part) to a client, without allocating when the socket takes it all. */
+  function sendClientJoined(c: Client, head: string, body: Uint8Array | null): void {
+    if (c.closed) return;
+    const r = c.out ? null : writeJoined(c.sock, head, body);
+    if (!r) {
+      sendClient(c, body ? Buffer.concat([Buffer.from(head, "latin1"), body]) : head);
+      return;
+    }
+    if (r.n < r.view.length) {
+      // The scratch buffer is reused by the next write: keep a copy of what is left.
+      c.out = [Buffer.from(r.view.subarray(Math.max(0, r.n)))];
+      const conn = c.ex?.conn ?? c.tunnel;
+      conn?.sock?.pause();
+    }
+  }
+
+  function sendUpJoined(conn: Conn, head: string, body: Uint8Array | null): void {
+    if (conn.closed || !conn.sock) return;
+    const r = conn.out ? null : writeJoined(conn.sock, head, body);
+    if (!r) {
+      sendUp(conn, body ? Buffer.concat([Buffer.from(head, "latin1"), body]) : Buffer.from(head, "latin1"));
+      return;
+    }
+    if (r.n < r.view.length) {
+      conn.out = [Buffer.from(r.view.subarray(Math.max(0, r.n)))];
+      const c = conn.ex?.c ?? conn.tunnel;
+      c?.sock.pause();
+    }
+  }
 
   /** Writes to a client; on a short write the rest is queued and the upstream paused. */
   function sendClient(c: Client, data: Buffer | string): void {
@@ -390,7 +439,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   }
 
   /** The request head as sent upstream: hop-by-hop headers out, forwarding headers in, one framing. */
-  function buildUpstreamHead(ex: Exchange): Buffer {
+  function buildUpstreamHead(ex: Exchange): string {
     const { head, c } = ex;
     let xff = "";
     let h = `${head.method} ${head.target} HTTP/1.1${CRLF}`;
@@ -417,7 +466,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     else if (head.framing.kind === "chunked") h += `Transfer-Encoding: chunked${CRLF}`;
     if (head.upgrade) h += `Connection: Upgrade${CRLF}Upgrade: ${header(head, "upgrade")}${CRLF}`;
     h += CRLF;
-    return Buffer.from(h, "latin1");
+    return h;
   }
 
   /** Consumes request-body bytes; returns what follows the body (a pipelined request) or null. */
@@ -527,9 +576,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     ex.pending = [];
     ex.sentAny = true;
     ex.lastUp = Date.now();
-    if (pending.length === 0) sendUp(conn, head);
+    if (pending.length === 0) sendUpJoined(conn, head, null);
     else {
-      sendUp(conn, Buffer.concat([head, ...pending]));
+      sendUpJoined(conn, head, pending.length === 1 ? pending[0]! : Buffer.concat(pending));
       for (const p of pending) retain(ex, p);
     }
   }
@@ -711,25 +760,20 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     }
     h += CRLF;
     ex.resStarted = true;
-    const headBuf = Buffer.from(h, "latin1");
     if (f.kind === "none") {
-      sendClient(c, headBuf);
+      sendClientJoined(c, h, null);
       upstreamDone(ex, !rest);
       return;
     }
-    if (rest && !ex.decode && !ex.zip && rest.length <= 4096) {
-      // Small bodies go out with the head in one write (one syscall); larger ones are not
-      // copied, since the extra allocation costs more than the second send.
+    if (rest && !ex.decode && !ex.zip && rest.length <= 32 * 1024) {
+      // Head and first body bytes in one write: one syscall for most responses.
       const n = passBodyLength(ex, rest);
-      sendClient(
-        c,
-        n === rest.length ? Buffer.concat([headBuf, rest]) : Buffer.concat([headBuf, rest.subarray(0, n)]),
-      );
+      sendClientJoined(c, h, n === rest.length ? rest : rest.subarray(0, n));
       ex.bytesOut += n;
       afterBody(ex, n, rest.length);
       return;
     }
-    sendClient(c, headBuf);
+    sendClientJoined(c, h, null);
     if (rest) onResponseBody(ex, rest);
   }
 
