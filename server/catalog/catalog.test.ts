@@ -177,6 +177,23 @@ describe("cache", () => {
     expect(text).toMatch(/cache_requests_total\{cache="product",result="miss"\} \d+/);
   });
 
+  test("a filter set's total is counted once for every sort, page and page size, and follows writes", async () => {
+    const before = loads(t.deps, "product_count");
+    const a = await list("?brand=Acme&sort=price_asc&page_size=1");
+    const b = await list("?brand=Acme&sort=newest&page=2&page_size=1");
+    const c = await list("?sort=rating&page_size=5&brand=Acme");
+    expect([a.total, b.total, c.total]).toEqual([2, 2, 2]);
+    expect(loads(t.deps, "product_count") - before).toBe(1);
+    // A write makes the cached total obsolete along with the pages.
+    await t.database.sql`update products set brand = 'Acme' where slug = 'pixel-phone'`;
+    await onCatalogEvent(t.deps, { type: "product.updated", data: { slug: "pixel-phone" } });
+    const d = await list("?brand=Acme&sort=newest&page=2&page_size=1");
+    expect(d.total).toBe(3);
+    await t.database.sql`update products set brand = 'Globex' where slug = 'pixel-phone'`;
+    await onCatalogEvent(t.deps, { type: "product.updated", data: { slug: "pixel-phone" } });
+    expect((await list("?brand=Acme")).total).toBe(2);
+  });
+
   test("a stock change from checkout is visible after invalidateProductsBySku", async () => {
     const before = (await (await t.request("/api/catalog/products/pixel-phone")).json()) as ProductDetail;
     expect(before.variants[1]!.stock_status).toBe("out_of_stock");
@@ -184,6 +201,23 @@ describe("cache", () => {
     await invalidateProductsBySku(t.deps, ["PIX-256"]);
     const after = (await (await t.request("/api/catalog/products/pixel-phone")).json()) as ProductDetail;
     expect(after.variants[1]!.stock_status).toBe("low_stock");
+  });
+
+  test("a refund that restocks (order.status_changed, restocked) heals the cache through the outbox", async () => {
+    const stock = async () =>
+      ((await (await t.request("/api/catalog/products/desk-lamp")).json()) as ProductDetail).variants[0]!
+        .stock_status;
+    const was = await stock();
+    await t.database.sql`update inventory set quantity = quantity + 50 where sku = 'LAMP-1'`;
+    // The writing request crashed before its own raise; only the event is left.
+    await onCatalogEvent(t.deps, {
+      type: "order.status_changed",
+      data: { from: "paid", to: "refunded", restocked: true, items: [{ sku: "LAMP-1", quantity: 50 }] },
+    });
+    expect(await stock()).toBe("in_stock");
+    await t.database.sql`update inventory set quantity = quantity - 50 where sku = 'LAMP-1'`;
+    await invalidateProductsBySku(t.deps, ["LAMP-1"]);
+    expect(await stock()).toBe(was);
   });
 
   test("50 concurrent cold requests across two instances cause one database load", async () => {

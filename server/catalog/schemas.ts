@@ -68,13 +68,17 @@ export const productListQuery = pagingSchema
     message: "must not be below min_price",
   });
 
-/** A validated product list request with every default applied. */
-export interface ProductListParams {
+/** The filters of a product list request (what its total depends on). */
+export interface ProductFilters {
   category?: string;
   brand?: string;
   min_price?: number;
   max_price?: number;
   in_stock?: boolean;
+}
+
+/** A validated product list request with every default applied. */
+export interface ProductListParams extends ProductFilters {
   sort: ProductSort;
   page: number;
   page_size: number;
@@ -90,24 +94,29 @@ export function listParams(q: z.output<typeof productListQuery>): ProductListPar
   };
 }
 
+const FILTER_KEYS = ["category", "brand", "min_price", "max_price", "in_stock"] as const;
+
+function canonical(
+  p: ProductFilters & Partial<ProductListParams>,
+  keys: readonly (keyof ProductListParams)[],
+) {
+  const parts: string[] = [];
+  for (const k of keys) {
+    const v = p[k];
+    if (v !== undefined) parts.push(`${k}=${encodeURIComponent(String(v))}`);
+  }
+  return parts.join("&");
+}
+
 /**
  * A canonical cache key for a list request: the same filters in any order or
  * spelling (`in_stock=1` / `true`) map to one entry.
  */
 export function listCacheKey(p: ProductListParams): string {
-  const parts: string[] = [];
-  for (const k of [
-    "category",
-    "brand",
-    "min_price",
-    "max_price",
-    "in_stock",
-    "sort",
-    "page",
-    "page_size",
-  ] as const) {
-    const v = p[k];
-    if (v !== undefined) parts.push(`${k}=${encodeURIComponent(String(v))}`);
-  }
-  return `list:${parts.join("&")}`;
+  return `list:${canonical(p, [...FILTER_KEYS, "sort", "page", "page_size"])}`;
+}
+
+/** The cache key of a filter set's total, shared by every sort, page and page size. */
+export function countCacheKey(p: ProductFilters): string {
+  return `count:${canonical(p, FILTER_KEYS)}`;
 }

@@ -2,8 +2,8 @@ import { cacheRuntime } from "../cache/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { CATEGORIES, PRODUCT_LISTS, productGeneration } from "./generations.ts";
 import { presentDetail, presentListItem } from "./present.ts";
-import { listProducts, loadCategoryTree, loadProductBySlug } from "./queries.ts";
-import { listCacheKey, type ProductListParams } from "./schemas.ts";
+import { countProducts, listProductPage, loadCategoryTree, loadProductBySlug } from "./queries.ts";
+import { countCacheKey, listCacheKey, type ProductFilters, type ProductListParams } from "./schemas.ts";
 
 /**
  * The cached reads of the public catalog. Each returns the response body as
@@ -11,6 +11,9 @@ import { listCacheKey, type ProductListParams } from "./schemas.ts";
  * Loads read a replica through `db.read` with the generation's WAL position as
  * the floor (a replica that has not replayed the invalidating write is skipped).
  */
+
+/** What every list page and list total was built from. */
+const LIST_GENERATIONS = [CATEGORIES, PRODUCT_LISTS];
 
 /** The category tree as JSON. */
 export function categoryTreeJson(deps: AppDeps): Promise<string> {
@@ -20,20 +23,37 @@ export function categoryTreeJson(deps: AppDeps): Promise<string> {
   );
 }
 
-/** A page of the product list as JSON (`{ items, page, page_size, total }`). */
+/**
+ * A page of the product list as JSON (`{ items, page, page_size, total }`).
+ * The total is cached on its own per filter set (see `countProducts`) and
+ * read alongside the page; both entries hang on the same generations, so a
+ * write makes both obsolete at once.
+ */
 export function productListJson(deps: AppDeps, params: ProductListParams): Promise<string> {
   return cacheRuntime(deps).aside.fetch(
-    { cache: "product_list", key: listCacheKey(params), generations: [CATEGORIES, PRODUCT_LISTS] },
+    { cache: "product_list", key: listCacheKey(params), generations: LIST_GENERATIONS },
     async (minLsn) => {
-      const page = await deps.db.read((sql) => listProducts(sql, params), { minLsn });
+      const [total, rows] = await Promise.all([
+        productCount(deps, params),
+        deps.db.read((sql) => listProductPage(sql, params), { minLsn }),
+      ]);
       return JSON.stringify({
-        items: page.rows.map(presentListItem),
+        items: rows.map(presentListItem),
         page: params.page,
         page_size: params.page_size,
-        total: page.total,
+        total,
       });
     },
   );
+}
+
+/** How many active products match the filters, cached per filter set. */
+async function productCount(deps: AppDeps, filters: ProductFilters): Promise<number> {
+  const text = await cacheRuntime(deps).aside.fetch(
+    { cache: "product_count", key: countCacheKey(filters), generations: LIST_GENERATIONS },
+    async (minLsn) => String(await deps.db.read((sql) => countProducts(sql, filters), { minLsn })),
+  );
+  return Number(text);
 }
 
 /** One active product as JSON, or the JSON text `null` when there is none (cached too). */
