@@ -57,6 +57,18 @@ function skusOf(data: Record<string, unknown>): string[] {
   return skus;
 }
 
+/** The event types `onCatalogEvent` acts on (what its consumer subscribes to). */
+export const CATALOG_EVENT_TYPES: readonly DomainEvent["type"][] = [
+  "product.created",
+  "product.updated",
+  "product.archived",
+  "review.created",
+  "inventory.changed",
+  "order.placed",
+  "order.cancelled",
+  "order.status_changed",
+];
+
 /**
  * The second invalidation, driven by the outbox: the events relay/consumer
  * calls this for every event it delivers (unrelated events are ignored). It
@@ -88,6 +100,10 @@ export async function onCatalogEvent(
     case "order.placed":
     case "order.cancelled":
       await invalidateProductsBySku(deps, skusOf(data));
+      return;
+    // A refund from paid/fulfilled puts stock back under this event type.
+    case "order.status_changed":
+      if (data.restocked === true) await invalidateProductsBySku(deps, skusOf(data));
       return;
     default:
       return;

@@ -1,4 +1,4 @@
-import { onCatalogEvent } from "../../server/catalog/invalidate.ts";
+import { CATALOG_EVENT_TYPES, onCatalogEvent } from "../../server/catalog/invalidate.ts";
 import type { AppDeps } from "../../server/deps.ts";
 import type { ConsumerSpec } from "../transport.ts";
 
@@ -10,15 +10,7 @@ import type { ConsumerSpec } from "../transport.ts";
 export function cacheInvalidationConsumer(deps: AppDeps): ConsumerSpec {
   return {
     name: "cache-invalidation",
-    types: [
-      "product.created",
-      "product.updated",
-      "product.archived",
-      "inventory.changed",
-      "order.placed",
-      "order.cancelled",
-      "review.created",
-    ],
+    types: [...CATALOG_EVENT_TYPES],
     handle: (event) => onCatalogEvent(deps, event),
   };
 }
