@@ -37,9 +37,22 @@ const variantChange = z.object({
   stock: stockSchema.optional(),
 });
 
-const images = z
-  .array(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).refine(storable, NOT_STORABLE))
-  .max(50);
+/**
+ * An image: an absolute http(s) URL, or a path on this site such as
+ * `/media/products/7.svg` (what the seed stores and the proxy serves), but not
+ * a protocol-relative `//host` one.
+ */
+const imageUrl = z.union(
+  [
+    z.url({ protocol: /^https?$/ }).max(2000),
+    z
+      .string()
+      .max(2000)
+      .regex(/^\/(?![/\\])[^\s\\]*$/),
+  ],
+  { error: "must be an http(s) URL or a path starting with /" },
+);
+const images = z.array(imageUrl.refine(storable, NOT_STORABLE)).max(50);
 
 function distinctSkus(variants: { sku: string }[], ctx: z.RefinementCtx): void {
   const seen = new Set<string>();

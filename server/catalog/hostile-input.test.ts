@@ -164,3 +164,29 @@ describe("numbers that overflow", () => {
     expect(row!.quantity).toBe(999_999_995);
   });
 });
+
+describe("product images", () => {
+  test("root-relative paths (as the seed and the proxy's /media use) are accepted; other schemes are not", async () => {
+    const post = (images: string[], sku: string) =>
+      t.request("/api/admin/products", {
+        method: "POST",
+        headers: admin,
+        json: product({ title: `Images ${sku}`, images }, sku),
+      });
+    const ok = await post(["/media/products/7.svg", "https://img.example.com/a.jpg"], "IMG-OK");
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as { images: string[] }).images).toEqual([
+      "/media/products/7.svg",
+      "https://img.example.com/a.jpg",
+    ]);
+    for (const bad of [
+      "javascript:alert(1)",
+      "//evil.example.com/x.jpg",
+      "media/x.jpg",
+      "/\\evil",
+      "ftp://x/y",
+    ]) {
+      await expect422(await post([bad], "IMG-BAD"), "images.0");
+    }
+  });
+});
