@@ -109,6 +109,17 @@ describe("POST /api/auth/login", () => {
     expect(JSON.stringify(body)).not.toContain("password");
   });
 
+  test("a password accepted at registration always logs in, whatever its form (NFD, long)", async () => {
+    // 256 characters once NFKC-composed (what registration counts and hashes), 512 as typed (NFD).
+    const typed = "e\u0301".repeat(256);
+    const e = email();
+    await registered(e, typed);
+    const res = await post("/api/auth/login", { email: e, password: typed });
+    expect(res.status).toBe(200);
+    // The composed spelling is the same password.
+    expect((await post("/api/auth/login", { email: e, password: typed.normalize("NFC") })).status).toBe(200);
+  });
+
   test("401 for a wrong password and for an unknown email, with the same body", async () => {
     const e = email();
     await registered(e, "p4ssword!");

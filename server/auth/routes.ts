@@ -9,8 +9,13 @@ import { prepareDummyHash } from "./passwords.ts";
 import { type AuthSettings, login, logout, refresh, register } from "./service.ts";
 
 const registerBody = z.object({ email: emailSchema, password: newPasswordSchema, name: nameSchema });
-// Login does not apply the new-password rules: a wrong password is a 401, not a 422.
-const loginBody = z.object({ email: emailSchema, password: z.string().min(1, "must not be empty").max(256) });
+// Login does not apply the new-password rules: a wrong password is a 401, not a 422. The
+// bound is on the typed form, which can be several times longer than the NFKC form that
+// registration limits to 256 characters (decomposed accents, Hangul jamo); 4096 covers it.
+const loginBody = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "must not be empty").max(4096),
+});
 const refreshBody = z.object({ refresh_token: z.string().min(1, "must not be empty").max(512) });
 const logoutBody = z.object({ refresh_token: z.string().min(1).max(512).optional() });
 

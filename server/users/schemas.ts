@@ -64,7 +64,8 @@ export const profilePatch = z
     name: nameSchema.optional(),
     email: emailSchema.optional(),
     password: newPasswordSchema.optional(),
-    current_password: z.string().max(256).optional(),
+    // As at login: the typed form may be longer than the NFKC form the 256 limit applies to.
+    current_password: z.string().max(4096).optional(),
   })
   .refine((p) => p.name !== undefined || p.email !== undefined || p.password !== undefined, {
     message: "send at least one of name, email, password",
