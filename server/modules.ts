@@ -9,6 +9,7 @@ import { adminEventsModule } from "./events/admin-routes.ts";
 import { adminOrdersModule } from "./orders/admin-routes.ts";
 import { ordersModule } from "./orders/routes.ts";
 import { reviewsModule } from "./reviews/routes.ts";
+import { searchModule } from "./search/routes.ts";
 import { usersModule } from "./users/routes.ts";
 
 /** Every domain module's routes, in mount order. Each domain adds itself here. */
@@ -17,6 +18,7 @@ export const modules: RouteModule[] = [
   authModule,
   usersModule,
   catalogRoutes,
+  searchModule(),
   reviewsModule,
   cartModule(),
   checkoutModule(),

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from "../server/platform/config.ts";
 import { handleShutdown } from "../server/platform/lifecycle.ts";
 import { cacheInvalidationConsumer } from "./consumers/cache.ts";
 import { emailConsumer, logMailer } from "./consumers/email.ts";
+import { searchIndexConsumer } from "./consumers/search.ts";
 import { webhookConsumer } from "./consumers/webhooks.ts";
 import { createInProcessTransport } from "./in-process.ts";
 import { createRabbitTransport } from "./rabbitmq.ts";
@@ -33,6 +34,7 @@ for (const consumer of [
   cacheInvalidationConsumer(deps),
   emailConsumer(db.primary, mailer),
   webhookConsumer(db.primary, logger),
+  searchIndexConsumer(deps),
 ]) {
   await transport.subscribe(consumer);
 }

@@ -1,0 +1,64 @@
+import { Hono } from "hono";
+import type { RouteModule } from "../app.ts";
+import { type AuthEnv, authenticate, requireRole } from "../auth/middleware.ts";
+import type { AppDeps, AppEnv } from "../deps.ts";
+import { conflict, HttpProblem } from "../platform/problem.ts";
+import { queryParams } from "../platform/validate.ts";
+import { searchEngine } from "./engine.ts";
+import { searchQuerySchema, suggestQuerySchema, toSearchQuery } from "./schemas.ts";
+import { ReindexInProgressError, type SearchEngine } from "./types.ts";
+
+export interface SearchModuleOptions {
+  /** The engine to use instead of the one chosen from the config (tests). */
+  engine?: (deps: AppDeps) => SearchEngine;
+}
+
+/**
+ * `GET /api/search`, `GET /api/search/suggest` and
+ * `POST /api/admin/search/reindex` (admin or staff). The engine is chosen
+ * once, when the module is mounted at start-up.
+ */
+export function searchModule(opts: SearchModuleOptions = {}): RouteModule {
+  return (app, deps) => {
+    const engine = opts.engine ? opts.engine(deps) : searchEngine(deps);
+    const r = new Hono<AppEnv>();
+
+    r.get("/", async (c) => {
+      const query = toSearchQuery(queryParams(c, searchQuerySchema));
+      const found = await engine.search(query);
+      return c.json({
+        items: found.items,
+        page: query.page,
+        page_size: query.page_size,
+        total: found.total,
+        sort: query.sort,
+        match: found.match,
+        facets: found.facets,
+      });
+    });
+
+    r.get("/suggest", async (c) => {
+      const { q } = queryParams(c, suggestQuerySchema);
+      return c.json(await engine.suggest(q));
+    });
+
+    app.route("/api/search", r);
+
+    const admin = new Hono<AuthEnv>();
+    admin.use(authenticate(deps), requireRole("admin", "staff"));
+    admin.post("/reindex", async (c) => {
+      try {
+        return c.json(await engine.reindex());
+      } catch (err) {
+        if (err instanceof ReindexInProgressError) throw conflict(err.message, "reindex-in-progress");
+        deps.logger.error("search reindex failed", { err });
+        throw new HttpProblem(
+          503,
+          "search-unavailable",
+          "The search index could not be rebuilt now; the current one keeps serving. Try again later.",
+        );
+      }
+    });
+    app.route("/api/admin/search", admin);
+  };
+}
