@@ -1,6 +1,7 @@
 import type { AppDeps } from "../../server/deps.ts";
 import { searchEngine } from "../../server/search/engine.ts";
 import { productIdsOf, SEARCH_EVENT_TYPES } from "../../server/search/event-products.ts";
+import type { SearchEngine } from "../../server/search/types.ts";
 import type { ConsumerSpec } from "../transport.ts";
 
 /**
@@ -11,8 +12,7 @@ import type { ConsumerSpec } from "../transport.ts";
  * out-of-order deliveries converge on the current state. A failure throws,
  * and the transport retries, then dead-letters.
  */
-export function searchIndexConsumer(deps: AppDeps): ConsumerSpec {
-  const engine = searchEngine(deps);
+export function searchIndexConsumer(deps: AppDeps, engine: SearchEngine = searchEngine(deps)): ConsumerSpec {
   return {
     name: "search-indexer",
     types: [...SEARCH_EVENT_TYPES],
