@@ -21,17 +21,23 @@ export interface PreparedText {
 }
 
 /**
- * Parses the search text: websearch syntax under both configurations the
- * vector holds (stemmed 'english' and verbatim 'simple'), ORed with the
- * prefix form of plain queries (last word as a prefix). `search_norm`
+ * Parses the search text: websearch syntax under the stemmed 'english'
+ * configuration, ORed with the verbatim 'simple' words: for plain text in
+ * their prefix form (last word as a prefix, for search as you type), for
+ * text with operators exactly as written. `search_norm`
  * applies the same unaccent + lower-casing as the vector.
  */
 export async function prepareText(sql: Db, q: string): Promise<PreparedText> {
   const prefix = prefixTsquery(q);
   const [row] = await sql<PreparedText[]>`
     select (websearch_to_tsquery('english', search_norm(${q}))
-            || websearch_to_tsquery('simple', search_norm(${q}))
-            ${prefix ? sql`|| to_tsquery('simple', search_norm(${prefix}))` : sql``})::text as tsquery,
+            || ${
+              // For plain text the prefix form already covers the verbatim words, and
+              // every extra alternative makes ts_rank_cd dearer on broad matches.
+              prefix
+                ? sql`to_tsquery('simple', search_norm(${prefix}))`
+                : sql`websearch_to_tsquery('simple', search_norm(${q}))`
+            })::text as tsquery,
            search_norm(${q}) as normalised`;
   return row!;
 }

@@ -125,19 +125,36 @@ export function pageRows(
     order by page.ord`;
 }
 
+/** `LIKE` pattern for "starts with": the text with its wildcards escaped, then `%`. */
+export function startsWithPattern(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /**
- * Titles with a word starting with the prefix (every word of the prefix but
- * the last must match whole): titles that begin with the prefix first, then
- * the most reviewed, then the newest.
+ * Completions for a prefix, best first: titles that begin with it (in
+ * title order, from the prefix index of migration 0051), then titles with a
+ * later word that begins with it (most reviewed first). Archived products
+ * never appear.
  */
 export async function prefixSuggestions(sql: Db, prefix: string): Promise<Suggestion[]> {
   const expr = prefixTsquery(prefix.replace(/["-]/g, " "));
-  if (!expr) return [];
-  return sql<Suggestion[]>`
+  // Normalised once, up front, so both statements below get plain values the planner can use.
+  const [norm] = await sql<{ text: string; tsquery: string | null }[]>`
+    select search_norm(${prefix}) as text,
+           ${expr ? sql`to_tsquery('simple', search_norm(${expr}))::text` : sql`null::text`} as tsquery`;
+  const starting = await sql<Suggestion[]>`
     select p.title as text, p.slug from products p
-    where p.status = 'active' and p.search_vector @@ to_tsquery('simple', search_norm(${expr}))
-    order by starts_with(search_norm(p.title), search_norm(${prefix})) desc, p.rating_count desc, p.id desc
+    where p.status = 'active' and search_norm(p.title) like ${startsWithPattern(norm!.text)}
+    order by search_norm(p.title) using ~<~, p.id
     limit ${MAX_SUGGESTIONS}`;
+  if (starting.length >= MAX_SUGGESTIONS || !norm!.tsquery) return starting;
+  const within = await sql<Suggestion[]>`
+    select p.title as text, p.slug from products p
+    where p.status = 'active' and p.search_vector @@ ${norm!.tsquery}::tsquery
+      and p.slug <> all(${starting.map((s) => s.slug)}::text[])
+    order by p.rating_count desc, p.id desc
+    limit ${MAX_SUGGESTIONS - starting.length}`;
+  return [...starting, ...within];
 }
 
 /** Typo-tolerant completions: titles most similar to the prefix (run under a lowered threshold). */
