@@ -8,6 +8,7 @@ import { type Config, jwtSecret, loadConfig } from "../server/platform/config.ts
  * SIGHUP re-reads both, so the file is the place for values meant to change live.
  */
 export type BalancerKind = "round-robin" | "least-connections" | "p2c-ewma";
+/** `raw`: Bun.listen + pooled Bun.connect (default); `http-proxy`: node:http + the http-proxy package. */
 export type EngineKind = "raw" | "http-proxy";
 
 /** One upstream app instance. */
@@ -27,6 +28,7 @@ export interface RateZone {
   burst: number;
 }
 
+/** The whole proxy configuration (defaults in `defaultProxyConfig`, knobs in docs/proxy.md). */
 export interface ProxyConfig {
   engine: EngineKind;
   host: string;
@@ -122,6 +124,7 @@ export type ProxyOverrides = {
       : ProxyConfig[K];
 };
 
+/** The reference NGINX zones: `auth` 5 r/s burst 10 on /api/auth/, `api` 10 r/s burst 20. */
 export const defaultRateZones: RateZone[] = [
   { name: "auth", prefix: "/api/auth/", rate: 5, burst: 10 },
   { name: "api", prefix: "/api/", rate: 10, burst: 20 },

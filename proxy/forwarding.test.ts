@@ -170,6 +170,23 @@ describe("protocol", () => {
     }
   });
 
+  test("431 on a request head over the limit", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up], { limits: { maxHeaderBytes: 2048 } }));
+    try {
+      const big = await rawExchange(
+        p.port,
+        `GET /api/who HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(4000)}\r\n\r\n`,
+      );
+      expect(big).toStartWith("HTTP/1.1 431");
+      const ok = await rawExchange(p.port, "GET /api/who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      expect(ok).toStartWith("HTTP/1.1 200");
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
   test("streams large bodies both ways intact, chunked and with Content-Length", async () => {
     const up = await spawnUpstream("a");
     const p = await startTestProxy(testConfig([up]));

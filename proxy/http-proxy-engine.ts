@@ -12,11 +12,13 @@ import { requestId } from "./headers.ts";
  * balancing, health, headers, rate limits and static files with the raw engine
  * but does not compress proxied responses.
  */
+/** A running http-proxy engine. */
 export interface NodeEngine {
   listen(port: number, host: string, tls?: { cert: string; key: string }): Promise<number>;
   drain(timeoutMs: number): Promise<void>;
 }
 
+/** Builds the node:http + http-proxy engine over the shared core. */
 export function createHttpProxyEngine(core: ProxyCore): NodeEngine {
   const agent = new Agent({
     keepAlive: true,

@@ -18,6 +18,7 @@ export type Framing =
   | { kind: "chunked" }
   | { kind: "close" };
 
+/** A parsed request head and what the proxy derives from it. */
 export interface RequestHead {
   method: string;
   target: string;
@@ -33,6 +34,7 @@ export interface RequestHead {
   expectContinue: boolean;
 }
 
+/** A parsed upstream response head. */
 export interface ResponseHead {
   status: number;
   reason: string;
@@ -60,9 +62,9 @@ const tchar = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
   tchar[c.charCodeAt(0)] = 1;
 
-/** Index just past the blank line that ends a head, or -1 when it has not arrived yet. */
 const CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
 
+/** Index just past the blank line that ends a head, or -1 when it has not arrived yet. */
 export function headEnd(buf: Uint8Array, from = 0): number {
   // A Buffer needle is about twice as fast as a string one.
   const i = Buffer.prototype.indexOf.call(buf, CRLFCRLF, Math.max(0, from - 3));
