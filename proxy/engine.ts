@@ -462,6 +462,8 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       h += `${hd.name}: ${hd.value}${CRLF}`;
     }
     h += `X-Forwarded-For: ${xff ? `${xff}, ${c.ip}` : c.ip}${CRLF}X-Real-IP: ${c.ip}${CRLF}X-Forwarded-Proto: ${c.secure ? "https" : "http"}${CRLF}X-Forwarded-Host: ${head.host}${CRLF}X-Request-Id: ${ex.reqId}${CRLF}`;
+    // HTTP/1.0 clients may omit Host, but the upstream leg is HTTP/1.1, which requires one.
+    if (!head.host) h += `Host: localhost${CRLF}`;
     if (head.framing.kind === "length") h += `Content-Length: ${head.framing.length}${CRLF}`;
     else if (head.framing.kind === "chunked") h += `Transfer-Encoding: chunked${CRLF}`;
     if (head.upgrade) h += `Connection: Upgrade${CRLF}Upgrade: ${header(head, "upgrade")}${CRLF}`;

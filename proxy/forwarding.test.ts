@@ -170,6 +170,33 @@ describe("protocol", () => {
     }
   });
 
+  test("HEAD, 204 and 304 keep the connection usable; HTTP/1.0 gets a de-chunked body; client aborts free the upstream", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up]));
+    try {
+      const seq = await rawExchange(
+        p.port,
+        "HEAD /api/big HTTP/1.1\r\nHost: x\r\n\r\nGET /api/status/204 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/status/304 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      );
+      expect([...seq.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1])).toEqual(["200", "204", "304", "200"]);
+      expect(seq).toEndWith('{"name":"a"}');
+      const h10 = await rawExchange(p.port, "GET /api/stream HTTP/1.0\r\n\r\n");
+      const [headText, body] = h10.split("\r\n\r\n");
+      expect(headText).toStartWith("HTTP/1.1 200");
+      expect(headText!.toLowerCase()).not.toContain("transfer-encoding");
+      expect(body!.split("\n").filter(Boolean)).toHaveLength(5);
+      const sock = await Bun.connect({ hostname: "127.0.0.1", port: p.port, socket: { data() {} } });
+      sock.write("GET /api/slow?ms=300 HTTP/1.1\r\nHost: x\r\n\r\n");
+      await waitFor(() => p.core.upstreams[0]!.active === 1);
+      sock.end();
+      await waitFor(() => p.core.upstreams[0]!.active === 0);
+      expect((await fetch(`http://127.0.0.1:${p.port}/api/who`)).status).toBe(200);
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
   test("431 on a request head over the limit", async () => {
     const up = await spawnUpstream("a");
     const p = await startTestProxy(testConfig([up], { limits: { maxHeaderBytes: 2048 } }));
