@@ -40,10 +40,17 @@ function underFuzzyThreshold<T>(sql: Sql, fn: (tx: Db) => Promise<T>): Promise<T
 export function createPostgresEngine(db: Database): SearchEngine {
   let reindexing = false;
 
-  async function run(sql: Db, query: SearchQuery, mode: PgMatch, text?: PreparedText) {
+  /**
+   * The total with facets and the page, as two statements on two
+   * connections at once (each a separate read; under the fuzzy threshold
+   * each in its own short transaction).
+   */
+  async function run(query: SearchQuery, mode: PgMatch, text?: PreparedText): Promise<SearchResult> {
+    const exec = <T>(statement: (sql: Db) => Promise<T>) =>
+      db.read((sql) => (mode === "fuzzy" ? underFuzzyThreshold(sql, statement) : statement(sql)));
     const [counted, rows] = await Promise.all([
-      totalAndFacets(sql, query, mode, text),
-      pageRows(sql, query, mode, text),
+      exec((sql) => totalAndFacets(sql, query, mode, text)),
+      exec((sql) => pageRows(sql, query, mode, text)),
     ]);
     return { ...counted, items: rows.map(presentListItem), match: mode };
   }
@@ -53,16 +60,14 @@ export function createPostgresEngine(db: Database): SearchEngine {
 
     async search(query: SearchQuery): Promise<SearchResult> {
       const q = query.q;
-      if (q === undefined) return db.read((sql) => run(sql, query, "all"));
-      return db.read(async (sql) => {
-        const text = await prepareText(sql, q);
-        if (text.tsquery !== "") {
-          const exact = await run(sql, query, "full_text", text);
-          if (exact.total > 0) return exact;
-        }
-        // Nothing by full text: try the title's trigrams, which survive typos.
-        return underFuzzyThreshold(sql, (tx) => run(tx, query, "fuzzy", text));
-      });
+      if (q === undefined) return run(query, "all");
+      const text = await db.read((sql) => prepareText(sql, q));
+      if (text.tsquery !== "") {
+        const exact = await run(query, "full_text", text);
+        if (exact.total > 0) return exact;
+      }
+      // Nothing by full text: try the title's trigrams, which survive typos.
+      return run(query, "fuzzy", text);
     },
 
     async suggest(prefix: string): Promise<Suggestion[]> {
