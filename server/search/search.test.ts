@@ -285,6 +285,33 @@ describe("validation", () => {
     expect(await problem("/api/search?q=a%00b")).toEqual(["q"]);
   });
 
+  test("text full of tsquery, LIKE and unaccent oddities is searched, never a 500", async () => {
+    const odd = [
+      "foo & bar",
+      "a:*",
+      "(",
+      "!",
+      "'",
+      "\\",
+      "%",
+      "_",
+      "50%",
+      "C++",
+      "½",
+      "ﬁne",
+      "™ headphones",
+      "😀",
+    ];
+    for (const q of [...odd, '"unclosed', "--x", "x <-> y", "or", "日本語"]) {
+      for (const path of ["/api/search", "/api/search/suggest"]) {
+        const res = await t.request(`${path}?q=${encodeURIComponent(q)}`);
+        expect(`${path} ${q} ${res.status}`).toBe(`${path} ${q} 200`);
+      }
+    }
+    // Wildcards are literal in suggestions: "%" completes nothing rather than everything.
+    expect(await (await t.request("/api/search/suggest?q=%25")).json()).toEqual([]);
+  });
+
   test("200 characters of text are accepted", async () => {
     expect((await search(`q=${"headphones ".repeat(18).slice(0, 200)}`)).total).toBeGreaterThanOrEqual(0);
   });

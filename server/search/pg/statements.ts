@@ -61,7 +61,7 @@ export async function totalAndFacets(
              (count(*) filter (where m.rating >= 1))::int as r1
       from (
         select p.category_id, p.brand,
-               width_bucket(p.min_price, ${PRICE_EDGES as unknown as number[]}::bigint[]) as bucket,
+               width_bucket(p.min_price, ${[...PRICE_EDGES]}::bigint[]) as bucket,
                product_rating(p.rating_sum, p.rating_count) as rating
         from products p
         where ${matchPredicate(sql, mode, text)} and ${filterPredicate(sql, query)}
