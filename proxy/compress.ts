@@ -27,13 +27,10 @@ export function pickEncoding(
   if (res.status < 200 || res.status === 204 || res.status === 206 || res.status === 304) return null;
   if (framing.kind === "none") return null;
   if (framing.kind === "length" && framing.length < cfg.compression.minBytes) return null;
-  let type = "";
-  for (const h of res.headers) {
-    // The upstream already encoded it, or forbids transformations: pass it through intact.
-    if (h.lower === "content-encoding" || h.lower === "content-range") return null;
-    if (h.lower === "cache-control" && h.value.toLowerCase().includes("no-transform")) return null;
-    if (h.lower === "content-type") type = h.value.toLowerCase();
-  }
+  // The upstream already encoded it, or forbids transformations: pass it through intact.
+  if (res.contentEncoding !== undefined || res.contentRange !== undefined) return null;
+  if (res.cacheControl?.toLowerCase().includes("no-transform")) return null;
+  const type = res.contentType?.toLowerCase() ?? "";
   if (!type || !cfg.compression.types.some((t) => type.startsWith(t))) return null;
   let gzip = false;
   let br = false;

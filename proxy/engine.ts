@@ -8,10 +8,10 @@ import {
   type Framing,
   HttpParseError,
   headEnd,
-  hopByHop,
   idempotentMethods,
   parseRequestHead,
   parseResponseHead,
+  type RequestFields,
   type RequestHead,
   type ResponseHead,
   responseFraming,
@@ -340,9 +340,8 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     }
   }
 
-  function header(head: RequestHead, lower: string): string | undefined {
-    for (const h of head.headers) if (h.lower === lower) return h.value;
-    return undefined;
+  function header(head: RequestHead, lower: keyof RequestFields): string | undefined {
+    return head.fields[lower];
   }
 
   function startExchange(c: Client, head: RequestHead): void {
@@ -441,32 +440,14 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   /** The request head as sent upstream: hop-by-hop headers out, forwarding headers in, one framing. */
   function buildUpstreamHead(ex: Exchange): string {
     const { head, c } = ex;
-    let xff = "";
-    let h = `${head.method} ${head.target} HTTP/1.1${CRLF}`;
-    for (const hd of head.headers) {
-      const n = hd.lower;
-      if (hopByHop.has(n) || head.connection.includes(n)) continue;
-      if (n === "x-forwarded-for") {
-        xff = xff ? `${xff}, ${hd.value}` : hd.value;
-        continue;
-      }
-      if (
-        n === "content-length" ||
-        n === "x-forwarded-proto" ||
-        n === "x-forwarded-host" ||
-        n === "x-real-ip" ||
-        n === "x-request-id" ||
-        n === "expect"
-      )
-        continue;
-      h += `${hd.name}: ${hd.value}${CRLF}`;
-    }
+    const xff = head.fields["x-forwarded-for"];
+    let h = `${head.method} ${head.target} HTTP/1.1${CRLF}${head.forward}`;
     h += `X-Forwarded-For: ${xff ? `${xff}, ${c.ip}` : c.ip}${CRLF}X-Real-IP: ${c.ip}${CRLF}X-Forwarded-Proto: ${c.secure ? "https" : "http"}${CRLF}X-Forwarded-Host: ${head.host}${CRLF}X-Request-Id: ${ex.reqId}${CRLF}`;
     // HTTP/1.0 clients may omit Host, but the upstream leg is HTTP/1.1, which requires one.
     if (!head.host) h += `Host: localhost${CRLF}`;
     if (head.framing.kind === "length") h += `Content-Length: ${head.framing.length}${CRLF}`;
     else if (head.framing.kind === "chunked") h += `Transfer-Encoding: chunked${CRLF}`;
-    if (head.upgrade) h += `Connection: Upgrade${CRLF}Upgrade: ${header(head, "upgrade")}${CRLF}`;
+    if (head.upgrade) h += `Connection: Upgrade${CRLF}Upgrade: ${head.fields.upgrade}${CRLF}`;
     h += CRLF;
     return h;
   }
@@ -687,34 +668,14 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   }
 
   function responseHeaders(ex: Exchange, res: ResponseHead, compress: boolean): string {
-    const names = core.headers.names;
-    let h = `HTTP/1.1 ${res.status} ${res.reason || reasons[res.status] || "Status"}${CRLF}`;
-    let vary = "";
-    for (const hd of res.headers) {
-      const n = hd.lower;
-      if (
-        hopByHop.has(n) ||
-        res.connection.includes(n) ||
-        n === "server" ||
-        names.has(n) ||
-        n === "x-request-id"
-      )
-        continue;
-      if (compress) {
-        if (n === "content-length") continue;
-        if (n === "vary") {
-          vary = hd.value;
-          continue;
-        }
-        if (n === "etag") {
-          h += `ETag: ${hd.value.startsWith("W/") ? hd.value : `W/${hd.value}`}${CRLF}`;
-          continue;
-        }
-      }
-      h += `${hd.name}: ${hd.value}${CRLF}`;
-    }
+    let h = `HTTP/1.1 ${res.status} ${res.reason || reasons[res.status] || "Status"}${CRLF}${res.forward}`;
     if (compress) {
-      h += `Content-Encoding: ${ex.encoding}${CRLF}Vary: ${vary ? `${vary}, Accept-Encoding` : "Accept-Encoding"}${CRLF}`;
+      if (res.etag) h += `ETag: ${res.etag.startsWith("W/") ? res.etag : `W/${res.etag}`}${CRLF}`;
+      h += `Content-Encoding: ${ex.encoding}${CRLF}Vary: ${res.vary ? `${res.vary}, Accept-Encoding` : "Accept-Encoding"}${CRLF}`;
+    } else {
+      if (res.contentLength !== undefined) h += `Content-Length: ${res.contentLength}${CRLF}`;
+      if (res.etag) h += `ETag: ${res.etag}${CRLF}`;
+      if (res.vary) h += `Vary: ${res.vary}${CRLF}`;
     }
     h += ex.c.secure ? core.headers.https : core.headers.http;
     h += `X-Request-Id: ${ex.reqId}${CRLF}${ex.extra}`;
@@ -914,10 +875,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       return;
     }
     let h = `HTTP/1.1 101 Switching Protocols${CRLF}`;
-    for (const hd of res.headers) {
-      if (hd.lower === "connection" || hd.lower === "server" || hd.lower === "keep-alive") continue;
-      h += `${hd.name}: ${hd.value}${CRLF}`;
-    }
+    h += res.forward;
+    if (res.etag) h += `ETag: ${res.etag}${CRLF}`;
+    if (res.upgrade) h += `Upgrade: ${res.upgrade}${CRLF}`;
     h += `Connection: Upgrade${CRLF}${CRLF}`;
     ex.resStarted = true;
     inflight.delete(ex);

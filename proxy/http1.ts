@@ -4,13 +4,6 @@
  * (request smuggling) is rejected here instead of being passed on.
  */
 
-/** A header as received; `lower` is the lower-cased name. Values are latin1 text. */
-export interface Header {
-  name: string;
-  lower: string;
-  value: string;
-}
-
 /** Body framing of a message. */
 export type Framing =
   | { kind: "none" }
@@ -18,13 +11,25 @@ export type Framing =
   | { kind: "chunked" }
   | { kind: "close" };
 
+/** Request headers the proxy itself reads (lower-case names; repeated X-Forwarded-For values joined). */
+export interface RequestFields {
+  "x-request-id"?: string;
+  "x-forwarded-for"?: string;
+  "accept-encoding"?: string;
+  authorization?: string;
+  upgrade?: string;
+  range?: string;
+  "if-none-match"?: string;
+  "if-modified-since"?: string;
+  "if-range"?: string;
+}
+
 /** A parsed request head and what the proxy derives from it. */
 export interface RequestHead {
   method: string;
   target: string;
   /** minor version: 0 or 1 */
   minor: number;
-  headers: Header[];
   framing: Framing;
   host: string;
   /** Connection header tokens, lower-cased */
@@ -32,6 +37,14 @@ export interface RequestHead {
   keepAlive: boolean;
   upgrade: boolean;
   expectContinue: boolean;
+  /**
+   * Header lines (CRLF-terminated, as received) to pass upstream: hop-by-hop
+   * headers, those named in Connection, framing and the forwarding headers the
+   * proxy sets itself are left out. Built while parsing, so the hot path never
+   * materialises a header list.
+   */
+  forward: string;
+  fields: RequestFields;
 }
 
 /** A parsed upstream response head. */
@@ -39,9 +52,25 @@ export interface ResponseHead {
   status: number;
   reason: string;
   minor: number;
-  headers: Header[];
   connection: string[];
   keepAlive: boolean;
+  /**
+   * Header lines to pass to the client: without hop-by-hop headers, `Server`,
+   * the security headers the proxy sets, `X-Request-Id`, and without
+   * Content-Length/ETag/Vary, which the engine re-adds (or rewrites when compressing).
+   */
+  forward: string;
+  contentLength: string | undefined;
+  clCount: number;
+  transferEncoding: string | undefined;
+  teCount: number;
+  etag: string | undefined;
+  vary: string | undefined;
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  contentRange: string | undefined;
+  cacheControl: string | undefined;
+  upgrade: string | undefined;
 }
 
 /** A request the proxy refuses to interpret; `status` is what the client gets. */
@@ -56,6 +85,10 @@ export class HttpParseError extends Error {
 }
 
 const digitsRe = /^\d{1,15}$/;
+// One native scan of the whole head for what splits lines differently in different parsers:
+// CTLs other than HTAB, CR not followed by LF, LF not preceded by CR.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const badCharsRe = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 
 // tchar (RFC 9110 §5.6.2) as a lookup table: header names and methods are checked per char.
 const tchar = new Uint8Array(128);
@@ -80,73 +113,178 @@ function isToken(s: string, from: number, to: number): boolean {
   return true;
 }
 
+/** Hop-by-hop headers (RFC 9110 §7.6.1) never forwarded in either direction. */
+export const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "proxy-authenticate",
+  "proxy-authorization",
+]);
+
+// Request headers the proxy replaces or consumes instead of passing on.
+const requestOwn = new Set([
+  ...hopByHop,
+  "content-length",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-real-ip",
+  "x-request-id",
+  "expect",
+  "host",
+]);
+const requestFieldNames = new Set<string>([
+  "x-request-id",
+  "accept-encoding",
+  "authorization",
+  "upgrade",
+  "range",
+  "if-none-match",
+  "if-modified-since",
+  "if-range",
+]);
+
+// Response headers the engine sets itself or re-adds.
+const responseOwn = new Set([
+  ...hopByHop,
+  "server",
+  "x-request-id",
+  "content-length",
+  "etag",
+  "vary",
+  "x-content-type-options",
+  "x-frame-options",
+  "referrer-policy",
+  "content-security-policy",
+  "permissions-policy",
+  "strict-transport-security",
+]);
+
 /**
- * Parses the header lines of `text` starting at `pos` (just after the start
- * line). Lines are split on CRLF only; any other CR or LF, any CTL but HTAB in
- * a value, a line starting with whitespace (obs-fold) or a bad name throws.
+ * Walks the header lines of `text` from `pos`, calling `each(lower, value,
+ * lineStart, lineEnd)` per line. Throws on obs-fold and bad names; the caller
+ * has already rejected control characters and bare CR/LF for the whole head.
  */
-function parseHeaders(text: string, pos: number): Header[] {
-  const headers: Header[] = [];
+function eachHeader(
+  text: string,
+  pos: number,
+  status: number,
+  each: (lower: string, value: string, start: number, end: number) => void,
+): void {
   const n = text.length;
   while (pos < n) {
     let eol = text.indexOf("\r\n", pos);
     if (eol < 0) eol = n;
     const c0 = text.charCodeAt(pos);
-    if (c0 === 0x20 || c0 === 0x09) throw new HttpParseError(400, "obsolete line folding");
+    if (c0 === 0x20 || c0 === 0x09) throw new HttpParseError(status, "obsolete line folding");
     const colon = text.indexOf(":", pos);
     if (colon < 0 || colon >= eol || !isToken(text, pos, colon))
-      throw new HttpParseError(400, "invalid header line");
-    let vs = colon + 1;
-    let ve = eol;
-    for (let i = vs; i < ve; i++) {
-      const c = text.charCodeAt(i);
-      if ((c < 0x20 && c !== 0x09) || c === 0x7f) throw new HttpParseError(400, "invalid header value");
-    }
-    while (vs < ve && (text.charCodeAt(vs) === 0x20 || text.charCodeAt(vs) === 0x09)) vs++;
-    while (ve > vs && (text.charCodeAt(ve - 1) === 0x20 || text.charCodeAt(ve - 1) === 0x09)) ve--;
-    const name = text.slice(pos, colon);
-    headers.push({ name, lower: name.toLowerCase(), value: text.slice(vs, ve) });
+      throw new HttpParseError(status, "invalid header line");
+    each(text.slice(pos, colon).toLowerCase(), text.slice(colon + 1, eol).trim(), pos, eol);
     pos = eol + 2;
   }
-  return headers;
 }
 
-/** Validates a start line (no CTLs at all) and returns where it ends. */
-function startLineEnd(text: string): number {
-  let eol = text.indexOf("\r\n");
-  if (eol < 0) eol = text.length;
-  for (let i = 0; i < eol; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) throw new HttpParseError(400, "bare CR or LF");
+function tokens(value: string, into: string[]): void {
+  for (const t of value.split(",")) {
+    const v = t.trim().toLowerCase();
+    if (v) into.push(v);
   }
-  return eol;
 }
 
-function connectionTokens(headers: Header[]): string[] {
-  const out: string[] = [];
-  for (const h of headers)
-    if (h.lower === "connection")
-      for (const t of h.value.split(",")) {
-        const v = t.trim().toLowerCase();
-        if (v) out.push(v);
-      }
-  return out;
+function startLine(text: string, status: number): number {
+  if (badCharsRe.test(text)) throw new HttpParseError(status, "bare CR or LF, or control characters");
+  const eol = text.indexOf("\r\n");
+  return eol < 0 ? text.length : eol;
 }
 
-function bodyFraming(headers: Header[], isRequest: boolean): Framing {
+/** Parses a request head (bytes up to and including the blank line). */
+export function parseRequestHead(buf: Uint8Array, end: number): RequestHead {
+  const text = Buffer.prototype.latin1Slice.call(buf, 0, end - 4) as string;
+  const eol = startLine(text, 400);
+  const sp1 = text.indexOf(" ");
+  const sp2 = sp1 < 0 ? -1 : text.indexOf(" ", sp1 + 1);
+  if (sp1 <= 0 || sp2 <= sp1 + 1 || sp2 !== eol - 9 || !isToken(text, 0, sp1))
+    throw new HttpParseError(400, "malformed request line");
+  const version = text.slice(sp2 + 1, eol);
+  if (version !== "HTTP/1.1" && version !== "HTTP/1.0")
+    throw new HttpParseError(400, "malformed request line");
+  const minor = version === "HTTP/1.1" ? 1 : 0;
+  const target = text.slice(sp1 + 1, sp2);
+  if (target.includes("\t")) throw new HttpParseError(400, "malformed request line");
+
+  let host: string | undefined;
+  let hosts = 0;
   let te: string | undefined;
   let teCount = 0;
   let cl: string | undefined;
   let clCount = 0;
-  for (const h of headers) {
-    if (h.lower === "transfer-encoding") {
-      te = h.value;
+  let expect: string | undefined;
+  let forward = "";
+  const connection: string[] = [];
+  const fields: RequestFields = {};
+  eachHeader(text, eol + 2, 400, (lower, value, start, lineEnd) => {
+    if (!requestOwn.has(lower)) forward += `${text.slice(start, lineEnd)}\r\n`;
+    else if (lower === "host") {
+      host = value;
+      hosts++;
+    } else if (lower === "transfer-encoding") {
+      te = value;
       teCount++;
-    } else if (h.lower === "content-length") {
-      cl = h.value;
+    } else if (lower === "content-length") {
+      cl = value;
       clCount++;
+    } else if (lower === "connection") tokens(value, connection);
+    else if (lower === "expect") expect = value.toLowerCase();
+    else if (lower === "x-forwarded-for") {
+      const prev = fields["x-forwarded-for"];
+      fields["x-forwarded-for"] = prev ? `${prev}, ${value}` : value;
     }
+    if (requestFieldNames.has(lower) && fields[lower as keyof RequestFields] === undefined)
+      fields[lower as keyof RequestFields] = value;
+  });
+  if (hosts > 1 || (minor === 1 && hosts === 0))
+    throw new HttpParseError(400, "exactly one Host header required");
+  const framing = bodyFraming(te, teCount, cl, clCount, true);
+  if (framing.kind === "chunked" && minor === 0) throw new HttpParseError(400, "chunked request in HTTP/1.0");
+  if (expect !== undefined && expect !== "100-continue")
+    throw new HttpParseError(417, "unsupported expectation");
+  // Headers named in Connection are hop-by-hop too (rare: rebuild the forwarded lines without them).
+  const extra = connection.filter((t) => t !== "keep-alive" && t !== "close" && t !== "upgrade");
+  if (extra.length) {
+    forward = "";
+    eachHeader(text, eol + 2, 400, (lower, _v, start, lineEnd) => {
+      if (!requestOwn.has(lower) && !extra.includes(lower)) forward += `${text.slice(start, lineEnd)}\r\n`;
+    });
   }
+  if (host !== undefined) forward = `Host: ${host}\r\n${forward}`;
+  return {
+    method: text.slice(0, sp1),
+    target,
+    minor,
+    framing,
+    host: host ?? "",
+    connection,
+    keepAlive: minor === 1 ? !connection.includes("close") : connection.includes("keep-alive"),
+    upgrade: fields.upgrade !== undefined && connection.includes("upgrade"),
+    expectContinue: expect === "100-continue" && minor === 1,
+    forward,
+    fields,
+  };
+}
+
+function bodyFraming(
+  te: string | undefined,
+  teCount: number,
+  cl: string | undefined,
+  clCount: number,
+  isRequest: boolean,
+): Framing {
   if (te !== undefined) {
     if (clCount > 0) throw new HttpParseError(400, "both Content-Length and Transfer-Encoding");
     // Only a lone, final `chunked` is accepted: any other coding list is a smuggling vector.
@@ -162,61 +300,10 @@ function bodyFraming(headers: Header[], isRequest: boolean): Framing {
   return isRequest ? { kind: "none" } : { kind: "close" };
 }
 
-/** Parses a request head (bytes up to and including the blank line). */
-export function parseRequestHead(buf: Uint8Array, end: number): RequestHead {
-  const text = Buffer.prototype.latin1Slice.call(buf, 0, end - 4) as string;
-  const eol = startLineEnd(text);
-  const sp1 = text.indexOf(" ");
-  const sp2 = sp1 < 0 ? -1 : text.indexOf(" ", sp1 + 1);
-  if (sp1 <= 0 || sp2 <= sp1 + 1 || sp2 !== eol - 9 || !isToken(text, 0, sp1))
-    throw new HttpParseError(400, "malformed request line");
-  const version = text.slice(sp2 + 1, eol);
-  if (version !== "HTTP/1.1" && version !== "HTTP/1.0")
-    throw new HttpParseError(400, "malformed request line");
-  const minor = version === "HTTP/1.1" ? 1 : 0;
-  const headers = parseHeaders(text, eol + 2);
-  let host: string | undefined;
-  let hosts = 0;
-  let upgradeHeader = false;
-  let expect: string | undefined;
-  for (const h of headers) {
-    if (h.lower === "host") {
-      host = h.value;
-      hosts++;
-    } else if (h.lower === "upgrade") upgradeHeader = true;
-    else if (h.lower === "expect") expect = h.value.toLowerCase();
-  }
-  if (hosts > 1 || (minor === 1 && hosts === 0))
-    throw new HttpParseError(400, "exactly one Host header required");
-  const framing = bodyFraming(headers, true);
-  if (framing.kind === "chunked" && minor === 0) throw new HttpParseError(400, "chunked request in HTTP/1.0");
-  if (expect !== undefined && expect !== "100-continue")
-    throw new HttpParseError(417, "unsupported expectation");
-  const connection = connectionTokens(headers);
-  const keepAlive = minor === 1 ? !connection.includes("close") : connection.includes("keep-alive");
-  return {
-    method: text.slice(0, sp1),
-    target: text.slice(sp1 + 1, sp2),
-    minor,
-    headers,
-    framing,
-    host: host ?? "",
-    connection,
-    keepAlive,
-    upgrade: upgradeHeader && connection.includes("upgrade"),
-    expectContinue: expect === "100-continue" && minor === 1,
-  };
-}
-
 /** Parses an upstream response head. Framing depends on the request, see `responseFraming`. */
 export function parseResponseHead(buf: Uint8Array, end: number): ResponseHead {
   const text = Buffer.prototype.latin1Slice.call(buf, 0, end - 4) as string;
-  let eol: number;
-  try {
-    eol = startLineEnd(text);
-  } catch {
-    throw new HttpParseError(502, "malformed status line");
-  }
+  const eol = startLine(text, 502);
   // "HTTP/1.x NNN[ reason]"
   const c = text.charCodeAt(9);
   if (
@@ -231,16 +318,68 @@ export function parseResponseHead(buf: Uint8Array, end: number): ResponseHead {
   const status = Number(text.slice(9, 12));
   if (!Number.isInteger(status)) throw new HttpParseError(502, "malformed status line");
   const minor = text.charCodeAt(7) === 0x31 ? 1 : 0;
-  const headers = parseHeaders(text, eol + 2);
-  const connection = connectionTokens(headers);
-  return {
+  const res: ResponseHead = {
     status,
     reason: eol > 13 ? text.slice(13, eol) : "",
     minor,
-    headers,
-    connection,
-    keepAlive: minor === 1 ? !connection.includes("close") : connection.includes("keep-alive"),
+    connection: [],
+    keepAlive: true,
+    forward: "",
+    contentLength: undefined,
+    clCount: 0,
+    transferEncoding: undefined,
+    teCount: 0,
+    etag: undefined,
+    vary: undefined,
+    contentType: undefined,
+    contentEncoding: undefined,
+    contentRange: undefined,
+    cacheControl: undefined,
+    upgrade: undefined,
   };
+  let forward = "";
+  eachHeader(text, eol + 2, 502, (lower, value, start, lineEnd) => {
+    if (!responseOwn.has(lower)) {
+      forward += `${text.slice(start, lineEnd)}\r\n`;
+      if (lower === "content-type") res.contentType = value;
+      else if (lower === "content-encoding") res.contentEncoding = value;
+      else if (lower === "cache-control") res.cacheControl = value;
+      else if (lower === "content-range") res.contentRange = value;
+      return;
+    }
+    switch (lower) {
+      case "content-length":
+        res.contentLength = value;
+        res.clCount++;
+        break;
+      case "transfer-encoding":
+        res.transferEncoding = value;
+        res.teCount++;
+        break;
+      case "connection":
+        tokens(value, res.connection);
+        break;
+      case "etag":
+        res.etag = value;
+        break;
+      case "vary":
+        res.vary = res.vary ? `${res.vary}, ${value}` : value;
+        break;
+      case "upgrade":
+        res.upgrade = value;
+        break;
+    }
+  });
+  const extra = res.connection.filter((t) => t !== "keep-alive" && t !== "close" && t !== "upgrade");
+  if (extra.length) {
+    forward = "";
+    eachHeader(text, eol + 2, 502, (lower, _v, start, lineEnd) => {
+      if (!responseOwn.has(lower) && !extra.includes(lower)) forward += `${text.slice(start, lineEnd)}\r\n`;
+    });
+  }
+  res.forward = forward;
+  res.keepAlive = minor === 1 ? !res.connection.includes("close") : res.connection.includes("keep-alive");
+  return res;
 }
 
 /** How the body of a response to `method` with this head is delimited (RFC 9112 §6.3). */
@@ -248,7 +387,7 @@ export function responseFraming(head: ResponseHead, method: string): Framing {
   if (method === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304)
     return { kind: "none" };
   try {
-    return bodyFraming(head.headers, false);
+    return bodyFraming(head.transferEncoding, head.teCount, head.contentLength, head.clCount, false);
   } catch (err) {
     if (err instanceof HttpParseError) throw new HttpParseError(502, `upstream: ${err.message}`);
     throw err;
@@ -410,19 +549,6 @@ function hexValue(c: number): number {
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   return -1;
 }
-
-/** Hop-by-hop headers (RFC 9110 §7.6.1) never forwarded in either direction. */
-export const hopByHop = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "te",
-  "trailer",
-  "upgrade",
-  "proxy-authenticate",
-  "proxy-authorization",
-]);
 
 /** Methods a retry may safely repeat. */
 export const idempotentMethods = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);

@@ -4,6 +4,9 @@ import { extname, join, sep } from "node:path";
 import { brotliCompressSync, gzipSync, constants as zc } from "node:zlib";
 import type { ProxyConfig } from "./config.ts";
 
+/** The request headers static files look at. */
+export type ConditionalHeader = "range" | "if-none-match" | "if-modified-since" | "if-range";
+
 /** What the engine writes back for a static request. */
 export interface StaticReply {
   status: number;
@@ -91,7 +94,7 @@ export class StaticFiles {
    */
   serve(
     pathname: string,
-    header: (lowerName: string) => string | undefined,
+    header: (name: ConditionalHeader) => string | undefined,
     encoding: "br" | "gzip" | null,
   ): StaticReply | Promise<StaticReply> {
     const rel = this.resolve(pathname);
@@ -225,7 +228,7 @@ function notFound(): StaticReply {
 
 function reply(
   e: Entry,
-  header: (n: string) => string | undefined,
+  header: (n: ConditionalHeader) => string | undefined,
   encoding: "br" | "gzip" | null,
 ): StaticReply {
   const headers: [string, string][] = [
