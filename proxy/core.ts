@@ -26,6 +26,8 @@ export class ProxyCore {
   /** lets the engine close pooled sockets of upstreams a reload removed */
   onUpstreamRemoved: (u: Upstream) => void = () => {};
   idleSockets: (u: Upstream) => number = () => 0;
+  /** lets the engine pick up pool settings on reload */
+  onReload: (cfg: ProxyConfig) => void = () => {};
 
   constructor(
     cfg: ProxyConfig,
@@ -77,6 +79,7 @@ export class ProxyCore {
     this.health.reconfigure(cfg);
     this.limiter.reconfigure(cfg);
     this.statics.reconfigure(cfg);
+    this.onReload(cfg);
   }
 
   /** Upstream state for the admin endpoint. */

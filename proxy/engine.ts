@@ -1030,6 +1030,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   const pool = new UpstreamPool<Exchange, Client>(upstreamHandlers, core.cfg);
   core.idleSockets = (u) => pool.idleCount(u);
   core.onUpstreamRemoved = (u) => pool.closeIdle(u);
+  core.onReload = (cfg) => pool.reconfigure(cfg);
 
   function clientHandlers(secure: boolean, redirect: boolean): SocketHandler<Client> {
     return {
