@@ -16,9 +16,9 @@ import type { Subprocess } from "bun";
  * and the http-proxy engine), measured alternately in one run with wrk pinned
  * to core 0 and every server on core 1. `bun scripts/load/proxy.ts`
  *
- * Env: BENCH_DURATION (s, default 8), BENCH_CONNS (default "64,256"),
+ * Env: BENCH_DURATION (s, default 5), BENCH_CONNS (default "64,256"),
  * BENCH_KILL_SECONDS (default 20; 0 skips the kill-one-of-three check),
- * BENCH_ROUNDS (default 2: every cell is measured this many times, interleaved,
+ * BENCH_ROUNDS (default 3: every cell is measured this many times, interleaved,
  * and the median reported), BENCH_ROUTES (small,large,large-gzip,static) and
  * BENCH_TARGETS (direct,nginx,raw,http-proxy) to run a subset.
  * Writes scripts/load/results/proxy.json and the table in docs/proxy.md and
@@ -26,10 +26,10 @@ import type { Subprocess } from "bun";
  */
 
 const root = resolve(import.meta.dir, "..", "..");
-const duration = Number(process.env.BENCH_DURATION ?? 8);
+const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connLevels = (process.env.BENCH_CONNS ?? "64,256").split(",").map(Number);
 const killSeconds = Number(process.env.BENCH_KILL_SECONDS ?? 20);
-const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const routeFilter = process.env.BENCH_ROUTES?.split(",");
 const targetFilter = process.env.BENCH_TARGETS?.split(",");
 
