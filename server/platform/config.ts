@@ -69,6 +69,16 @@ const knobs = {
   DATA_DIR: knob(z.string().min(1), ".data", "where the embedded Postgres keeps its files"),
   PROXY_PORT: knob(port, "8080", "proxy HTTP port"),
   PROXY_TLS_PORT: knob(port, "8443", "proxy HTTPS port (used when TLS_CERT_FILE and TLS_KEY_FILE are set)"),
+  TLS_CERT_FILE: knob(
+    z.string().min(1).optional(),
+    undefined,
+    "PEM certificate for the proxy's HTTPS listener (`bun scripts/make-cert.ts` makes a dev one)",
+  ),
+  TLS_KEY_FILE: knob(
+    z.string().min(1).optional(),
+    undefined,
+    "PEM private key for the proxy's HTTPS listener",
+  ),
   PROXY_ADMIN_PORT: knob(port, "9180", "proxy admin port (`/metrics`, upstream status)"),
   APP_PORT_BASE: knob(port, "3001", "port of the first app instance; instance i listens on base+i"),
   APP_INSTANCES: knob(
