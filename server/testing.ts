@@ -17,6 +17,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** JSON-aware request helper for in-process apps: `json` is serialised with its content type. */
+export function requestJson(
+  app: Hono<AppEnv>,
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  return Promise.resolve(app.request(path, { ...init, headers, body }));
+}
+
 /**
  * An app wired to a fresh test database (real Postgres) and, when `redis` is
  * true and a server answers, real Redis. Used by the route tests of every module.
@@ -50,15 +65,7 @@ export async function createTestApp(
     app,
     deps,
     database,
-    request(path, init = {}) {
-      const headers = new Headers(init.headers);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set("content-type", "application/json");
-        body = JSON.stringify(init.json);
-      }
-      return Promise.resolve(app.request(path, { ...init, headers, body }));
-    },
+    request: (path, init) => requestJson(app, path, init),
     async close() {
       redis?.disconnect();
       await database.drop();

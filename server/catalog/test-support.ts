@@ -11,7 +11,7 @@ import { jwtSecret } from "../platform/config.ts";
 import { createLogger } from "../platform/logger.ts";
 import { Registry } from "../platform/metrics.ts";
 import { createRedis } from "../platform/redis.ts";
-import type { TestApp } from "../testing.ts";
+import { requestJson, type TestApp } from "../testing.ts";
 
 /**
  * Test fixtures shared by the catalog, reviews and admin tests: a small
@@ -100,15 +100,7 @@ export function secondInstance(t: TestApp, modules: RouteModule[], redisUrl?: st
   return {
     deps,
     app,
-    request(path, init = {}) {
-      const headers = new Headers(init.headers);
-      let body = init.body;
-      if (init.json !== undefined) {
-        headers.set("content-type", "application/json");
-        body = JSON.stringify(init.json);
-      }
-      return Promise.resolve(app.request(path, { ...init, headers, body }));
-    },
+    request: (path, init) => requestJson(app, path, init),
     async close() {
       await closeCacheRuntime(deps);
       redis?.disconnect();
