@@ -9,6 +9,7 @@ import {
   HttpParseError,
   headEnd,
   idempotentMethods,
+  NO_BODY,
   parseRequestHead,
   parseResponseHead,
   type RequestFields,
@@ -129,31 +130,32 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   // a fresh Buffer per write costs more in allocation and GC than the proxy's own work.
   const scratch = Buffer.allocUnsafe(64 * 1024);
 
-  /** Writes latin1 `head` + `body` in one call through the scratch buffer; false when it does not fit. */
-  function writeJoined(
-    sock: Socket<Client> | Socket<Conn>,
-    head: string,
-    body: Uint8Array | null,
-  ): { view: Buffer; n: number } | null {
+  /**
+   * Writes latin1 `head` + `body` in one call through the scratch buffer and returns the byte
+   * count it tried to write (in `joinedLen`) and what the socket took; -1 when it does not fit.
+   * No view or result object is allocated: `write(buf, offset, length)` takes the range.
+   */
+  let joinedLen = 0;
+  function writeJoined(sock: Socket<Client> | Socket<Conn>, head: string, body: Uint8Array | null): number {
     const bl = body ? body.length : 0;
-    if (head.length + bl > scratch.length) return null;
+    if (head.length + bl > scratch.length) return -1;
     const hl = scratch.write(head, 0, "latin1");
     if (body) scratch.set(body, hl);
-    const view = scratch.subarray(0, hl + bl);
-    return { view, n: sock.write(view) };
+    joinedLen = hl + bl;
+    return Math.max(0, sock.write(scratch, 0, joinedLen));
   }
 
   /** A head (and a small body part) to a client, without allocating when the socket takes it all. */
   function sendClientJoined(c: Client, head: string, body: Uint8Array | null): void {
     if (c.closed) return;
-    const r = c.out ? null : writeJoined(c.sock, head, body);
-    if (!r) {
+    const n = c.out ? -1 : writeJoined(c.sock, head, body);
+    if (n < 0) {
       sendClient(c, body ? Buffer.concat([Buffer.from(head, "latin1"), body]) : head);
       return;
     }
-    if (r.n < r.view.length) {
+    if (n < joinedLen) {
       // The scratch buffer is reused by the next write: keep a copy of what is left.
-      c.out = [Buffer.from(r.view.subarray(Math.max(0, r.n)))];
+      c.out = [Buffer.from(scratch.subarray(n, joinedLen))];
       const conn = c.ex?.conn ?? c.tunnel;
       conn?.sock?.pause();
     }
@@ -161,13 +163,13 @@ export function createRawEngine(core: ProxyCore): RawEngine {
 
   function sendUpJoined(conn: Conn, head: string, body: Uint8Array | null): void {
     if (conn.closed || !conn.sock) return;
-    const r = conn.out ? null : writeJoined(conn.sock, head, body);
-    if (!r) {
+    const n = conn.out ? -1 : writeJoined(conn.sock, head, body);
+    if (n < 0) {
       sendUp(conn, body ? Buffer.concat([Buffer.from(head, "latin1"), body]) : Buffer.from(head, "latin1"));
       return;
     }
-    if (r.n < r.view.length) {
-      conn.out = [Buffer.from(r.view.subarray(Math.max(0, r.n)))];
+    if (n < joinedLen) {
+      conn.out = [Buffer.from(scratch.subarray(n, joinedLen))];
       const c = conn.ex?.c ?? conn.tunnel;
       c?.sock.pause();
     }
@@ -369,7 +371,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       resBuf: null,
       res: null,
       resStarted: false,
-      framing: { kind: "none" },
+      framing: NO_BODY,
       resLeft: 0,
       resChunk: null,
       decode: false,

@@ -73,6 +73,11 @@ export interface ResponseHead {
   upgrade: string | undefined;
 }
 
+/** Shared framing values (never mutated): no allocation per message for the common cases. */
+export const NO_BODY: Framing = Object.freeze({ kind: "none" });
+const CHUNKED: Framing = Object.freeze({ kind: "chunked" });
+const CLOSE: Framing = Object.freeze({ kind: "close" });
+
 /** A request the proxy refuses to interpret; `status` is what the client gets. */
 export class HttpParseError extends Error {
   constructor(
@@ -166,15 +171,15 @@ const responseOwn = new Set([
 ]);
 
 /**
- * Walks the header lines of `text` from `pos`, calling `each(lower, value,
- * lineStart, lineEnd)` per line. Throws on obs-fold and bad names; the caller
+ * Walks the header lines of `text` from `pos`, calling `each(lower, colon,
+ * lineStart, lineEnd)` per line (`fieldValue` extracts the value, only where needed). Throws on obs-fold and bad names; the caller
  * has already rejected control characters and bare CR/LF for the whole head.
  */
 function eachHeader(
   text: string,
   pos: number,
   status: number,
-  each: (lower: string, value: string, start: number, end: number) => void,
+  each: (lower: string, colon: number, start: number, end: number) => void,
 ): void {
   const n = text.length;
   while (pos < n) {
@@ -185,9 +190,24 @@ function eachHeader(
     const colon = text.indexOf(":", pos);
     if (colon < 0 || colon >= eol || !isToken(text, pos, colon))
       throw new HttpParseError(status, "invalid header line");
-    each(text.slice(pos, colon).toLowerCase(), text.slice(colon + 1, eol).trim(), pos, eol);
+    each(text.slice(pos, colon).toLowerCase(), colon, pos, eol);
     pos = eol + 2;
   }
+}
+
+function fieldValue(text: string, colon: number, eol: number): string {
+  return text.slice(colon + 1, eol).trim();
+}
+
+/** Connection tokens other than keep-alive/close/upgrade (headers to drop), or null when there are none. */
+function namedInConnection(connection: string[]): string[] | null {
+  let out: string[] | null = null;
+  for (const t of connection)
+    if (t !== "keep-alive" && t !== "close" && t !== "upgrade") {
+      if (!out) out = [];
+      out.push(t);
+    }
+  return out;
 }
 
 function tokens(value: string, into: string[]): void {
@@ -228,9 +248,19 @@ export function parseRequestHead(buf: Uint8Array, end: number): RequestHead {
   let forward = "";
   const connection: string[] = [];
   const fields: RequestFields = {};
-  eachHeader(text, eol + 2, 400, (lower, value, start, lineEnd) => {
-    if (!requestOwn.has(lower)) forward += `${text.slice(start, lineEnd)}\r\n`;
-    else if (lower === "host") {
+  eachHeader(text, eol + 2, 400, (lower, colon, start, lineEnd) => {
+    const own = requestOwn.has(lower);
+    if (!own) {
+      forward += `${text.slice(start, lineEnd)}\r\n`;
+      if (!requestFieldNames.has(lower)) return;
+    }
+    // Past here: a header the proxy consumes, or one it reads and passes on (Accept-Encoding, Range, ...).
+    const value = fieldValue(text, colon, lineEnd);
+    if (!own) {
+      if (fields[lower as keyof RequestFields] === undefined) fields[lower as keyof RequestFields] = value;
+      return;
+    }
+    if (lower === "host") {
       host = value;
       hosts++;
     } else if (lower === "transfer-encoding") {
@@ -255,8 +285,8 @@ export function parseRequestHead(buf: Uint8Array, end: number): RequestHead {
   if (expect !== undefined && expect !== "100-continue")
     throw new HttpParseError(417, "unsupported expectation");
   // Headers named in Connection are hop-by-hop too (rare: rebuild the forwarded lines without them).
-  const extra = connection.filter((t) => t !== "keep-alive" && t !== "close" && t !== "upgrade");
-  if (extra.length) {
+  const extra = namedInConnection(connection);
+  if (extra) {
     forward = "";
     eachHeader(text, eol + 2, 400, (lower, _v, start, lineEnd) => {
       if (!requestOwn.has(lower) && !extra.includes(lower)) forward += `${text.slice(start, lineEnd)}\r\n`;
@@ -290,14 +320,14 @@ function bodyFraming(
     // Only a lone, final `chunked` is accepted: any other coding list is a smuggling vector.
     if (teCount > 1 || te.toLowerCase() !== "chunked")
       throw new HttpParseError(isRequest ? 501 : 502, "unsupported Transfer-Encoding");
-    return { kind: "chunked" };
+    return CHUNKED;
   }
   if (cl !== undefined) {
     if (clCount > 1 || !digitsRe.test(cl)) throw new HttpParseError(400, "invalid Content-Length");
     const length = Number(cl);
-    return length === 0 && isRequest ? { kind: "none" } : { kind: "length", length };
+    return length === 0 && isRequest ? NO_BODY : { kind: "length", length };
   }
-  return isRequest ? { kind: "none" } : { kind: "close" };
+  return isRequest ? NO_BODY : CLOSE;
 }
 
 /** Parses an upstream response head. Framing depends on the request, see `responseFraming`. */
@@ -338,15 +368,16 @@ export function parseResponseHead(buf: Uint8Array, end: number): ResponseHead {
     upgrade: undefined,
   };
   let forward = "";
-  eachHeader(text, eol + 2, 502, (lower, value, start, lineEnd) => {
+  eachHeader(text, eol + 2, 502, (lower, colon, start, lineEnd) => {
     if (!responseOwn.has(lower)) {
       forward += `${text.slice(start, lineEnd)}\r\n`;
-      if (lower === "content-type") res.contentType = value;
-      else if (lower === "content-encoding") res.contentEncoding = value;
-      else if (lower === "cache-control") res.cacheControl = value;
-      else if (lower === "content-range") res.contentRange = value;
+      if (lower === "content-type") res.contentType = fieldValue(text, colon, lineEnd);
+      else if (lower === "content-encoding") res.contentEncoding = fieldValue(text, colon, lineEnd);
+      else if (lower === "cache-control") res.cacheControl = fieldValue(text, colon, lineEnd);
+      else if (lower === "content-range") res.contentRange = fieldValue(text, colon, lineEnd);
       return;
     }
+    const value = fieldValue(text, colon, lineEnd);
     switch (lower) {
       case "content-length":
         res.contentLength = value;
@@ -370,8 +401,8 @@ export function parseResponseHead(buf: Uint8Array, end: number): ResponseHead {
         break;
     }
   });
-  const extra = res.connection.filter((t) => t !== "keep-alive" && t !== "close" && t !== "upgrade");
-  if (extra.length) {
+  const extra = namedInConnection(res.connection);
+  if (extra) {
     forward = "";
     eachHeader(text, eol + 2, 502, (lower, _v, start, lineEnd) => {
       if (!responseOwn.has(lower) && !extra.includes(lower)) forward += `${text.slice(start, lineEnd)}\r\n`;
@@ -384,8 +415,7 @@ export function parseResponseHead(buf: Uint8Array, end: number): ResponseHead {
 
 /** How the body of a response to `method` with this head is delimited (RFC 9112 §6.3). */
 export function responseFraming(head: ResponseHead, method: string): Framing {
-  if (method === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304)
-    return { kind: "none" };
+  if (method === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304) return NO_BODY;
   try {
     return bodyFraming(head.transferEncoding, head.teCount, head.contentLength, head.clCount, false);
   } catch (err) {

@@ -9,7 +9,7 @@ import type { Upstream } from "./upstream.ts";
  */
 export class ProxyMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Map<string, number>();
+  private readonly requests = new Map<string, Map<number, number>>();
   private readonly latency = new Map<string, { counts: Float64Array; sum: number; count: number }>();
   readonly rateLimited = this.registry.counter(
     "proxy_rate_limited_total",
@@ -51,8 +51,13 @@ export class ProxyMetrics {
 
   /** Counts one finished request. `upstream` is "static" or "local" for answers made by the proxy. */
   request(upstream: string, status: number, seconds: number): void {
-    const key = `${upstream}\u0000${status}`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    // Keyed by upstream, then status number: no key string is built per request.
+    let byStatus = this.requests.get(upstream);
+    if (!byStatus) {
+      byStatus = new Map();
+      this.requests.set(upstream, byStatus);
+    }
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
     let h = this.latency.get(upstream);
     if (!h) {
       h = { counts: new Float64Array(defaultBuckets.length), sum: 0, count: 0 };
@@ -65,7 +70,7 @@ export class ProxyMetrics {
 
   /** Count of finished requests for an upstream and status (tests). */
   requestCount(upstream: string, status: number): number {
-    return this.requests.get(`${upstream}\u0000${status}`) ?? 0;
+    return this.requests.get(upstream)?.get(status) ?? 0;
   }
 
   render(): string {
@@ -73,10 +78,8 @@ export class ProxyMetrics {
       "# HELP proxy_requests_total Requests by upstream and status",
       "# TYPE proxy_requests_total counter",
     ];
-    for (const [k, v] of this.requests) {
-      const [u, s] = k.split("\u0000");
-      lines.push(`proxy_requests_total{upstream="${u}",status="${s}"} ${v}`);
-    }
+    for (const [u, byStatus] of this.requests)
+      for (const [s, v] of byStatus) lines.push(`proxy_requests_total{upstream="${u}",status="${s}"} ${v}`);
     lines.push(
       "# HELP proxy_request_duration_seconds Time from request head to end of response",
       "# TYPE proxy_request_duration_seconds histogram",
