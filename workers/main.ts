@@ -4,6 +4,7 @@ import { handleShutdown } from "../server/platform/lifecycle.ts";
 import { cacheInvalidationConsumer } from "./consumers/cache.ts";
 import { emailConsumer, logMailer } from "./consumers/email.ts";
 import { searchIndexConsumer } from "./consumers/search.ts";
+import { parseSmtpUrl, smtpMailer } from "./consumers/smtp.ts";
 import { webhookConsumer } from "./consumers/webhooks.ts";
 import { createInProcessTransport } from "./in-process.ts";
 import { createRabbitTransport } from "./rabbitmq.ts";
@@ -18,8 +19,9 @@ import type { EventTransport } from "./transport.ts";
 const config = loadConfigOrExit();
 const deps = createDeps(config, "workers");
 const { logger, db } = deps;
-if (config.SMTP_URL) logger.warn("SMTP delivery is not implemented yet; emails are written to the log");
-const mailer = logMailer(logger.child({ component: "email" }));
+const mailer = config.SMTP_URL
+  ? smtpMailer(parseSmtpUrl(config.SMTP_URL))
+  : logMailer(logger.child({ component: "email" }));
 
 let transport: EventTransport;
 if (config.AMQP_URL) {

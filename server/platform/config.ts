@@ -125,7 +125,7 @@ const knobs = {
   SMTP_URL: knob(
     url(["smtp", "smtps"]).optional(),
     undefined,
-    "SMTP server for email; unset = emails are logged",
+    "SMTP server for email (`smtp://` or `smtps://user:pass@host:port?from=shop@example.com`); unset = emails are logged",
   ),
   JWT_SECRET: knob(
     z.string().min(32, "must be at least 32 characters").optional(),
