@@ -18,10 +18,19 @@ export async function convertCart(tx: TxSql, cartId: string): Promise<void> {
 export async function restoreCart(tx: TxSql, cartId: string): Promise<void> {
   const cart = await findCart(tx, cartId, true);
   if (cart?.status !== "converted") return;
-  const other = cart.user_id === null ? null : await findUserCart(tx, cart.user_id, true);
+  let other = cart.user_id === null ? null : await findUserCart(tx, cart.user_id, true);
   if (!other) {
-    await updateCart(tx, cartId, { status: "active" });
-    return;
+    // A first request of the same user may create an active cart between our
+    // look-up and this update; the one-active-cart index then refuses it, and
+    // the lines go into that new cart instead (a savepoint keeps the transaction usable).
+    try {
+      await tx.savepoint((sp) => updateCart(sp, cartId, { status: "active" }));
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "23505" || cart.user_id === null) throw err;
+      other = await findUserCart(tx, cart.user_id, true);
+      if (!other) throw err;
+    }
   }
   const have = new Map((await cartItems(tx, other.id)).map((l) => [l.sku, l.quantity]));
   for (const line of await cartItems(tx, cartId)) {
