@@ -11,11 +11,13 @@ end
 return #KEYS`;
 
 /**
- * Generations expire after a day untouched, so abandoned keys do not pile up.
- * That is safe: a missing generation restarts at the primary's current WAL
- * position, which no stored entry can claim.
+ * Generations expire after an hour untouched, so keys made by lookups of
+ * unknown slugs (scanners) do not pile up. That is safe: a missing generation
+ * restarts at the primary's current WAL position, which no stored entry can
+ * claim; an hour is well above the 10-minute entry lifetime, so a busy key
+ * costs at most one extra rebuild an hour.
  */
-const VERSION_TTL_MS = 24 * 3600_000;
+const VERSION_TTL_MS = 3600_000;
 
 // Delete the lock only if we still own it (it may have expired and been retaken).
 const UNLOCK = `
