@@ -77,17 +77,39 @@ async function waitReady(url: string, ms: number, child: ChildProcess): Promise<
   throw new Error(`postgres at ${url} not ready: ${String(lastErr)}`);
 }
 
-/** Stops a server left running by an earlier run that died without cleaning up. */
-async function stopStale(bin: Binaries, dir: string, ids: { uid?: number; gid?: number }): Promise<void> {
+/** The postmaster pid of a data directory when that server is running, else null. */
+async function runningPid(dir: string): Promise<number | null> {
   const pidFile = join(dir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
+  if (!existsSync(pidFile)) return null;
   const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
-  let alive = false;
   try {
     process.kill(pid, 0);
-    alive = true;
-  } catch {}
-  if (!alive) return;
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when the server's parent is gone (re-parented to init or a
+ * subreaper): a `bun run dev` that was killed left it behind. A server whose
+ * parent still runs belongs to a live `bun run dev` and must not be touched.
+ */
+async function isOrphaned(pid: number): Promise<boolean> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 1);
+    if (ppid <= 1) return true;
+    const cmd = await readFile(`/proc/${ppid}/cmdline`, "utf8").catch(() => "");
+    return !/bun|node/.test(cmd);
+  } catch {
+    return true;
+  }
+}
+
+/** Stops a server left running by an earlier run that died without cleaning up. */
+async function stopStale(bin: Binaries, dir: string, ids: { uid?: number; gid?: number }): Promise<void> {
+  if ((await runningPid(dir)) === null) return;
   await new Promise<void>((done) => {
     const p = spawn(bin.pg_ctl, ["stop", "-D", dir, "-m", "fast", "-w"], { ...ids, stdio: "ignore" });
     p.on("close", () => done());
@@ -241,6 +263,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   await mkdir(root, { recursive: true });
   if (ids.uid !== undefined) await chown(root, ids.uid, ids.gid!);
   if (!existsSync(join(primaryDir, "PG_VERSION"))) await initPrimary(bin, primaryDir, ids);
+  // Another live process (a running `bun run dev`) owns the servers: use them as
+  // they are (e.g. `bun run seed` beside dev) and leave stopping them to it.
+  const ownerPid = await runningPid(primaryDir);
+  if (ownerPid !== null && !(await isOrphaned(ownerPid))) {
+    const replicaPid = opts.replica === false ? null : await runningPid(replicaDir);
+    return {
+      primaryUrl,
+      replicaUrls: replicaPid !== null ? [replicaUrl] : [],
+      async stopReplica() {},
+      async stop() {},
+    };
+  }
   await stopStale(bin, primaryDir, ids);
   await stopStale(bin, replicaDir, ids);
 

@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import postgres from "postgres";
 import { ZodError } from "zod";
 import { createDatabase } from "../db/client.ts";
 import { resolveDatabase } from "../db/resolve.ts";
@@ -49,26 +48,8 @@ const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LE
   service: "create-admin",
 });
 
-/** True when a Postgres answers at `url` (a running `bun run dev`). */
-async function answers(url: string): Promise<boolean> {
-  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 0 }).catch(() => {});
-  }
-}
-
-// Starting the embedded cluster while `bun run dev` runs would stop dev's
-// server (it treats it as stale), so a running one is used as it is.
-const runningEmbedded = `postgres://postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/postgres`;
-const resolved =
-  !config.DATABASE_URL && (await answers(runningEmbedded))
-    ? { primaryUrl: runningEmbedded, stop: async () => {} }
-    : await resolveDatabase(config, logger);
+// With `bun run dev` running, resolveDatabase uses its embedded servers as they are.
+const resolved = await resolveDatabase(config, logger);
 const db = createDatabase({
   primaryUrl: resolved.primaryUrl,
   poolMax: 2,
