@@ -28,7 +28,8 @@ test("/health reports each dependency", async () => {
     checks: Record<string, { status: string; engine?: string }>;
   };
   expect(body.checks.database!.status).toBe("up");
-  expect(body.checks.redis!.status).toBe("up");
+  // Redis when one answers (always in CI), else the in-process stand-in.
+  expect(body.checks.redis!.status).toBe(t.deps.redis ? "up" : "disabled");
   expect(body.checks.queue!.status).toBe("disabled");
   expect(body.checks.search).toEqual({ status: "up", engine: "postgres" });
   expect(Array.isArray(body.checks.replicas)).toBe(true);
