@@ -1,5 +1,9 @@
-import { setDefaultTimeout } from "bun:test";
+import { afterAll, setDefaultTimeout } from "bun:test";
+import { stopTestServer } from "./db/testing.ts";
 
 // Integration tests start real processes and databases on a shared 2-core
 // machine; bun's 5 s default is too tight for them (bunfig has no timeout key).
 setDefaultTimeout(60_000);
+
+// Without a Postgres to test against, the suite starts an embedded one; stop it at the end.
+afterAll(() => stopTestServer());

@@ -19,6 +19,10 @@ export interface TestDatabase {
 }
 
 let serverUrl: Promise<string> | null = null;
+// Kept on globalThis: the test preload and the test files may load this module separately.
+const EMBEDDED = Symbol.for("commerce.test.embeddedPostgres");
+type Holder = { [EMBEDDED]?: { stop(): Promise<void> } | null };
+const holder = globalThis as Holder;
 
 async function reachable(url: string): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
@@ -44,10 +48,18 @@ export function testServerUrl(): Promise<string> {
       port: 25432,
       replica: false,
     });
-    process.once("beforeExit", () => void cluster.stop());
+    // The first file to start it owns it; later files (own module instance) reuse the running server.
+    holder[EMBEDDED] ??= cluster;
     return cluster.primaryUrl;
   })();
   return serverUrl;
+}
+
+/** Stops the embedded Postgres the tests started, if they had to start one (the preload calls it after all tests). */
+export async function stopTestServer(): Promise<void> {
+  await holder[EMBEDDED]?.stop();
+  holder[EMBEDDED] = null;
+  serverUrl = null;
 }
 
 /** Replaces the database name in a URL. */
