@@ -66,8 +66,11 @@ export async function loadProductById(sql: Db, id: number): Promise<ProductRow |
   return row ?? null;
 }
 
-// Each sort matches one of the indexes of migration 0020 (id breaks ties, so pages are stable).
-function orderBy(sql: Db, sort: ProductListParams["sort"]) {
+/**
+ * ORDER BY of a product list sort; search uses it for every sort but relevance.
+ * Each matches one of the indexes of migration 0020 (id breaks ties, so pages are stable).
+ */
+export function productOrderBy(sql: Db, sort: ProductListParams["sort"]) {
   switch (sort) {
     case "price_asc":
       return sql`p.min_price asc, p.id asc`;
@@ -147,7 +150,7 @@ export async function listProductPage(sql: Db, p: ProductListParams): Promise<Pr
       select row_number() over () as ord, x.id from (
         select p.id from products p
         where ${filters(sql, p, ids)}
-        order by ${orderBy(sql, p.sort)}
+        order by ${productOrderBy(sql, p.sort)}
         limit ${p.page_size} offset ${offset}
       ) x
     ) page

@@ -50,23 +50,33 @@ export const pagingSchema = z.object({
     .optional(),
 });
 
+/**
+ * The list filters shared by `GET /api/catalog/products` and `GET /api/search`,
+ * so both validate them the same way.
+ */
+export const productFilterFields = {
+  category: slugSchema.optional(),
+  brand: z.string().trim().min(1).max(120).refine(storable, NOT_STORABLE).optional(),
+  min_price: intParam(0, MAX_PRICE).optional(),
+  max_price: intParam(0, MAX_PRICE).optional(),
+  in_stock: z
+    .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+    .transform((v) => v === "true" || v === "1")
+    .optional(),
+};
+
+/** `max_price` may not be below `min_price`: `.refine(priceRangeOrdered, priceRangeIssue)`. */
+export const priceRangeOrdered = (q: { min_price?: number; max_price?: number }): boolean =>
+  q.min_price === undefined || q.max_price === undefined || q.min_price <= q.max_price;
+export const priceRangeIssue = { path: ["max_price"], message: "must not be below min_price" };
+
 /** Query string of `GET /api/catalog/products`. Unknown parameters are ignored. */
 export const productListQuery = pagingSchema
   .extend({
-    category: slugSchema.optional(),
-    brand: z.string().trim().min(1).max(120).refine(storable, NOT_STORABLE).optional(),
-    min_price: intParam(0, MAX_PRICE).optional(),
-    max_price: intParam(0, MAX_PRICE).optional(),
-    in_stock: z
-      .enum(["true", "false", "1", "0"], { message: "must be true or false" })
-      .transform((v) => v === "true" || v === "1")
-      .optional(),
+    ...productFilterFields,
     sort: z.enum(SORTS, { message: `must be one of ${SORTS.join(", ")}` }).optional(),
   })
-  .refine((q) => q.min_price === undefined || q.max_price === undefined || q.min_price <= q.max_price, {
-    path: ["max_price"],
-    message: "must not be below min_price",
-  });
+  .refine(priceRangeOrdered, priceRangeIssue);
 
 /** The filters of a product list request (what its total depends on). */
 export interface ProductFilters {

@@ -4,7 +4,9 @@ import {
   intParam,
   NOT_STORABLE,
   pagingSchema,
-  slugSchema,
+  priceRangeIssue,
+  priceRangeOrdered,
+  productFilterFields,
   storable,
 } from "../catalog/schemas.ts";
 import { SEARCH_SORTS, type SearchQuery } from "./types.ts";
@@ -13,9 +15,6 @@ import { SEARCH_SORTS, type SearchQuery } from "./types.ts";
 export const MAX_QUERY_LENGTH = 200;
 /** Longest accepted suggestion prefix, in characters. */
 export const MAX_PREFIX_LENGTH = 100;
-
-/** Prices are minor units; the same ceiling as the product list. */
-const MAX_PRICE = 1_000_000_000_000;
 
 const text = (max: number) =>
   z.string().trim().max(max, `must be at most ${max} characters`).refine(storable, NOT_STORABLE);
@@ -28,21 +27,11 @@ const text = (max: number) =>
 export const searchQuerySchema = pagingSchema
   .extend({
     q: text(MAX_QUERY_LENGTH).optional(),
-    category: slugSchema.optional(),
-    brand: z.string().trim().min(1).max(120).refine(storable, NOT_STORABLE).optional(),
-    min_price: intParam(0, MAX_PRICE).optional(),
-    max_price: intParam(0, MAX_PRICE).optional(),
-    in_stock: z
-      .enum(["true", "false", "1", "0"], { message: "must be true or false" })
-      .transform((v) => v === "true" || v === "1")
-      .optional(),
+    ...productFilterFields,
     min_rating: intParam(1, 5).optional(),
     sort: z.enum(SEARCH_SORTS, { message: `must be one of ${SEARCH_SORTS.join(", ")}` }).optional(),
   })
-  .refine((q) => q.min_price === undefined || q.max_price === undefined || q.min_price <= q.max_price, {
-    path: ["max_price"],
-    message: "must not be below min_price",
-  });
+  .refine(priceRangeOrdered, priceRangeIssue);
 
 /** Query string of `GET /api/search/suggest`. */
 export const suggestQuerySchema = z.object({

@@ -1,4 +1,5 @@
 import type { Sql, TxSql } from "../../../db/client.ts";
+import { productOrderBy } from "../../catalog/queries.ts";
 import type { SearchFilters, SearchQuery } from "../types.ts";
 import { prefixTsquery } from "./query-text.ts";
 
@@ -81,20 +82,10 @@ export function filterPredicate(sql: Db, f: SearchFilters) {
  * title's word similarity. The id breaks ties so pages are stable.
  */
 export function orderBy(sql: Db, sort: SearchQuery["sort"], mode: PgMatch, text: PreparedText | undefined) {
-  switch (sort) {
-    case "price_asc":
-      return sql`p.min_price asc, p.id asc`;
-    case "price_desc":
-      return sql`p.min_price desc, p.id desc`;
-    case "rating":
-      return sql`product_rating(p.rating_sum, p.rating_count) desc, p.rating_count desc, p.id desc`;
-    case "relevance":
-      if (text !== undefined && mode === "full_text")
-        return sql`ts_rank_cd(p.search_vector, ${text.tsquery}::tsquery) desc, p.id desc`;
-      if (text !== undefined && mode === "fuzzy")
-        return sql`word_similarity(${text.normalised}, search_norm(p.title)) desc, p.id desc`;
-      return sql`p.created_at desc, p.id desc`;
-    default:
-      return sql`p.created_at desc, p.id desc`;
-  }
+  if (sort !== "relevance") return productOrderBy(sql, sort);
+  if (text !== undefined && mode === "full_text")
+    return sql`ts_rank_cd(p.search_vector, ${text.tsquery}::tsquery) desc, p.id desc`;
+  if (text !== undefined && mode === "fuzzy")
+    return sql`word_similarity(${text.normalised}, search_norm(p.title)) desc, p.id desc`;
+  return productOrderBy(sql, "newest");
 }
