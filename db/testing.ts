@@ -97,14 +97,13 @@ export async function createTestDatabase(
   };
 }
 
-/** Redis for tests: REDIS_URL or the local server, or null when none answers. */
-export async function testRedisUrl(): Promise<string | null> {
-  const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+/** `url` when something accepts TCP connections at its host and port, else null. */
+async function answering(url: string, defaultPort: number): Promise<string | null> {
   try {
     const u = new URL(url);
     const socket = await Bun.connect({
       hostname: u.hostname,
-      port: Number(u.port || 6379),
+      port: Number(u.port || defaultPort),
       socket: { data() {} },
     });
     socket.end();
@@ -114,19 +113,12 @@ export async function testRedisUrl(): Promise<string | null> {
   }
 }
 
+/** Redis for tests: REDIS_URL or the local server, or null when none answers. */
+export function testRedisUrl(): Promise<string | null> {
+  return answering(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", 6379);
+}
+
 /** RabbitMQ for tests: AMQP_URL or the local broker, or null when none answers. */
-export async function testAmqpUrl(): Promise<string | null> {
-  const url = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
-  try {
-    const u = new URL(url);
-    const socket = await Bun.connect({
-      hostname: u.hostname,
-      port: Number(u.port || 5672),
-      socket: { data() {} },
-    });
-    socket.end();
-    return url;
-  } catch {
-    return null;
-  }
+export function testAmqpUrl(): Promise<string | null> {
+  return answering(process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672", 5672);
 }

@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.ts";
+import { databaseName } from "../platform/config.ts";
 import { CacheAside } from "./aside.ts";
 import { type Cache, lsnVersion } from "./cache.ts";
 import { MemoryCache } from "./memory-cache.ts";
@@ -21,12 +22,7 @@ const runtimes = new WeakMap<AppDeps, CacheRuntime>();
  * sharing one Redis never see each other's entries or generations.
  */
 export function cacheKeyPrefix(deps: AppDeps): string {
-  try {
-    const name = new URL(deps.config.DATABASE_URL ?? "").pathname.replace(/^\//, "");
-    return `cat:${name || "default"}:`;
-  } catch {
-    return "cat:default:";
-  }
+  return `cat:${databaseName(deps.config)}:`;
 }
 
 /**

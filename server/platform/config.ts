@@ -182,6 +182,18 @@ export function jwtSecret(config: Config): string {
   return config.JWT_SECRET ?? "development-only-secret-change-me-in-production!!";
 }
 
+/**
+ * The primary database's name ("default" when unknown): shared Redis keys are
+ * namespaced by it, so apps and test databases on one Redis never collide.
+ */
+export function databaseName(config: Config): string {
+  try {
+    return new URL(config.DATABASE_URL ?? "").pathname.slice(1) || "default";
+  } catch {
+    return "default";
+  }
+}
+
 /** Rows for the README configuration table. */
 export function configDocs(): { variable: string; default: string; doc: string }[] {
   return Object.entries(knobs).map(([variable, k]) => ({

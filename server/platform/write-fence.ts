@@ -1,5 +1,6 @@
 import { currentConsistency, demandPrimary, requireAtLeast } from "../../db/context.ts";
 import type { AppDeps } from "../deps.ts";
+import { databaseName } from "./config.ts";
 
 /**
  * Read-your-writes across requests: when a signed-in caller's request
@@ -45,13 +46,6 @@ function storeFor(deps: AppDeps): { store: FenceStore; prefix: string } {
   let s = stores.get(deps);
   if (!s) {
     const redis = deps.redis;
-    const db = (() => {
-      try {
-        return new URL(deps.config.DATABASE_URL ?? "").pathname.slice(1) || "default";
-      } catch {
-        return "default";
-      }
-    })();
     const store: FenceStore = redis
       ? {
           async get(key) {
@@ -63,7 +57,7 @@ function storeFor(deps: AppDeps): { store: FenceStore; prefix: string } {
           },
         }
       : memoryStore();
-    s = { store, prefix: `rw:${db}:` };
+    s = { store, prefix: `rw:${databaseName(deps.config)}:` };
     stores.set(deps, s);
   }
   return s;
