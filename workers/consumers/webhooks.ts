@@ -29,15 +29,13 @@ export function webhookConsumer(sql: Sql, logger: Logger, opts: { timeoutMs?: nu
         select id, url, secret from webhook_endpoints
         where active and (${event.type} = any(events) or '*' = any(events))`;
       const failures: string[] = [];
+      const body = JSON.stringify(event);
       for (const ep of endpoints) {
-        const [done] = await sql`
-          select 1 from webhook_deliveries
-          where endpoint_id = ${ep.id} and event_id = ${event.id} and status_code between 200 and 299`;
-        if (done) continue;
-        const [prior] = await sql<{ n: number }[]>`
-          select count(*)::int as n from webhook_deliveries where endpoint_id = ${ep.id} and event_id = ${event.id}`;
+        const [prior] = await sql<{ n: number; delivered: boolean }[]>`
+          select count(*)::int as n, coalesce(bool_or(status_code between 200 and 299), false) as delivered
+          from webhook_deliveries where endpoint_id = ${ep.id} and event_id = ${event.id}`;
+        if (prior?.delivered) continue;
         const n = prior?.n ?? 0;
-        const body = JSON.stringify(event);
         const timestamp = Math.floor(Date.now() / 1000);
         const started = performance.now();
         let status: number | null = null;
