@@ -4,7 +4,7 @@ import { HttpProblem } from "../platform/problem.ts";
 import { getCredentialsByEmail, getUserById, insertUser, type PublicUser } from "../users/queries.ts";
 import { hashPassword, verifyDummy, verifyPassword } from "./passwords.ts";
 import { issueRefreshToken, revokeAllForUser, revokeFamilyOf, spendRefreshToken } from "./refresh.ts";
-import { claimAttempt, clearAttempts } from "./throttle.ts";
+import { claimAttempt, clearAttempts, lockedOut } from "./throttle.ts";
 import { signAccessToken } from "./tokens.ts";
 import type { AuthUser } from "./types.ts";
 
@@ -80,13 +80,9 @@ export async function register(
 export async function login(s: AuthSettings, input: { email: string; password: string }): Promise<Session> {
   const attempt = await claimAttempt(s.db.primary, input.email);
   if (!attempt.allowed) {
-    throw new HttpProblem(
-      429,
-      "login-locked",
+    throw lockedOut(
+      attempt.retryAfterS,
       "Too many failed sign-in attempts for this account. Try again later.",
-      undefined,
-      { retry_after: attempt.retryAfterS },
-      { "Retry-After": String(attempt.retryAfterS) },
     );
   }
   const found = await getCredentialsByEmail(s.db.primary, input.email);

@@ -1,4 +1,5 @@
 import type { Sql } from "../../db/client.ts";
+import { HttpProblem } from "../platform/problem.ts";
 
 /**
  * Per-account login throttling (on top of the proxy's per-IP limits).
@@ -45,4 +46,16 @@ export async function clearAttempts(sql: Sql, email: string): Promise<void> {
 /** Deletes counters whose window has ended. */
 export async function sweepExpired(sql: Sql): Promise<void> {
   await sql`delete from login_throttle where window_started_at <= now() - make_interval(secs => ${WINDOW_S})`;
+}
+
+/** The 429 answered while an account's password checks are locked. */
+export function lockedOut(retryAfterS: number, detail: string): HttpProblem {
+  return new HttpProblem(
+    429,
+    "login-locked",
+    detail,
+    undefined,
+    { retry_after: retryAfterS },
+    { "Retry-After": String(retryAfterS) },
+  );
 }

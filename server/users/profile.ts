@@ -1,8 +1,8 @@
 import type { Database } from "../../db/client.ts";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { revokeAllForUser } from "../auth/refresh.ts";
-import { claimAttempt, clearAttempts } from "../auth/throttle.ts";
-import { conflict, HttpProblem, unauthorized, unprocessable } from "../platform/problem.ts";
+import { claimAttempt, clearAttempts, lockedOut } from "../auth/throttle.ts";
+import { conflict, unauthorized, unprocessable } from "../platform/problem.ts";
 import { getCredentialsById, type PublicUser, updateUser } from "./queries.ts";
 import type { ProfilePatch } from "./schemas.ts";
 
@@ -33,13 +33,9 @@ async function checkCurrentPassword(db: Database, userId: number, password: stri
   if (!user) throw unauthorized("The account no longer exists.");
   const attempt = await claimAttempt(db.primary, user.email);
   if (!attempt.allowed) {
-    throw new HttpProblem(
-      429,
-      "login-locked",
+    throw lockedOut(
+      attempt.retryAfterS,
       "Too many failed password checks for this account. Try again later.",
-      undefined,
-      { retry_after: attempt.retryAfterS },
-      { "Retry-After": String(attempt.retryAfterS) },
     );
   }
   if (!(await verifyPassword(password, user.password_hash))) {
