@@ -5,6 +5,7 @@ import type { ProxyCore } from "./core.ts";
 import { reasons, requestId } from "./headers.ts";
 import {
   ChunkedParser,
+  copyRanges,
   type Framing,
   HttpParseError,
   headEnd,
@@ -15,6 +16,7 @@ import {
   type RequestFields,
   type RequestHead,
   type ResponseHead,
+  rangesLength,
   responseFraming,
 } from "./http1.ts";
 import { verifyAccessToken } from "./jwt.ts";
@@ -47,6 +49,10 @@ interface Client {
   tunnel: Conn | null;
   /** the listener this client came in on redirects everything to HTTPS */
   redirect: boolean;
+  /** X-Real-IP and X-Forwarded-Proto lines for this connection's requests */
+  forwarded: string;
+  /** the same, led by an X-Forwarded-For naming only this client */
+  forwardedFor: string;
 }
 
 type Conn = UpConn<Exchange, Client>;
@@ -62,8 +68,6 @@ interface Exchange {
   chunk: ChunkedParser | null;
   bodyDone: boolean;
   bodyBytes: number;
-  /** request head for the upstream, latin1 text (kept for a retry) */
-  upHead: string | null;
   pending: Buffer[];
   retained: Buffer[] | null;
   retainedBytes: number;
@@ -83,7 +87,8 @@ interface Exchange {
   zip: Compressor | null;
   /** body collected for one-shot compression */
   collect: Buffer[] | null;
-  collectHead: string;
+  /** response head text after the forwarded lines, for the collected body */
+  collectTail: string;
   encoding: "br" | "gzip" | null;
   status: number;
   bytesOut: number;
@@ -130,49 +135,86 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   // a fresh Buffer per write costs more in allocation and GC than the proxy's own work.
   const scratch = Buffer.allocUnsafe(64 * 1024);
 
-  /**
-   * Writes latin1 `head` + `body` in one call through the scratch buffer and returns the byte
-   * count it tried to write (in `joinedLen`) and what the socket took; -1 when it does not fit.
-   * No view or result object is allocated: `write(buf, offset, length)` takes the range.
-   */
-  let joinedLen = 0;
-  function writeJoined(sock: Socket<Client> | Socket<Conn>, head: string, body: Uint8Array | null): number {
-    const bl = body ? body.length : 0;
-    if (head.length + bl > scratch.length) return -1;
-    const hl = scratch.write(head, 0, "latin1");
-    if (body) scratch.set(body, hl);
-    joinedLen = hl + bl;
-    return Math.max(0, sock.write(scratch, 0, joinedLen));
+  /** A buffer to assemble up to `bound` bytes in: the shared scratch buffer when they fit. */
+  function outBuffer(bound: number): Buffer {
+    return bound <= scratch.length ? scratch : Buffer.allocUnsafe(bound);
   }
 
-  /** A head (and a small body part) to a client, without allocating when the socket takes it all. */
-  function sendClientJoined(c: Client, head: string, body: Uint8Array | null): void {
+  /** Bytes of `out` that must outlive this call (scratch is reused by the next write). */
+  function ownBytes(out: Buffer, from: number, to: number): Buffer {
+    return out === scratch ? Buffer.from(out.subarray(from, to)) : out.subarray(from, to);
+  }
+
+  /** Writes `out[0, len)` to a client without another copy when the socket takes it all. */
+  function sendClientAssembled(c: Client, out: Buffer, len: number): void {
     if (c.closed) return;
-    const n = c.out ? -1 : writeJoined(c.sock, head, body);
-    if (n < 0) {
-      sendClient(c, body ? Buffer.concat([Buffer.from(head, "latin1"), body]) : head);
+    if (c.out) {
+      c.out.push(ownBytes(out, 0, len));
       return;
     }
-    if (n < joinedLen) {
-      // The scratch buffer is reused by the next write: keep a copy of what is left.
-      c.out = [Buffer.from(scratch.subarray(n, joinedLen))];
+    const n = Math.max(0, c.sock.write(out, 0, len));
+    if (n < len) {
+      c.out = [ownBytes(out, n, len)];
       const conn = c.ex?.conn ?? c.tunnel;
       conn?.sock?.pause();
     }
   }
 
-  function sendUpJoined(conn: Conn, head: string, body: Uint8Array | null): void {
+  function sendUpAssembled(conn: Conn, out: Buffer, len: number): void {
     if (conn.closed || !conn.sock) return;
-    const n = conn.out ? -1 : writeJoined(conn.sock, head, body);
-    if (n < 0) {
-      sendUp(conn, body ? Buffer.concat([Buffer.from(head, "latin1"), body]) : Buffer.from(head, "latin1"));
+    if (conn.out) {
+      conn.out.push(ownBytes(out, 0, len));
       return;
     }
-    if (n < joinedLen) {
-      conn.out = [Buffer.from(scratch.subarray(n, joinedLen))];
+    const n = Math.max(0, conn.sock.write(out, 0, len));
+    if (n < len) {
+      conn.out = [ownBytes(out, n, len)];
       const c = conn.ex?.c ?? conn.tunnel;
       c?.sock.pause();
     }
+  }
+
+  /** Upper bound of the bytes `writeResponseStart` writes. */
+  function responseStartBound(res: ResponseHead): number {
+    return res.lineEnd + 48 + rangesLength(res.forward);
+  }
+
+  /**
+   * The status line (the upstream's own when it is HTTP/1.1 with a reason phrase)
+   * and the upstream header lines passed on, copied from the received bytes.
+   */
+  function writeResponseStart(res: ResponseHead, status: number, out: Buffer): number {
+    let n: number;
+    if (res.minor === 1 && res.lineEnd > 15 && status === res.status)
+      n = res.buf.copy(out, 0, 0, res.lineEnd);
+    else {
+      const reason =
+        res.lineEnd > 15 && status === res.status
+          ? res.buf.latin1Slice(13, res.lineEnd - 2)
+          : (reasons[status] ?? "Status");
+      n = out.latin1Write(`HTTP/1.1 ${status} ${reason}${CRLF}`, 0);
+    }
+    return copyRanges(res.buf, res.forward, out, n);
+  }
+
+  /** Sends a response head (start, forwarded lines, `tail`) and `body[from, to)` in one write. */
+  function sendResponseHead(
+    ex: Exchange,
+    res: ResponseHead,
+    tail: string,
+    body: Uint8Array | null,
+    from = 0,
+    to = 0,
+  ): void {
+    const bodyLen = body ? to - from : 0;
+    const out = outBuffer(responseStartBound(res) + tail.length + bodyLen);
+    let n = writeResponseStart(res, res.status, out);
+    n += out.latin1Write(tail, n);
+    if (body && bodyLen > 0) {
+      out.set(from === 0 && to === body.length ? body : body.subarray(from, to), n);
+      n += bodyLen;
+    }
+    sendClientAssembled(ex.c, out, n);
   }
 
   /** Writes to a client; on a short write the rest is queued and the upstream paused. */
@@ -359,7 +401,6 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       chunk: head.framing.kind === "chunked" ? new ChunkedParser() : null,
       bodyDone: head.framing.kind === "none",
       bodyBytes: 0,
-      upHead: null,
       pending: [],
       retained: idempotentMethods.has(head.method) ? [] : null,
       retainedBytes: 0,
@@ -377,7 +418,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       decode: false,
       zip: null,
       collect: null,
-      collectHead: "",
+      collectTail: "",
       encoding: null,
       status: 0,
       bytesOut: 0,
@@ -406,7 +447,6 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       serveStatic(ex);
       return;
     }
-    ex.upHead = buildUpstreamHead(ex);
     if (head.expectContinue && !ex.bodyDone) sendClient(c, `HTTP/1.1 100 Continue${CRLF}${CRLF}`);
     // Body bytes that came with the head.
     if (!ex.bodyDone && c.buf) {
@@ -439,19 +479,21 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     ]);
   }
 
-  /** The request head as sent upstream: hop-by-hop headers out, forwarding headers in, one framing. */
-  function buildUpstreamHead(ex: Exchange): string {
+  /**
+   * Request head text after the forwarded lines: forwarding headers, one framing,
+   * the upgrade pair. The received header lines themselves are copied as bytes.
+   */
+  function upstreamTail(ex: Exchange): string {
     const { head, c } = ex;
     const xff = head.fields["x-forwarded-for"];
-    let h = `${head.method} ${head.target} HTTP/1.1${CRLF}${head.forward}`;
-    h += `X-Forwarded-For: ${xff ? `${xff}, ${c.ip}` : c.ip}${CRLF}X-Real-IP: ${c.ip}${CRLF}X-Forwarded-Proto: ${c.secure ? "https" : "http"}${CRLF}X-Forwarded-Host: ${head.host}${CRLF}X-Request-Id: ${ex.reqId}${CRLF}`;
+    let h = xff ? `X-Forwarded-For: ${xff}, ${c.ip}${CRLF}${c.forwarded}` : c.forwardedFor;
+    h += `X-Forwarded-Host: ${head.host}${CRLF}X-Request-Id: ${ex.reqId}${CRLF}`;
     // HTTP/1.0 clients may omit Host, but the upstream leg is HTTP/1.1, which requires one.
     if (!head.host) h += `Host: localhost${CRLF}`;
     if (head.framing.kind === "length") h += `Content-Length: ${head.framing.length}${CRLF}`;
     else if (head.framing.kind === "chunked") h += `Transfer-Encoding: chunked${CRLF}`;
     if (head.upgrade) h += `Connection: Upgrade${CRLF}Upgrade: ${head.fields.upgrade}${CRLF}`;
-    h += CRLF;
-    return h;
+    return h + CRLF;
   }
 
   /** Consumes request-body bytes; returns what follows the body (a pipelined request) or null. */
@@ -554,18 +596,29 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     if (conn.sock) sendRequest(ex, conn);
   }
 
-  /** Head plus whatever body bytes are already here, in one write when small. */
+  /**
+   * The upstream head plus whatever body bytes are already here, in one write.
+   * Rebuilt from the received head on a retry, so nothing is kept per request.
+   */
   function sendRequest(ex: Exchange, conn: Conn): void {
-    const head = ex.upHead!;
+    const head = ex.head;
     const pending = ex.pending;
     ex.pending = [];
     ex.sentAny = true;
     ex.lastUp = Date.now();
-    if (pending.length === 0) sendUpJoined(conn, head, null);
-    else {
-      sendUpJoined(conn, head, pending.length === 1 ? pending[0]! : Buffer.concat(pending));
-      for (const p of pending) retain(ex, p);
-    }
+    const body = pending.length === 0 ? null : pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    const tail = upstreamTail(ex);
+    const http11 = head.minor === 1;
+    const start = http11 ? head.lineEnd : head.method.length + head.target.length + 12;
+    const out = outBuffer(start + rangesLength(head.forward) + tail.length + (body ? body.length : 0));
+    let n = http11
+      ? head.buf.copy(out, 0, 0, head.lineEnd)
+      : out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0);
+    n = copyRanges(head.buf, head.forward, out, n);
+    n += out.latin1Write(tail, n);
+    if (body) n += body.copy(out, n);
+    sendUpAssembled(conn, out, n);
+    for (const p of pending) retain(ex, p);
   }
 
   /** Connect error, lost connection before a response, or timeout. */
@@ -624,8 +677,8 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     if (!ex.res) {
       const buf = ex.resBuf ? Buffer.concat([ex.resBuf, data]) : data;
       const end = headEnd(buf);
-      if (end < 0) {
-        if (buf.length > 64 * 1024) badUpstream(ex, "response head too large");
+      if (end < 0 || end > 64 * 1024) {
+        if (end > 0 || buf.length > 64 * 1024) badUpstream(ex, "response head too large");
         else ex.resBuf = buf;
         return;
       }
@@ -638,19 +691,18 @@ export function createRawEngine(core: ProxyCore): RawEngine {
         badUpstream(ex, err instanceof Error ? err.message : "bad response");
         return;
       }
-      const rest = end < buf.length ? buf.subarray(end) : null;
       if (res.status >= 100 && res.status < 200 && res.status !== 101) {
         // Interim responses (100 was answered by the proxy itself) are dropped.
-        if (rest) onUpstreamData(conn, rest);
+        if (end < buf.length) onUpstreamData(conn, buf.subarray(end));
         return;
       }
       ex.res = res;
       ex.status = res.status;
       if (res.status === 101) {
-        startTunnel(ex, conn, res, rest);
+        startTunnel(ex, conn, res, end < buf.length ? buf.subarray(end) : null);
         return;
       }
-      startResponse(ex, res, rest);
+      startResponse(ex, res, buf, end);
       return;
     }
     onResponseBody(ex, data);
@@ -669,8 +721,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     } else problem(ex, 502, "bad-gateway", "The upstream sent an invalid response.");
   }
 
-  function responseHeaders(ex: Exchange, res: ResponseHead, compress: boolean): string {
-    let h = `HTTP/1.1 ${res.status} ${res.reason || reasons[res.status] || "Status"}${CRLF}${res.forward}`;
+  /** Response head text after the upstream's own lines: entity headers the proxy re-adds, security headers, request id. */
+  function responseTail(ex: Exchange, res: ResponseHead, compress: boolean): string {
+    let h = "";
     if (compress) {
       if (res.etag) h += `ETag: ${res.etag.startsWith("W/") ? res.etag : `W/${res.etag}`}${CRLF}`;
       h += `Content-Encoding: ${ex.encoding}${CRLF}Vary: ${res.vary ? `${res.vary}, Accept-Encoding` : "Accept-Encoding"}${CRLF}`;
@@ -684,7 +737,8 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     return h;
   }
 
-  function startResponse(ex: Exchange, res: ResponseHead, rest: Buffer | null): void {
+  /** Starts the client response; the body's first bytes are `buf[from..]`. */
+  function startResponse(ex: Exchange, res: ResponseHead, buf: Buffer, from: number): void {
     const c = ex.c;
     const f = ex.framing;
     const http10 = ex.head.minor === 0;
@@ -698,13 +752,15 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       ex.decode = http10 || enc !== null;
     }
     if (f.kind === "length") ex.resLeft = f.length;
-    let h = responseHeaders(ex, res, enc !== null);
+    let h = responseTail(ex, res, enc !== null);
+    const restLen = buf.length - from;
+    const rest = () => (from === 0 ? buf : buf.subarray(from));
 
     if (enc && f.kind === "length" && f.length <= core.cfg.compression.bufferMaxBytes) {
       // Known, modest size: collect, compress in one call, send with a Content-Length.
       ex.collect = [];
-      ex.collectHead = h;
-      if (rest) onResponseBody(ex, rest);
+      ex.collectTail = h;
+      if (restLen > 0) onResponseBody(ex, rest());
       return;
     }
     if (enc) {
@@ -726,20 +782,28 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     h += CRLF;
     ex.resStarted = true;
     if (f.kind === "none") {
-      sendClientJoined(c, h, null);
-      upstreamDone(ex, !rest);
+      sendResponseHead(ex, res, h, null);
+      upstreamDone(ex, restLen === 0);
       return;
     }
-    if (rest && !ex.decode && !ex.zip && rest.length <= 32 * 1024) {
+    if (restLen > 0 && f.kind === "length" && !ex.zip && restLen <= 32 * 1024) {
       // Head and first body bytes in one write: one syscall for most responses.
-      const n = passBodyLength(ex, rest);
-      sendClientJoined(c, h, n === rest.length ? rest : rest.subarray(0, n));
+      const n = Math.min(ex.resLeft, restLen);
+      sendResponseHead(ex, res, h, buf, from, from + n);
       ex.bytesOut += n;
-      afterBody(ex, n, rest.length);
+      afterBody(ex, n, restLen);
       return;
     }
-    sendClientJoined(c, h, null);
-    if (rest) onResponseBody(ex, rest);
+    if (restLen > 0 && !ex.decode && !ex.zip && restLen <= 32 * 1024) {
+      const body = rest();
+      const n = passBodyLength(ex, body);
+      sendResponseHead(ex, res, h, body, 0, n);
+      ex.bytesOut += n;
+      afterBody(ex, n, restLen);
+      return;
+    }
+    sendResponseHead(ex, res, h, null);
+    if (restLen > 0) onResponseBody(ex, rest());
   }
 
   /** How many of these bytes belong to the body (pass-through framing). */
@@ -807,7 +871,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     const body = Buffer.concat(ex.collect!);
     ex.collect = null;
     const out = compressBuffer(body, ex.encoding!, core.cfg);
-    let h = ex.collectHead;
+    let h = ex.collectTail;
     const keep = keepClient(ex);
     if (ex.head.minor === 0 && keep) h += `Connection: keep-alive${CRLF}`;
     if (!keep) {
@@ -817,7 +881,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     h += `Content-Length: ${out.length}${CRLF}${CRLF}`;
     ex.resStarted = true;
     ex.bytesOut += out.length;
-    sendClient(ex.c, Buffer.concat([Buffer.from(h, "latin1"), out]));
+    sendResponseHead(ex, ex.res!, h, out, 0, out.length);
     upstreamDone(ex, exact);
   }
 
@@ -876,8 +940,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       badUpstream(ex, "101 without an upgrade request");
       return;
     }
-    let h = `HTTP/1.1 101 Switching Protocols${CRLF}`;
-    h += res.forward;
+    let h = "";
     if (res.etag) h += `ETag: ${res.etag}${CRLF}`;
     if (res.upgrade) h += `Upgrade: ${res.upgrade}${CRLF}`;
     h += `Connection: Upgrade${CRLF}${CRLF}`;
@@ -888,8 +951,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     conn.ex = null;
     conn.tunnel = c;
     c.tunnel = conn;
-    sendClient(c, h);
-    if (rest) sendClient(c, rest);
+    sendResponseHead(ex, res, h, rest, 0, rest ? rest.length : 0);
     ex.done = true;
     c.ex = null;
     core.metrics.request(ex.upstreamName, 101, (performance.now() - ex.t0) / 1000);
@@ -1051,7 +1113,10 @@ export function createRawEngine(core: ProxyCore): RawEngine {
           closed: false,
           tunnel: null,
           redirect,
+          forwarded: `X-Real-IP: ${ip}${CRLF}X-Forwarded-Proto: ${secure ? "https" : "http"}${CRLF}`,
+          forwardedFor: "",
         };
+        c.forwardedFor = `X-Forwarded-For: ${ip}${CRLF}${c.forwarded}`;
         sock.data = c;
         clients.add(c);
         core.metrics.clientConnections++;

@@ -11,7 +11,7 @@ export type Framing =
   | { kind: "chunked" }
   | { kind: "close" };
 
-/** Request headers the proxy itself reads (lower-case names; repeated X-Forwarded-For values joined). */
+/** Request headers the proxy itself reads (repeated X-Forwarded-For values joined). */
 export interface RequestFields {
   "x-request-id"?: string;
   "x-forwarded-for"?: string;
@@ -24,7 +24,13 @@ export interface RequestFields {
   "if-range"?: string;
 }
 
-/** A parsed request head and what the proxy derives from it. */
+/**
+ * A parsed request head. Header lines passed upstream are not copied into
+ * strings: `forward` holds `[start, end)` byte ranges of `buf` (hop-by-hop
+ * headers, those named in Connection, framing and the forwarding headers the
+ * proxy sets itself left out), so the upstream head is assembled by copying
+ * ranges of the received bytes.
+ */
 export interface RequestHead {
   method: string;
   target: string;
@@ -37,29 +43,30 @@ export interface RequestHead {
   keepAlive: boolean;
   upgrade: boolean;
   expectContinue: boolean;
-  /**
-   * Header lines (CRLF-terminated, as received) to pass upstream: hop-by-hop
-   * headers, those named in Connection, framing and the forwarding headers the
-   * proxy sets itself are left out. Built while parsing, so the hot path never
-   * materialises a header list.
-   */
-  forward: string;
+  /** the received bytes the head was parsed from */
+  buf: Buffer;
+  /** end of the request line, CRLF included */
+  lineEnd: number;
+  /** byte ranges of `buf` to pass upstream, as start/end pairs */
+  forward: number[];
   fields: RequestFields;
 }
 
-/** A parsed upstream response head. */
+/** A parsed upstream response head (`forward` as in `RequestHead`). */
 export interface ResponseHead {
   status: number;
-  reason: string;
   minor: number;
   connection: string[];
   keepAlive: boolean;
+  buf: Buffer;
+  /** end of the status line, CRLF included */
+  lineEnd: number;
   /**
-   * Header lines to pass to the client: without hop-by-hop headers, `Server`,
-   * the security headers the proxy sets, `X-Request-Id`, and without
-   * Content-Length/ETag/Vary, which the engine re-adds (or rewrites when compressing).
+   * Byte ranges of header lines to pass to the client: without hop-by-hop
+   * headers, `Server`, the security headers the proxy sets, `X-Request-Id`, and
+   * without Content-Length/ETag/Vary, which the engine re-adds (or rewrites when compressing).
    */
-  forward: string;
+  forward: number[];
   contentLength: string | undefined;
   clCount: number;
   transferEncoding: string | undefined;
@@ -77,6 +84,7 @@ export interface ResponseHead {
 export const NO_BODY: Framing = Object.freeze({ kind: "none" });
 const CHUNKED: Framing = Object.freeze({ kind: "chunked" });
 const CLOSE: Framing = Object.freeze({ kind: "close" });
+const NO_TOKENS: string[] = Object.freeze([]) as unknown as string[];
 
 /** A request the proxy refuses to interpret; `status` is what the client gets. */
 export class HttpParseError extends Error {
@@ -90,15 +98,27 @@ export class HttpParseError extends Error {
 }
 
 const digitsRe = /^\d{1,15}$/;
-// One native scan of the whole head for what splits lines differently in different parsers:
-// CTLs other than HTAB, CR not followed by LF, LF not preceded by CR.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const badCharsRe = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HTAB = 0x09;
 
-// tchar (RFC 9110 §5.6.2) as a lookup table: header names and methods are checked per char.
-const tchar = new Uint8Array(128);
+// Byte classes as lookup tables: the head is validated in one pass over its bytes.
+/** tchar (RFC 9110 §5.6.2): methods and header names */
+const TCHAR = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-  tchar[c.charCodeAt(0)] = 1;
+  TCHAR[c.charCodeAt(0)] = 1;
+/** field-value bytes: HTAB, visible ASCII, SP and obs-text; no other control characters, no bare CR/LF */
+const FIELD = new Uint8Array(256);
+/** request-target bytes: visible ASCII and obs-text (no SP, no controls) */
+const TARGET = new Uint8Array(256);
+for (let c = 0x21; c < 0x100; c++) {
+  if (c === 0x7f) continue;
+  FIELD[c] = 1;
+  TARGET[c] = 1;
+}
+FIELD[SP] = 1;
+FIELD[HTAB] = 1;
 
 const CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
 
@@ -109,14 +129,49 @@ export function headEnd(buf: Uint8Array, from = 0): number {
   return i < 0 ? -1 : i + 4;
 }
 
-function isToken(s: string, from: number, to: number): boolean {
-  if (to <= from) return false;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 127 || tchar[c] === 0) return false;
+declare global {
+  // Present on Buffer in Node and Bun but missing from the type definitions. Both
+  // map bytes to code points one to one, so head bytes round-trip exactly.
+  interface Buffer {
+    latin1Slice(start: number, end: number): string;
+    latin1Write(text: string, offset: number, length?: number): number;
   }
-  return true;
 }
+
+const latin1 = (buf: Buffer, from: number, to: number): string => buf.latin1Slice(from, to);
+
+// Header names the parser tells apart, as small integers (0: any other header).
+const H_CONNECTION = 1;
+const H_KEEP_ALIVE = 2;
+const H_PROXY_CONNECTION = 3;
+const H_TRANSFER_ENCODING = 4;
+const H_TE = 5;
+const H_TRAILER = 6;
+const H_UPGRADE = 7;
+const H_PROXY_AUTHENTICATE = 8;
+const H_PROXY_AUTHORIZATION = 9;
+const H_CONTENT_LENGTH = 10;
+const H_X_FORWARDED_FOR = 11;
+const H_X_FORWARDED_PROTO = 12;
+const H_X_FORWARDED_HOST = 13;
+const H_X_REAL_IP = 14;
+const H_X_REQUEST_ID = 15;
+const H_EXPECT = 16;
+const H_HOST = 17;
+const H_ACCEPT_ENCODING = 18;
+const H_AUTHORIZATION = 19;
+const H_RANGE = 20;
+const H_IF_NONE_MATCH = 21;
+const H_IF_MODIFIED_SINCE = 22;
+const H_IF_RANGE = 23;
+const H_SERVER = 24;
+const H_ETAG = 25;
+const H_VARY = 26;
+const H_SECURITY = 27;
+const H_CONTENT_TYPE = 28;
+const H_CONTENT_ENCODING = 29;
+const H_CACHE_CONTROL = 30;
+const H_CONTENT_RANGE = 31;
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) never forwarded in either direction. */
 export const hopByHop = new Set([
@@ -130,73 +185,127 @@ export const hopByHop = new Set([
   "proxy-authenticate",
   "proxy-authorization",
 ]);
+const hopByHopIds: [string, number][] = [
+  ["connection", H_CONNECTION],
+  ["keep-alive", H_KEEP_ALIVE],
+  ["proxy-connection", H_PROXY_CONNECTION],
+  ["transfer-encoding", H_TRANSFER_ENCODING],
+  ["te", H_TE],
+  ["trailer", H_TRAILER],
+  ["upgrade", H_UPGRADE],
+  ["proxy-authenticate", H_PROXY_AUTHENTICATE],
+  ["proxy-authorization", H_PROXY_AUTHORIZATION],
+];
 
-// Request headers the proxy replaces or consumes instead of passing on.
-const requestOwn = new Set([
-  ...hopByHop,
-  "content-length",
-  "x-forwarded-for",
-  "x-forwarded-proto",
-  "x-forwarded-host",
-  "x-real-ip",
-  "x-request-id",
-  "expect",
-  "host",
-]);
-const requestFieldNames = new Set<string>([
-  "x-request-id",
-  "accept-encoding",
-  "authorization",
-  "upgrade",
-  "range",
-  "if-none-match",
-  "if-modified-since",
-  "if-range",
-]);
+interface NameEntry {
+  lower: Uint8Array;
+  id: number;
+  /** passed on as received (otherwise dropped, replaced or re-added by the engine) */
+  forward: boolean;
+}
+/** Entries indexed by name length: a header is matched by comparing bytes, never by making a string. */
+type NameTable = NameEntry[][];
 
-// Response headers the engine sets itself or re-adds.
-const responseOwn = new Set([
-  ...hopByHop,
-  "server",
-  "x-request-id",
-  "content-length",
-  "etag",
-  "vary",
-  "x-content-type-options",
-  "x-frame-options",
-  "referrer-policy",
-  "content-security-policy",
-  "permissions-policy",
-  "strict-transport-security",
-]);
-
-/**
- * Walks the header lines of `text` from `pos`, calling `each(lower, colon,
- * lineStart, lineEnd)` per line (`fieldValue` extracts the value, only where needed). Throws on obs-fold and bad names; the caller
- * has already rejected control characters and bare CR/LF for the whole head.
- */
-function eachHeader(
-  text: string,
-  pos: number,
-  status: number,
-  each: (lower: string, colon: number, start: number, end: number) => void,
-): void {
-  const n = text.length;
-  while (pos < n) {
-    let eol = text.indexOf("\r\n", pos);
-    if (eol < 0) eol = n;
-    const c0 = text.charCodeAt(pos);
-    if (c0 === 0x20 || c0 === 0x09) throw new HttpParseError(status, "obsolete line folding");
-    const colon = text.indexOf(":", pos);
-    if (colon < 0 || colon >= eol || !isToken(text, pos, colon))
-      throw new HttpParseError(status, "invalid header line");
-    each(text.slice(pos, colon).toLowerCase(), colon, pos, eol);
-    pos = eol + 2;
+function nameTable(entries: [string, number, boolean][]): NameTable {
+  const table: NameTable = [];
+  for (const [name, id, forward] of entries) {
+    const list = table[name.length] ?? [];
+    list.push({ lower: Buffer.from(name, "latin1"), id, forward });
+    table[name.length] = list;
   }
+  for (let i = 0; i < table.length; i++) table[i] ??= [];
+  return table;
 }
 
-function fieldValue(text: string, colon: number, eol: number): string {
-  return text.slice(colon + 1, eol).trim();
+/** The entry for the header name at `buf[from, to)` (ASCII case-insensitive), or null. */
+function lookupName(table: NameTable, buf: Buffer, from: number, to: number): NameEntry | null {
+  const len = to - from;
+  if (len >= table.length) return null;
+  const list = table[len]!;
+  for (let k = 0; k < list.length; k++) {
+    const e = list[k]!;
+    const lower = e.lower;
+    let i = 0;
+    // Names are validated as tchar first; for a tchar, `| 0x20` maps exactly the
+    // upper-case letters onto the lower-case ones this table holds.
+    while (i < len && (buf[from + i]! | 0x20) === lower[i]) i++;
+    if (i === len) return e;
+  }
+  return null;
+}
+
+const requestNames = nameTable([
+  ...hopByHopIds.map(([n, id]) => [n, id, false] as [string, number, boolean]),
+  ["content-length", H_CONTENT_LENGTH, false],
+  ["x-forwarded-for", H_X_FORWARDED_FOR, false],
+  ["x-forwarded-proto", H_X_FORWARDED_PROTO, false],
+  ["x-forwarded-host", H_X_FORWARDED_HOST, false],
+  ["x-real-ip", H_X_REAL_IP, false],
+  ["x-request-id", H_X_REQUEST_ID, false],
+  ["expect", H_EXPECT, false],
+  // Host is read and passed on as received.
+  ["host", H_HOST, true],
+  ["accept-encoding", H_ACCEPT_ENCODING, true],
+  ["authorization", H_AUTHORIZATION, true],
+  ["range", H_RANGE, true],
+  ["if-none-match", H_IF_NONE_MATCH, true],
+  ["if-modified-since", H_IF_MODIFIED_SINCE, true],
+  ["if-range", H_IF_RANGE, true],
+]);
+
+const responseNames = nameTable([
+  ...hopByHopIds.map(([n, id]) => [n, id, false] as [string, number, boolean]),
+  ["server", H_SERVER, false],
+  ["x-request-id", H_X_REQUEST_ID, false],
+  ["content-length", H_CONTENT_LENGTH, false],
+  ["etag", H_ETAG, false],
+  ["vary", H_VARY, false],
+  ["x-content-type-options", H_SECURITY, false],
+  ["x-frame-options", H_SECURITY, false],
+  ["referrer-policy", H_SECURITY, false],
+  ["content-security-policy", H_SECURITY, false],
+  ["permissions-policy", H_SECURITY, false],
+  ["strict-transport-security", H_SECURITY, false],
+  ["content-type", H_CONTENT_TYPE, true],
+  ["content-encoding", H_CONTENT_ENCODING, true],
+  ["cache-control", H_CACHE_CONTROL, true],
+  ["content-range", H_CONTENT_RANGE, true],
+]);
+
+/** Adds the line `[from, to)` to the forwarded ranges, merging it into the previous range when adjacent. */
+function addRange(ranges: number[], from: number, to: number): void {
+  const n = ranges.length;
+  if (n > 0 && ranges[n - 1] === from) ranges[n - 1] = to;
+  else ranges.push(from, to);
+}
+
+/**
+ * Reads one header line starting at `pos` and returns the index of its colon,
+ * after checking the name is a token, the value holds no control characters
+ * and the line ends in CRLF. `lineEnd` receives the index past the CRLF.
+ */
+let lineEnd = 0;
+function headerLine(buf: Buffer, pos: number, status: number): number {
+  const c0 = buf[pos];
+  if (c0 === SP || c0 === HTAB) throw new HttpParseError(status, "obsolete line folding");
+  let i = pos;
+  while (TCHAR[buf[i]!] === 1) i++;
+  if (i === pos || buf[i] !== 0x3a) throw new HttpParseError(status, "invalid header line");
+  let v = i + 1;
+  while (FIELD[buf[v]!] === 1) v++;
+  if (buf[v] !== CR || buf[v + 1] !== LF)
+    throw new HttpParseError(status, "bare CR or LF, or control characters");
+  lineEnd = v + 2;
+  return i;
+}
+
+/** The value of the header line whose colon is at `colon`, without surrounding whitespace. */
+function lineValue(buf: Buffer, colon: number, end: number): string {
+  let from = colon + 1;
+  let to = end - 2;
+  while (from < to && (buf[from] === SP || buf[from] === HTAB)) from++;
+  while (to > from && (buf[to - 1] === SP || buf[to - 1] === HTAB)) to--;
+  return latin1(buf, from, to);
 }
 
 /** Connection tokens other than keep-alive/close/upgrade (headers to drop), or null when there are none. */
@@ -217,26 +326,51 @@ function tokens(value: string, into: string[]): void {
   }
 }
 
-function startLine(text: string, status: number): number {
-  if (badCharsRe.test(text)) throw new HttpParseError(status, "bare CR or LF, or control characters");
-  const eol = text.indexOf("\r\n");
-  return eol < 0 ? text.length : eol;
+/**
+ * Rebuilds the forwarded ranges without the headers a Connection header named
+ * (rare, so it may make strings). The lines were validated by the first pass.
+ */
+function dropNamed(buf: Buffer, pos: number, stop: number, table: NameTable, named: string[]): number[] {
+  const ranges: number[] = [];
+  while (pos < stop) {
+    const colon = headerLine(buf, pos, 400);
+    const end = lineEnd;
+    const entry = lookupName(table, buf, pos, colon);
+    if ((!entry || entry.forward) && !named.includes(latin1(buf, pos, colon).toLowerCase()))
+      addRange(ranges, pos, end);
+    pos = end;
+  }
+  return ranges;
 }
 
-/** Parses a request head (bytes up to and including the blank line). */
-export function parseRequestHead(buf: Uint8Array, end: number): RequestHead {
-  const text = Buffer.prototype.latin1Slice.call(buf, 0, end - 4) as string;
-  const eol = startLine(text, 400);
-  const sp1 = text.indexOf(" ");
-  const sp2 = sp1 < 0 ? -1 : text.indexOf(" ", sp1 + 1);
-  if (sp1 <= 0 || sp2 <= sp1 + 1 || sp2 !== eol - 9 || !isToken(text, 0, sp1))
+/** Parses a request head (`buf[0, end)`, the blank line included). */
+export function parseRequestHead(buf: Buffer, end: number): RequestHead {
+  // request-line = method SP request-target SP HTTP-version CRLF
+  let i = 0;
+  while (TCHAR[buf[i]!] === 1) i++;
+  if (i === 0 || buf[i] !== SP) throw new HttpParseError(400, "malformed request line");
+  const sp1 = i;
+  i++;
+  while (TARGET[buf[i]!] === 1) i++;
+  const sp2 = i;
+  if (
+    sp2 === sp1 + 1 ||
+    buf[sp2] !== SP ||
+    sp2 + 11 > end - 2 ||
+    buf[sp2 + 1] !== 0x48 || // H
+    buf[sp2 + 2] !== 0x54 || // T
+    buf[sp2 + 3] !== 0x54 || // T
+    buf[sp2 + 4] !== 0x50 || // P
+    buf[sp2 + 5] !== 0x2f || // /
+    buf[sp2 + 6] !== 0x31 || // 1
+    buf[sp2 + 7] !== 0x2e || // .
+    (buf[sp2 + 8] !== 0x31 && buf[sp2 + 8] !== 0x30) ||
+    buf[sp2 + 9] !== CR ||
+    buf[sp2 + 10] !== LF
+  )
     throw new HttpParseError(400, "malformed request line");
-  const version = text.slice(sp2 + 1, eol);
-  if (version !== "HTTP/1.1" && version !== "HTTP/1.0")
-    throw new HttpParseError(400, "malformed request line");
-  const minor = version === "HTTP/1.1" ? 1 : 0;
-  const target = text.slice(sp1 + 1, sp2);
-  if (target.includes("\t")) throw new HttpParseError(400, "malformed request line");
+  const minor = buf[sp2 + 8] === 0x31 ? 1 : 0;
+  const reqLineEnd = sp2 + 11;
 
   let host: string | undefined;
   let hosts = 0;
@@ -245,57 +379,95 @@ export function parseRequestHead(buf: Uint8Array, end: number): RequestHead {
   let cl: string | undefined;
   let clCount = 0;
   let expect: string | undefined;
-  let forward = "";
-  const connection: string[] = [];
-  const fields: RequestFields = {};
-  eachHeader(text, eol + 2, 400, (lower, colon, start, lineEnd) => {
-    const own = requestOwn.has(lower);
-    if (!own) {
-      forward += `${text.slice(start, lineEnd)}\r\n`;
-      if (!requestFieldNames.has(lower)) return;
+  let connection = NO_TOKENS;
+  const forward: number[] = [];
+  const fields: RequestFields = {
+    "x-request-id": undefined,
+    "x-forwarded-for": undefined,
+    "accept-encoding": undefined,
+    authorization: undefined,
+    upgrade: undefined,
+    range: undefined,
+    "if-none-match": undefined,
+    "if-modified-since": undefined,
+    "if-range": undefined,
+  };
+  const stop = end - 2;
+  let pos = reqLineEnd;
+  while (pos < stop) {
+    const colon = headerLine(buf, pos, 400);
+    const next = lineEnd;
+    const entry = lookupName(requestNames, buf, pos, colon);
+    if (entry === null) {
+      addRange(forward, pos, next);
+      pos = next;
+      continue;
     }
-    // Past here: a header the proxy consumes, or one it reads and passes on (Accept-Encoding, Range, ...).
-    const value = fieldValue(text, colon, lineEnd);
-    if (!own) {
-      if (fields[lower as keyof RequestFields] === undefined) fields[lower as keyof RequestFields] = value;
-      return;
+    if (entry.forward) addRange(forward, pos, next);
+    const value = lineValue(buf, colon, next);
+    switch (entry.id) {
+      case H_HOST:
+        host = value;
+        hosts++;
+        break;
+      case H_TRANSFER_ENCODING:
+        te = value;
+        teCount++;
+        break;
+      case H_CONTENT_LENGTH:
+        cl = value;
+        clCount++;
+        break;
+      case H_CONNECTION:
+        if (connection === NO_TOKENS) connection = [];
+        tokens(value, connection);
+        break;
+      case H_EXPECT:
+        expect = value.toLowerCase();
+        break;
+      case H_X_FORWARDED_FOR: {
+        const prev = fields["x-forwarded-for"];
+        fields["x-forwarded-for"] = prev ? `${prev}, ${value}` : value;
+        break;
+      }
+      case H_X_REQUEST_ID:
+        fields["x-request-id"] ??= value;
+        break;
+      case H_UPGRADE:
+        fields.upgrade ??= value;
+        break;
+      case H_ACCEPT_ENCODING:
+        fields["accept-encoding"] ??= value;
+        break;
+      case H_AUTHORIZATION:
+        fields.authorization ??= value;
+        break;
+      case H_RANGE:
+        fields.range ??= value;
+        break;
+      case H_IF_NONE_MATCH:
+        fields["if-none-match"] ??= value;
+        break;
+      case H_IF_MODIFIED_SINCE:
+        fields["if-modified-since"] ??= value;
+        break;
+      case H_IF_RANGE:
+        fields["if-range"] ??= value;
+        break;
     }
-    if (lower === "host") {
-      host = value;
-      hosts++;
-    } else if (lower === "transfer-encoding") {
-      te = value;
-      teCount++;
-    } else if (lower === "content-length") {
-      cl = value;
-      clCount++;
-    } else if (lower === "connection") tokens(value, connection);
-    else if (lower === "expect") expect = value.toLowerCase();
-    else if (lower === "x-forwarded-for") {
-      const prev = fields["x-forwarded-for"];
-      fields["x-forwarded-for"] = prev ? `${prev}, ${value}` : value;
-    }
-    if (requestFieldNames.has(lower) && fields[lower as keyof RequestFields] === undefined)
-      fields[lower as keyof RequestFields] = value;
-  });
+    pos = next;
+  }
   if (hosts > 1 || (minor === 1 && hosts === 0))
     throw new HttpParseError(400, "exactly one Host header required");
   const framing = bodyFraming(te, teCount, cl, clCount, true);
   if (framing.kind === "chunked" && minor === 0) throw new HttpParseError(400, "chunked request in HTTP/1.0");
   if (expect !== undefined && expect !== "100-continue")
     throw new HttpParseError(417, "unsupported expectation");
-  // Headers named in Connection are hop-by-hop too (rare: rebuild the forwarded lines without them).
-  const extra = namedInConnection(connection);
-  if (extra) {
-    forward = "";
-    eachHeader(text, eol + 2, 400, (lower, _v, start, lineEnd) => {
-      if (!requestOwn.has(lower) && !extra.includes(lower)) forward += `${text.slice(start, lineEnd)}\r\n`;
-    });
-  }
-  if (host !== undefined) forward = `Host: ${host}\r\n${forward}`;
+  // Headers named in Connection are hop-by-hop too.
+  const named = namedInConnection(connection);
   return {
-    method: text.slice(0, sp1),
-    target,
+    method: latin1(buf, 0, sp1),
+    target: latin1(buf, sp1 + 1, sp2),
     minor,
     framing,
     host: host ?? "",
@@ -303,7 +475,9 @@ export function parseRequestHead(buf: Uint8Array, end: number): RequestHead {
     keepAlive: minor === 1 ? !connection.includes("close") : connection.includes("keep-alive"),
     upgrade: fields.upgrade !== undefined && connection.includes("upgrade"),
     expectContinue: expect === "100-continue" && minor === 1,
-    forward,
+    buf,
+    lineEnd: reqLineEnd,
+    forward: named ? dropNamed(buf, reqLineEnd, stop, requestNames, named) : forward,
     fields,
   };
 }
@@ -331,30 +505,41 @@ function bodyFraming(
 }
 
 /** Parses an upstream response head. Framing depends on the request, see `responseFraming`. */
-export function parseResponseHead(buf: Uint8Array, end: number): ResponseHead {
-  const text = Buffer.prototype.latin1Slice.call(buf, 0, end - 4) as string;
-  const eol = startLine(text, 502);
-  // "HTTP/1.x NNN[ reason]"
-  const c = text.charCodeAt(9);
+export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
+  // status-line = "HTTP/1.x" SP 3DIGIT SP [reason] CRLF (the SP after the code may be missing)
   if (
-    eol < 12 ||
-    !text.startsWith("HTTP/1.") ||
-    (text.charCodeAt(7) !== 0x31 && text.charCodeAt(7) !== 0x30) ||
-    text.charCodeAt(8) !== 0x20 ||
-    !(c >= 0x31 && c <= 0x35) ||
-    (eol > 12 && text.charCodeAt(12) !== 0x20)
+    buf[0] !== 0x48 ||
+    buf[1] !== 0x54 ||
+    buf[2] !== 0x54 ||
+    buf[3] !== 0x50 ||
+    buf[4] !== 0x2f ||
+    buf[5] !== 0x31 ||
+    buf[6] !== 0x2e ||
+    (buf[7] !== 0x31 && buf[7] !== 0x30) ||
+    buf[8] !== SP
   )
     throw new HttpParseError(502, "malformed status line");
-  const status = Number(text.slice(9, 12));
-  if (!Number.isInteger(status)) throw new HttpParseError(502, "malformed status line");
-  const minor = text.charCodeAt(7) === 0x31 ? 1 : 0;
+  const d1 = buf[9]! - 0x30;
+  const d2 = buf[10]! - 0x30;
+  const d3 = buf[11]! - 0x30;
+  if (d1 < 1 || d1 > 5 || d2 < 0 || d2 > 9 || d3 < 0 || d3 > 9)
+    throw new HttpParseError(502, "malformed status line");
+  let i = 12;
+  if (buf[i] === SP) {
+    i++;
+    while (FIELD[buf[i]!] === 1) i++;
+  }
+  if (buf[i] !== CR || buf[i + 1] !== LF || i + 2 > end - 2)
+    throw new HttpParseError(502, "malformed status line");
+  const minor = buf[7] === 0x31 ? 1 : 0;
   const res: ResponseHead = {
-    status,
-    reason: eol > 13 ? text.slice(13, eol) : "",
+    status: d1 * 100 + d2 * 10 + d3,
     minor,
-    connection: [],
+    connection: NO_TOKENS,
     keepAlive: true,
-    forward: "",
+    buf,
+    lineEnd: i + 2,
+    forward: [],
     contentLength: undefined,
     clCount: 0,
     transferEncoding: undefined,
@@ -367,50 +552,74 @@ export function parseResponseHead(buf: Uint8Array, end: number): ResponseHead {
     cacheControl: undefined,
     upgrade: undefined,
   };
-  let forward = "";
-  eachHeader(text, eol + 2, 502, (lower, colon, start, lineEnd) => {
-    if (!responseOwn.has(lower)) {
-      forward += `${text.slice(start, lineEnd)}\r\n`;
-      if (lower === "content-type") res.contentType = fieldValue(text, colon, lineEnd);
-      else if (lower === "content-encoding") res.contentEncoding = fieldValue(text, colon, lineEnd);
-      else if (lower === "cache-control") res.cacheControl = fieldValue(text, colon, lineEnd);
-      else if (lower === "content-range") res.contentRange = fieldValue(text, colon, lineEnd);
-      return;
+  const stop = end - 2;
+  let pos = res.lineEnd;
+  while (pos < stop) {
+    const colon = headerLine(buf, pos, 502);
+    const next = lineEnd;
+    const entry = lookupName(responseNames, buf, pos, colon);
+    if (entry === null) {
+      addRange(res.forward, pos, next);
+      pos = next;
+      continue;
     }
-    const value = fieldValue(text, colon, lineEnd);
-    switch (lower) {
-      case "content-length":
-        res.contentLength = value;
+    if (entry.forward) addRange(res.forward, pos, next);
+    switch (entry.id) {
+      case H_CONTENT_LENGTH:
+        res.contentLength = lineValue(buf, colon, next);
         res.clCount++;
         break;
-      case "transfer-encoding":
-        res.transferEncoding = value;
+      case H_TRANSFER_ENCODING:
+        res.transferEncoding = lineValue(buf, colon, next);
         res.teCount++;
         break;
-      case "connection":
-        tokens(value, res.connection);
+      case H_CONNECTION:
+        if (res.connection === NO_TOKENS) res.connection = [];
+        tokens(lineValue(buf, colon, next), res.connection);
         break;
-      case "etag":
-        res.etag = value;
+      case H_ETAG:
+        res.etag = lineValue(buf, colon, next);
         break;
-      case "vary":
+      case H_VARY: {
+        const value = lineValue(buf, colon, next);
         res.vary = res.vary ? `${res.vary}, ${value}` : value;
         break;
-      case "upgrade":
-        res.upgrade = value;
+      }
+      case H_UPGRADE:
+        res.upgrade = lineValue(buf, colon, next);
+        break;
+      case H_CONTENT_TYPE:
+        res.contentType = lineValue(buf, colon, next);
+        break;
+      case H_CONTENT_ENCODING:
+        res.contentEncoding = lineValue(buf, colon, next);
+        break;
+      case H_CACHE_CONTROL:
+        res.cacheControl = lineValue(buf, colon, next);
+        break;
+      case H_CONTENT_RANGE:
+        res.contentRange = lineValue(buf, colon, next);
         break;
     }
-  });
-  const extra = namedInConnection(res.connection);
-  if (extra) {
-    forward = "";
-    eachHeader(text, eol + 2, 502, (lower, _v, start, lineEnd) => {
-      if (!responseOwn.has(lower) && !extra.includes(lower)) forward += `${text.slice(start, lineEnd)}\r\n`;
-    });
+    pos = next;
   }
-  res.forward = forward;
+  const named = namedInConnection(res.connection);
+  if (named) res.forward = dropNamed(buf, res.lineEnd, stop, responseNames, named);
   res.keepAlive = minor === 1 ? !res.connection.includes("close") : res.connection.includes("keep-alive");
   return res;
+}
+
+/** Copies the forwarded ranges of a head into `out` at `at`; returns the offset after them. */
+export function copyRanges(buf: Buffer, ranges: number[], out: Buffer, at: number): number {
+  for (let k = 0; k < ranges.length; k += 2) at += buf.copy(out, at, ranges[k]!, ranges[k + 1]!);
+  return at;
+}
+
+/** Total length of the forwarded ranges. */
+export function rangesLength(ranges: number[]): number {
+  let n = 0;
+  for (let k = 0; k < ranges.length; k += 2) n += ranges[k + 1]! - ranges[k]!;
+  return n;
 }
 
 /** How the body of a response to `method` with this head is delimited (RFC 9112 §6.3). */
