@@ -2,7 +2,7 @@ import type { Socket, SocketHandler, TCPSocketListener } from "bun";
 import { problemBody } from "../server/platform/problem.ts";
 import { Compressor, compressBuffer, pickEncoding } from "./compress.ts";
 import type { ProxyCore } from "./core.ts";
-import { reasons, requestId } from "./headers.ts";
+import { RequestIds, reasons, validRequestId } from "./headers.ts";
 import {
   ChunkedParser,
   copyRanges,
@@ -13,7 +13,7 @@ import {
   NO_BODY,
   parseRequestHead,
   parseResponseHead,
-  type RequestFields,
+  type RequestField,
   type RequestHead,
   type ResponseHead,
   rangesLength,
@@ -61,8 +61,8 @@ type Conn = UpConn<Exchange, Client>;
 interface Exchange {
   c: Client;
   head: RequestHead;
-  path: string;
-  reqId: string;
+  /** the proxy-made request id, or -1 when the client's own is kept (see `writeRequestId`) */
+  idSeq: number;
   t0: number;
   bodyLeft: number;
   chunk: ChunkedParser | null;
@@ -100,6 +100,7 @@ interface Exchange {
 
 const CRLF = "\r\n";
 const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/metrics", "/api"]);
+const API_PREFIX = Buffer.from("/api/", "latin1");
 
 /** True for paths forwarded to the app instances; everything else is static. */
 export function isProxied(path: string): boolean {
@@ -174,44 +175,55 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     }
   }
 
-  /** Upper bound of the bytes `writeResponseStart` writes. */
-  function responseStartBound(res: ResponseHead): number {
-    return res.lineEnd + 48 + rangesLength(res.forward);
-  }
-
   /**
-   * The status line (the upstream's own when it is HTTP/1.1 with a reason phrase)
-   * and the upstream header lines passed on, copied from the received bytes.
+   * Writes a client response head into `out`: the status line (the upstream's own
+   * when it is HTTP/1.1 with a reason phrase), the upstream's lines in `ranges`
+   * copied from the received bytes, `tail`, the security headers and the request
+   * id. Pieces are written one after another: no string is concatenated.
    */
-  function writeResponseStart(res: ResponseHead, status: number, out: Buffer): number {
+  function writeResponseHead(
+    ex: Exchange,
+    res: ResponseHead,
+    ranges: number[],
+    tail: string,
+    out: Buffer,
+  ): number {
     let n: number;
-    if (res.minor === 1 && res.lineEnd > 15 && status === res.status)
-      n = res.buf.copy(out, 0, 0, res.lineEnd);
+    if (res.minor === 1 && res.lineEnd > 15) n = res.buf.copy(out, 0, 0, res.lineEnd);
     else {
       const reason =
-        res.lineEnd > 15 && status === res.status
-          ? res.buf.latin1Slice(13, res.lineEnd - 2)
-          : (reasons[status] ?? "Status");
-      n = out.latin1Write(`HTTP/1.1 ${status} ${reason}${CRLF}`, 0);
+        res.lineEnd > 15 ? res.buf.latin1Slice(13, res.lineEnd - 2) : (reasons[res.status] ?? "Status");
+      n = out.latin1Write(`HTTP/1.1 ${res.status} ${reason}${CRLF}`, 0);
     }
-    return copyRanges(res.buf, res.forward, out, n);
+    n = copyRanges(res.buf, ranges, out, n);
+    if (tail) n += out.latin1Write(tail, n);
+    n += out.latin1Write(ex.c.secure ? core.headers.https : core.headers.http, n);
+    n += out.latin1Write("X-Request-Id: ", n);
+    n += writeRequestId(ex, out, n);
+    n += out.latin1Write(CRLF, n);
+    if (ex.extra) n += out.latin1Write(ex.extra, n);
+    n += out.latin1Write(CRLF, n);
+    return n;
   }
 
-  /** Sends a response head (start, forwarded lines, `tail`) and `body[from, to)` in one write. */
+  /** Sends a response head (see `writeResponseHead`) and `body[from, to)` in one write. */
   function sendResponseHead(
     ex: Exchange,
     res: ResponseHead,
+    ranges: number[],
     tail: string,
     body: Uint8Array | null,
     from = 0,
     to = 0,
   ): void {
     const bodyLen = body ? to - from : 0;
-    const out = outBuffer(responseStartBound(res) + tail.length + bodyLen);
-    let n = writeResponseStart(res, res.status, out);
-    n += out.latin1Write(tail, n);
+    const bound =
+      res.lineEnd + 48 + rangesLength(ranges) + tail.length + 512 + ex.extra.length + 2 * ex.head.end;
+    const out = outBuffer(bound + bodyLen);
+    let n = writeResponseHead(ex, res, ranges, tail, out);
     if (body && bodyLen > 0) {
-      out.set(from === 0 && to === body.length ? body : body.subarray(from, to), n);
+      if (body instanceof Buffer) body.copy(out, n, from, to);
+      else out.set(from === 0 && to === body.length ? body : body.subarray(from, to), n);
       n += bodyLen;
     }
     sendClientAssembled(ex.c, out, n);
@@ -294,7 +306,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     const bytes = typeof body === "string" ? Buffer.from(body) : body;
     const keep = keepClient(ex);
     if (!keep) ex.c.closeAfter = true;
-    const head = `${headText(status, pairs, ex.c.secure, keep)}X-Request-Id: ${ex.reqId}${CRLF}${ex.extra}Content-Length: ${bytes.length}${CRLF}${CRLF}`;
+    const head = `${headText(status, pairs, ex.c.secure, keep)}X-Request-Id: ${reqId(ex)}${CRLF}${ex.extra}Content-Length: ${bytes.length}${CRLF}${CRLF}`;
     ex.status = status;
     ex.resStarted = true;
     const withBody = ex.head.method !== "HEAD" && status !== 304 && bytes.length > 0;
@@ -343,7 +355,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
         bytes: ex.bytesOut,
         ip: c.ip,
         upstream: ex.upstreamName,
-        requestId: ex.reqId,
+        requestId: reqId(ex),
       });
     if (c.ex === ex) c.ex = null;
     // An unread request body leaves the connection out of step: close it.
@@ -384,18 +396,34 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     }
   }
 
-  function header(head: RequestHead, lower: keyof RequestFields): string | undefined {
-    return head.fields[lower];
+  function header(head: RequestHead, lower: RequestField): string | undefined {
+    return head.field(lower);
+  }
+
+  // ---------- request ids ----------
+
+  const ids = new RequestIds();
+
+  /** The request id as text (for logs and responses the proxy makes itself). */
+  function reqId(ex: Exchange): string {
+    if (ex.idSeq >= 0) return ids.text(ex.idSeq);
+    const f = ex.head.fields;
+    return ex.head.buf.latin1Slice(f[0]!, f[1]!);
+  }
+
+  /** Writes the request id into an outgoing head without making a string. */
+  function writeRequestId(ex: Exchange, out: Buffer, at: number): number {
+    if (ex.idSeq >= 0) return ids.write(ex.idSeq, out, at);
+    const f = ex.head.fields;
+    return ex.head.buf.copy(out, at, f[0]!, f[1]!);
   }
 
   function startExchange(c: Client, head: RequestHead): void {
-    const q = head.target.indexOf("?");
-    const path = q < 0 ? head.target : head.target.slice(0, q);
+    const f = head.fields;
     const ex: Exchange = {
       c,
       head,
-      path,
-      reqId: requestId(header(head, "x-request-id")),
+      idSeq: validRequestId(head.buf, f[0]!, f[1]!) ? -1 : ids.next(),
       t0: performance.now(),
       bodyLeft: head.framing.kind === "length" ? head.framing.length : 0,
       chunk: head.framing.kind === "chunked" ? new ChunkedParser() : null,
@@ -427,7 +455,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       upstreamName: "local",
     };
     c.ex = ex;
-    if (!head.target.startsWith("/")) {
+    if (head.buf[head.targetFrom] !== 0x2f) {
       // absolute-form and asterisk-form are for forward proxies; this is a reverse proxy.
       problem(ex, 400, "bad-request", "Request target must be an absolute path.");
       return;
@@ -443,7 +471,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       problem(ex, 413, "payload-too-large", `Request body exceeds ${limit} bytes.`);
       return;
     }
-    if (!isProxied(path)) {
+    if (!head.targetStartsWith(API_PREFIX) && !isProxied(head.path)) {
       serveStatic(ex);
       return;
     }
@@ -455,7 +483,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       c.buf = feedBody(ex, buf);
     }
     if (ex.done) return;
-    const zone = core.limiter.zoneFor(path);
+    const zone = core.cfg.rateLimit.enabled ? core.limiter.zoneFor(head.path) : undefined;
     if (!zone) {
       dispatch(ex, undefined);
       return;
@@ -480,20 +508,42 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   }
 
   /**
-   * Request head text after the forwarded lines: forwarding headers, one framing,
-   * the upgrade pair. The received header lines themselves are copied as bytes.
+   * Writes the upstream request head into `out`: the request line and header
+   * lines copied from the received bytes, then the forwarding headers, one
+   * framing and the upgrade pair, piece by piece (no string is concatenated).
    */
-  function upstreamTail(ex: Exchange): string {
+  function writeUpstreamHead(ex: Exchange, out: Buffer): number {
     const { head, c } = ex;
-    const xff = head.fields["x-forwarded-for"];
-    let h = xff ? `X-Forwarded-For: ${xff}, ${c.ip}${CRLF}${c.forwarded}` : c.forwardedFor;
-    h += `X-Forwarded-Host: ${head.host}${CRLF}X-Request-Id: ${ex.reqId}${CRLF}`;
+    const buf = head.buf;
+    let n =
+      head.minor === 1
+        ? buf.copy(out, 0, 0, head.lineEnd)
+        : out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0);
+    n = copyRanges(buf, head.forward, out, n);
+    const f = head.fields;
+    if (head.forwardedForJoined !== undefined || f[2]! >= 0) {
+      n += out.latin1Write("X-Forwarded-For: ", n);
+      if (head.forwardedForJoined !== undefined) n += out.latin1Write(head.forwardedForJoined, n);
+      else n += buf.copy(out, n, f[2]!, f[3]!);
+      n += out.latin1Write(", ", n);
+      n += out.latin1Write(c.ip, n);
+      n += out.latin1Write(CRLF, n);
+      n += out.latin1Write(c.forwarded, n);
+    } else n += out.latin1Write(c.forwardedFor, n);
+    n += out.latin1Write("X-Forwarded-Host: ", n);
+    if (head.hostFrom >= 0) n += buf.copy(out, n, head.hostFrom, head.hostTo);
+    n += out.latin1Write("\r\nX-Request-Id: ", n);
+    n += writeRequestId(ex, out, n);
+    n += out.latin1Write(CRLF, n);
     // HTTP/1.0 clients may omit Host, but the upstream leg is HTTP/1.1, which requires one.
-    if (!head.host) h += `Host: localhost${CRLF}`;
-    if (head.framing.kind === "length") h += `Content-Length: ${head.framing.length}${CRLF}`;
-    else if (head.framing.kind === "chunked") h += `Transfer-Encoding: chunked${CRLF}`;
-    if (head.upgrade) h += `Connection: Upgrade${CRLF}Upgrade: ${head.fields.upgrade}${CRLF}`;
-    return h + CRLF;
+    if (head.hostFrom < 0) n += out.latin1Write(`Host: localhost${CRLF}`, n);
+    const fr = head.framing;
+    if (fr.kind === "length") n += out.latin1Write(`Content-Length: ${fr.length}${CRLF}`, n);
+    else if (fr.kind === "chunked") n += out.latin1Write(`Transfer-Encoding: chunked${CRLF}`, n);
+    if (head.upgrade)
+      n += out.latin1Write(`Connection: Upgrade${CRLF}Upgrade: ${head.field("upgrade")}${CRLF}`, n);
+    n += out.latin1Write(CRLF, n);
+    return n;
   }
 
   /** Consumes request-body bytes; returns what follows the body (a pipelined request) or null. */
@@ -607,15 +657,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     ex.sentAny = true;
     ex.lastUp = Date.now();
     const body = pending.length === 0 ? null : pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-    const tail = upstreamTail(ex);
-    const http11 = head.minor === 1;
-    const start = http11 ? head.lineEnd : head.method.length + head.target.length + 12;
-    const out = outBuffer(start + rangesLength(head.forward) + tail.length + (body ? body.length : 0));
-    let n = http11
-      ? head.buf.copy(out, 0, 0, head.lineEnd)
-      : out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0);
-    n = copyRanges(head.buf, head.forward, out, n);
-    n += out.latin1Write(tail, n);
+    const bound = 2 * head.end + 512 + ex.c.forwardedFor.length + (head.forwardedForJoined?.length ?? 0);
+    const out = outBuffer(bound + (body ? body.length : 0));
+    let n = writeUpstreamHead(ex, out);
     if (body) n += body.copy(out, n);
     sendUpAssembled(conn, out, n);
     for (const p of pending) retain(ex, p);
@@ -721,19 +765,13 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     } else problem(ex, 502, "bad-gateway", "The upstream sent an invalid response.");
   }
 
-  /** Response head text after the upstream's own lines: entity headers the proxy re-adds, security headers, request id. */
-  function responseTail(ex: Exchange, res: ResponseHead, compress: boolean): string {
+  /** Entity headers of a compressed response (the upstream's Content-Length, ETag and Vary are left out). */
+  function compressedTail(ex: Exchange, res: ResponseHead): string {
     let h = "";
-    if (compress) {
-      if (res.etag) h += `ETag: ${res.etag.startsWith("W/") ? res.etag : `W/${res.etag}`}${CRLF}`;
-      h += `Content-Encoding: ${ex.encoding}${CRLF}Vary: ${res.vary ? `${res.vary}, Accept-Encoding` : "Accept-Encoding"}${CRLF}`;
-    } else {
-      if (res.contentLength !== undefined) h += `Content-Length: ${res.contentLength}${CRLF}`;
-      if (res.etag) h += `ETag: ${res.etag}${CRLF}`;
-      if (res.vary) h += `Vary: ${res.vary}${CRLF}`;
-    }
-    h += ex.c.secure ? core.headers.https : core.headers.http;
-    h += `X-Request-Id: ${ex.reqId}${CRLF}${ex.extra}`;
+    const etag = res.etag;
+    if (etag) h += `ETag: ${etag.startsWith("W/") ? etag : `W/${etag}`}${CRLF}`;
+    const vary = res.vary;
+    h += `Content-Encoding: ${ex.encoding}${CRLF}Vary: ${vary ? `${vary}, Accept-Encoding` : "Accept-Encoding"}${CRLF}`;
     return h;
   }
 
@@ -752,7 +790,8 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       ex.decode = http10 || enc !== null;
     }
     if (f.kind === "length") ex.resLeft = f.length;
-    let h = responseTail(ex, res, enc !== null);
+    let h = enc ? compressedTail(ex, res) : "";
+    const ranges = enc ? res.forwardWithoutEntity() : res.forward;
     const restLen = buf.length - from;
     const rest = () => (from === 0 ? buf : buf.subarray(from));
 
@@ -779,17 +818,16 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       h += `Connection: close${CRLF}`;
       c.closeAfter = true;
     }
-    h += CRLF;
     ex.resStarted = true;
     if (f.kind === "none") {
-      sendResponseHead(ex, res, h, null);
+      sendResponseHead(ex, res, ranges, h, null);
       upstreamDone(ex, restLen === 0);
       return;
     }
     if (restLen > 0 && f.kind === "length" && !ex.zip && restLen <= 32 * 1024) {
       // Head and first body bytes in one write: one syscall for most responses.
       const n = Math.min(ex.resLeft, restLen);
-      sendResponseHead(ex, res, h, buf, from, from + n);
+      sendResponseHead(ex, res, ranges, h, buf, from, from + n);
       ex.bytesOut += n;
       afterBody(ex, n, restLen);
       return;
@@ -797,12 +835,12 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     if (restLen > 0 && !ex.decode && !ex.zip && restLen <= 32 * 1024) {
       const body = rest();
       const n = passBodyLength(ex, body);
-      sendResponseHead(ex, res, h, body, 0, n);
+      sendResponseHead(ex, res, ranges, h, body, 0, n);
       ex.bytesOut += n;
       afterBody(ex, n, restLen);
       return;
     }
-    sendResponseHead(ex, res, h, null);
+    sendResponseHead(ex, res, ranges, h, null);
     if (restLen > 0) onResponseBody(ex, rest());
   }
 
@@ -878,10 +916,11 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       h += `Connection: close${CRLF}`;
       ex.c.closeAfter = true;
     }
-    h += `Content-Length: ${out.length}${CRLF}${CRLF}`;
+    h += `Content-Length: ${out.length}${CRLF}`;
     ex.resStarted = true;
     ex.bytesOut += out.length;
-    sendResponseHead(ex, ex.res!, h, out, 0, out.length);
+    const res = ex.res!;
+    sendResponseHead(ex, res, res.forwardWithoutEntity(), h, out, 0, out.length);
     upstreamDone(ex, exact);
   }
 
@@ -940,10 +979,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       badUpstream(ex, "101 without an upgrade request");
       return;
     }
-    let h = "";
-    if (res.etag) h += `ETag: ${res.etag}${CRLF}`;
-    if (res.upgrade) h += `Upgrade: ${res.upgrade}${CRLF}`;
-    h += `Connection: Upgrade${CRLF}${CRLF}`;
+    let tail = "";
+    if (res.upgrade) tail += `Upgrade: ${res.upgrade}${CRLF}`;
+    tail += `Connection: Upgrade${CRLF}${CRLF}`;
     ex.resStarted = true;
     inflight.delete(ex);
     if (ex.up) ex.up.active--;
@@ -951,7 +989,13 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     conn.ex = null;
     conn.tunnel = c;
     c.tunnel = conn;
-    sendResponseHead(ex, res, h, rest, 0, rest ? rest.length : 0);
+    // The switch itself: the upstream's lines, no body framing, no headers of the proxy's own.
+    const out = outBuffer(64 + rangesLength(res.forward) + tail.length + (rest ? rest.length : 0));
+    let n = out.latin1Write(`HTTP/1.1 101 Switching Protocols${CRLF}`, 0);
+    n = copyRanges(res.buf, res.forward, out, n);
+    n += out.latin1Write(tail, n);
+    if (rest) n += rest.copy(out, n);
+    sendClientAssembled(c, out, n);
     ex.done = true;
     c.ex = null;
     core.metrics.request(ex.upstreamName, 101, (performance.now() - ex.t0) / 1000);
@@ -971,7 +1015,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       return;
     }
     const enc = core.cfg.compression.enabled ? pickAccept(ex) : null;
-    const r = core.statics.serve(ex.path, (n) => header(ex.head, n), enc);
+    const r = core.statics.serve(ex.head.path, (n) => header(ex.head, n), enc);
     if (r instanceof Promise)
       r.then(
         (rep) => writeStatic(ex, rep),
@@ -1001,7 +1045,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     const length = end - start + 1;
     const keep = keepClient(ex);
     if (!keep) ex.c.closeAfter = true;
-    const head = `${headText(r.status, r.headers, ex.c.secure, keep)}X-Request-Id: ${ex.reqId}${CRLF}Content-Length: ${length}${CRLF}${CRLF}`;
+    const head = `${headText(r.status, r.headers, ex.c.secure, keep)}X-Request-Id: ${reqId(ex)}${CRLF}Content-Length: ${length}${CRLF}${CRLF}`;
     ex.status = r.status;
     ex.resStarted = true;
     sendClient(ex.c, head);

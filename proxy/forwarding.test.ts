@@ -269,8 +269,20 @@ describe("protocol", () => {
       ])
         expect(r.headers.get(h)).toBeTruthy();
       expect(r.headers.get("strict-transport-security")).toBeNull();
-      const generated = await fetch(`http://127.0.0.1:${p.port}/api/who`);
-      expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      // Made by the proxy when the client sent none (or an invalid one): 32 hex digits,
+      // one per request, the same upstream and back.
+      const ids = new Set<string>();
+      for (const sent of [undefined, undefined, "bad id with spaces"]) {
+        const g = await fetch(`http://127.0.0.1:${p.port}/api/headers`, {
+          headers: sent ? { "x-request-id": sent } : {},
+        });
+        const upstreamSaw = ((await g.json()) as Record<string, string>)["x-request-id"];
+        const id = g.headers.get("x-request-id") ?? "";
+        expect(id).toMatch(/^[0-9a-f]{32}$/);
+        expect(upstreamSaw).toBe(id);
+        ids.add(id);
+      }
+      expect(ids.size).toBe(3);
     } finally {
       await p.stop(1000);
       await up.kill();

@@ -11,74 +11,196 @@ export type Framing =
   | { kind: "chunked" }
   | { kind: "close" };
 
-/** Request headers the proxy itself reads (repeated X-Forwarded-For values joined). */
-export interface RequestFields {
-  "x-request-id"?: string;
-  "x-forwarded-for"?: string;
-  "accept-encoding"?: string;
-  authorization?: string;
-  upgrade?: string;
-  range?: string;
-  "if-none-match"?: string;
-  "if-modified-since"?: string;
-  "if-range"?: string;
-}
+/** Request headers the proxy reads, by lower-case name. */
+export type RequestField =
+  | "x-request-id"
+  | "x-forwarded-for"
+  | "accept-encoding"
+  | "authorization"
+  | "upgrade"
+  | "range"
+  | "if-none-match"
+  | "if-modified-since"
+  | "if-range";
+
+const requestFieldNames: RequestField[] = [
+  "x-request-id",
+  "x-forwarded-for",
+  "accept-encoding",
+  "authorization",
+  "upgrade",
+  "range",
+  "if-none-match",
+  "if-modified-since",
+  "if-range",
+];
+const fieldSlot = new Map<string, number>(requestFieldNames.map((n, i) => [n, i]));
 
 /**
- * A parsed request head. Header lines passed upstream are not copied into
- * strings: `forward` holds `[start, end)` byte ranges of `buf` (hop-by-hop
- * headers, those named in Connection, framing and the forwarding headers the
- * proxy sets itself left out), so the upstream head is assembled by copying
- * ranges of the received bytes.
+ * A parsed request head. Nothing is copied out of the received bytes unless
+ * asked for: header lines passed upstream are `[start, end)` ranges of `buf`
+ * (`forward`), the values the proxy reads are ranges too, and the strings
+ * (`target`, `host`, `field(...)`) are made on first use. The hot path of a
+ * proxied GET so allocates no string at all.
  */
-export interface RequestHead {
-  method: string;
-  target: string;
+export class RequestHead {
+  method = "";
   /** minor version: 0 or 1 */
-  minor: number;
-  framing: Framing;
-  host: string;
+  minor = 1;
+  framing: Framing = NO_BODY;
   /** Connection header tokens, lower-cased */
-  connection: string[];
-  keepAlive: boolean;
-  upgrade: boolean;
-  expectContinue: boolean;
-  /** the received bytes the head was parsed from */
-  buf: Buffer;
+  connection: string[] = NO_TOKENS;
+  keepAlive = true;
+  upgrade = false;
+  expectContinue = false;
   /** end of the request line, CRLF included */
-  lineEnd: number;
+  lineEnd = 0;
+  /** end of the head (past the blank line) */
+  end = 0;
   /** byte ranges of `buf` to pass upstream, as start/end pairs */
-  forward: number[];
-  fields: RequestFields;
+  forward: number[] = [];
+  targetFrom = 0;
+  targetTo = 0;
+  /** value range of the Host header; -1 when there is none */
+  hostFrom = -1;
+  hostTo = -1;
+  /** value ranges of the fields in `requestFieldNames` order, start/end pairs, -1 when absent */
+  readonly fields: number[] = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+  /** several X-Forwarded-For lines, joined (rare) */
+  forwardedForJoined: string | undefined = undefined;
+  private targetText: string | undefined = undefined;
+  private pathText: string | undefined = undefined;
+
+  /** @param buf the received bytes the head was parsed from */
+  constructor(readonly buf: Buffer) {}
+
+  get target(): string {
+    this.targetText ??= latin1(this.buf, this.targetFrom, this.targetTo);
+    return this.targetText;
+  }
+
+  /** The target without its query. */
+  get path(): string {
+    if (this.pathText === undefined) {
+      const t = this.target;
+      const q = t.indexOf("?");
+      this.pathText = q < 0 ? t : t.slice(0, q);
+    }
+    return this.pathText;
+  }
+
+  /** Whether the target starts with `prefix` (bytes compared, no string made). */
+  targetStartsWith(prefix: Uint8Array): boolean {
+    const from = this.targetFrom;
+    if (this.targetTo - from < prefix.length) return false;
+    for (let i = 0; i < prefix.length; i++) if (this.buf[from + i] !== prefix[i]) return false;
+    return true;
+  }
+
+  get host(): string {
+    return this.hostFrom < 0 ? "" : latin1(this.buf, this.hostFrom, this.hostTo);
+  }
+
+  /** A header the proxy reads (the first one when repeated; X-Forwarded-For values joined). */
+  field(name: RequestField): string | undefined {
+    if (name === "x-forwarded-for" && this.forwardedForJoined !== undefined) return this.forwardedForJoined;
+    const k = fieldSlot.get(name)! * 2;
+    const from = this.fields[k]!;
+    return from < 0 ? undefined : latin1(this.buf, from, this.fields[k + 1]!);
+  }
+
+  /** Whether the field is present, without making its string. */
+  has(name: RequestField): boolean {
+    return this.fields[fieldSlot.get(name)! * 2]! >= 0;
+  }
 }
 
-/** A parsed upstream response head (`forward` as in `RequestHead`). */
-export interface ResponseHead {
-  status: number;
-  minor: number;
-  connection: string[];
-  keepAlive: boolean;
-  buf: Buffer;
+/** A parsed upstream response head; like `RequestHead`, strings are made on first use. */
+export class ResponseHead {
+  status = 0;
+  minor = 1;
+  connection: string[] = NO_TOKENS;
+  keepAlive = true;
   /** end of the status line, CRLF included */
-  lineEnd: number;
+  lineEnd = 0;
   /**
-   * Byte ranges of header lines to pass to the client: without hop-by-hop
-   * headers, `Server`, the security headers the proxy sets, `X-Request-Id`, and
-   * without Content-Length/ETag/Vary, which the engine re-adds (or rewrites when compressing).
+   * Byte ranges of the header lines to pass to the client as received: without
+   * hop-by-hop headers, `Server`, the security headers the proxy sets and
+   * `X-Request-Id`. Content-Length, ETag and Vary lines are included; a
+   * compressed response is sent with `forwardWithoutEntity()` and its own.
    */
-  forward: number[];
-  contentLength: string | undefined;
-  clCount: number;
-  transferEncoding: string | undefined;
-  teCount: number;
-  etag: string | undefined;
-  vary: string | undefined;
-  contentType: string | undefined;
-  contentEncoding: string | undefined;
-  contentRange: string | undefined;
-  cacheControl: string | undefined;
-  upgrade: string | undefined;
+  forward: number[] = [];
+  /** Content-Length value; -1 when absent */
+  contentLength = -1;
+  clCount = 0;
+  /** Transfer-Encoding is present and exactly `chunked` */
+  chunked = false;
+  teCount = 0;
+  /** the upstream sent an ETag, Vary or Content-Length (re-done when compressing) */
+  entityLines = 0;
+  private values: (string | undefined)[] | null = null;
+  /** value ranges: etag, vary, content-type, content-encoding, content-range, cache-control, upgrade */
+  readonly ranges: number[] = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+  /** several Vary lines, joined (rare) */
+  varyJoined: string | undefined = undefined;
+
+  constructor(readonly buf: Buffer) {}
+
+  private value(slot: number): string | undefined {
+    const from = this.ranges[slot * 2]!;
+    if (from < 0) return undefined;
+    this.values ??= [];
+    this.values[slot] ??= latin1(this.buf, from, this.ranges[slot * 2 + 1]!);
+    return this.values[slot];
+  }
+  get etag(): string | undefined {
+    return this.value(R_ETAG);
+  }
+  get vary(): string | undefined {
+    return this.varyJoined ?? this.value(R_VARY);
+  }
+  get contentType(): string | undefined {
+    return this.value(R_CONTENT_TYPE);
+  }
+  get contentEncoding(): string | undefined {
+    return this.value(R_CONTENT_ENCODING);
+  }
+  get contentRange(): string | undefined {
+    return this.value(R_CONTENT_RANGE);
+  }
+  get cacheControl(): string | undefined {
+    return this.value(R_CACHE_CONTROL);
+  }
+  get upgrade(): string | undefined {
+    return this.value(R_UPGRADE);
+  }
+
+  /** The forwarded ranges without Content-Length, ETag and Vary lines (for a re-encoded body). */
+  forwardWithoutEntity(): number[] {
+    if (this.entityLines === 0) return this.forward;
+    const out: number[] = [];
+    for (let k = 0; k < this.forward.length; k += 2) {
+      let pos = this.forward[k]!;
+      const end = this.forward[k + 1]!;
+      while (pos < end) {
+        const colon = headerLine(this.buf, pos, 502);
+        const next = lineEnd;
+        const id = lookupName(responseNames, this.buf, pos, colon)?.id;
+        if (id !== H_CONTENT_LENGTH && id !== H_ETAG && id !== H_VARY) addRange(out, pos, next);
+        pos = next;
+      }
+    }
+    return out;
+  }
 }
+
+const R_ETAG = 0;
+const R_VARY = 1;
+const R_CONTENT_TYPE = 2;
+const R_CONTENT_ENCODING = 3;
+const R_CONTENT_RANGE = 4;
+const R_CACHE_CONTROL = 5;
+const R_UPGRADE = 6;
 
 /** Shared framing values (never mutated): no allocation per message for the common cases. */
 export const NO_BODY: Framing = Object.freeze({ kind: "none" });
@@ -97,7 +219,6 @@ export class HttpParseError extends Error {
   }
 }
 
-const digitsRe = /^\d{1,15}$/;
 const CR = 0x0d;
 const LF = 0x0a;
 const SP = 0x20;
@@ -253,13 +374,14 @@ const requestNames = nameTable([
   ["if-range", H_IF_RANGE, true],
 ]);
 
+// Content-Length, ETag and Vary pass through unless the proxy compresses the body.
 const responseNames = nameTable([
   ...hopByHopIds.map(([n, id]) => [n, id, false] as [string, number, boolean]),
   ["server", H_SERVER, false],
   ["x-request-id", H_X_REQUEST_ID, false],
-  ["content-length", H_CONTENT_LENGTH, false],
-  ["etag", H_ETAG, false],
-  ["vary", H_VARY, false],
+  ["content-length", H_CONTENT_LENGTH, true],
+  ["etag", H_ETAG, true],
+  ["vary", H_VARY, true],
   ["x-content-type-options", H_SECURITY, false],
   ["x-frame-options", H_SECURITY, false],
   ["referrer-policy", H_SECURITY, false],
@@ -299,13 +421,51 @@ function headerLine(buf: Buffer, pos: number, status: number): number {
   return i;
 }
 
-/** The value of the header line whose colon is at `colon`, without surrounding whitespace. */
-function lineValue(buf: Buffer, colon: number, end: number): string {
+/** Trimmed value range of the line whose colon is at `colon` (into `valueFrom`/`valueTo`). */
+let valueFrom = 0;
+let valueTo = 0;
+function valueRange(buf: Buffer, colon: number, end: number): void {
   let from = colon + 1;
   let to = end - 2;
   while (from < to && (buf[from] === SP || buf[from] === HTAB)) from++;
   while (to > from && (buf[to - 1] === SP || buf[to - 1] === HTAB)) to--;
-  return latin1(buf, from, to);
+  valueFrom = from;
+  valueTo = to;
+}
+
+/** A decimal Content-Length value (1 to 15 digits), or -1 when it is not one. */
+function decimal(buf: Buffer, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const CHUNKED_BYTES = Buffer.from("chunked", "latin1");
+/** The value range is exactly `chunked` (any case). */
+function isChunked(buf: Buffer, from: number, to: number): boolean {
+  if (to - from !== 7) return false;
+  for (let i = 0; i < 7; i++) if ((buf[from + i]! | 0x20) !== CHUNKED_BYTES[i]) return false;
+  return true;
+}
+
+// Methods are case-sensitive; the common ones come back as shared strings.
+const knownMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].map((m) => ({
+  text: m,
+  bytes: Buffer.from(m, "latin1"),
+}));
+function methodText(buf: Buffer, len: number): string {
+  for (const m of knownMethods) {
+    if (m.bytes.length !== len) continue;
+    let i = 0;
+    while (i < len && buf[i] === m.bytes[i]) i++;
+    if (i === len) return m.text;
+  }
+  return latin1(buf, 0, len);
 }
 
 /** Connection tokens other than keep-alive/close/upgrade (headers to drop), or null when there are none. */
@@ -369,31 +529,24 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
     buf[sp2 + 10] !== LF
   )
     throw new HttpParseError(400, "malformed request line");
+  const head = new RequestHead(buf);
   const minor = buf[sp2 + 8] === 0x31 ? 1 : 0;
-  const reqLineEnd = sp2 + 11;
+  head.minor = minor;
+  head.targetFrom = sp1 + 1;
+  head.targetTo = sp2;
+  head.lineEnd = sp2 + 11;
+  head.end = end;
 
-  let host: string | undefined;
   let hosts = 0;
-  let te: string | undefined;
   let teCount = 0;
-  let cl: string | undefined;
+  let teChunked = false;
   let clCount = 0;
+  let cl = -1;
   let expect: string | undefined;
-  let connection = NO_TOKENS;
-  const forward: number[] = [];
-  const fields: RequestFields = {
-    "x-request-id": undefined,
-    "x-forwarded-for": undefined,
-    "accept-encoding": undefined,
-    authorization: undefined,
-    upgrade: undefined,
-    range: undefined,
-    "if-none-match": undefined,
-    "if-modified-since": undefined,
-    "if-range": undefined,
-  };
+  const fields = head.fields;
+  const forward = head.forward;
   const stop = end - 2;
-  let pos = reqLineEnd;
+  let pos = head.lineEnd;
   while (pos < stop) {
     const colon = headerLine(buf, pos, 400);
     const next = lineEnd;
@@ -404,102 +557,106 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
       continue;
     }
     if (entry.forward) addRange(forward, pos, next);
-    const value = lineValue(buf, colon, next);
+    valueRange(buf, colon, next);
     switch (entry.id) {
       case H_HOST:
-        host = value;
+        head.hostFrom = valueFrom;
+        head.hostTo = valueTo;
         hosts++;
         break;
       case H_TRANSFER_ENCODING:
-        te = value;
+        teChunked = isChunked(buf, valueFrom, valueTo);
         teCount++;
         break;
       case H_CONTENT_LENGTH:
-        cl = value;
+        cl = decimal(buf, valueFrom, valueTo);
         clCount++;
         break;
       case H_CONNECTION:
-        if (connection === NO_TOKENS) connection = [];
-        tokens(value, connection);
+        if (head.connection === NO_TOKENS) head.connection = [];
+        tokens(latin1(buf, valueFrom, valueTo), head.connection);
         break;
       case H_EXPECT:
-        expect = value.toLowerCase();
+        expect = latin1(buf, valueFrom, valueTo).toLowerCase();
         break;
-      case H_X_FORWARDED_FOR: {
-        const prev = fields["x-forwarded-for"];
-        fields["x-forwarded-for"] = prev ? `${prev}, ${value}` : value;
+      case H_X_FORWARDED_FOR:
+        if (fields[2]! >= 0) {
+          // Several lines: one comma-separated list, as RFC 9110 §5.3 allows.
+          head.forwardedForJoined = `${head.field("x-forwarded-for")}, ${latin1(buf, valueFrom, valueTo)}`;
+        } else setField(fields, 1, valueFrom, valueTo);
         break;
-      }
       case H_X_REQUEST_ID:
-        fields["x-request-id"] ??= value;
+        setField(fields, 0, valueFrom, valueTo);
         break;
       case H_UPGRADE:
-        fields.upgrade ??= value;
+        setField(fields, 4, valueFrom, valueTo);
         break;
       case H_ACCEPT_ENCODING:
-        fields["accept-encoding"] ??= value;
+        setField(fields, 2, valueFrom, valueTo);
         break;
       case H_AUTHORIZATION:
-        fields.authorization ??= value;
+        setField(fields, 3, valueFrom, valueTo);
         break;
       case H_RANGE:
-        fields.range ??= value;
+        setField(fields, 5, valueFrom, valueTo);
         break;
       case H_IF_NONE_MATCH:
-        fields["if-none-match"] ??= value;
+        setField(fields, 6, valueFrom, valueTo);
         break;
       case H_IF_MODIFIED_SINCE:
-        fields["if-modified-since"] ??= value;
+        setField(fields, 7, valueFrom, valueTo);
         break;
       case H_IF_RANGE:
-        fields["if-range"] ??= value;
+        setField(fields, 8, valueFrom, valueTo);
         break;
     }
     pos = next;
   }
   if (hosts > 1 || (minor === 1 && hosts === 0))
     throw new HttpParseError(400, "exactly one Host header required");
-  const framing = bodyFraming(te, teCount, cl, clCount, true);
+  const framing = bodyFraming(teCount, teChunked, clCount, cl, true);
   if (framing.kind === "chunked" && minor === 0) throw new HttpParseError(400, "chunked request in HTTP/1.0");
   if (expect !== undefined && expect !== "100-continue")
     throw new HttpParseError(417, "unsupported expectation");
-  // Headers named in Connection are hop-by-hop too.
-  const named = namedInConnection(connection);
-  return {
-    method: latin1(buf, 0, sp1),
-    target: latin1(buf, sp1 + 1, sp2),
-    minor,
-    framing,
-    host: host ?? "",
-    connection,
-    keepAlive: minor === 1 ? !connection.includes("close") : connection.includes("keep-alive"),
-    upgrade: fields.upgrade !== undefined && connection.includes("upgrade"),
-    expectContinue: expect === "100-continue" && minor === 1,
-    buf,
-    lineEnd: reqLineEnd,
-    forward: named ? dropNamed(buf, reqLineEnd, stop, requestNames, named) : forward,
-    fields,
-  };
+  head.method = methodText(buf, sp1);
+  head.framing = framing;
+  const connection = head.connection;
+  if (connection !== NO_TOKENS) {
+    head.keepAlive = minor === 1 ? !connection.includes("close") : connection.includes("keep-alive");
+    head.upgrade = fields[8]! >= 0 && connection.includes("upgrade");
+    // Headers named in Connection are hop-by-hop too.
+    const named = namedInConnection(connection);
+    if (named) head.forward = dropNamed(buf, head.lineEnd, stop, requestNames, named);
+  } else head.keepAlive = minor === 1;
+  head.expectContinue = expect === "100-continue" && minor === 1;
+  return head;
+}
+
+/** Records a field's value range unless an earlier line already set it (slot in `requestFieldNames` order). */
+function setField(fields: number[], slot: number, from: number, to: number): void {
+  const k = slot * 2;
+  if (fields[k]! >= 0) return;
+  fields[k] = from;
+  fields[k + 1] = to;
 }
 
 function bodyFraming(
-  te: string | undefined,
   teCount: number,
-  cl: string | undefined,
+  teChunked: boolean,
   clCount: number,
+  cl: number,
   isRequest: boolean,
 ): Framing {
-  if (te !== undefined) {
+  if (teCount > 0) {
     if (clCount > 0) throw new HttpParseError(400, "both Content-Length and Transfer-Encoding");
     // Only a lone, final `chunked` is accepted: any other coding list is a smuggling vector.
-    if (teCount > 1 || te.toLowerCase() !== "chunked")
+    if (teCount > 1 || !teChunked)
       throw new HttpParseError(isRequest ? 501 : 502, "unsupported Transfer-Encoding");
     return CHUNKED;
   }
-  if (cl !== undefined) {
-    if (clCount > 1 || !digitsRe.test(cl)) throw new HttpParseError(400, "invalid Content-Length");
-    const length = Number(cl);
-    return length === 0 && isRequest ? NO_BODY : { kind: "length", length };
+  if (clCount > 0) {
+    if (clCount > 1 || cl < 0) throw new HttpParseError(400, "invalid Content-Length");
+    return cl === 0 && isRequest ? NO_BODY : { kind: "length", length: cl };
   }
   return isRequest ? NO_BODY : CLOSE;
 }
@@ -531,27 +688,13 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
   }
   if (buf[i] !== CR || buf[i + 1] !== LF || i + 2 > end - 2)
     throw new HttpParseError(502, "malformed status line");
+  const res = new ResponseHead(buf);
   const minor = buf[7] === 0x31 ? 1 : 0;
-  const res: ResponseHead = {
-    status: d1 * 100 + d2 * 10 + d3,
-    minor,
-    connection: NO_TOKENS,
-    keepAlive: true,
-    buf,
-    lineEnd: i + 2,
-    forward: [],
-    contentLength: undefined,
-    clCount: 0,
-    transferEncoding: undefined,
-    teCount: 0,
-    etag: undefined,
-    vary: undefined,
-    contentType: undefined,
-    contentEncoding: undefined,
-    contentRange: undefined,
-    cacheControl: undefined,
-    upgrade: undefined,
-  };
+  res.status = d1 * 100 + d2 * 10 + d3;
+  res.minor = minor;
+  res.lineEnd = i + 2;
+  const ranges = res.ranges;
+  const forward = res.forward;
   const stop = end - 2;
   let pos = res.lineEnd;
   while (pos < stop) {
@@ -559,54 +702,66 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
     const next = lineEnd;
     const entry = lookupName(responseNames, buf, pos, colon);
     if (entry === null) {
-      addRange(res.forward, pos, next);
+      addRange(forward, pos, next);
       pos = next;
       continue;
     }
-    if (entry.forward) addRange(res.forward, pos, next);
+    if (entry.forward) addRange(forward, pos, next);
+    valueRange(buf, colon, next);
     switch (entry.id) {
       case H_CONTENT_LENGTH:
-        res.contentLength = lineValue(buf, colon, next);
+        res.contentLength = decimal(buf, valueFrom, valueTo);
         res.clCount++;
+        res.entityLines++;
         break;
       case H_TRANSFER_ENCODING:
-        res.transferEncoding = lineValue(buf, colon, next);
+        res.chunked = isChunked(buf, valueFrom, valueTo);
         res.teCount++;
         break;
       case H_CONNECTION:
         if (res.connection === NO_TOKENS) res.connection = [];
-        tokens(lineValue(buf, colon, next), res.connection);
+        tokens(latin1(buf, valueFrom, valueTo), res.connection);
         break;
       case H_ETAG:
-        res.etag = lineValue(buf, colon, next);
+        setRange(ranges, R_ETAG, valueFrom, valueTo);
+        res.entityLines++;
         break;
-      case H_VARY: {
-        const value = lineValue(buf, colon, next);
-        res.vary = res.vary ? `${res.vary}, ${value}` : value;
+      case H_VARY:
+        if (ranges[R_VARY * 2]! >= 0) res.varyJoined = `${res.vary}, ${latin1(buf, valueFrom, valueTo)}`;
+        else setRange(ranges, R_VARY, valueFrom, valueTo);
+        res.entityLines++;
         break;
-      }
       case H_UPGRADE:
-        res.upgrade = lineValue(buf, colon, next);
+        setRange(ranges, R_UPGRADE, valueFrom, valueTo);
         break;
       case H_CONTENT_TYPE:
-        res.contentType = lineValue(buf, colon, next);
+        setRange(ranges, R_CONTENT_TYPE, valueFrom, valueTo);
         break;
       case H_CONTENT_ENCODING:
-        res.contentEncoding = lineValue(buf, colon, next);
+        setRange(ranges, R_CONTENT_ENCODING, valueFrom, valueTo);
         break;
       case H_CACHE_CONTROL:
-        res.cacheControl = lineValue(buf, colon, next);
+        setRange(ranges, R_CACHE_CONTROL, valueFrom, valueTo);
         break;
       case H_CONTENT_RANGE:
-        res.contentRange = lineValue(buf, colon, next);
+        setRange(ranges, R_CONTENT_RANGE, valueFrom, valueTo);
         break;
     }
     pos = next;
   }
-  const named = namedInConnection(res.connection);
-  if (named) res.forward = dropNamed(buf, res.lineEnd, stop, responseNames, named);
-  res.keepAlive = minor === 1 ? !res.connection.includes("close") : res.connection.includes("keep-alive");
+  const connection = res.connection;
+  if (connection !== NO_TOKENS) {
+    const named = namedInConnection(connection);
+    if (named) res.forward = dropNamed(buf, res.lineEnd, stop, responseNames, named);
+    res.keepAlive = minor === 1 ? !connection.includes("close") : connection.includes("keep-alive");
+  } else res.keepAlive = minor === 1;
   return res;
+}
+
+/** Records the latest value range for a slot (last one wins, as the old parser did). */
+function setRange(ranges: number[], slot: number, from: number, to: number): void {
+  ranges[slot * 2] = from;
+  ranges[slot * 2 + 1] = to;
 }
 
 /** Copies the forwarded ranges of a head into `out` at `at`; returns the offset after them. */
@@ -626,7 +781,7 @@ export function rangesLength(ranges: number[]): number {
 export function responseFraming(head: ResponseHead, method: string): Framing {
   if (method === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304) return NO_BODY;
   try {
-    return bodyFraming(head.transferEncoding, head.teCount, head.contentLength, head.clCount, false);
+    return bodyFraming(head.teCount, head.chunked, head.clCount, head.contentLength, false);
   } catch (err) {
     if (err instanceof HttpParseError) throw new HttpParseError(502, `upstream: ${err.message}`);
     throw err;
