@@ -49,10 +49,10 @@ interface Client {
   tunnel: Conn | null;
   /** the listener this client came in on redirects everything to HTTPS */
   redirect: boolean;
-  /** X-Real-IP and X-Forwarded-Proto lines for this connection's requests */
-  forwarded: string;
+  /** X-Real-IP and X-Forwarded-Proto lines for this connection's requests, and the X-Forwarded-Host name */
+  forwarded: Buffer;
   /** the same, led by an X-Forwarded-For naming only this client */
-  forwardedFor: string;
+  forwardedFor: Buffer;
 }
 
 type Conn = UpConn<Exchange, Client>;
@@ -99,6 +99,10 @@ interface Exchange {
 }
 
 const CRLF = "\r\n";
+/** Shared empty list for `pending`/`retained` (never pushed to: replaced on first use). */
+const NONE: Buffer[] = Object.freeze([]) as unknown as Buffer[];
+const NO_BYTES = Buffer.alloc(0);
+const CRLF_CRLF = "\r\n\r\n";
 const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/metrics", "/api"]);
 const API_PREFIX = Buffer.from("/api/", "latin1");
 
@@ -188,22 +192,45 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     tail: string,
     out: Buffer,
   ): number {
+    const buf = res.buf;
     let n: number;
-    if (res.minor === 1 && res.lineEnd > 15) n = res.buf.copy(out, 0, 0, res.lineEnd);
-    else {
+    let k = 0;
+    if (res.minor === 1 && res.lineEnd > 15) {
+      // The status line and the header lines right after it in one copy.
+      let to = res.lineEnd;
+      if (ranges.length > 0 && ranges[0] === to) {
+        to = ranges[1]!;
+        k = 2;
+      }
+      n = buf.copy(out, 0, 0, to);
+    } else {
       const reason =
-        res.lineEnd > 15 ? res.buf.latin1Slice(13, res.lineEnd - 2) : (reasons[res.status] ?? "Status");
+        res.lineEnd > 15 ? buf.latin1Slice(13, res.lineEnd - 2) : (reasons[res.status] ?? "Status");
       n = out.latin1Write(`HTTP/1.1 ${res.status} ${reason}${CRLF}`, 0);
     }
-    n = copyRanges(res.buf, ranges, out, n);
+    for (; k < ranges.length; k += 2) n += buf.copy(out, n, ranges[k]!, ranges[k + 1]!);
     if (tail) n += out.latin1Write(tail, n);
-    n += out.latin1Write(ex.c.secure ? core.headers.https : core.headers.http, n);
-    n += out.latin1Write("X-Request-Id: ", n);
+    n += securityBlock(ex.c.secure).copy(out, n);
     n += writeRequestId(ex, out, n);
-    n += out.latin1Write(CRLF, n);
-    if (ex.extra) n += out.latin1Write(ex.extra, n);
-    n += out.latin1Write(CRLF, n);
+    if (ex.extra) {
+      n += out.latin1Write(CRLF, n);
+      n += out.latin1Write(ex.extra, n);
+      n += out.latin1Write(CRLF, n);
+    } else n += out.latin1Write(CRLF_CRLF, n);
     return n;
+  }
+
+  // The security headers and the name of the request-id line, encoded once per configuration.
+  let securityFor: typeof core.headers | null = null;
+  let securityHttp = Buffer.alloc(0);
+  let securityHttps = Buffer.alloc(0);
+  function securityBlock(secure: boolean): Buffer {
+    if (securityFor !== core.headers) {
+      securityFor = core.headers;
+      securityHttp = Buffer.from(`${core.headers.http}X-Request-Id: `, "latin1");
+      securityHttps = Buffer.from(`${core.headers.https}X-Request-Id: `, "latin1");
+    }
+    return secure ? securityHttps : securityHttp;
   }
 
   /** Sends a response head (see `writeResponseHead`) and `body[from, to)` in one write. */
@@ -429,8 +456,8 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       chunk: head.framing.kind === "chunked" ? new ChunkedParser() : null,
       bodyDone: head.framing.kind === "none",
       bodyBytes: 0,
-      pending: [],
-      retained: idempotentMethods.has(head.method) ? [] : null,
+      pending: NONE,
+      retained: idempotentMethods.has(head.method) ? NONE : null,
       retainedBytes: 0,
       sentAny: false,
       up: null,
@@ -515,11 +542,19 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   function writeUpstreamHead(ex: Exchange, out: Buffer): number {
     const { head, c } = ex;
     const buf = head.buf;
-    let n =
-      head.minor === 1
-        ? buf.copy(out, 0, 0, head.lineEnd)
-        : out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0);
-    n = copyRanges(buf, head.forward, out, n);
+    const ranges = head.forward;
+    let n: number;
+    let k = 0;
+    if (head.minor === 1) {
+      // The request line and the header lines right after it in one copy.
+      let to = head.lineEnd;
+      if (ranges.length > 0 && ranges[0] === to) {
+        to = ranges[1]!;
+        k = 2;
+      }
+      n = buf.copy(out, 0, 0, to);
+    } else n = out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0);
+    for (; k < ranges.length; k += 2) n += buf.copy(out, n, ranges[k]!, ranges[k + 1]!);
     const f = head.fields;
     if (head.forwardedForJoined !== undefined || f[2]! >= 0) {
       n += out.latin1Write("X-Forwarded-For: ", n);
@@ -528,16 +563,19 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       n += out.latin1Write(", ", n);
       n += out.latin1Write(c.ip, n);
       n += out.latin1Write(CRLF, n);
-      n += out.latin1Write(c.forwarded, n);
-    } else n += out.latin1Write(c.forwardedFor, n);
-    n += out.latin1Write("X-Forwarded-Host: ", n);
+      n += c.forwarded.copy(out, n);
+    } else n += c.forwardedFor.copy(out, n);
     if (head.hostFrom >= 0) n += buf.copy(out, n, head.hostFrom, head.hostTo);
     n += out.latin1Write("\r\nX-Request-Id: ", n);
     n += writeRequestId(ex, out, n);
+    const fr = head.framing;
+    if (head.hostFrom >= 0 && fr.kind === "none" && !head.upgrade) {
+      n += out.latin1Write(CRLF_CRLF, n);
+      return n;
+    }
     n += out.latin1Write(CRLF, n);
     // HTTP/1.0 clients may omit Host, but the upstream leg is HTTP/1.1, which requires one.
     if (head.hostFrom < 0) n += out.latin1Write(`Host: localhost${CRLF}`, n);
-    const fr = head.framing;
     if (fr.kind === "length") n += out.latin1Write(`Content-Length: ${fr.length}${CRLF}`, n);
     else if (fr.kind === "chunked") n += out.latin1Write(`Transfer-Encoding: chunked${CRLF}`, n);
     if (head.upgrade)
@@ -596,13 +634,15 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       retain(ex, piece);
       // A slow upload is activity too: the response timer runs from the last byte either way.
       ex.lastUp = Date.now();
-    } else ex.pending.push(piece);
+    } else if (ex.pending === NONE) ex.pending = [piece];
+    else ex.pending.push(piece);
   }
 
   function retain(ex: Exchange, piece: Buffer): void {
     if (!ex.retained) return;
     ex.retainedBytes += piece.length;
     if (ex.retainedBytes > core.cfg.retryBufferBytes) ex.retained = null;
+    else if (ex.retained === NONE) ex.retained = [piece];
     else ex.retained.push(piece);
   }
 
@@ -643,19 +683,19 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     inflight.add(ex);
     const conn = pool.acquire(up, ex, now);
     ex.conn = conn;
-    if (conn.sock) sendRequest(ex, conn);
+    if (conn.sock) sendRequest(ex, conn, now);
   }
 
   /**
    * The upstream head plus whatever body bytes are already here, in one write.
    * Rebuilt from the received head on a retry, so nothing is kept per request.
    */
-  function sendRequest(ex: Exchange, conn: Conn): void {
+  function sendRequest(ex: Exchange, conn: Conn, now: number): void {
     const head = ex.head;
     const pending = ex.pending;
-    ex.pending = [];
+    ex.pending = NONE;
     ex.sentAny = true;
-    ex.lastUp = Date.now();
+    ex.lastUp = now;
     const body = pending.length === 0 ? null : pending.length === 1 ? pending[0]! : Buffer.concat(pending);
     const bound = 2 * head.end + 512 + ex.c.forwardedFor.length + (head.forwardedForJoined?.length ?? 0);
     const out = outBuffer(bound + (body ? body.length : 0));
@@ -698,7 +738,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     if (ex.attempts <= core.cfg.retries && replayable && !ex.res) {
       core.metrics.retries.inc({ upstream: up?.id ?? "" });
       if (ex.sentAny) ex.pending = [...(ex.retained ?? []), ...ex.pending];
-      ex.retained = idempotentMethods.has(ex.head.method) ? [] : null;
+      ex.retained = idempotentMethods.has(ex.head.method) ? NONE : null;
       ex.retainedBytes = 0;
       ex.sentAny = false;
       ex.resBuf = null;
@@ -928,16 +968,17 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   function upstreamDone(ex: Exchange, clean: boolean): void {
     const conn = ex.conn;
     const up = ex.up;
+    // Stamped when the upstream's last bytes arrived: close enough, and no clock read.
+    const now = ex.lastUp;
     ex.conn = null;
     inflight.delete(ex);
     if (up) {
       up.active--;
-      const now = Date.now();
       up.onResponse(ex.status, performance.now() - ex.t0, now);
     }
     if (conn) {
       if (clean && ex.bodyDone && ex.res?.keepAlive && !conn.out && ex.framing.kind !== "close")
-        pool.release(conn, Date.now());
+        pool.release(conn, now);
       else pool.destroy(conn);
     }
     if (ex.zip) {
@@ -1103,7 +1144,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
         return;
       }
       const ex = conn.ex;
-      if (ex) sendRequest(ex, conn);
+      if (ex) sendRequest(ex, conn, Date.now());
       else pool.release(conn, Date.now());
     },
     data(sock, data) {
@@ -1157,10 +1198,12 @@ export function createRawEngine(core: ProxyCore): RawEngine {
           closed: false,
           tunnel: null,
           redirect,
-          forwarded: `X-Real-IP: ${ip}${CRLF}X-Forwarded-Proto: ${secure ? "https" : "http"}${CRLF}`,
-          forwardedFor: "",
+          forwarded: NO_BYTES,
+          forwardedFor: NO_BYTES,
         };
-        c.forwardedFor = `X-Forwarded-For: ${ip}${CRLF}${c.forwarded}`;
+        const own = `X-Real-IP: ${ip}${CRLF}X-Forwarded-Proto: ${secure ? "https" : "http"}${CRLF}X-Forwarded-Host: `;
+        c.forwarded = Buffer.from(own, "latin1");
+        c.forwardedFor = Buffer.from(`X-Forwarded-For: ${ip}${CRLF}${own}`, "latin1");
         sock.data = c;
         clients.add(c);
         core.metrics.clientConnections++;

@@ -44,7 +44,8 @@ export class UpstreamPool<Ex, Tunnel> {
     const list = this.idle.get(up);
     while (list?.length) {
       const conn = list.pop()!;
-      if (conn.closed || !conn.sock || conn.sock.readyState <= 0) continue;
+      // `closed` is set by our close handler and by destroy(), before any socket goes away.
+      if (conn.closed || !conn.sock) continue;
       conn.ex = ex;
       conn.reused = true;
       return conn;
