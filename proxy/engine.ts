@@ -6,6 +6,8 @@ import { RequestIds, reasons, validRequestId } from "./headers.ts";
 import {
   ChunkedParser,
   copyRanges,
+  F_FORWARDED_FOR,
+  F_REQUEST_ID,
   type Framing,
   HttpParseError,
   headEnd,
@@ -434,23 +436,24 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   /** The request id as text (for logs and responses the proxy makes itself). */
   function reqId(ex: Exchange): string {
     if (ex.idSeq >= 0) return ids.text(ex.idSeq);
-    const f = ex.head.fields;
-    return ex.head.buf.latin1Slice(f[0]!, f[1]!);
+    const h = ex.head;
+    return h.buf.latin1Slice(h.fieldFrom(F_REQUEST_ID), h.fieldTo(F_REQUEST_ID));
   }
 
   /** Writes the request id into an outgoing head without making a string. */
   function writeRequestId(ex: Exchange, out: Buffer, at: number): number {
     if (ex.idSeq >= 0) return ids.write(ex.idSeq, out, at);
-    const f = ex.head.fields;
-    return ex.head.buf.copy(out, at, f[0]!, f[1]!);
+    const h = ex.head;
+    return h.buf.copy(out, at, h.fieldFrom(F_REQUEST_ID), h.fieldTo(F_REQUEST_ID));
   }
 
   function startExchange(c: Client, head: RequestHead): void {
-    const f = head.fields;
     const ex: Exchange = {
       c,
       head,
-      idSeq: validRequestId(head.buf, f[0]!, f[1]!) ? -1 : ids.next(),
+      idSeq: validRequestId(head.buf, head.fieldFrom(F_REQUEST_ID), head.fieldTo(F_REQUEST_ID))
+        ? -1
+        : ids.next(),
       t0: performance.now(),
       bodyLeft: head.framing.kind === "length" ? head.framing.length : 0,
       chunk: head.framing.kind === "chunked" ? new ChunkedParser() : null,
@@ -555,11 +558,11 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       n = buf.copy(out, 0, 0, to);
     } else n = out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0);
     for (; k < ranges.length; k += 2) n += buf.copy(out, n, ranges[k]!, ranges[k + 1]!);
-    const f = head.fields;
-    if (head.forwardedForJoined !== undefined || f[2]! >= 0) {
+    const xff = head.fieldFrom(F_FORWARDED_FOR);
+    if (xff >= 0) {
       n += out.latin1Write("X-Forwarded-For: ", n);
       if (head.forwardedForJoined !== undefined) n += out.latin1Write(head.forwardedForJoined, n);
-      else n += buf.copy(out, n, f[2]!, f[3]!);
+      else n += buf.copy(out, n, xff, head.fieldTo(F_FORWARDED_FOR));
       n += out.latin1Write(", ", n);
       n += out.latin1Write(c.ip, n);
       n += out.latin1Write(CRLF, n);
@@ -702,7 +705,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     let n = writeUpstreamHead(ex, out);
     if (body) n += body.copy(out, n);
     sendUpAssembled(conn, out, n);
-    for (const p of pending) retain(ex, p);
+    if (pending !== NONE) for (const p of pending) retain(ex, p);
   }
 
   /** Connect error, lost connection before a response, or timeout. */
@@ -833,13 +836,12 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     let h = enc ? compressedTail(ex, res) : "";
     const ranges = enc ? res.forwardWithoutEntity() : res.forward;
     const restLen = buf.length - from;
-    const rest = () => (from === 0 ? buf : buf.subarray(from));
 
     if (enc && f.kind === "length" && f.length <= core.cfg.compression.bufferMaxBytes) {
       // Known, modest size: collect, compress in one call, send with a Content-Length.
       ex.collect = [];
       ex.collectTail = h;
-      if (restLen > 0) onResponseBody(ex, rest());
+      if (restLen > 0) onResponseBody(ex, from === 0 ? buf : buf.subarray(from));
       return;
     }
     if (enc) {
@@ -873,7 +875,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       return;
     }
     if (restLen > 0 && !ex.decode && !ex.zip && restLen <= 32 * 1024) {
-      const body = rest();
+      const body = from === 0 ? buf : buf.subarray(from);
       const n = passBodyLength(ex, body);
       sendResponseHead(ex, res, ranges, h, body, 0, n);
       ex.bytesOut += n;
@@ -881,7 +883,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       return;
     }
     sendResponseHead(ex, res, ranges, h, null);
-    if (restLen > 0) onResponseBody(ex, rest());
+    if (restLen > 0) onResponseBody(ex, from === 0 ? buf : buf.subarray(from));
   }
 
   /** How many of these bytes belong to the body (pass-through framing). */

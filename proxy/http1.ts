@@ -35,6 +35,9 @@ const requestFieldNames: RequestField[] = [
   "if-range",
 ];
 const fieldSlot = new Map<string, number>(requestFieldNames.map((n, i) => [n, i]));
+/** Slots of `requestFieldNames` the engine reads by number. */
+export const F_REQUEST_ID = 0;
+export const F_FORWARDED_FOR = 1;
 
 /**
  * A parsed request head. Nothing is copied out of the received bytes unless
@@ -64,8 +67,11 @@ export class RequestHead {
   /** value range of the Host header; -1 when there is none */
   hostFrom = -1;
   hostTo = -1;
-  /** value ranges of the fields in `requestFieldNames` order, start/end pairs, -1 when absent */
-  readonly fields: number[] = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+  /**
+   * Value ranges of the fields in `requestFieldNames` order (start/end pairs, -1
+   * when absent); null while none was sent, so most requests allocate nothing here.
+   */
+  fields: number[] | null = null;
   /** several X-Forwarded-For lines, joined (rare) */
   forwardedForJoined: string | undefined = undefined;
   private targetText: string | undefined = undefined;
@@ -104,14 +110,18 @@ export class RequestHead {
   /** A header the proxy reads (the first one when repeated; X-Forwarded-For values joined). */
   field(name: RequestField): string | undefined {
     if (name === "x-forwarded-for" && this.forwardedForJoined !== undefined) return this.forwardedForJoined;
-    const k = fieldSlot.get(name)! * 2;
-    const from = this.fields[k]!;
-    return from < 0 ? undefined : latin1(this.buf, from, this.fields[k + 1]!);
+    const slot = fieldSlot.get(name)!;
+    const from = this.fieldFrom(slot);
+    return from < 0 ? undefined : latin1(this.buf, from, this.fieldTo(slot));
   }
 
-  /** Whether the field is present, without making its string. */
-  has(name: RequestField): boolean {
-    return this.fields[fieldSlot.get(name)! * 2]! >= 0;
+  /** Start of a field's value range (slot in `requestFieldNames` order), -1 when absent. */
+  fieldFrom(slot: number): number {
+    return this.fields === null ? -1 : this.fields[slot * 2]!;
+  }
+
+  fieldTo(slot: number): number {
+    return this.fields === null ? -1 : this.fields[slot * 2 + 1]!;
   }
 }
 
@@ -138,41 +148,49 @@ export class ResponseHead {
   teCount = 0;
   /** the upstream sent an ETag, Vary or Content-Length (re-done when compressing) */
   entityLines = 0;
-  private values: (string | undefined)[] | null = null;
-  /** value ranges: etag, vary, content-type, content-encoding, content-range, cache-control, upgrade */
-  readonly ranges: number[] = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+  // Value ranges of the headers read on demand (-1 when absent).
+  etagFrom = -1;
+  etagTo = -1;
+  varyFrom = -1;
+  varyTo = -1;
+  typeFrom = -1;
+  typeTo = -1;
+  encodingFrom = -1;
+  encodingTo = -1;
+  rangeFrom = -1;
+  rangeTo = -1;
+  cacheFrom = -1;
+  cacheTo = -1;
+  upgradeFrom = -1;
+  upgradeTo = -1;
   /** several Vary lines, joined (rare) */
   varyJoined: string | undefined = undefined;
 
   constructor(readonly buf: Buffer) {}
 
-  private value(slot: number): string | undefined {
-    const from = this.ranges[slot * 2]!;
-    if (from < 0) return undefined;
-    this.values ??= [];
-    this.values[slot] ??= latin1(this.buf, from, this.ranges[slot * 2 + 1]!);
-    return this.values[slot];
+  private text(from: number, to: number): string | undefined {
+    return from < 0 ? undefined : latin1(this.buf, from, to);
   }
   get etag(): string | undefined {
-    return this.value(R_ETAG);
+    return this.text(this.etagFrom, this.etagTo);
   }
   get vary(): string | undefined {
-    return this.varyJoined ?? this.value(R_VARY);
+    return this.varyJoined ?? this.text(this.varyFrom, this.varyTo);
   }
   get contentType(): string | undefined {
-    return this.value(R_CONTENT_TYPE);
+    return this.text(this.typeFrom, this.typeTo);
   }
   get contentEncoding(): string | undefined {
-    return this.value(R_CONTENT_ENCODING);
+    return this.text(this.encodingFrom, this.encodingTo);
   }
   get contentRange(): string | undefined {
-    return this.value(R_CONTENT_RANGE);
+    return this.text(this.rangeFrom, this.rangeTo);
   }
   get cacheControl(): string | undefined {
-    return this.value(R_CACHE_CONTROL);
+    return this.text(this.cacheFrom, this.cacheTo);
   }
   get upgrade(): string | undefined {
-    return this.value(R_UPGRADE);
+    return this.text(this.upgradeFrom, this.upgradeTo);
   }
 
   /** The forwarded ranges without Content-Length, ETag and Vary lines (for a re-encoded body). */
@@ -193,14 +211,6 @@ export class ResponseHead {
     return out;
   }
 }
-
-const R_ETAG = 0;
-const R_VARY = 1;
-const R_CONTENT_TYPE = 2;
-const R_CONTENT_ENCODING = 3;
-const R_CONTENT_RANGE = 4;
-const R_CACHE_CONTROL = 5;
-const R_UPGRADE = 6;
 
 /** Shared framing values (never mutated): no allocation per message for the common cases. */
 export const NO_BODY: Framing = Object.freeze({ kind: "none" });
@@ -543,7 +553,6 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   let clCount = 0;
   let cl = -1;
   let expect: string | undefined;
-  const fields = head.fields;
   const forward = head.forward;
   const stop = end - 2;
   let pos = head.lineEnd;
@@ -580,34 +589,34 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
         expect = latin1(buf, valueFrom, valueTo).toLowerCase();
         break;
       case H_X_FORWARDED_FOR:
-        if (fields[2]! >= 0) {
+        if (head.fieldFrom(F_FORWARDED_FOR) >= 0) {
           // Several lines: one comma-separated list, as RFC 9110 §5.3 allows.
           head.forwardedForJoined = `${head.field("x-forwarded-for")}, ${latin1(buf, valueFrom, valueTo)}`;
-        } else setField(fields, 1, valueFrom, valueTo);
+        } else setField(head, F_FORWARDED_FOR, valueFrom, valueTo);
         break;
       case H_X_REQUEST_ID:
-        setField(fields, 0, valueFrom, valueTo);
+        setField(head, 0, valueFrom, valueTo);
         break;
       case H_UPGRADE:
-        setField(fields, 4, valueFrom, valueTo);
+        setField(head, 4, valueFrom, valueTo);
         break;
       case H_ACCEPT_ENCODING:
-        setField(fields, 2, valueFrom, valueTo);
+        setField(head, 2, valueFrom, valueTo);
         break;
       case H_AUTHORIZATION:
-        setField(fields, 3, valueFrom, valueTo);
+        setField(head, 3, valueFrom, valueTo);
         break;
       case H_RANGE:
-        setField(fields, 5, valueFrom, valueTo);
+        setField(head, 5, valueFrom, valueTo);
         break;
       case H_IF_NONE_MATCH:
-        setField(fields, 6, valueFrom, valueTo);
+        setField(head, 6, valueFrom, valueTo);
         break;
       case H_IF_MODIFIED_SINCE:
-        setField(fields, 7, valueFrom, valueTo);
+        setField(head, 7, valueFrom, valueTo);
         break;
       case H_IF_RANGE:
-        setField(fields, 8, valueFrom, valueTo);
+        setField(head, 8, valueFrom, valueTo);
         break;
     }
     pos = next;
@@ -623,7 +632,7 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   const connection = head.connection;
   if (connection !== NO_TOKENS) {
     head.keepAlive = minor === 1 ? !connection.includes("close") : connection.includes("keep-alive");
-    head.upgrade = fields[8]! >= 0 && connection.includes("upgrade");
+    head.upgrade = head.fieldFrom(4) >= 0 && connection.includes("upgrade");
     // Headers named in Connection are hop-by-hop too.
     const named = namedInConnection(connection);
     if (named) head.forward = dropNamed(buf, head.lineEnd, stop, requestNames, named);
@@ -633,7 +642,13 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
 }
 
 /** Records a field's value range unless an earlier line already set it (slot in `requestFieldNames` order). */
-function setField(fields: number[], slot: number, from: number, to: number): void {
+function setField(head: RequestHead, slot: number, from: number, to: number): void {
+  let fields = head.fields;
+  if (fields === null) {
+    fields = [];
+    for (let i = 0; i < requestFieldNames.length * 2; i++) fields.push(-1);
+    head.fields = fields;
+  }
   const k = slot * 2;
   if (fields[k]! >= 0) return;
   fields[k] = from;
@@ -693,7 +708,6 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
   res.status = d1 * 100 + d2 * 10 + d3;
   res.minor = minor;
   res.lineEnd = i + 2;
-  const ranges = res.ranges;
   const forward = res.forward;
   const stop = end - 2;
   let pos = res.lineEnd;
@@ -723,28 +737,37 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
         tokens(latin1(buf, valueFrom, valueTo), res.connection);
         break;
       case H_ETAG:
-        setRange(ranges, R_ETAG, valueFrom, valueTo);
+        res.etagFrom = valueFrom;
+        res.etagTo = valueTo;
         res.entityLines++;
         break;
       case H_VARY:
-        if (ranges[R_VARY * 2]! >= 0) res.varyJoined = `${res.vary}, ${latin1(buf, valueFrom, valueTo)}`;
-        else setRange(ranges, R_VARY, valueFrom, valueTo);
+        if (res.varyFrom >= 0) res.varyJoined = `${res.vary}, ${latin1(buf, valueFrom, valueTo)}`;
+        else {
+          res.varyFrom = valueFrom;
+          res.varyTo = valueTo;
+        }
         res.entityLines++;
         break;
       case H_UPGRADE:
-        setRange(ranges, R_UPGRADE, valueFrom, valueTo);
+        res.upgradeFrom = valueFrom;
+        res.upgradeTo = valueTo;
         break;
       case H_CONTENT_TYPE:
-        setRange(ranges, R_CONTENT_TYPE, valueFrom, valueTo);
+        res.typeFrom = valueFrom;
+        res.typeTo = valueTo;
         break;
       case H_CONTENT_ENCODING:
-        setRange(ranges, R_CONTENT_ENCODING, valueFrom, valueTo);
+        res.encodingFrom = valueFrom;
+        res.encodingTo = valueTo;
         break;
       case H_CACHE_CONTROL:
-        setRange(ranges, R_CACHE_CONTROL, valueFrom, valueTo);
+        res.cacheFrom = valueFrom;
+        res.cacheTo = valueTo;
         break;
       case H_CONTENT_RANGE:
-        setRange(ranges, R_CONTENT_RANGE, valueFrom, valueTo);
+        res.rangeFrom = valueFrom;
+        res.rangeTo = valueTo;
         break;
     }
     pos = next;
@@ -756,12 +779,6 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
     res.keepAlive = minor === 1 ? !connection.includes("close") : connection.includes("keep-alive");
   } else res.keepAlive = minor === 1;
   return res;
-}
-
-/** Records the latest value range for a slot (last one wins, as the old parser did). */
-function setRange(ranges: number[], slot: number, from: number, to: number): void {
-  ranges[slot * 2] = from;
-  ranges[slot * 2 + 1] = to;
 }
 
 /** Copies the forwarded ranges of a head into `out` at `at`; returns the offset after them. */
