@@ -3,6 +3,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { resolveDatabase } from "../db/resolve.ts";
 import { catalogIsEmpty, seedCatalog } from "../db/seed.ts";
+import { proxyRuntimeEnv } from "../proxy/runtime-env.ts";
 import { loadConfigOrExit } from "../server/platform/config.ts";
 import { handleShutdown } from "../server/platform/lifecycle.ts";
 import { createLogger } from "../server/platform/logger.ts";
@@ -36,7 +37,12 @@ supervisor.start({ name: "apps", cmd: [bun, join(root, "server/cluster.ts")], en
 const hasWorkers = existsSync(join(root, "workers/main.ts"));
 if (hasWorkers) supervisor.start({ name: "workers", cmd: [bun, join(root, "workers/main.ts")], env });
 const hasProxy = existsSync(join(root, "proxy/main.ts"));
-if (hasProxy) supervisor.start({ name: "proxy", cmd: [bun, join(root, "proxy/main.ts")], env });
+if (hasProxy)
+  supervisor.start({
+    name: "proxy",
+    cmd: [bun, join(root, "proxy/main.ts")],
+    env: { ...env, ...proxyRuntimeEnv },
+  });
 
 const appPorts = Array.from({ length: config.APP_INSTANCES }, (_, i) => config.APP_PORT_BASE + i);
 const banner = [

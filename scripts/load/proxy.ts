@@ -10,6 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
+import { proxyRuntimeEnv } from "../../proxy/runtime-env.ts";
 
 /**
  * Proxy benchmark: direct to one app instance vs nginx vs our proxy (raw engine
@@ -153,14 +154,55 @@ function childPids(pid: number): number[] {
   }
 }
 
-function timeWait(ports: number[]): number {
-  const out = sh(["ss", "-Htan", "state", "time-wait"]).out;
-  let n = 0;
+const portOf = (endpoint: string): number => Number(endpoint.slice(endpoint.lastIndexOf(":") + 1));
+
+/**
+ * TIME_WAIT sockets of connections to the upstreams, keyed by both endpoints,
+ * with the proxy-side endpoint (whichever end is not an upstream port).
+ */
+function timeWaitSockets(ports: number[]): Map<string, string> {
+  const out = sh(["taskset", "-c", "0", "ss", "-Htan", "state", "time-wait"]).out;
+  const found = new Map<string, string>();
   for (const line of out.split("\n")) {
     const cols = line.trim().split(/\s+/);
     if (cols.length < 4) continue;
-    const endpoints = cols.slice(-2);
-    if (endpoints.some((e) => ports.includes(Number(e.slice(e.lastIndexOf(":") + 1))))) n++;
+    const [local, peer] = cols.slice(-2) as [string, string];
+    if (ports.includes(portOf(peer))) found.set(`${local} ${peer}`, local);
+    else if (ports.includes(portOf(local))) found.set(`${local} ${peer}`, peer);
+  }
+  return found;
+}
+
+/** Proxy-side endpoints of the established connections `pids` hold to the upstreams. */
+function upstreamSockets(pids: number[], ports: number[]): string[] {
+  const out = sh(["taskset", "-c", "0", "ss", "-Htnp", "state", "established"]).out;
+  const found: string[] = [];
+  for (const line of out.split("\n")) {
+    const m = /(\S+:\d+)\s+(\S+:\d+)\s+users:\((.*)\)/.exec(line);
+    if (!m || !ports.includes(portOf(m[2]!))) continue;
+    const owners = [...m[3]!.matchAll(/pid=(\d+)/g)].map((x) => Number(x[1]));
+    if (owners.some((p) => pids.includes(p))) found.push(m[1]!);
+  }
+  return found;
+}
+
+/**
+ * Which target held each proxy-side endpoint. Targets are measured in turn, so
+ * another target's idle keep-alive sockets may be closed (and enter TIME_WAIT)
+ * while this one runs; those are not this target's churn.
+ */
+const socketOwner = new Map<string, string>();
+function noteUpstreamSockets(target: string, pids: number[], ports: number[]): void {
+  for (const s of upstreamSockets(pids, ports)) socketOwner.set(s, target);
+}
+
+/** Upstream connections that entered TIME_WAIT since `before`, except those another target held. */
+function newTimeWait(target: string, before: Map<string, string>, ports: number[]): number {
+  let n = 0;
+  for (const [key, proxySide] of timeWaitSockets(ports)) {
+    if (before.has(key)) continue;
+    const owner = socketOwner.get(proxySide);
+    if (owner === undefined || owner === target) n++;
   }
   return n;
 }
@@ -332,6 +374,7 @@ async function main(): Promise<void> {
       PROXY_MAX_CONNS_PER_IP: "0",
       PROXY_GZIP_LEVEL: "5",
       LOG_LEVEL: "warn",
+      ...proxyRuntimeEnv,
     });
     const rawPort = freePort();
     const raw = spawn(["taskset", "-c", "1", process.execPath, "proxy/main.ts"], proxyEnv("raw", rawPort));
@@ -378,12 +421,14 @@ async function main(): Promise<void> {
             if (t.name === "direct" && !route.direct) continue;
             const url = `http://127.0.0.1:${t.port}${route.path}`;
             await wrk(url, conns, 2, route.headers); // warm-up: JIT, pools
-            const tw0 = timeWait(upPorts);
+            noteUpstreamSockets(t.name, t.pids(), upPorts);
+            const tw0 = timeWaitSockets(upPorts);
             const cpu0 = cpuSeconds(t.pids());
-            let tw1 = 0;
+            let newTw = 0;
             const sampler = setTimeout(
               () => {
-                tw1 = timeWait(upPorts);
+                noteUpstreamSockets(t.name, t.pids(), upPorts);
+                newTw = newTimeWait(t.name, tw0, upPorts);
               },
               (duration - 1) * 1000,
             );
@@ -399,7 +444,7 @@ async function main(): Promise<void> {
               rssMb: Math.round(rss / 102.4) / 10,
               cpuUsPerReq:
                 t.name === "direct" || !r.requests ? null : Math.round((cpu / r.requests) * 1e7) / 10,
-              timeWaitUpstream: t.name === "direct" ? null : Math.max(0, tw1 - tw0),
+              timeWaitUpstream: t.name === "direct" ? null : newTw,
               ratio: null,
             };
             samples.set(t.name, [...(samples.get(t.name) ?? []), row]);
@@ -480,6 +525,7 @@ async function killCheck(seconds: number): Promise<Record<string, unknown>> {
     PROXY_ACCESS_LOG: "off",
     PROXY_MAX_CONNS_PER_IP: "0",
     LOG_LEVEL: "error",
+    ...proxyRuntimeEnv,
   });
   await waitHttp(`http://127.0.0.1:${port}/api/small`);
   const run = wrk(`http://127.0.0.1:${port}/api/small`, 64, seconds);
@@ -518,7 +564,7 @@ function markdown(
   kill: Record<string, unknown> | null,
 ): string {
   const lines = [
-    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${rounds} interleaved rounds, wrk -t1 on core 0, servers on core 1, targets measured alternately. × nginx = median over rounds of req/s ÷ nginx req/s in the same round; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker).`,
+    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${rounds} interleaved rounds, wrk -t1 on core 0, servers on core 1, targets measured alternately. × nginx = median over rounds of req/s ÷ nginx req/s in the same round; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker); new upstream TIME_WAIT = connections to the upstreams closed during the run (churn), not counting idle sockets of the other targets closing meanwhile.`,
     "",
     "| route | conns | target | req/s | p50 ms | p99 ms | errors | CPU µs/req | RSS MB | new upstream TIME_WAIT | × nginx |",
     "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
