@@ -339,7 +339,14 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     ex.status = status;
     ex.resStarted = true;
     const withBody = ex.head.method !== "HEAD" && status !== 304 && bytes.length > 0;
-    sendClient(ex.c, withBody ? Buffer.concat([Buffer.from(head, "latin1"), bytes]) : head);
+    // Head and body assembled in the scratch buffer and sent in one write.
+    const out = outBuffer(head.length + (withBody ? bytes.length : 0));
+    let n = out.latin1Write(head, 0);
+    if (withBody) {
+      out.set(bytes, n);
+      n += bytes.length;
+    }
+    sendClientAssembled(ex.c, out, n);
     ex.bytesOut += bytes.length;
     finishExchange(ex);
   }
