@@ -129,7 +129,12 @@ export interface RawEngine {
 /** Builds the raw engine over the shared core. */
 export function createRawEngine(core: ProxyCore): RawEngine {
   const clients = new Set<Client>();
-  const inflight = new Set<Exchange>();
+  /**
+   * Milliseconds since the epoch, refreshed by the sweeper every 100 ms. Timeouts
+   * are checked at that granularity anyway, and the hot path then reads no clock
+   * for them (latency for metrics and the balancer uses performance.now()).
+   */
+  let clock = Date.now();
   const perIp = new Map<string, number>();
   const listeners: TCPSocketListener<Client>[] = [];
   let draining = false;
@@ -378,7 +383,6 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   function finishExchange(ex: Exchange): void {
     if (ex.done) return;
     ex.done = true;
-    inflight.delete(ex);
     const c = ex.c;
     const seconds = (performance.now() - ex.t0) / 1000;
     core.metrics.request(ex.upstreamName, ex.status, seconds);
@@ -643,7 +647,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       sendUp(conn, piece);
       retain(ex, piece);
       // A slow upload is activity too: the response timer runs from the last byte either way.
-      ex.lastUp = Date.now();
+      ex.lastUp = clock;
     } else if (ex.pending === NONE) ex.pending = [piece];
     else ex.pending.push(piece);
   }
@@ -672,14 +676,13 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     const conn = ex.conn;
     if (!conn) return;
     ex.conn = null;
-    inflight.delete(ex);
     if (ex.up) ex.up.active--;
     pool.destroy(conn);
   }
 
   function dispatch(ex: Exchange, exclude: Upstream | undefined): void {
     if (ex.done || ex.c.closed) return;
-    const now = Date.now();
+    const now = clock;
     const up = core.pick(now, exclude);
     if (!up) {
       problem(ex, 502, "bad-gateway", "No healthy upstream is available.");
@@ -690,7 +693,6 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     ex.upstreamName = up.id;
     up.active++;
     ex.lastUp = now;
-    inflight.add(ex);
     const conn = pool.acquire(up, ex, now);
     ex.conn = conn;
     if (conn.sock) sendRequest(ex, conn, now);
@@ -724,7 +726,6 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       conn.ex = null;
       pool.destroy(conn);
     }
-    inflight.delete(ex);
     if (up) {
       up.active--;
       if (kind !== "timeout") {
@@ -767,7 +768,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       else pool.destroy(conn); // bytes on an idle socket: the stream is out of step
       return;
     }
-    ex.lastUp = Date.now();
+    ex.lastUp = clock;
     if (!ex.res) {
       const buf = ex.resBuf ? Buffer.concat([ex.resBuf, data]) : data;
       const end = headEnd(buf);
@@ -807,7 +808,6 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     const conn = ex.conn;
     ex.conn = null;
     if (conn) pool.destroy(conn);
-    inflight.delete(ex);
     if (ex.up) ex.up.active--;
     if (ex.resStarted) {
       ex.done = true;
@@ -980,7 +980,6 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     // Stamped when the upstream's last bytes arrived: close enough, and no clock read.
     const now = ex.lastUp;
     ex.conn = null;
-    inflight.delete(ex);
     if (up) {
       up.active--;
       up.onResponse(ex.status, performance.now() - ex.t0, now);
@@ -1033,7 +1032,6 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     if (res.upgrade) tail += `Upgrade: ${res.upgrade}${CRLF}`;
     tail += `Connection: Upgrade${CRLF}${CRLF}`;
     ex.resStarted = true;
-    inflight.delete(ex);
     if (ex.up) ex.up.active--;
     ex.conn = null;
     conn.ex = null;
@@ -1203,7 +1201,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
           ex: null,
           out: null,
           closeAfter: false,
-          lastActive: Date.now(),
+          lastActive: clock,
           closed: false,
           tunnel: null,
           redirect,
@@ -1242,7 +1240,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       },
       data(sock, data) {
         const c = sock.data;
-        c.lastActive = Date.now();
+        c.lastActive = clock;
         if (c.tunnel) {
           sendUp(c.tunnel, data);
           return;
@@ -1309,8 +1307,12 @@ export function createRawEngine(core: ProxyCore): RawEngine {
 
   const sweeper = setInterval(() => {
     const now = Date.now();
+    clock = now;
     const { responseMs, connectMs, clientIdleMs, headerMs } = core.cfg.timeouts;
-    for (const ex of inflight) {
+    // Requests waiting on an upstream: each belongs to its client's `ex`.
+    for (const c of clients) {
+      const ex = c.ex;
+      if (!ex || ex.done) continue;
       const conn = ex.conn;
       if (conn && !conn.sock && now - conn.openedAt > connectMs) {
         conn.abandoned = true;
