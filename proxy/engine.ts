@@ -251,8 +251,17 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     to = 0,
   ): void {
     const bodyLen = body ? to - from : 0;
+    // A client's own request id is part of its head (a made one is 32 bytes); the
+    // status line, CRLFs and Content-Encoding/Vary text fit in the fixed slack.
     const bound =
-      res.lineEnd + 48 + rangesLength(ranges) + tail.length + 512 + ex.extra.length + 2 * ex.head.end;
+      res.lineEnd +
+      48 +
+      rangesLength(ranges) +
+      tail.length +
+      securityBlock(ex.c.secure).length +
+      ex.extra.length +
+      ex.head.end +
+      64;
     const out = outBuffer(bound + bodyLen);
     let n = writeResponseHead(ex, res, ranges, tail, out);
     if (body && bodyLen > 0) {
