@@ -333,15 +333,17 @@ interface NameEntry {
   id: number;
   /** passed on as received (otherwise dropped, replaced or re-added by the engine) */
   forward: boolean;
+  /** where a request header the proxy reads keeps its value range (`requestFieldNames` order), or -1 */
+  slot: number;
 }
 /** Entries indexed by name length: a header is matched by comparing bytes, never by making a string. */
 type NameTable = NameEntry[][];
 
-function nameTable(entries: [string, number, boolean][]): NameTable {
+function nameTable(entries: [string, number, boolean][], slots?: Map<string, number>): NameTable {
   const table: NameTable = [];
   for (const [name, id, forward] of entries) {
     const list = table[name.length] ?? [];
-    list.push({ lower: Buffer.from(name, "latin1"), id, forward });
+    list.push({ lower: Buffer.from(name, "latin1"), id, forward, slot: slots?.get(name) ?? -1 });
     table[name.length] = list;
   }
   for (let i = 0; i < table.length; i++) table[i] ??= [];
@@ -365,24 +367,27 @@ function lookupName(table: NameTable, buf: Buffer, from: number, to: number): Na
   return null;
 }
 
-const requestNames = nameTable([
-  ...hopByHopIds.map(([n, id]) => [n, id, false] as [string, number, boolean]),
-  ["content-length", H_CONTENT_LENGTH, false],
-  ["x-forwarded-for", H_X_FORWARDED_FOR, false],
-  ["x-forwarded-proto", H_X_FORWARDED_PROTO, false],
-  ["x-forwarded-host", H_X_FORWARDED_HOST, false],
-  ["x-real-ip", H_X_REAL_IP, false],
-  ["x-request-id", H_X_REQUEST_ID, false],
-  ["expect", H_EXPECT, false],
-  // Host is read and passed on as received.
-  ["host", H_HOST, true],
-  ["accept-encoding", H_ACCEPT_ENCODING, true],
-  ["authorization", H_AUTHORIZATION, true],
-  ["range", H_RANGE, true],
-  ["if-none-match", H_IF_NONE_MATCH, true],
-  ["if-modified-since", H_IF_MODIFIED_SINCE, true],
-  ["if-range", H_IF_RANGE, true],
-]);
+const requestNames = nameTable(
+  [
+    ...hopByHopIds.map(([n, id]) => [n, id, false] as [string, number, boolean]),
+    ["content-length", H_CONTENT_LENGTH, false],
+    ["x-forwarded-for", H_X_FORWARDED_FOR, false],
+    ["x-forwarded-proto", H_X_FORWARDED_PROTO, false],
+    ["x-forwarded-host", H_X_FORWARDED_HOST, false],
+    ["x-real-ip", H_X_REAL_IP, false],
+    ["x-request-id", H_X_REQUEST_ID, false],
+    ["expect", H_EXPECT, false],
+    // Host is read and passed on as received.
+    ["host", H_HOST, true],
+    ["accept-encoding", H_ACCEPT_ENCODING, true],
+    ["authorization", H_AUTHORIZATION, true],
+    ["range", H_RANGE, true],
+    ["if-none-match", H_IF_NONE_MATCH, true],
+    ["if-modified-since", H_IF_MODIFIED_SINCE, true],
+    ["if-range", H_IF_RANGE, true],
+  ],
+  fieldSlot,
+);
 
 // Content-Length, ETag and Vary pass through unless the proxy compresses the body.
 const responseNames = nameTable([
@@ -478,6 +483,37 @@ function methodText(buf: Buffer, len: number): string {
   return latin1(buf, 0, len);
 }
 
+/**
+ * Walks header lines from `cursor` up to `stop`: lines the table does not know
+ * go straight into `forward`, and the next line the proxy reads is returned
+ * (also added to `forward` when it passes through as received), its value in
+ * `valueFrom`/`valueTo`; null at the end of the head. Shared by both parsers
+ * through module state rather than a callback, so no closure is made per head.
+ */
+let cursor = 0;
+function nextRead(
+  buf: Buffer,
+  stop: number,
+  table: NameTable,
+  forward: number[],
+  status: number,
+): NameEntry | null {
+  while (cursor < stop) {
+    const pos = cursor;
+    const colon = headerLine(buf, pos, status);
+    cursor = lineEnd;
+    const entry = lookupName(table, buf, pos, colon);
+    if (entry === null) {
+      addRange(forward, pos, cursor);
+      continue;
+    }
+    if (entry.forward) addRange(forward, pos, cursor);
+    valueRange(buf, colon, cursor);
+    return entry;
+  }
+  return null;
+}
+
 /** Connection tokens other than keep-alive/close/upgrade (headers to drop), or null when there are none. */
 function namedInConnection(connection: string[]): string[] | null {
   let out: string[] | null = null;
@@ -553,20 +589,9 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   let clCount = 0;
   let cl = -1;
   let expect: string | undefined;
-  const forward = head.forward;
   const stop = end - 2;
-  let pos = head.lineEnd;
-  while (pos < stop) {
-    const colon = headerLine(buf, pos, 400);
-    const next = lineEnd;
-    const entry = lookupName(requestNames, buf, pos, colon);
-    if (entry === null) {
-      addRange(forward, pos, next);
-      pos = next;
-      continue;
-    }
-    if (entry.forward) addRange(forward, pos, next);
-    valueRange(buf, colon, next);
+  cursor = head.lineEnd;
+  for (let entry = nextRead(buf, stop, requestNames, head.forward, 400); entry; ) {
     switch (entry.id) {
       case H_HOST:
         head.hostFrom = valueFrom;
@@ -594,32 +619,11 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
           head.forwardedForJoined = `${head.field("x-forwarded-for")}, ${latin1(buf, valueFrom, valueTo)}`;
         } else setField(head, F_FORWARDED_FOR, valueFrom, valueTo);
         break;
-      case H_X_REQUEST_ID:
-        setField(head, 0, valueFrom, valueTo);
-        break;
-      case H_UPGRADE:
-        setField(head, 4, valueFrom, valueTo);
-        break;
-      case H_ACCEPT_ENCODING:
-        setField(head, 2, valueFrom, valueTo);
-        break;
-      case H_AUTHORIZATION:
-        setField(head, 3, valueFrom, valueTo);
-        break;
-      case H_RANGE:
-        setField(head, 5, valueFrom, valueTo);
-        break;
-      case H_IF_NONE_MATCH:
-        setField(head, 6, valueFrom, valueTo);
-        break;
-      case H_IF_MODIFIED_SINCE:
-        setField(head, 7, valueFrom, valueTo);
-        break;
-      case H_IF_RANGE:
-        setField(head, 8, valueFrom, valueTo);
-        break;
+      default:
+        // X-Request-Id, Upgrade, Accept-Encoding, Authorization, Range, If-*: read on demand.
+        if (entry.slot >= 0) setField(head, entry.slot, valueFrom, valueTo);
     }
-    pos = next;
+    entry = nextRead(buf, stop, requestNames, head.forward, 400);
   }
   if (hosts > 1 || (minor === 1 && hosts === 0))
     throw new HttpParseError(400, "exactly one Host header required");
@@ -632,7 +636,7 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   const connection = head.connection;
   if (connection !== NO_TOKENS) {
     head.keepAlive = minor === 1 ? !connection.includes("close") : connection.includes("keep-alive");
-    head.upgrade = head.fieldFrom(4) >= 0 && connection.includes("upgrade");
+    head.upgrade = head.fieldFrom(fieldSlot.get("upgrade")!) >= 0 && connection.includes("upgrade");
     // Headers named in Connection are hop-by-hop too.
     const named = namedInConnection(connection);
     if (named) head.forward = dropNamed(buf, head.lineEnd, stop, requestNames, named);
@@ -708,20 +712,9 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
   res.status = d1 * 100 + d2 * 10 + d3;
   res.minor = minor;
   res.lineEnd = i + 2;
-  const forward = res.forward;
   const stop = end - 2;
-  let pos = res.lineEnd;
-  while (pos < stop) {
-    const colon = headerLine(buf, pos, 502);
-    const next = lineEnd;
-    const entry = lookupName(responseNames, buf, pos, colon);
-    if (entry === null) {
-      addRange(forward, pos, next);
-      pos = next;
-      continue;
-    }
-    if (entry.forward) addRange(forward, pos, next);
-    valueRange(buf, colon, next);
+  cursor = res.lineEnd;
+  for (let entry = nextRead(buf, stop, responseNames, res.forward, 502); entry; ) {
     switch (entry.id) {
       case H_CONTENT_LENGTH:
         res.contentLength = decimal(buf, valueFrom, valueTo);
@@ -770,7 +763,7 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
         res.rangeTo = valueTo;
         break;
     }
-    pos = next;
+    entry = nextRead(buf, stop, responseNames, res.forward, 502);
   }
   const connection = res.connection;
   if (connection !== NO_TOKENS) {
