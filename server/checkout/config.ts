@@ -21,6 +21,8 @@ export interface CheckoutConfig {
   paymentTimeoutMs: number;
   /** Fault injection for the crash test: exit right after the reservation commits. */
   crashAfterReserve: boolean;
+  /** Fault injection: the confirmation transaction fails after a successful charge (compensation test). */
+  failConfirm: boolean;
   /** HMAC key for anonymous cart tokens, derived from the JWT secret unless set. */
   cartTokenSecret: string;
 }
@@ -54,6 +56,7 @@ export function loadCheckoutConfig(config: Config, env: Env = process.env): Chec
     sweepIntervalMs: intVar(env, "RESERVATION_SWEEP_INTERVAL_MS", 30_000, 50, 3_600_000),
     paymentTimeoutMs: intVar(env, "PAYMENT_TIMEOUT_MS", 10_000, 100, 120_000),
     crashAfterReserve: ["1", "true", "yes"].includes(env.FAULT_CRASH_AFTER_RESERVE ?? ""),
+    failConfirm: ["1", "true", "yes"].includes(env.FAULT_FAIL_CONFIRM ?? ""),
     cartTokenSecret: env.CART_TOKEN_SECRET || deriveCartTokenSecret(jwtSecret(config)),
   };
 }

@@ -1,13 +1,14 @@
 import type { AuthUser } from "../auth/types.ts";
 import type { AppDeps } from "../deps.ts";
 import { type ProviderRegistry, sendRefunds, stockChanged } from "../orders/effects.ts";
+import { recordCapture } from "../orders/payments.ts";
 import type { ShippingAddress } from "../orders/store.ts";
 import { HttpProblem, problemBody } from "../platform/problem.ts";
 import type { CheckoutConfig } from "./config.ts";
 import { claimKey, completeKey, releaseKey, requestHash, type StoredResponse } from "./idempotency.ts";
-import { chargeWithTimeout } from "./payment-provider.ts";
+import { chargeWithTimeout, type PaymentProvider } from "./payment-provider.ts";
 import { OutOfStockError, type Placed, placeOrder } from "./place.ts";
-import { abandonCheckout, confirmPayment } from "./settle.ts";
+import { abandonCheckout, type Confirmation, confirmPayment } from "./settle.ts";
 
 /** A validated checkout request. */
 export interface CheckoutRequest {
@@ -145,25 +146,57 @@ async function pay(
   );
 
   if (result.outcome === "captured") {
-    const outcome = await deps.db.tx(async (tx) => {
-      const confirmation = await confirmPayment(tx, placed.order.id, placed.payment.id, result.providerRef);
-      const response: CheckoutResponse =
-        confirmation.kind === "paid"
-          ? { status: 201, body: { ...confirmation.view } }
-          : {
-              status: 409,
-              body: problemBody(
-                409,
-                "checkout-expired",
-                "The order was cancelled before the payment completed; the charge is being refunded.",
-                undefined,
-                { order_id: placed.order.id },
-              ),
-            };
-      await completeKey(tx, user.id, key, response, placed.order.id);
-      return { confirmation, response };
-    });
-    if (outcome.confirmation.kind === "gone")
+    const ids = {
+      order_id: placed.order.id,
+      payment_id: placed.payment.id,
+      provider_ref: result.providerRef,
+    };
+    try {
+      await recordCapture(deps.db.primary, placed.payment.id, result.providerRef);
+    } catch (err) {
+      // Without the database the order cannot be confirmed either: give the money back now.
+      deps.logger.error("capture could not be recorded; refunding it", { ...ids, err });
+      await refundDirectly(deps, provider, placed, result.providerRef);
+      throw unconfirmed(placed, "refunded");
+    }
+    // Set once the confirmation's statements are done: a failure after it hit the commit itself.
+    let committing = false;
+    let outcome: { confirmation: Confirmation; response: CheckoutResponse };
+    try {
+      outcome = await deps.db.tx(async (tx) => {
+        committing = false;
+        if (env.settings.failConfirm)
+          throw new Error("FAULT_FAIL_CONFIRM: the confirmation fails after the charge");
+        const confirmation = await confirmPayment(tx, placed.order.id, placed.payment.id, result.providerRef);
+        const response: CheckoutResponse =
+          confirmation.kind === "paid"
+            ? { status: 201, body: { ...confirmation.view } }
+            : {
+                status: 409,
+                body: problemBody(
+                  409,
+                  "checkout-expired",
+                  "The order was cancelled before the payment completed; the charge is being refunded.",
+                  undefined,
+                  { order_id: placed.order.id },
+                ),
+              };
+        await completeKey(tx, user.id, key, response, placed.order.id);
+        committing = true;
+        return { confirmation, response };
+      });
+    } catch (err) {
+      if (committing) {
+        // The commit may have gone through. The reservation sweeper settles it: if the order is
+        // still pending when its hold expires, the recorded capture is refunded.
+        deps.logger.error("order confirmation outcome unknown after a capture", { ...ids, err });
+        throw unconfirmed(placed, "unknown");
+      }
+      deps.logger.error("order confirmation failed after a capture; refunding it", { ...ids, err });
+      await compensateCapture(deps, env, req, placed, provider, result.providerRef);
+      throw unconfirmed(placed, "refunded");
+    }
+    if (outcome.confirmation.kind === "gone" && outcome.confirmation.refund)
       await sendRefunds(deps, env.providers, [outcome.confirmation.refund]);
     return outcome.response;
   }
@@ -203,4 +236,78 @@ async function pay(
   });
   if (effects) await stockChanged(deps, effects.restockedSkus);
   return response;
+}
+
+/**
+ * The answer when money was taken but the order could not be recorded as paid:
+ * `refunded` when the charge was given back, `unknown` when the commit itself
+ * failed and the reservation sweeper settles it (refund unless the order turns
+ * out to be paid).
+ */
+function unconfirmed(placed: Placed, state: "refunded" | "unknown"): HttpProblem {
+  return new HttpProblem(
+    503,
+    "payment-unconfirmed",
+    state === "refunded"
+      ? "The payment went through but the order could not be recorded; the charge has been refunded. Retry shortly."
+      : "The payment went through but recording the order failed midway. If the order does not appear under your orders, the charge is refunded automatically when its stock hold expires.",
+    undefined,
+    { order_id: placed.order.id, charge: state },
+    { "Retry-After": "5" },
+  );
+}
+
+/**
+ * Undoes a checkout whose charge went through but whose confirmation rolled
+ * back: the order is abandoned (cart and stock back, payment marked refunded,
+ * key released) and the refund sent. If the database refuses that too, the
+ * refund goes out directly and the sweeper cancels the order when its hold
+ * expires (it will ask for the refund again, which a processor declines for a
+ * charge already refunded).
+ */
+async function compensateCapture(
+  deps: AppDeps,
+  env: CheckoutEnv,
+  req: CheckoutRequest,
+  placed: Placed,
+  provider: PaymentProvider,
+  providerRef: string,
+): Promise<void> {
+  try {
+    const effects = await deps.db.tx(async (tx) => {
+      const effects = await abandonCheckout(tx, placed.order.id, {
+        status: "failed",
+        reason: "the order could not be confirmed after the charge",
+      });
+      await releaseKey(tx, req.user.id, req.idempotencyKey, placed.order.id);
+      return effects;
+    });
+    // Null: someone else (the sweeper) already abandoned it, refund included.
+    if (!effects) return;
+    await sendRefunds(deps, env.providers, effects.refunds);
+    await stockChanged(deps, effects.restockedSkus);
+  } catch (err) {
+    deps.logger.error("could not abandon the unconfirmed order; refunding directly", {
+      order_id: placed.order.id,
+      err,
+    });
+    await refundDirectly(deps, provider, placed, providerRef);
+  }
+}
+
+/** Refunds a capture straight with the processor (no database); failures are logged for reconciliation. */
+async function refundDirectly(
+  deps: AppDeps,
+  provider: PaymentProvider,
+  placed: Placed,
+  providerRef: string,
+): Promise<void> {
+  const ids = { order_id: placed.order.id, payment_id: placed.payment.id, provider_ref: providerRef };
+  try {
+    const r = await provider.refund(providerRef, placed.order.total, placed.order.currency);
+    if (!r.ok)
+      deps.logger.error("refund refused by provider; reconcile by hand", { ...ids, reason: r.reason });
+  } catch (err) {
+    deps.logger.error("refund call failed; reconcile by hand", { ...ids, err });
+  }
 }

@@ -8,8 +8,11 @@ import { type OrderView, toOrderView } from "../orders/view.ts";
 /** The result of confirming a captured charge. */
 export type Confirmation =
   | { kind: "paid"; view: OrderView }
-  /** The order stopped waiting (expired or cancelled) before the money came: give it back. */
-  | { kind: "gone"; refund: PaymentRow };
+  /**
+   * The order stopped waiting (expired or cancelled) before the money came: give
+   * it back — unless the sweeper already did (`refund` null), having seen the capture recorded.
+   */
+  | { kind: "gone"; refund: PaymentRow | null };
 
 /**
  * Records a captured charge: order pending → paid (`order.paid`, history),
@@ -23,6 +26,8 @@ export async function confirmPayment(
 ): Promise<Confirmation> {
   const order = await findOrder(tx, orderId, true);
   if (order?.status !== "pending") {
+    const before = (await paymentsOf(tx, [orderId])).find((p) => p.id === paymentId);
+    if (before?.status === "refunded") return { kind: "gone", refund: null };
     const payment = await setPaymentStatus(tx, paymentId, "refunded", {
       providerRef,
       error: "order no longer pending",
@@ -38,7 +43,9 @@ export async function confirmPayment(
 /**
  * Undoes a checkout whose payment did not go through (declined, failed, or
  * never confirmed before the reservation expired): cart back as it was, stock
- * released, order cancelled with `order.cancelled`, payment marked. Locks in
+ * released, order cancelled with `order.cancelled`, payment marked — and a
+ * charge the processor captured but the order never confirmed marked refunded
+ * and returned in `refunds`, for the caller to send after the commit. Locks in
  * the same order as checkout (order, cart, then inventory rows) so the two
  * never deadlock. Returns null when the order is no longer pending.
  */
@@ -51,8 +58,17 @@ export async function abandonCheckout(
   if (order?.status !== "pending") return null;
   if (order.cart_id) await restoreCart(tx, order.cart_id);
   // Before the transition, which would otherwise mark a still-pending payment as merely cancelled.
+  const captured: PaymentRow[] = [];
   for (const p of await paymentsOf(tx, [orderId])) {
-    if (p.status === "pending") await setPaymentStatus(tx, p.id, payment.status, { error: payment.reason });
+    if (p.status !== "pending") continue;
+    if (p.provider_ref) {
+      // The processor took the money but the order was never confirmed: give it back.
+      const row = await setPaymentStatus(tx, p.id, "refunded", {
+        error: `${payment.reason}; the captured charge is refunded`,
+      });
+      captured.push(row!);
+    } else await setPaymentStatus(tx, p.id, payment.status, { error: payment.reason });
   }
-  return applyTransition(tx, order, "cancelled", null, payment.reason);
+  const effects = await applyTransition(tx, order, "cancelled", null, payment.reason);
+  return captured.length ? { ...effects, refunds: [...effects.refunds, ...captured] } : effects;
 }

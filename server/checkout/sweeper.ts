@@ -1,8 +1,9 @@
 import type { AppDeps } from "../deps.ts";
-import { stockChanged } from "../orders/effects.ts";
+import { type ProviderRegistry, sendRefunds, stockChanged } from "../orders/effects.ts";
 import { expiredReservations, lockExpired } from "../orders/store.ts";
 import { defaultCheckoutConfig } from "./config.ts";
 import { purgeOldKeys, releaseKeyOfOrder, releaseOrphanedKeys } from "./idempotency.ts";
+import { defaultProviders } from "./providers.ts";
 import { abandonCheckout } from "./settle.ts";
 
 /** How many expired orders one sweep handles at most (the next tick takes the rest). */
@@ -16,9 +17,15 @@ const BATCH = 100;
  * The order is cancelled (`order.cancelled`), the cart given back, and the
  * idempotency key released so the client may retry. Also releases the keys of
  * dead checkouts whose order was cancelled by someone else meanwhile
- * (`releaseOrphanedKeys`). Returns how many orders it released.
+ * (`releaseOrphanedKeys`). A charge the processor captured for such an order
+ * (its checkout died, or could not record the order as paid) is refunded.
+ * Returns how many orders it released.
  */
-export async function sweepExpiredReservations(deps: AppDeps, limit = BATCH): Promise<number> {
+export async function sweepExpiredReservations(
+  deps: AppDeps,
+  limit = BATCH,
+  providers: ProviderRegistry = defaultProviders(),
+): Promise<number> {
   const ids = await expiredReservations(deps.db.primary, limit);
   let released = 0;
   for (const id of ids) {
@@ -30,6 +37,13 @@ export async function sweepExpiredReservations(deps: AppDeps, limit = BATCH): Pr
     });
     if (!effects) continue;
     released++;
+    if (effects.refunds.length) {
+      deps.logger.warn("refunding a charge captured for an order never confirmed", {
+        order_id: id,
+        payments: effects.refunds.map((p) => p.id),
+      });
+      await sendRefunds(deps, providers, effects.refunds);
+    }
     await stockChanged(deps, effects.restockedSkus);
   }
   if (released) deps.logger.info("released expired stock reservations", { orders: released });
@@ -46,13 +60,14 @@ export async function sweepExpiredReservations(deps: AppDeps, limit = BATCH): Pr
 export function startReservationSweeper(
   deps: AppDeps,
   intervalMs: number = defaultCheckoutConfig().sweepIntervalMs,
+  providers: ProviderRegistry = defaultProviders(),
 ): () => void {
   let running = false;
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
     running = true;
-    sweepExpiredReservations(deps)
+    sweepExpiredReservations(deps, BATCH, providers)
       .then(() => purgeOldKeys(deps.db.primary))
       .catch((err) => deps.logger.warn("reservation sweep failed", { err }))
       .finally(() => {

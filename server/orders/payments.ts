@@ -47,6 +47,19 @@ export async function paymentsOf(sql: Sql | TxSql, orderIds: string[]): Promise<
   return rows.map(toPayment);
 }
 
+/**
+ * Notes, in its own statement, that the processor took the money for a payment
+ * whose order is not confirmed yet. A pending payment with a provider reference
+ * is a capture to give back if the order is then abandoned (see
+ * `abandonCheckout`): written before the confirmation so that it survives a
+ * confirmation that fails.
+ */
+export async function recordCapture(sql: Sql, paymentId: string, providerRef: string): Promise<void> {
+  await sql`
+    update payments set provider_ref = ${providerRef}, updated_at = now()
+    where id = ${paymentId} and status = 'pending'`;
+}
+
 /** Settles a payment record; returns it as it now is (null for an unknown id). */
 export async function setPaymentStatus(
   tx: TxSql,
