@@ -240,6 +240,48 @@ describe("protocol", () => {
     }
   });
 
+  test("a head and first body bytes larger than the 64 KiB assembly buffer pass intact both ways", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up]));
+    try {
+      const r = await fetch(`http://127.0.0.1:${p.port}/api/fat`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get("x-fat")).toBe("h".repeat(30_000));
+      expect(await r.text()).toBe("b".repeat(50_000));
+      expect(r.headers.get("x-request-id")).toMatch(/^[0-9a-f]{32}$/);
+      // Request side: head and body written at once, so the body is joined to the upstream head.
+      const body = Buffer.alloc(70_000, 7);
+      const sha = new Bun.CryptoHasher("sha256").update(body).digest("hex");
+      const echoed = await new Promise<string>((resolve, reject) => {
+        let got = "";
+        const head = `POST /api/echo HTTP/1.1\r\nHost: x\r\nX-Pad: ${"p".repeat(6000)}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
+        Bun.connect({
+          hostname: "127.0.0.1",
+          port: p.port,
+          socket: {
+            open(sock) {
+              sock.write(Buffer.concat([Buffer.from(head, "latin1"), body]));
+            },
+            data(_sock, d) {
+              got += d.toString("latin1");
+            },
+            close() {
+              resolve(got);
+            },
+            error(_sock, err) {
+              reject(err);
+            },
+          },
+        }).catch(reject);
+      });
+      expect(echoed.startsWith("HTTP/1.1 200")).toBe(true);
+      expect(echoed).toContain(sha);
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
   test("sets forwarding headers, hides Server, adds security headers", async () => {
     const up = await spawnUpstream("a");
     const p = await startTestProxy(testConfig([up]));

@@ -40,6 +40,11 @@ const server = Bun.serve<undefined>({
       return Response.json({ name, slow: true });
     }
     if (p === "/api/big") return new Response(big, { headers: { "content-type": "application/json" } });
+    if (p === "/api/fat") {
+      // A head and body that together overflow the proxy's 64 KiB assembly buffer.
+      const body = "b".repeat(50_000);
+      return new Response(body, { headers: { "content-type": "text/plain", "x-fat": "h".repeat(30_000) } });
+    }
     if (p === "/api/notransform")
       return new Response(big, {
         headers: { "content-type": "application/json", "cache-control": "no-transform" },
