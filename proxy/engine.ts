@@ -326,9 +326,17 @@ export function createRawEngine(core: ProxyCore): RawEngine {
 
   // ---------- local responses ----------
 
-  function headText(status: number, pairs: [string, string][], secure: boolean, keep: boolean): string {
+  /** A local response head; `lines` is `pairs` already rendered (cached static replies). */
+  function headText(
+    status: number,
+    pairs: [string, string][],
+    secure: boolean,
+    keep: boolean,
+    lines?: string,
+  ): string {
     let h = `HTTP/1.1 ${status} ${reasons[status] ?? "Status"}${CRLF}`;
-    for (const [k, v] of pairs) h += `${k}: ${v}${CRLF}`;
+    if (lines !== undefined) h += lines;
+    else for (const [k, v] of pairs) h += `${k}: ${v}${CRLF}`;
     h += secure ? core.headers.https : core.headers.http;
     if (!keep) h += `Connection: close${CRLF}`;
     return h;
@@ -344,12 +352,13 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     status: number,
     pairs: [string, string][],
     body: Uint8Array | string,
+    lines?: string,
   ): void {
     if (ex.done) return;
     const bytes = typeof body === "string" ? Buffer.from(body) : body;
     const keep = keepClient(ex);
     if (!keep) ex.c.closeAfter = true;
-    const head = `${headText(status, pairs, ex.c.secure, keep)}X-Request-Id: ${reqId(ex)}${CRLF}${ex.extra}Content-Length: ${bytes.length}${CRLF}${CRLF}`;
+    const head = `${headText(status, pairs, ex.c.secure, keep, lines)}X-Request-Id: ${reqId(ex)}${CRLF}${ex.extra}Content-Length: ${bytes.length}${CRLF}${CRLF}`;
     ex.status = status;
     ex.resStarted = true;
     const withBody = ex.head.method !== "HEAD" && status !== 304 && bytes.length > 0;
@@ -1095,7 +1104,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       return;
     }
     if (!r.file) {
-      respondLocal(ex, r.status, r.headers, r.body ?? new Uint8Array(0));
+      respondLocal(ex, r.status, r.headers, r.body ?? new Uint8Array(0), r.lines);
       return;
     }
     const { path, start, end } = r.file;

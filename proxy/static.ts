@@ -11,6 +11,8 @@ export type ConditionalHeader = "range" | "if-none-match" | "if-modified-since" 
 export interface StaticReply {
   status: number;
   headers: [string, string][];
+  /** `headers` rendered as head lines, when the reply is a cached one (never mutate it) */
+  lines?: string;
   /** the whole body, in memory */
   body: Uint8Array | null;
   /** or a byte range [start, end] (inclusive) of a file streamed from disk */
@@ -34,6 +36,8 @@ interface Entry {
   brPath: string | null;
   checkedAt: number;
   bytes: number;
+  /** 200 replies without conditions or ranges, built once per coding and reused */
+  plain: { identity?: StaticReply; gzip?: StaticReply; br?: StaticReply };
 }
 
 const types: Record<string, string> = {
@@ -69,6 +73,8 @@ const REVALIDATE_MS = 2000;
  */
 export class StaticFiles {
   private readonly cache = new Map<string, Entry>();
+  /** URL path → relative file path (or null: refused), memoised: resolving decodes and splits */
+  private readonly resolved = new Map<string, string | null>();
   private cacheBytes = 0;
   private root: string;
   private realRoot: string;
@@ -97,7 +103,13 @@ export class StaticFiles {
     header: (name: ConditionalHeader) => string | undefined,
     encoding: "br" | "gzip" | null,
   ): StaticReply | Promise<StaticReply> {
-    const rel = this.resolve(pathname);
+    let rel = this.resolved.get(pathname);
+    if (rel === undefined) {
+      rel = this.resolve(pathname);
+      // Bounded: unique junk paths must not grow it without limit.
+      if (this.resolved.size >= 4096) this.resolved.clear();
+      this.resolved.set(pathname, rel);
+    }
     if (rel === null) return notFound();
     const hit = this.cache.get(rel);
     if (hit && Date.now() - hit.checkedAt < REVALIDATE_MS) {
@@ -168,6 +180,7 @@ export class StaticFiles {
       brPath: null,
       checkedAt: Date.now(),
       bytes: 0,
+      plain: {},
     };
     const sibling = async (suffix: string) => {
       const p = `${real}${suffix}`;
@@ -227,6 +240,33 @@ function notFound(): StaticReply {
 }
 
 function reply(
+  e: Entry,
+  header: (n: ConditionalHeader) => string | undefined,
+  encoding: "br" | "gzip" | null,
+): StaticReply {
+  // The common case, a plain GET of a file held in memory, reuses one reply per coding.
+  if (
+    header("range") === undefined &&
+    header("if-none-match") === undefined &&
+    header("if-modified-since") === undefined
+  ) {
+    const enc = encoding === "br" && e.br ? "br" : encoding && e.gz ? "gzip" : null;
+    const key = enc ?? "identity";
+    const cached = e.plain[key];
+    if (cached) return cached;
+    if (enc ? e[enc === "br" ? "br" : "gz"] : e.body) {
+      const built = fullReply(e, header, encoding);
+      if (built.status === 200 && built.body) {
+        built.lines = built.headers.map(([k, v]) => `${k}: ${v}\r\n`).join("");
+        e.plain[key] = built;
+      }
+      return built;
+    }
+  }
+  return fullReply(e, header, encoding);
+}
+
+function fullReply(
   e: Entry,
   header: (n: ConditionalHeader) => string | undefined,
   encoding: "br" | "gzip" | null,
