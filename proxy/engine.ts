@@ -105,6 +105,29 @@ const CRLF = "\r\n";
 const NONE: Buffer[] = Object.freeze([]) as unknown as Buffer[];
 const NO_BYTES = Buffer.alloc(0);
 const CRLF_CRLF = "\r\n\r\n";
+
+const statusLines = new Map<number, string>();
+/** `HTTP/1.1 <status> <reason>` with its CRLF, made once per status. */
+function statusLineText(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${reasons[status] ?? "Status"}${CRLF}`;
+    statusLines.set(status, line);
+  }
+  return line;
+}
+
+/** Writes a non-negative integer in decimal at `out[at]`; returns the digits written. */
+function writeDecimal(value: number, out: Buffer, at: number): number {
+  let digits = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+  let v = value;
+  for (let i = digits - 1; i >= 0; i--) {
+    out[at + i] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return digits;
+}
 const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/metrics", "/api"]);
 const API_PREFIX = Buffer.from("/api/", "latin1");
 
@@ -358,13 +381,27 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     const bytes = typeof body === "string" ? Buffer.from(body) : body;
     const keep = keepClient(ex);
     if (!keep) ex.c.closeAfter = true;
-    const head = `${headText(status, pairs, ex.c.secure, keep, lines)}X-Request-Id: ${reqId(ex)}${CRLF}${ex.extra}Content-Length: ${bytes.length}${CRLF}${CRLF}`;
     ex.status = status;
     ex.resStarted = true;
     const withBody = ex.head.method !== "HEAD" && status !== 304 && bytes.length > 0;
-    // Head and body assembled in the scratch buffer and sent in one write.
-    const out = outBuffer(head.length + (withBody ? bytes.length : 0));
-    let n = out.latin1Write(head, 0);
+    // Written piece by piece into the scratch buffer with the body, sent in one write:
+    // static files are answered here, and their header lines come pre-rendered.
+    const statusLine = statusLineText(status);
+    const pre = lines ?? pairs.map(([k, v]) => `${k}: ${v}${CRLF}`).join("");
+    const security = securityBlock(ex.c.secure);
+    const out = outBuffer(
+      statusLine.length + pre.length + security.length + ex.extra.length + ex.head.end + 96 + bytes.length,
+    );
+    let n = out.latin1Write(statusLine, 0);
+    n += out.latin1Write(pre, n);
+    if (!keep) n += out.latin1Write(`Connection: close${CRLF}`, n);
+    n += security.copy(out, n);
+    n += writeRequestId(ex, out, n);
+    n += out.latin1Write(CRLF, n);
+    if (ex.extra) n += out.latin1Write(ex.extra, n);
+    n += out.latin1Write("Content-Length: ", n);
+    n += writeDecimal(bytes.length, out, n);
+    n += out.latin1Write(CRLF_CRLF, n);
     if (withBody) {
       out.set(bytes, n);
       n += bytes.length;
