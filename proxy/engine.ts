@@ -6,6 +6,7 @@ import { RequestIds, reasons, validRequestId } from "./headers.ts";
 import {
   ChunkedParser,
   copyRanges,
+  copyStartAndRanges,
   F_FORWARDED_FOR,
   F_REQUEST_ID,
   type Framing,
@@ -15,7 +16,6 @@ import {
   NO_BODY,
   parseRequestHead,
   parseResponseHead,
-  type RequestField,
   type RequestHead,
   type ResponseHead,
   rangesLength,
@@ -103,7 +103,6 @@ interface Exchange {
 const CRLF = "\r\n";
 /** Shared empty list for `pending`/`retained` (never pushed to: replaced on first use). */
 const NONE: Buffer[] = Object.freeze([]) as unknown as Buffer[];
-const NO_BYTES = Buffer.alloc(0);
 const CRLF_CRLF = "\r\n\r\n";
 
 const statusLines = new Map<number, string>();
@@ -180,33 +179,38 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     return out === scratch ? Buffer.from(out.subarray(from, to)) : out.subarray(from, to);
   }
 
-  /** Writes `out[0, len)` to a client without another copy when the socket takes it all. */
-  function sendClientAssembled(c: Client, out: Buffer, len: number): void {
-    if (c.closed) return;
-    if (c.out) {
-      c.out.push(ownBytes(out, 0, len));
-      return;
+  /**
+   * Writes `out[0, len)` on `sock`, or queues it behind bytes already waiting.
+   * True when this write came up short and started the queue: the caller then
+   * pauses the other side until `drain` empties it. No copy when the socket
+   * takes everything.
+   */
+  function writeOrQueue(
+    side: Client | Conn,
+    sock: Socket<Client> | Socket<Conn>,
+    out: Buffer,
+    len: number,
+  ): boolean {
+    if (side.out) {
+      side.out.push(ownBytes(out, 0, len));
+      return false;
     }
-    const n = Math.max(0, c.sock.write(out, 0, len));
-    if (n < len) {
-      c.out = [ownBytes(out, n, len)];
-      const conn = c.ex?.conn ?? c.tunnel;
-      conn?.sock?.pause();
-    }
+    const n = Math.max(0, sock.write(out, 0, len));
+    if (n >= len) return false;
+    side.out = [ownBytes(out, n, len)];
+    return true;
   }
 
+  /** Writes `out[0, len)` to a client; a short write pauses its upstream (or tunnel). */
+  function sendClientAssembled(c: Client, out: Buffer, len: number): void {
+    if (c.closed) return;
+    if (writeOrQueue(c, c.sock, out, len)) (c.ex?.conn ?? c.tunnel)?.sock?.pause();
+  }
+
+  /** Writes `out[0, len)` to an upstream; a short write pauses its client. */
   function sendUpAssembled(conn: Conn, out: Buffer, len: number): void {
     if (conn.closed || !conn.sock) return;
-    if (conn.out) {
-      conn.out.push(ownBytes(out, 0, len));
-      return;
-    }
-    const n = Math.max(0, conn.sock.write(out, 0, len));
-    if (n < len) {
-      conn.out = [ownBytes(out, n, len)];
-      const c = conn.ex?.c ?? conn.tunnel;
-      c?.sock.pause();
-    }
+    if (writeOrQueue(conn, conn.sock, out, len)) (conn.ex?.c ?? conn.tunnel)?.sock.pause();
   }
 
   /**
@@ -224,21 +228,12 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   ): number {
     const buf = res.buf;
     let n: number;
-    let k = 0;
-    if (res.minor === 1 && res.lineEnd > 15) {
-      // The status line and the header lines right after it in one copy.
-      let to = res.lineEnd;
-      if (ranges.length > 0 && ranges[0] === to) {
-        to = ranges[1]!;
-        k = 2;
-      }
-      n = buf.copy(out, 0, 0, to);
-    } else {
+    if (res.minor === 1 && res.lineEnd > 15) n = copyStartAndRanges(buf, res.lineEnd, ranges, out);
+    else {
       const reason =
         res.lineEnd > 15 ? buf.latin1Slice(13, res.lineEnd - 2) : (reasons[res.status] ?? "Status");
-      n = out.latin1Write(`HTTP/1.1 ${res.status} ${reason}${CRLF}`, 0);
+      n = copyRanges(buf, ranges, out, out.latin1Write(`HTTP/1.1 ${res.status} ${reason}${CRLF}`, 0));
     }
-    for (; k < ranges.length; k += 2) n += buf.copy(out, n, ranges[k]!, ranges[k + 1]!);
     if (tail) n += out.latin1Write(tail, n);
     n += securityBlock(ex.c.secure).copy(out, n);
     n += writeRequestId(ex, out, n);
@@ -297,32 +292,12 @@ export function createRawEngine(core: ProxyCore): RawEngine {
 
   /** Writes to a client; on a short write the rest is queued and the upstream paused. */
   function sendClient(c: Client, data: Buffer | string): void {
-    if (c.closed) return;
     const buf = typeof data === "string" ? Buffer.from(data, "latin1") : data;
-    if (c.out) {
-      c.out.push(buf);
-      return;
-    }
-    const n = c.sock.write(buf);
-    if (n < buf.length) {
-      c.out = [buf.subarray(Math.max(0, n))];
-      const conn = c.ex?.conn ?? c.tunnel;
-      conn?.sock?.pause();
-    }
+    sendClientAssembled(c, buf, buf.length);
   }
 
   function sendUp(conn: Conn, buf: Buffer): void {
-    if (conn.closed || !conn.sock) return;
-    if (conn.out) {
-      conn.out.push(buf);
-      return;
-    }
-    const n = conn.sock.write(buf);
-    if (n < buf.length) {
-      conn.out = [buf.subarray(Math.max(0, n))];
-      const c = conn.ex?.c ?? conn.tunnel;
-      c?.sock.pause();
-    }
+    sendUpAssembled(conn, buf, buf.length);
   }
 
   function flushQueue(sock: Socket<Client> | Socket<Conn>, q: Buffer[]): boolean {
@@ -491,10 +466,6 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     }
   }
 
-  function header(head: RequestHead, lower: RequestField): string | undefined {
-    return head.field(lower);
-  }
-
   // ---------- request ids ----------
 
   const ids = new RequestIds();
@@ -584,7 +555,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       dispatch(ex, undefined);
       return;
     }
-    const user = verifyAccessToken(header(head, "authorization"), core.cfg.jwtSecret);
+    const user = verifyAccessToken(head.field("authorization"), core.cfg.jwtSecret);
     core.limiter.take(zone, user ? `u:${user}` : `ip:${c.ip}`).then(
       (d) => gate(ex, d),
       () => dispatch(ex, undefined),
@@ -611,19 +582,15 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   function writeUpstreamHead(ex: Exchange, out: Buffer): number {
     const { head, c } = ex;
     const buf = head.buf;
-    const ranges = head.forward;
-    let n: number;
-    let k = 0;
-    if (head.minor === 1) {
-      // The request line and the header lines right after it in one copy.
-      let to = head.lineEnd;
-      if (ranges.length > 0 && ranges[0] === to) {
-        to = ranges[1]!;
-        k = 2;
-      }
-      n = buf.copy(out, 0, 0, to);
-    } else n = out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0);
-    for (; k < ranges.length; k += 2) n += buf.copy(out, n, ranges[k]!, ranges[k + 1]!);
+    let n =
+      head.minor === 1
+        ? copyStartAndRanges(buf, head.lineEnd, head.forward, out)
+        : copyRanges(
+            buf,
+            head.forward,
+            out,
+            out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0),
+          );
     const xff = head.fieldFrom(F_FORWARDED_FOR);
     if (xff >= 0) {
       n += out.latin1Write("X-Forwarded-For: ", n);
@@ -886,7 +853,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     const f = ex.framing;
     const http10 = ex.head.minor === 0;
     const enc = core.cfg.compression.enabled
-      ? pickEncoding(header(ex.head, "accept-encoding"), ex.head.method, res, f, core.cfg)
+      ? pickEncoding(ex.head.field("accept-encoding"), ex.head.method, res, f, core.cfg)
       : null;
     ex.encoding = enc;
     let keep = keepClient(ex) && f.kind !== "close";
@@ -1118,7 +1085,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       return;
     }
     const enc = core.cfg.compression.enabled ? pickAccept(ex) : null;
-    const r = core.statics.serve(ex.head.path, (n) => header(ex.head, n), enc);
+    const r = core.statics.serve(ex.head.path, (n) => ex.head.field(n), enc);
     if (r instanceof Promise)
       r.then(
         (rep) => writeStatic(ex, rep),
@@ -1128,7 +1095,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   }
 
   function pickAccept(ex: Exchange): "br" | "gzip" | null {
-    const ae = header(ex.head, "accept-encoding");
+    const ae = ex.head.field("accept-encoding");
     if (!ae) return null;
     const set = acceptedEncodings(ae);
     return set.has("br") ? "br" : set.has("gzip") ? "gzip" : null;
@@ -1247,6 +1214,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     return {
       open(sock) {
         const ip = sock.remoteAddress;
+        const own = `X-Real-IP: ${ip}${CRLF}X-Forwarded-Proto: ${secure ? "https" : "http"}${CRLF}X-Forwarded-Host: `;
         const c: Client = {
           sock,
           ip,
@@ -1260,12 +1228,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
           closed: false,
           tunnel: null,
           redirect,
-          forwarded: NO_BYTES,
-          forwardedFor: NO_BYTES,
+          forwarded: Buffer.from(own, "latin1"),
+          forwardedFor: Buffer.from(`X-Forwarded-For: ${ip}${CRLF}${own}`, "latin1"),
         };
-        const own = `X-Real-IP: ${ip}${CRLF}X-Forwarded-Proto: ${secure ? "https" : "http"}${CRLF}X-Forwarded-Host: `;
-        c.forwarded = Buffer.from(own, "latin1");
-        c.forwardedFor = Buffer.from(`X-Forwarded-For: ${ip}${CRLF}${own}`, "latin1");
         sock.data = c;
         clients.add(c);
         core.metrics.clientConnections++;

@@ -38,6 +38,7 @@ const fieldSlot = new Map<string, number>(requestFieldNames.map((n, i) => [n, i]
 /** Slots of `requestFieldNames` the engine reads by number. */
 export const F_REQUEST_ID = 0;
 export const F_FORWARDED_FOR = 1;
+const F_UPGRADE = 4;
 
 /**
  * A parsed request head. Nothing is copied out of the received bytes unless
@@ -636,7 +637,7 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   const connection = head.connection;
   if (connection !== NO_TOKENS) {
     head.keepAlive = minor === 1 ? !connection.includes("close") : connection.includes("keep-alive");
-    head.upgrade = head.fieldFrom(fieldSlot.get("upgrade")!) >= 0 && connection.includes("upgrade");
+    head.upgrade = head.fieldFrom(F_UPGRADE) >= 0 && connection.includes("upgrade");
     // Headers named in Connection are hop-by-hop too.
     const named = namedInConnection(connection);
     if (named) head.forward = dropNamed(buf, head.lineEnd, stop, requestNames, named);
@@ -774,9 +775,22 @@ export function parseResponseHead(buf: Buffer, end: number): ResponseHead {
   return res;
 }
 
-/** Copies the forwarded ranges of a head into `out` at `at`; returns the offset after them. */
-export function copyRanges(buf: Buffer, ranges: number[], out: Buffer, at: number): number {
-  for (let k = 0; k < ranges.length; k += 2) at += buf.copy(out, at, ranges[k]!, ranges[k + 1]!);
+/**
+ * Copies a head's start line (`buf[0, lineEnd)`) and then its forwarded ranges
+ * into `out` from offset 0 — the line and a range right after it in one copy.
+ * Returns the bytes written.
+ */
+export function copyStartAndRanges(buf: Buffer, lineEnd: number, ranges: number[], out: Buffer): number {
+  if (ranges.length > 0 && ranges[0] === lineEnd) {
+    const n = buf.copy(out, 0, 0, ranges[1]!);
+    return copyRanges(buf, ranges, out, n, 2);
+  }
+  return copyRanges(buf, ranges, out, buf.copy(out, 0, 0, lineEnd));
+}
+
+/** Copies the forwarded ranges of a head (from pair `first`) into `out` at `at`; returns the offset after them. */
+export function copyRanges(buf: Buffer, ranges: number[], out: Buffer, at: number, first = 0): number {
+  for (let k = first; k < ranges.length; k += 2) at += buf.copy(out, at, ranges[k]!, ranges[k + 1]!);
   return at;
 }
 
