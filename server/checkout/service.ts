@@ -6,7 +6,7 @@ import type { ShippingAddress } from "../orders/store.ts";
 import { HttpProblem, problemBody } from "../platform/problem.ts";
 import type { CheckoutConfig } from "./config.ts";
 import { claimKey, completeKey, releaseKey, requestHash, type StoredResponse } from "./idempotency.ts";
-import { chargeWithTimeout, type PaymentProvider } from "./payment-provider.ts";
+import { chargeWithTimeout } from "./payment-provider.ts";
 import { OutOfStockError, type Placed, placeOrder } from "./place.ts";
 import { abandonCheckout, type Confirmation, confirmPayment } from "./settle.ts";
 
@@ -156,7 +156,7 @@ async function pay(
     } catch (err) {
       // Without the database the order cannot be confirmed either: give the money back now.
       deps.logger.error("capture could not be recorded; refunding it", { ...ids, err });
-      await refundDirectly(deps, provider, placed, result.providerRef);
+      await sendRefunds(deps, env.providers, [{ ...placed.payment, provider_ref: result.providerRef }]);
       throw unconfirmed(placed, "refunded");
     }
     // Set once the confirmation's statements are done: a failure after it hit the commit itself.
@@ -193,7 +193,7 @@ async function pay(
         throw unconfirmed(placed, "unknown");
       }
       deps.logger.error("order confirmation failed after a capture; refunding it", { ...ids, err });
-      await compensateCapture(deps, env, req, placed, provider, result.providerRef);
+      await compensateCapture(deps, env, req, placed, result.providerRef);
       throw unconfirmed(placed, "refunded");
     }
     if (outcome.confirmation.kind === "gone" && outcome.confirmation.refund)
@@ -270,7 +270,6 @@ async function compensateCapture(
   env: CheckoutEnv,
   req: CheckoutRequest,
   placed: Placed,
-  provider: PaymentProvider,
   providerRef: string,
 ): Promise<void> {
   try {
@@ -291,23 +290,6 @@ async function compensateCapture(
       order_id: placed.order.id,
       err,
     });
-    await refundDirectly(deps, provider, placed, providerRef);
-  }
-}
-
-/** Refunds a capture straight with the processor (no database); failures are logged for reconciliation. */
-async function refundDirectly(
-  deps: AppDeps,
-  provider: PaymentProvider,
-  placed: Placed,
-  providerRef: string,
-): Promise<void> {
-  const ids = { order_id: placed.order.id, payment_id: placed.payment.id, provider_ref: providerRef };
-  try {
-    const r = await provider.refund(providerRef, placed.order.total, placed.order.currency);
-    if (!r.ok)
-      deps.logger.error("refund refused by provider; reconcile by hand", { ...ids, reason: r.reason });
-  } catch (err) {
-    deps.logger.error("refund call failed; reconcile by hand", { ...ids, err });
+    await sendRefunds(deps, env.providers, [{ ...placed.payment, provider_ref: providerRef }]);
   }
 }
