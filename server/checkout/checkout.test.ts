@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { purgeOldKeys } from "./idempotency.ts";
-import type { ChargeResult, PaymentProvider } from "./payment-provider.ts";
-import { testCardProvider } from "./payment-provider.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
 import {
   checkoutBody,
+  controlledProvider,
   createShopTestApp,
   createSkus,
   createUsers,
@@ -38,33 +37,6 @@ interface Problem {
 }
 interface CartBody {
   items: { sku: string; quantity: number }[];
-}
-
-/**
- * A test_card provider whose charges wait until the test lets them go, so
- * that "still in progress" and "payment outlives its reservation" are
- * reproducible without timing.
- */
-function gatedProvider() {
-  const inner = testCardProvider();
-  let open!: () => void;
-  const gate = new Promise<void>((r) => {
-    open = r;
-  });
-  let started!: () => void;
-  const firstCharge = new Promise<void>((r) => {
-    started = r;
-  });
-  const provider: PaymentProvider = {
-    name: "test_card",
-    async charge(req): Promise<ChargeResult> {
-      started();
-      await gate;
-      return inner.charge(req);
-    },
-    refund: inner.refund,
-  };
-  return { provider, open, firstCharge };
 }
 
 let t: ShopTestApp;
@@ -339,7 +311,7 @@ describe("one cart, several keys", () => {
 
 describe("with a slow payment provider", () => {
   test("a second request while the first is charging → 409, then the stored order", async () => {
-    const gated = gatedProvider();
+    const gated = controlledProvider({ held: true });
     const s = await createShopTestApp({ providers: new Map([["test_card", gated.provider]]) });
     try {
       const [u] = await createUsers(s.sql, 1);
@@ -364,7 +336,7 @@ describe("with a slow payment provider", () => {
   });
 
   test("payment outlives its reservation: the sweeper releases stock, the late capture is refunded", async () => {
-    const gated = gatedProvider();
+    const gated = controlledProvider({ held: true });
     const s = await createShopTestApp({
       providers: new Map([["test_card", gated.provider]]),
       settings: { reservationTimeoutS: 1 },

@@ -1,10 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { recordCapture } from "../orders/payments.ts";
-import type { ChargeRequest, ChargeResult, PaymentProvider } from "./payment-provider.ts";
-import { testCardProvider } from "./payment-provider.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
 import {
   checkoutBody,
+  controlledProvider,
   createShopTestApp,
   createSkus,
   createUsers,
@@ -15,45 +14,8 @@ import {
 /**
  * Money taken but no order recorded: the charge goes through and then the
  * confirmation fails (or never happens). Real Postgres; the provider is the
- * test_card one with its calls recorded, and optionally held at a gate.
+ * test_card one with its calls recorded, and held at a gate where needed.
  */
-function recordingProvider() {
-  const inner = testCardProvider();
-  const charges: ChargeRequest[] = [];
-  const refunds: { providerRef: string; amount: number; currency: string }[] = [];
-  let open: () => void = () => {};
-  let gate: Promise<void> | null = null;
-  let started: () => void = () => {};
-  const firstCharge = new Promise<void>((r) => {
-    started = r;
-  });
-  const provider: PaymentProvider = {
-    name: "test_card",
-    async charge(req): Promise<ChargeResult> {
-      charges.push(req);
-      started();
-      if (gate) await gate;
-      return inner.charge(req);
-    },
-    async refund(providerRef, amount, currency) {
-      refunds.push({ providerRef, amount, currency });
-      return { ok: true };
-    },
-  };
-  return {
-    provider,
-    charges,
-    refunds,
-    firstCharge,
-    /** Holds charges until `open()` is called. */
-    hold() {
-      gate = new Promise<void>((r) => {
-        open = r;
-      });
-    },
-    open: () => open(),
-  };
-}
 
 interface Problem {
   status: number;
@@ -64,7 +26,7 @@ interface Problem {
 
 describe("a charge that cannot be confirmed", () => {
   test("the confirmation fails after the capture: the charge is refunded, stock and cart come back", async () => {
-    const rec = recordingProvider();
+    const rec = controlledProvider();
     const s = await createShopTestApp({
       providers: new Map([["test_card", rec.provider]]),
       settings: { failConfirm: true },
@@ -118,8 +80,7 @@ describe("a charge that cannot be confirmed", () => {
   });
 
   test("a capture recorded for an order never confirmed is refunded once, by the reservation sweeper", async () => {
-    const rec = recordingProvider();
-    rec.hold();
+    const rec = controlledProvider({ held: true });
     const s = await createShopTestApp({ providers: new Map([["test_card", rec.provider]]) });
     try {
       const [u] = await createUsers(s.sql, 1);

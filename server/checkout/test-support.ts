@@ -15,6 +15,12 @@ import { jwtSecret, loadConfig } from "../platform/config.ts";
 import { createLogger } from "../platform/logger.ts";
 import { Registry } from "../platform/metrics.ts";
 import type { CheckoutConfig } from "./config.ts";
+import {
+  type ChargeRequest,
+  type ChargeResult,
+  type PaymentProvider,
+  testCardProvider,
+} from "./payment-provider.ts";
 import { defaultProviders } from "./providers.ts";
 import { checkoutModule } from "./routes.ts";
 
@@ -175,4 +181,39 @@ export async function fillCart(t: ShopTestApp, user: TestUser, sku: string, quan
   });
   if (res.status !== 201 && res.status !== 200)
     throw new Error(`add to cart: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * The test_card provider with its calls recorded and, when `held`, its charges
+ * waiting until the test calls `open()` — so "still charging" and "the payment
+ * outlives its reservation" are reproducible without timing. Refunds succeed.
+ */
+export function controlledProvider(opts: { held?: boolean } = {}) {
+  const inner = testCardProvider();
+  const charges: ChargeRequest[] = [];
+  const refunds: { providerRef: string; amount: number; currency: string }[] = [];
+  let open: () => void = () => {};
+  const gate = opts.held
+    ? new Promise<void>((r) => {
+        open = r;
+      })
+    : null;
+  let started: () => void = () => {};
+  const firstCharge = new Promise<void>((r) => {
+    started = r;
+  });
+  const provider: PaymentProvider = {
+    name: "test_card",
+    async charge(req): Promise<ChargeResult> {
+      charges.push(req);
+      started();
+      if (gate) await gate;
+      return inner.charge(req);
+    },
+    async refund(providerRef, amount, currency) {
+      refunds.push({ providerRef, amount, currency });
+      return { ok: true };
+    },
+  };
+  return { provider, charges, refunds, firstCharge, open: () => open() };
 }
