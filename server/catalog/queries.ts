@@ -1,3 +1,4 @@
+import type postgres from "postgres";
 import type { Sql, TxSql } from "../../db/client.ts";
 import type { ProductRow } from "./present.ts";
 import type { ProductFilters, ProductListParams } from "./schemas.ts";
@@ -42,6 +43,34 @@ export function productColumns(sql: Db) {
               'quantity', coalesce(i.quantity, 0)) order by v.position, v.id), '[]'::json)
        from variants v left join inventory i on i.sku = v.sku
       where v.product_id = p.id) as variants`;
+}
+
+/**
+ * One page of products with everything a list shows: the page is chosen on
+ * product ids alone (`where`, `orderBy`, limit/offset — an index walk), and
+ * only its rows are then joined to categories and variants, so rows skipped by
+ * the offset cost no variant lookups. Used by the catalog list and by search.
+ */
+export function productPage(
+  sql: Db,
+  where: postgres.PendingQuery<postgres.Row[]>,
+  orderBy: postgres.PendingQuery<postgres.Row[]>,
+  limit: number,
+  offset: number,
+) {
+  return sql`
+    select ${productColumns(sql)}
+    from (
+      select row_number() over () as ord, x.id from (
+        select p.id from products p
+        where ${where}
+        order by ${orderBy}
+        limit ${limit} offset ${offset}
+      ) x
+    ) page
+    join products p on p.id = page.id
+    join categories c on c.id = p.category_id
+    order by page.ord`;
 }
 
 /** One product by slug, or null; `activeOnly` hides archived products. */
@@ -134,27 +163,14 @@ export async function countProducts(sql: Db, p: ProductFilters): Promise<number>
 
 /**
  * The rows of one page with their category and variants, in one statement
- * (after the category subtree is resolved). The page is chosen on product ids
- * alone (an index walk), and only its rows are then joined to categories and
- * variants, so rows skipped by the offset cost no variant lookups. Price
- * filters apply to the product's lowest price, the one the list shows and
- * sorts on.
+ * (after the category subtree is resolved; see `productPage`). Price filters
+ * apply to the product's lowest price, the one the list shows and sorts on.
  */
 export async function listProductPage(sql: Db, p: ProductListParams): Promise<ProductRow[]> {
   const ids = await categoryIds(sql, p);
   if (ids?.length === 0) return [];
   const offset = (p.page - 1) * p.page_size;
-  return sql<ProductRow[]>`
-    select ${productColumns(sql)}
-    from (
-      select row_number() over () as ord, x.id from (
-        select p.id from products p
-        where ${filters(sql, p, ids)}
-        order by ${productOrderBy(sql, p.sort)}
-        limit ${p.page_size} offset ${offset}
-      ) x
-    ) page
-    join products p on p.id = page.id
-    join categories c on c.id = p.category_id
-    order by page.ord`;
+  return sql<
+    ProductRow[]
+  >`${productPage(sql, filters(sql, p, ids), productOrderBy(sql, p.sort), p.page_size, offset)}`;
 }

@@ -1,5 +1,5 @@
 import type { ProductRow } from "../../catalog/present.ts";
-import { productColumns } from "../../catalog/queries.ts";
+import { productPage } from "../../catalog/queries.ts";
 import {
   MAX_BRAND_FACETS,
   MAX_SUGGESTIONS,
@@ -111,18 +111,13 @@ export function pageRows(
   const offset = (query.page - 1) * query.page_size;
   return sql<ProductRow[]>`
     ${query.category !== undefined ? sql`with recursive ${subtreeCte(sql, query)}` : sql``}
-    select ${productColumns(sql)}
-    from (
-      select row_number() over () as ord, x.id from (
-        select p.id from products p
-        where ${matchPredicate(sql, mode, text)} and ${filterPredicate(sql, query)}
-        order by ${orderBy(sql, query.sort, mode, text)}
-        limit ${query.page_size} offset ${offset}
-      ) x
-    ) page
-    join products p on p.id = page.id
-    join categories c on c.id = p.category_id
-    order by page.ord`;
+    ${productPage(
+      sql,
+      sql`${matchPredicate(sql, mode, text)} and ${filterPredicate(sql, query)}`,
+      orderBy(sql, query.sort, mode, text),
+      query.page_size,
+      offset,
+    )}`;
 }
 
 /** `LIKE` pattern for "starts with": the text with its wildcards escaped, then `%`. */
