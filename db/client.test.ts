@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { createLogger } from "../server/platform/logger.ts";
+import { createLogger } from "../platform/logger.ts";
 import { createDatabase, type Database } from "./client.ts";
 import { withConsistency } from "./context.ts";
 import { type EmbeddedCluster, startEmbeddedPostgres } from "./embedded.ts";

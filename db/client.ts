@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import type { Logger } from "../server/platform/logger.ts";
+import type { Logger } from "../platform/logger.ts";
 import { currentConsistency, noteCommit } from "./context.ts";
 import { parseLsn } from "./lsn.ts";
 

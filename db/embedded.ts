@@ -4,7 +4,7 @@ import { appendFile, chown, mkdir, readFile, rm, writeFile } from "node:fs/promi
 import { arch, platform, userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
-import type { Logger } from "../server/platform/logger.ts";
+import type { Logger } from "../platform/logger.ts";
 
 /**
  * Zero-config Postgres: a real primary from the npm-shipped binaries plus a

@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { loadConfigOrExit } from "../server/platform/config.ts";
+import { loadConfigOrExit } from "../platform/config.ts";
 import { startEmbeddedPostgres } from "./embedded.ts";
 import { migrate } from "./migrate.ts";
 

@@ -1,6 +1,6 @@
 import postgres from "postgres";
-import type { Config } from "../server/platform/config.ts";
-import type { Logger } from "../server/platform/logger.ts";
+import type { Config } from "../platform/config.ts";
+import type { Logger } from "../platform/logger.ts";
 import { startEmbeddedPostgres } from "./embedded.ts";
 import { migrate } from "./migrate.ts";
 

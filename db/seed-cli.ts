@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { loadConfigOrExit } from "../server/platform/config.ts";
-import { createLogger } from "../server/platform/logger.ts";
+import { loadConfigOrExit } from "../platform/config.ts";
+import { createLogger } from "../platform/logger.ts";
 import { resolveDatabase } from "./resolve.ts";
 import { catalogIsEmpty, seedCatalog } from "./seed.ts";
 

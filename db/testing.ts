@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { createLogger } from "../server/platform/logger.ts";
+import { createLogger } from "../platform/logger.ts";
 import { createDatabase, type Database } from "./client.ts";
 import { startEmbeddedPostgres } from "./embedded.ts";
 import { migrate } from "./migrate.ts";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Config, jwtSecret, loadConfig } from "../server/platform/config.ts";
+import { type Config, jwtSecret, loadConfig } from "../platform/config.ts";
 
 /**
  * The proxy's typed configuration: what nginx.conf held in the reference stack.

@@ -1,4 +1,4 @@
-import type { Logger } from "../server/platform/logger.ts";
+import type { Logger } from "../platform/logger.ts";
 import { AccessLog } from "./access-log.ts";
 import { type Balancer, createBalancer } from "./balancer.ts";
 import type { ProxyConfig } from "./config.ts";

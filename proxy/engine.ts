@@ -1,5 +1,5 @@
 import type { Socket, SocketHandler, TCPSocketListener } from "bun";
-import { problemBody } from "../server/platform/problem.ts";
+import { problemBody } from "../platform/problem.ts";
 import { Compressor, compressBuffer, pickEncoding } from "./compress.ts";
 import type { ProxyCore } from "./core.ts";
 import { RequestIds, reasons, validRequestId } from "./headers.ts";

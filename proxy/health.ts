@@ -1,4 +1,4 @@
-import type { Logger } from "../server/platform/logger.ts";
+import type { Logger } from "../platform/logger.ts";
 import type { ProxyConfig } from "./config.ts";
 import type { Upstream } from "./upstream.ts";
 

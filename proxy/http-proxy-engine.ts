@@ -1,7 +1,7 @@
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import httpProxy from "http-proxy";
-import { problemBody } from "../server/platform/problem.ts";
+import { problemBody } from "../platform/problem.ts";
 import type { ProxyCore } from "./core.ts";
 import { isProxied } from "./engine.ts";
 import { requestId } from "./headers.ts";

@@ -1,5 +1,5 @@
-import { handleShutdown } from "../server/platform/lifecycle.ts";
-import { createLogger } from "../server/platform/logger.ts";
+import { handleShutdown } from "../platform/lifecycle.ts";
+import { createLogger } from "../platform/logger.ts";
 import { loadProxyConfig, type ProxyConfig } from "./config.ts";
 import { startProxy } from "./server.ts";
 

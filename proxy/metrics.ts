@@ -1,4 +1,4 @@
-import { defaultBuckets, Registry } from "../server/platform/metrics.ts";
+import { defaultBuckets, Registry } from "../platform/metrics.ts";
 import type { Upstream } from "./upstream.ts";
 
 /**

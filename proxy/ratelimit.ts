@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Logger } from "../server/platform/logger.ts";
-import { createRedis, type Redis } from "../server/platform/redis.ts";
+import type { Logger } from "../platform/logger.ts";
+import { createRedis, type Redis } from "../platform/redis.ts";
 import type { ProxyConfig, RateZone } from "./config.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 

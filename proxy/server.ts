@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { createLogger, type Logger } from "../server/platform/logger.ts";
-import { contentType } from "../server/platform/metrics.ts";
+import { createLogger, type Logger } from "../platform/logger.ts";
+import { contentType } from "../platform/metrics.ts";
 import type { ProxyConfig } from "./config.ts";
 import { ProxyCore } from "./core.ts";
 import { createRawEngine } from "./engine.ts";

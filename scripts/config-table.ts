@@ -1,4 +1,4 @@
-import { configDocs } from "../server/platform/config.ts";
+import { configDocs } from "../platform/config.ts";
 
 /** Prints the README's configuration table from the config module's own descriptions. */
 console.log("| variable | default | meaning |\n| --- | --- | --- |");

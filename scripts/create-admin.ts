@@ -2,9 +2,9 @@ import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { createDatabase } from "../db/client.ts";
 import { resolveDatabase } from "../db/resolve.ts";
+import { loadConfigOrExit } from "../platform/config.ts";
+import { createLogger } from "../platform/logger.ts";
 import { ensureAdmin, PasswordRequiredError } from "../server/auth/bootstrap-admin.ts";
-import { loadConfigOrExit } from "../server/platform/config.ts";
-import { createLogger } from "../server/platform/logger.ts";
 
 /**
  * `bun run create-admin --email a@b.c --password ... [--name ...] [--reset-password]`

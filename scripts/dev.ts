@@ -3,11 +3,11 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { resolveDatabase } from "../db/resolve.ts";
 import { catalogIsEmpty, seedCatalog } from "../db/seed.ts";
+import { loadConfigOrExit } from "../platform/config.ts";
+import { handleShutdown } from "../platform/lifecycle.ts";
+import { createLogger } from "../platform/logger.ts";
+import { Supervisor } from "../platform/supervisor.ts";
 import { proxyRuntimeEnv } from "../proxy/runtime-env.ts";
-import { loadConfigOrExit } from "../server/platform/config.ts";
-import { handleShutdown } from "../server/platform/lifecycle.ts";
-import { createLogger } from "../server/platform/logger.ts";
-import { Supervisor } from "../server/platform/supervisor.ts";
 
 /**
  * `bun run dev`: the whole stack in one command. Embedded Postgres (primary +

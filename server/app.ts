@@ -1,13 +1,10 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { withConsistency } from "../db/context.ts";
-import type { AppDeps, AppEnv } from "./deps.ts";
+import { HttpProblem, problemBody } from "../platform/problem.ts";
+import type { AppDeps, AppEnv, RouteModule } from "./core/deps.ts";
+import { requestId } from "./core/request-id.ts";
 import { opsRoutes } from "./ops/routes.ts";
-import { HttpProblem, problemBody } from "./platform/problem.ts";
-import { requestId } from "./platform/request-id.ts";
-
-/** A route module: mounts its routes on the app given the shared deps. */
-export type RouteModule = (app: Hono<AppEnv>, deps: AppDeps) => void;
 
 export interface AppOptions {
   modules?: RouteModule[];

@@ -1,11 +1,11 @@
 import { createDatabase } from "../db/client.ts";
+import type { Config } from "../platform/config.ts";
+import { createLogger, type Logger } from "../platform/logger.ts";
+import { Registry } from "../platform/metrics.ts";
+import { createRedis } from "../platform/redis.ts";
 import { cacheRuntime, closeCacheRuntime } from "./cache/index.ts";
-import type { AppDeps } from "./deps.ts";
+import type { AppDeps } from "./core/deps.ts";
 import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes.ts";
-import type { Config } from "./platform/config.ts";
-import { createLogger, type Logger } from "./platform/logger.ts";
-import { Registry } from "./platform/metrics.ts";
-import { createRedis } from "./platform/redis.ts";
 
 /**
  * Chooses the implementations once, from the config: the only place that

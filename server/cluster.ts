@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { resolveDatabase } from "../db/resolve.ts";
-import { loadConfigOrExit } from "./platform/config.ts";
-import { handleShutdown } from "./platform/lifecycle.ts";
-import { createLogger } from "./platform/logger.ts";
-import { Supervisor } from "./platform/supervisor.ts";
+import { loadConfigOrExit } from "../platform/config.ts";
+import { handleShutdown } from "../platform/lifecycle.ts";
+import { createLogger } from "../platform/logger.ts";
+import { Supervisor } from "../platform/supervisor.ts";
 
 /**
  * The cluster shim: starts APP_INSTANCES app processes on consecutive ports

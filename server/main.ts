@@ -1,8 +1,8 @@
+import { loadConfigOrExit } from "../platform/config.ts";
+import { handleShutdown } from "../platform/lifecycle.ts";
 import { createApp } from "./app.ts";
 import { closeDeps, createDeps } from "./bootstrap.ts";
 import { modules } from "./modules.ts";
-import { loadConfigOrExit } from "./platform/config.ts";
-import { handleShutdown } from "./platform/lifecycle.ts";
 
 /** One app instance. The cluster shim starts N of these with PORT set. */
 const config = loadConfigOrExit();

@@ -1,10 +1,10 @@
 import { adminCatalogModule } from "./admin/catalog-module.ts";
-import type { RouteModule } from "./app.ts";
 import { authModule } from "./auth/routes.ts";
 import { cartLoginHook } from "./cart/login-hook.ts";
 import { cartModule } from "./cart/routes.ts";
 import { catalogRoutes } from "./catalog/routes.ts";
 import { checkoutModule } from "./checkout/routes.ts";
+import type { RouteModule } from "./core/deps.ts";
 import { adminEventsModule } from "./events/admin-routes.ts";
 import { adminOrdersModule } from "./orders/admin-routes.ts";
 import { ordersModule } from "./orders/routes.ts";

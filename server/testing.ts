@@ -1,12 +1,12 @@
 import type { Hono } from "hono";
 import { createTestDatabase, type TestDatabase, testRedisUrl } from "../db/testing.ts";
+import { loadConfig } from "../platform/config.ts";
+import { createLogger } from "../platform/logger.ts";
+import { Registry } from "../platform/metrics.ts";
+import { createRedis, type Redis, whenRedisReady } from "../platform/redis.ts";
 import { type AppOptions, createApp } from "./app.ts";
-import type { AppDeps, AppEnv } from "./deps.ts";
+import type { AppDeps, AppEnv } from "./core/deps.ts";
 import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes.ts";
-import { loadConfig } from "./platform/config.ts";
-import { createLogger } from "./platform/logger.ts";
-import { Registry } from "./platform/metrics.ts";
-import { createRedis, type Redis, whenRedisReady } from "./platform/redis.ts";
 
 export interface TestApp {
   app: Hono<AppEnv>;

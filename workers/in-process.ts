@@ -1,6 +1,6 @@
 import type { Sql } from "../db/client.ts";
-import type { DomainEvent } from "../server/events/outbox.ts";
-import type { Logger } from "../server/platform/logger.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { DomainEvent } from "../server/core/outbox.ts";
 import { defaultRetry, deliver, type RetryPolicy } from "./consume.ts";
 import { type ConsumerSpec, type EventTransport, wants } from "./transport.ts";
 

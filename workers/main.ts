@@ -1,6 +1,6 @@
+import { loadConfigOrExit } from "../platform/config.ts";
+import { handleShutdown } from "../platform/lifecycle.ts";
 import { closeDeps, createDeps } from "../server/bootstrap.ts";
-import { loadConfigOrExit } from "../server/platform/config.ts";
-import { handleShutdown } from "../server/platform/lifecycle.ts";
 import { cacheInvalidationConsumer } from "./consumers/cache.ts";
 import { emailConsumer, logMailer } from "./consumers/email.ts";
 import { searchIndexConsumer } from "./consumers/search.ts";

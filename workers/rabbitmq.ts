@@ -1,7 +1,7 @@
 import amqp from "amqplib";
 import type { Sql } from "../db/client.ts";
-import type { DomainEvent } from "../server/events/outbox.ts";
-import type { Logger } from "../server/platform/logger.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { DomainEvent } from "../server/core/outbox.ts";
 import { defaultRetry, deliver, type RetryPolicy } from "./consume.ts";
 import type { ConsumerSpec, EventTransport } from "./transport.ts";
 

@@ -1,6 +1,6 @@
 import type { Sql } from "../db/client.ts";
-import type { DomainEvent, EventType } from "../server/events/outbox.ts";
-import type { Logger } from "../server/platform/logger.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { DomainEvent, EventType } from "../server/core/outbox.ts";
 import type { EventTransport } from "./transport.ts";
 
 interface OutboxRow {

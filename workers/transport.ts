@@ -1,4 +1,4 @@
-import type { DomainEvent } from "../server/events/outbox.ts";
+import type { DomainEvent } from "../server/core/outbox.ts";
 
 /** Handles one event; throwing asks for a retry. */
 export type EventHandler = (event: DomainEvent) => Promise<void>;

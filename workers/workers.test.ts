@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import amqp from "amqplib";
 import { createTestDatabase, type TestDatabase, testAmqpUrl } from "../db/testing.ts";
-import { type DomainEvent, type EventType, recordEvent } from "../server/events/outbox.ts";
-import { createLogger } from "../server/platform/logger.ts";
+import { createLogger } from "../platform/logger.ts";
+import { type DomainEvent, type EventType, recordEvent } from "../server/core/outbox.ts";
 import { signWebhook, webhookConsumer } from "./consumers/webhooks.ts";
 import { createInProcessTransport } from "./in-process.ts";
 import { createRabbitTransport } from "./rabbitmq.ts";

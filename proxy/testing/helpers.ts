@@ -1,8 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { loadConfig } from "../../server/platform/config.ts";
-import { createLogger } from "../../server/platform/logger.ts";
+import { loadConfig } from "../../platform/config.ts";
+import { createLogger } from "../../platform/logger.ts";
 import { defaultProxyConfig, mergeConfig, type ProxyConfig, type ProxyOverrides } from "../config.ts";
 import { type ProxyHandle, startProxy } from "../server.ts";
 

@@ -32,7 +32,7 @@ async function serve(): Promise<void> {
   const { createApp } = await import("../../server/app.ts");
   const { createDeps } = await import("../../server/bootstrap.ts");
   const { catalogRoutes } = await import("../../server/catalog/routes.ts");
-  const { loadConfig } = await import("../../server/platform/config.ts");
+  const { loadConfig } = await import("../../platform/config.ts");
   const config = loadConfig({
     ...process.env,
     LOG_LEVEL: "silent",

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { type AuthEnv, currentUser } from "../auth/middleware.ts";
+import { conflict, notFound, unprocessable } from "../../platform/problem.ts";
+import { jsonBody } from "../../platform/validate.ts";
 import { invalidateProductsBySku } from "../catalog/invalidate.ts";
-import type { AppDeps } from "../deps.ts";
+import { type AuthEnv, currentUser } from "../core/auth.ts";
+import type { AppDeps } from "../core/deps.ts";
 import { adjustStock, InsufficientStockError, stockStatus } from "../inventory/stock.ts";
-import { conflict, notFound, unprocessable } from "../platform/problem.ts";
-import { jsonBody } from "../platform/validate.ts";
 import { adjustBody, MAX_STOCK, skuSchema } from "./schemas.ts";
 
 const tooMuch = () =>

@@ -1,7 +1,7 @@
 import type { TxSql } from "../../db/client.ts";
-import { recordEvent } from "../events/outbox.ts";
+import { conflict, notFound, unprocessable } from "../../platform/problem.ts";
+import { recordEvent } from "../core/outbox.ts";
 import { adjustStock } from "../inventory/stock.ts";
-import { conflict, notFound, unprocessable } from "../platform/problem.ts";
 import type { CreateProductInput, UpdateProductInput } from "./schemas.ts";
 
 /** What a product write changed: the slugs whose cache entries are now obsolete. */

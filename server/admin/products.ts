@@ -1,13 +1,13 @@
 import { Hono } from "hono";
-import type { AuthEnv } from "../auth/middleware.ts";
-import { currentUser } from "../auth/middleware.ts";
+import { notFound } from "../../platform/problem.ts";
+import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { invalidateProducts } from "../catalog/invalidate.ts";
 import { presentAdmin } from "../catalog/present.ts";
 import { loadProductById } from "../catalog/queries.ts";
 import { DEFAULT_PAGE_SIZE } from "../catalog/schemas.ts";
-import type { AppDeps } from "../deps.ts";
-import { notFound } from "../platform/problem.ts";
-import { jsonBody, queryParams } from "../platform/validate.ts";
+import type { AuthEnv } from "../core/auth.ts";
+import { currentUser } from "../core/auth.ts";
+import type { AppDeps } from "../core/deps.ts";
 import { listAdminProducts } from "./product-queries.ts";
 import { archiveProduct, createProduct, type ProductWrite, updateProduct } from "./product-writes.ts";
 import { adminListQuery, createProductBody, idParam, updateProductBody } from "./schemas.ts";

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { jwtSecret } from "../platform/config.ts";
+import { jwtSecret } from "../../platform/config.ts";
+import { verifyAccessToken } from "../core/tokens.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { usersModule } from "../users/routes.ts";
 import { authModule } from "./routes.ts";
 import { MAX_ATTEMPTS } from "./throttle.ts";
-import { verifyAccessToken } from "./tokens.ts";
 
 interface SessionBody {
   user: Record<string, unknown> & { id: number; email: string; role: string };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Database } from "../../db/client.ts";
-import { recordEvent } from "../events/outbox.ts";
+import { recordEvent } from "../core/outbox.ts";
 import { insertUser, type PublicUser, setUserRole, updateUser } from "../users/queries.ts";
 import { emailSchema, nameSchema, newPasswordSchema } from "../users/schemas.ts";
 import { hashPassword } from "./passwords.ts";

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { TxSql } from "../../db/client.ts";
-import type { Role } from "./types.ts";
+import type { Role } from "../core/roles.ts";
 
 /**
  * Opaque refresh tokens: 32 random bytes (base64url) handed to the client,

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { RouteModule } from "../app.ts";
-import { jwtSecret } from "../platform/config.ts";
-import { jsonBody } from "../platform/validate.ts";
+import { jwtSecret } from "../../platform/config.ts";
+import { jsonBody } from "../../platform/validate.ts";
+import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
+import type { RouteModule } from "../core/deps.ts";
 import { emailSchema, nameSchema, newPasswordSchema } from "../users/schemas.ts";
-import { type AuthEnv, authenticate, currentUser, requireAuth } from "./middleware.ts";
 import { prepareDummyHash } from "./passwords.ts";
 import { type AuthSettings, login, logout, refresh, register } from "./service.ts";
 

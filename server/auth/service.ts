@@ -1,12 +1,12 @@
 import type { Database } from "../../db/client.ts";
-import { recordEvent } from "../events/outbox.ts";
-import { HttpProblem } from "../platform/problem.ts";
+import { HttpProblem } from "../../platform/problem.ts";
+import { recordEvent } from "../core/outbox.ts";
+import type { AuthUser } from "../core/roles.ts";
+import { signAccessToken } from "../core/tokens.ts";
 import { getCredentialsByEmail, getUserById, insertUser, type PublicUser } from "../users/queries.ts";
 import { hashPassword, verifyDummy, verifyPassword } from "./passwords.ts";
 import { issueRefreshToken, revokeAllForUser, revokeFamilyOf, spendRefreshToken } from "./refresh.ts";
 import { claimAttempt, clearAttempts, lockedOut } from "./throttle.ts";
-import { signAccessToken } from "./tokens.ts";
-import type { AuthUser } from "./types.ts";
 
 /** What the auth service needs: the database and the token settings. */
 export interface AuthSettings {

@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/client.ts";
-import { HttpProblem } from "../platform/problem.ts";
+import { HttpProblem } from "../../platform/problem.ts";
 
 /**
  * Per-account login throttling (on top of the proxy's per-IP limits).

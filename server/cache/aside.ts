@@ -1,6 +1,6 @@
 import type { Database } from "../../db/client.ts";
-import type { Logger } from "../platform/logger.ts";
-import type { Counter, Registry } from "../platform/metrics.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { Counter, Registry } from "../../platform/metrics.ts";
 import { type Cache, lsnVersion, versionLsn } from "./cache.ts";
 
 /** One cacheable thing: what it is called in metrics, its key, and the generations it depends on. */

@@ -1,5 +1,5 @@
-import type { AppDeps } from "../deps.ts";
-import { databaseName } from "../platform/config.ts";
+import { databaseName } from "../../platform/config.ts";
+import type { AppDeps } from "../core/deps.ts";
 import { CacheAside } from "./aside.ts";
 import { type Cache, lsnVersion } from "./cache.ts";
 import { MemoryCache } from "./memory-cache.ts";

@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/client.ts";
-import type { Logger } from "../platform/logger.ts";
+import type { Logger } from "../../platform/logger.ts";
 import type { VersionBus } from "./memory-cache.ts";
 
 /** NOTIFY payloads must stay under 8000 bytes; names are sent in chunks below that. */

@@ -1,4 +1,4 @@
-import type { Redis } from "../platform/redis.ts";
+import type { Redis } from "../../platform/redis.ts";
 import { type Cache, CacheUnavailableError } from "./cache.ts";
 
 // Raise-to-max for each key; versions are fixed-width hex, so string order is numeric order.

@@ -1,7 +1,6 @@
 import type { Context, Next } from "hono";
-import type { RouteModule } from "../app.ts";
 import { loadCheckoutConfig } from "../checkout/config.ts";
-import type { AppDeps } from "../deps.ts";
+import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { mergeAnonymousCart } from "./merge.ts";
 
 /** The user id of a successful register/login answer, if the body has one. */

@@ -1,11 +1,10 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
-import type { RouteModule } from "../app.ts";
-import { type AuthEnv, authenticate } from "../auth/middleware.ts";
+import { jsonBody, validate } from "../../platform/validate.ts";
 import { type CheckoutConfig, loadCheckoutConfig } from "../checkout/config.ts";
-import type { AppDeps } from "../deps.ts";
-import { jsonBody, validate } from "../platform/validate.ts";
+import { type AuthEnv, authenticate } from "../core/auth.ts";
+import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { addItem, type CartCaller, changeItem, removeItem, resolveCart } from "./service.ts";
 import { insertCart, userCart } from "./store.ts";
 import { signCartToken } from "./token.ts";

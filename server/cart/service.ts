@@ -1,7 +1,7 @@
 import type { TxSql } from "../../db/client.ts";
+import { HttpProblem, notFound, unprocessable } from "../../platform/problem.ts";
 import { getSkuDetails } from "../catalog/skus.ts";
 import { getStock } from "../inventory/stock.ts";
-import { HttpProblem, notFound, unprocessable } from "../platform/problem.ts";
 import {
   type CartRow,
   cartItems,

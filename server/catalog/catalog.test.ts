@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { testRedisUrl } from "../../db/testing.ts";
-import type { RouteModule } from "../app.ts";
-import { whenRedisReady } from "../platform/redis.ts";
+import { whenRedisReady } from "../../platform/redis.ts";
+import type { RouteModule } from "../core/deps.ts";
 import { reviewsModule } from "../reviews/routes.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { invalidateProductsBySku, onCatalogEvent } from "./invalidate.ts";

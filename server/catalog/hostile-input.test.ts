@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { adminCatalogModule } from "../admin/catalog-module.ts";
-import type { RouteModule } from "../app.ts";
 import { authModule } from "../auth/routes.ts";
+import type { RouteModule } from "../core/deps.ts";
 import { reviewsModule } from "../reviews/routes.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { usersModule } from "../users/routes.ts";

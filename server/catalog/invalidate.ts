@@ -1,7 +1,7 @@
 import type { Sql } from "../../db/client.ts";
 import { raiseGenerations } from "../cache/index.ts";
-import type { AppDeps } from "../deps.ts";
-import type { DomainEvent } from "../events/outbox.ts";
+import type { AppDeps } from "../core/deps.ts";
+import type { DomainEvent } from "../core/outbox.ts";
 import { CATEGORIES, PRODUCT_LISTS, productGeneration } from "./generations.ts";
 
 /**

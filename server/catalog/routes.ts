@@ -1,8 +1,7 @@
 import { type Context, Hono } from "hono";
-import type { RouteModule } from "../app.ts";
-import type { AppEnv } from "../deps.ts";
-import { notFound } from "../platform/problem.ts";
-import { queryParams } from "../platform/validate.ts";
+import { notFound } from "../../platform/problem.ts";
+import { queryParams } from "../../platform/validate.ts";
+import type { AppEnv, RouteModule } from "../core/deps.ts";
 import { listParams, productListQuery, slugSchema } from "./schemas.ts";
 import { categoryTreeJson, productDetailJson, productListJson } from "./service.ts";
 

@@ -1,5 +1,5 @@
 import { cacheRuntime } from "../cache/index.ts";
-import type { AppDeps } from "../deps.ts";
+import type { AppDeps } from "../core/deps.ts";
 import { CATEGORIES, PRODUCT_LISTS, productGeneration } from "./generations.ts";
 import { presentDetail, presentListItem } from "./present.ts";
 import { countProducts, listProductPage, loadCategoryTree, loadProductBySlug } from "./queries.ts";

@@ -1,16 +1,16 @@
 import type { Hono } from "hono";
 import type postgres from "postgres";
 import { createDatabase } from "../../db/client.ts";
-import { createApp, type RouteModule } from "../app.ts";
-import { signAccessToken } from "../auth/tokens.ts";
-import type { Role } from "../auth/types.ts";
+import { jwtSecret } from "../../platform/config.ts";
+import { createLogger } from "../../platform/logger.ts";
+import { Registry } from "../../platform/metrics.ts";
+import { createRedis } from "../../platform/redis.ts";
+import { createApp } from "../app.ts";
 import { cacheKeyPrefix, closeCacheRuntime } from "../cache/index.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
+import type { AppDeps, AppEnv, RouteModule } from "../core/deps.ts";
+import type { Role } from "../core/roles.ts";
+import { signAccessToken } from "../core/tokens.ts";
 import { databaseProbe } from "../ops/probes.ts";
-import { jwtSecret } from "../platform/config.ts";
-import { createLogger } from "../platform/logger.ts";
-import { Registry } from "../platform/metrics.ts";
-import { createRedis } from "../platform/redis.ts";
 import { requestJson, type TestApp } from "../testing.ts";
 
 /**

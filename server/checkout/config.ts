@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { type Config, jwtSecret, loadConfig } from "../platform/config.ts";
+import { type Config, jwtSecret, loadConfig } from "../../platform/config.ts";
 
 /**
  * The cart/checkout/orders knobs. They are read from the environment here

@@ -1,14 +1,14 @@
 import type { TxSql } from "../../db/client.ts";
+import { HttpProblem } from "../../platform/problem.ts";
 import { convertCart } from "../cart/lifecycle.ts";
 import { computeAmounts, type PricingRules } from "../cart/money.ts";
 import { type CartCaller, resolveCart } from "../cart/service.ts";
 import { cartItems } from "../cart/store.ts";
 import { priceLines, skuTitle } from "../cart/view.ts";
-import { recordEvent } from "../events/outbox.ts";
+import { recordEvent } from "../core/outbox.ts";
 import { reserveStock, type StockShortage } from "../inventory/stock.ts";
 import { insertPayment, type PaymentRow } from "../orders/payments.ts";
 import { insertOrder, type OrderLineRow, type OrderRow, type ShippingAddress } from "../orders/store.ts";
-import { HttpProblem } from "../platform/problem.ts";
 import { attachOrder } from "./idempotency.ts";
 
 /** Raised inside the checkout transaction when stock ran out; the transaction rolls back. */

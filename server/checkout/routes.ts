@@ -1,13 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
-import type { RouteModule } from "../app.ts";
-import { type AuthEnv, authenticate, currentUser, requireAuth } from "../auth/middleware.ts";
+import { HttpProblem } from "../../platform/problem.ts";
+import { jsonBody } from "../../platform/validate.ts";
 import { optionalPlainText, plainText } from "../cart/text.ts";
-import type { AppDeps } from "../deps.ts";
+import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
+import type { AppDeps, RouteModule } from "../core/deps.ts";
 import type { ProviderRegistry } from "../orders/effects.ts";
-import { HttpProblem } from "../platform/problem.ts";
-import { jsonBody } from "../platform/validate.ts";
 import { type CheckoutConfig, loadCheckoutConfig } from "./config.ts";
 import { defaultProviders } from "./providers.ts";
 import { runCheckout } from "./service.ts";

@@ -1,9 +1,9 @@
-import type { AuthUser } from "../auth/types.ts";
-import type { AppDeps } from "../deps.ts";
+import { HttpProblem, problemBody } from "../../platform/problem.ts";
+import type { AppDeps } from "../core/deps.ts";
+import type { AuthUser } from "../core/roles.ts";
 import { type ProviderRegistry, sendRefunds, stockChanged } from "../orders/effects.ts";
 import { recordCapture } from "../orders/payments.ts";
 import type { ShippingAddress } from "../orders/store.ts";
-import { HttpProblem, problemBody } from "../platform/problem.ts";
 import type { CheckoutConfig } from "./config.ts";
 import { claimKey, completeKey, releaseKey, requestHash, type StoredResponse } from "./idempotency.ts";
 import { chargeWithTimeout } from "./payment-provider.ts";

@@ -1,4 +1,4 @@
-import type { AppDeps } from "../deps.ts";
+import type { AppDeps } from "../core/deps.ts";
 import { type ProviderRegistry, sendRefunds, stockChanged } from "../orders/effects.ts";
 import { expiredReservations, lockExpired } from "../orders/store.ts";
 import { defaultCheckoutConfig } from "./config.ts";

@@ -1,19 +1,19 @@
 import type { Hono } from "hono";
 import { createDatabase, type Database, type Sql } from "../../db/client.ts";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
+import { jwtSecret, loadConfig } from "../../platform/config.ts";
+import { createLogger } from "../../platform/logger.ts";
+import { Registry } from "../../platform/metrics.ts";
 import { type AppOptions, createApp } from "../app.ts";
-import { signAccessToken } from "../auth/tokens.ts";
-import type { AuthUser, Role } from "../auth/types.ts";
 import { closeCacheRuntime } from "../cache/index.ts";
 import { cartModule } from "../cart/routes.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
+import type { AppDeps, AppEnv } from "../core/deps.ts";
+import type { AuthUser, Role } from "../core/roles.ts";
+import { signAccessToken } from "../core/tokens.ts";
 import { databaseProbe } from "../ops/probes.ts";
 import { adminOrdersModule } from "../orders/admin-routes.ts";
 import type { ProviderRegistry } from "../orders/effects.ts";
 import { ordersModule } from "../orders/routes.ts";
-import { jwtSecret, loadConfig } from "../platform/config.ts";
-import { createLogger } from "../platform/logger.ts";
-import { Registry } from "../platform/metrics.ts";
 import type { CheckoutConfig } from "./config.ts";
 import {
   type ChargeRequest,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { userWithToken } from "../catalog/test-support.ts";
+import { recordEvent } from "../core/outbox.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { adminEventsModule } from "./admin-routes.ts";
-import { recordEvent } from "./outbox.ts";
 
 let t: TestApp;
 let admin: Record<string, string>;

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
-import type { RouteModule } from "../app.ts";
-import type { AuthEnv } from "../auth/middleware.ts";
-import { authenticate, requireRole } from "../auth/middleware.ts";
-import type { AppDeps } from "../deps.ts";
-import { notFound } from "../platform/problem.ts";
-import { jsonBody, queryParams } from "../platform/validate.ts";
+import { notFound } from "../../platform/problem.ts";
+import { jsonBody, queryParams } from "../../platform/validate.ts";
+import type { AuthEnv } from "../core/auth.ts";
+import { authenticate, requireRole } from "../core/auth.ts";
+import type { AppDeps, RouteModule } from "../core/deps.ts";
 
 const eventTypes = [
   "product.created",

@@ -1,5 +1,5 @@
 import type { Sql, TxSql } from "../../db/client.ts";
-import { recordEvent } from "../events/outbox.ts";
+import { recordEvent } from "../core/outbox.ts";
 
 /** A quantity of one SKU. */
 export interface StockLine {

@@ -1,7 +1,7 @@
 import amqp from "amqplib";
 import type { Database } from "../../db/client.ts";
-import type { DependencyStatus, HealthProbe } from "../deps.ts";
-import type { Redis } from "../platform/redis.ts";
+import type { Redis } from "../../platform/redis.ts";
+import type { DependencyStatus, HealthProbe } from "../core/deps.ts";
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 

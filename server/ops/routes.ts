@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { AppDeps, AppEnv, DependencyStatus } from "../deps.ts";
-import { contentType } from "../platform/metrics.ts";
+import { contentType } from "../../platform/metrics.ts";
+import type { AppDeps, AppEnv, DependencyStatus } from "../core/deps.ts";
 
 /** Full health report: each dependency with status and latency. */
 export async function healthReport(

@@ -1,12 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
-import type { RouteModule } from "../app.ts";
-import { type AuthEnv, authenticate, currentUser, requireRole } from "../auth/middleware.ts";
+import { notFound } from "../../platform/problem.ts";
+import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { defaultProviders } from "../checkout/providers.ts";
-import type { AppDeps } from "../deps.ts";
-import { notFound } from "../platform/problem.ts";
-import { jsonBody, queryParams } from "../platform/validate.ts";
+import { type AuthEnv, authenticate, currentUser, requireRole } from "../core/auth.ts";
+import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { type ProviderRegistry, sendRefunds, stockChanged } from "./effects.ts";
 import { isOrderId, listQuery, page } from "./params.ts";
 import { ORDER_STATUSES } from "./state.ts";

@@ -1,6 +1,6 @@
 import { invalidateProductsBySku } from "../catalog/invalidate.ts";
 import type { PaymentProvider } from "../checkout/payment-provider.ts";
-import type { AppDeps } from "../deps.ts";
+import type { AppDeps } from "../core/deps.ts";
 import type { PaymentRow } from "./payments.ts";
 
 /** Payment providers by the name stored on payment records. */

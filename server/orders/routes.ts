@@ -1,12 +1,11 @@
 import { Hono } from "hono";
 import { demandPrimary } from "../../db/context.ts";
-import type { RouteModule } from "../app.ts";
-import { type AuthEnv, authenticate, currentUser, requireAuth } from "../auth/middleware.ts";
-import type { AuthUser } from "../auth/types.ts";
+import { notFound } from "../../platform/problem.ts";
+import { queryParams } from "../../platform/validate.ts";
 import { defaultProviders } from "../checkout/providers.ts";
-import type { AppDeps } from "../deps.ts";
-import { notFound } from "../platform/problem.ts";
-import { queryParams } from "../platform/validate.ts";
+import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
+import type { AppDeps, RouteModule } from "../core/deps.ts";
+import type { AuthUser } from "../core/roles.ts";
 import { type ProviderRegistry, sendRefunds, stockChanged } from "./effects.ts";
 import { isOrderId, listQuery, page } from "./params.ts";
 import { findOrder, listOrders, type OrderRow } from "./store.ts";

@@ -1,4 +1,4 @@
-import type { EventType } from "../events/outbox.ts";
+import type { EventType } from "../core/outbox.ts";
 
 /** Every order status of API.md. */
 export const ORDER_STATUSES = [

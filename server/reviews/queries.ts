@@ -1,6 +1,6 @@
 import type { Sql, TxSql } from "../../db/client.ts";
-import { recordEvent } from "../events/outbox.ts";
-import { conflict, notFound, unauthorized } from "../platform/problem.ts";
+import { conflict, notFound, unauthorized } from "../../platform/problem.ts";
+import { recordEvent } from "../core/outbox.ts";
 
 /** A review as the API shows it. */
 export interface Review {

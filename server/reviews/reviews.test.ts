@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { RouteModule } from "../app.ts";
 import type { ProductDetail, ProductListItem } from "../catalog/present.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
 import { closeCatalogCache, seedFixture, userWithToken } from "../catalog/test-support.ts";
+import type { RouteModule } from "../core/deps.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import type { Review } from "./queries.ts";
 import { reviewsModule } from "./routes.ts";

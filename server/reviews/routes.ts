@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { RouteModule } from "../app.ts";
-import { type AuthEnv, authenticate, currentUser, requireAuth } from "../auth/middleware.ts";
+import { notFound } from "../../platform/problem.ts";
+import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { invalidateProducts } from "../catalog/invalidate.ts";
 import { DEFAULT_PAGE_SIZE, NOT_STORABLE, pagingSchema, slugSchema, storable } from "../catalog/schemas.ts";
-import { notFound } from "../platform/problem.ts";
-import { jsonBody, queryParams } from "../platform/validate.ts";
+import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
+import type { RouteModule } from "../core/deps.ts";
 import { createReview, listReviews } from "./queries.ts";
 
 const reviewBody = z.object({

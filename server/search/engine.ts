@@ -1,4 +1,4 @@
-import type { AppDeps } from "../deps.ts";
+import type { AppDeps } from "../core/deps.ts";
 import { createElasticsearchEngine } from "./es/engine.ts";
 import { withFallback } from "./fallback.ts";
 import { createPostgresEngine } from "./pg/engine.ts";

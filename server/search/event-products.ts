@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/client.ts";
-import type { DomainEvent } from "../events/outbox.ts";
+import type { DomainEvent } from "../core/outbox.ts";
 
 /** Events after which a product's search entry may be stale (text, price, stock or rating). */
 export const SEARCH_EVENT_TYPES = [

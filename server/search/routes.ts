@@ -1,9 +1,8 @@
 import { Hono } from "hono";
-import type { RouteModule } from "../app.ts";
-import { type AuthEnv, authenticate, requireRole } from "../auth/middleware.ts";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { conflict, HttpProblem } from "../platform/problem.ts";
-import { queryParams } from "../platform/validate.ts";
+import { conflict, HttpProblem } from "../../platform/problem.ts";
+import { queryParams } from "../../platform/validate.ts";
+import { type AuthEnv, authenticate, requireRole } from "../core/auth.ts";
+import type { AppDeps, AppEnv, RouteModule } from "../core/deps.ts";
 import { searchEngine } from "./engine.ts";
 import { searchQuerySchema, suggestQuerySchema, toSearchQuery } from "./schemas.ts";
 import { ReindexInProgressError, type SearchEngine } from "./types.ts";

@@ -1,8 +1,8 @@
 import type { Database } from "../../db/client.ts";
+import { conflict, unauthorized, unprocessable } from "../../platform/problem.ts";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { revokeAllForUser } from "../auth/refresh.ts";
 import { claimAttempt, clearAttempts, lockedOut } from "../auth/throttle.ts";
-import { conflict, unauthorized, unprocessable } from "../platform/problem.ts";
 import { getCredentialsById, type PublicUser, updateUser } from "./queries.ts";
 import type { ProfilePatch } from "./schemas.ts";
 

@@ -1,5 +1,5 @@
 import type { Sql, TxSql } from "../../db/client.ts";
-import type { Role } from "../auth/types.ts";
+import type { Role } from "../core/roles.ts";
 
 /** A user as the API shows it: never the password hash or lockout state. */
 export interface PublicUser {

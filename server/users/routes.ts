@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type { RouteModule } from "../app.ts";
-import { type AuthEnv, authenticate, currentUser, requireAuth } from "../auth/middleware.ts";
-import { conflict, notFound, unauthorized } from "../platform/problem.ts";
-import { jsonBody, queryParams } from "../platform/validate.ts";
+import { conflict, notFound, unauthorized } from "../../platform/problem.ts";
+import { jsonBody, queryParams } from "../../platform/validate.ts";
+import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
+import type { RouteModule } from "../core/deps.ts";
 import { deleteAddress, getAddress, insertAddress, listAddresses, MAX_ADDRESSES } from "./addresses.ts";
 import { updateProfile } from "./profile.ts";
 import { getUserById } from "./queries.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { jwtSecret } from "../../platform/config.ts";
 import { authModule } from "../auth/routes.ts";
-import { signAccessToken } from "../auth/tokens.ts";
-import { jwtSecret } from "../platform/config.ts";
+import { signAccessToken } from "../core/tokens.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { getUserById } from "./queries.ts";
 import { usersModule } from "./routes.ts";

@@ -1,5 +1,5 @@
 import { CATALOG_EVENT_TYPES, onCatalogEvent } from "../../server/catalog/invalidate.ts";
-import type { AppDeps } from "../../server/deps.ts";
+import type { AppDeps } from "../../server/core/deps.ts";
 import type { ConsumerSpec } from "../transport.ts";
 
 /**

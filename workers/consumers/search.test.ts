@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { DomainEvent, EventType } from "../../server/events/outbox.ts";
+import type { DomainEvent, EventType } from "../../server/core/outbox.ts";
 import { seedSearchFixture } from "../../server/search/test-support.ts";
 import type { SearchEngine } from "../../server/search/types.ts";
 import { createTestApp, type TestApp } from "../../server/testing.ts";

@@ -1,4 +1,4 @@
-import type { AppDeps } from "../../server/deps.ts";
+import type { AppDeps } from "../../server/core/deps.ts";
 import { searchEngine } from "../../server/search/engine.ts";
 import { productIdsOf, SEARCH_EVENT_TYPES } from "../../server/search/event-products.ts";
 import type { SearchEngine } from "../../server/search/types.ts";

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { Sql } from "../../db/client.ts";
-import type { DomainEvent } from "../../server/events/outbox.ts";
-import type { Logger } from "../../server/platform/logger.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { DomainEvent } from "../../server/core/outbox.ts";
 import type { ConsumerSpec } from "../transport.ts";
 
 /** `v1=<hex HMAC-SHA256 of "timestamp.body">` with the endpoint's secret. */

@@ -1,5 +1,5 @@
 import type { Database } from "../../../db/client.ts";
-import type { Logger } from "../../platform/logger.ts";
+import type { Logger } from "../../../platform/logger.ts";
 import { listItemsInOrder } from "../rows.ts";
 import {
   ReindexInProgressError,

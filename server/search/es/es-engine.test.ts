@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../../../db/testing.ts";
-import { createLogger, type Logger } from "../../platform/logger.ts";
+import { createLogger, type Logger } from "../../../platform/logger.ts";
 import { withFallback } from "../fallback.ts";
 import { createPostgresEngine } from "../pg/engine.ts";
 import { seedSearchFixture } from "../test-support.ts";

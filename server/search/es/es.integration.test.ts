@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../../../db/testing.ts";
-import { createLogger } from "../../platform/logger.ts";
+import { createLogger } from "../../../platform/logger.ts";
 import { seedSearchFixture } from "../test-support.ts";
 import type { SearchEngine } from "../types.ts";
 import { createElasticsearchEngine } from "./engine.ts";

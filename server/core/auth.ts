@@ -1,13 +1,13 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppDeps, AppEnv } from "../deps.ts";
-import { jwtSecret } from "../platform/config.ts";
-import { forbidden, HttpProblem, unauthorized } from "../platform/problem.ts";
-import { loadWriteFence, saveWriteFence } from "../platform/write-fence.ts";
+import { jwtSecret } from "../../platform/config.ts";
+import { forbidden, HttpProblem, unauthorized } from "../../platform/problem.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+import type { AuthUser, Role } from "./roles.ts";
 import { userFromClaims, verifyAccessToken } from "./tokens.ts";
-import type { AuthUser, Role } from "./types.ts";
+import { loadWriteFence, saveWriteFence } from "./write-fence.ts";
 
-export type { AuthUser, Role } from "./types.ts";
+export type { AuthUser, Role } from "./roles.ts";
 
 /** Hono environment of routes behind `authenticate`: `c.get("user")` is the caller, if any. */
 export interface AuthEnv extends AppEnv {

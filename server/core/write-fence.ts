@@ -1,6 +1,6 @@
 import { currentConsistency, demandPrimary, requireAtLeast } from "../../db/context.ts";
-import type { AppDeps } from "../deps.ts";
-import { databaseName } from "./config.ts";
+import { databaseName } from "../../platform/config.ts";
+import type { AppDeps } from "./deps.ts";
 
 /**
  * Read-your-writes across requests: when a signed-in caller's request

@@ -1,60 +1,26 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import {
+  bool,
+  ConfigError,
+  defineSettings,
+  int,
+  knob,
+  loadOrExit,
+  port,
+  type SettingDoc,
+  url,
+  urlList,
+} from "./settings.ts";
+
+export { ConfigError } from "./settings.ts";
 
 /**
- * Every knob of the platform, read from the environment once. Each entry has a
- * default so that `bun run dev` works with nothing set; the README's table is
- * generated from the same descriptions (`configDocs`).
+ * The settings every process shares (ports, service URLs, secrets), read from
+ * the environment once. Each entry has a default so that `bun run dev` works
+ * with nothing set. Process-specific groups (proxy, cart, checkout) use the
+ * same mechanism (`settings.ts`) and are listed by `bun scripts/config-table.ts`.
  */
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+$/, "must be an integer")
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
-const port = int(1, 65535);
-const bool = z
-  .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
-  .transform((v) => ["1", "true", "yes", "on"].includes(v));
-const url = (protocols: string[]) =>
-  z
-    .string()
-    .trim()
-    .refine(
-      (v) => {
-        try {
-          return protocols.includes(new URL(v).protocol.replace(":", ""));
-        } catch {
-          return false;
-        }
-      },
-      `must be a URL (${protocols.join(", ")})`,
-    );
-const urlList = (protocols: string[]) =>
-  z
-    .string()
-    .trim()
-    .transform((v) =>
-      v
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(url(protocols)));
-
-interface Knob<T extends z.ZodType> {
-  schema: T;
-  default: string | undefined;
-  doc: string;
-}
-const knob = <T extends z.ZodType>(schema: T, def: string | undefined, doc: string): Knob<T> => ({
-  schema,
-  default: def,
-  doc,
-});
-
 const knobs = {
   NODE_ENV: knob(
     z.enum(["development", "production", "test"]),
@@ -85,6 +51,7 @@ const knobs = {
     int(1, 64),
     String(Math.max(1, availableParallelism())),
     "number of app instances (default: CPU cores)",
+    { shownDefault: "CPU cores" },
   ),
   APP_HOST: knob(z.string().min(1), "127.0.0.1", "interface the app instances bind (0.0.0.0 in containers)"),
   PORT: knob(port, undefined, "port of a single app instance (set by the cluster shim)"),
@@ -94,8 +61,11 @@ const knobs = {
     url(["postgres", "postgresql"]).optional(),
     undefined,
     "Postgres primary; unset = embedded Postgres",
+    { secret: true },
   ),
-  DATABASE_REPLICA_URLS: knob(urlList(["postgres", "postgresql"]), "", "comma-separated read replicas"),
+  DATABASE_REPLICA_URLS: knob(urlList(["postgres", "postgresql"]), "", "comma-separated read replicas", {
+    secret: true,
+  }),
   DATABASE_POOL_MAX: knob(
     int(1, 500),
     "10",
@@ -111,26 +81,31 @@ const knobs = {
     url(["redis", "rediss"]).optional(),
     undefined,
     "Redis for cache, rate limits, sessions; unset = in-process stores",
+    { secret: true },
   ),
   AMQP_URL: knob(
     url(["amqp", "amqps"]).optional(),
     undefined,
     "RabbitMQ; unset = in-process event transport",
+    { secret: true },
   ),
   ELASTICSEARCH_URL: knob(
     url(["http", "https"]).optional(),
     undefined,
     "Elasticsearch; unset = Postgres full-text search",
+    { secret: true },
   ),
   SMTP_URL: knob(
     url(["smtp", "smtps"]).optional(),
     undefined,
     "SMTP server for email (`smtp://` or `smtps://user:pass@host:port?from=shop@example.com`); unset = emails are logged",
+    { secret: true },
   ),
   JWT_SECRET: knob(
     z.string().min(32, "must be at least 32 characters").optional(),
     undefined,
     "HMAC key for access tokens (required in production)",
+    { secret: true },
   ),
   ACCESS_TOKEN_TTL_S: knob(int(30, 86_400), "900", "access token lifetime in seconds"),
   REFRESH_TOKEN_TTL_S: knob(int(60, 31_536_000), "2592000", "refresh token lifetime in seconds"),
@@ -138,43 +113,21 @@ const knobs = {
   SEED_PRODUCTS: knob(int(0, 10_000_000), "500", "products `bun run dev` seeds into an empty database"),
 } as const;
 
-type Knobs = typeof knobs;
-export type Config = { readonly [K in keyof Knobs]: z.output<Knobs[K]["schema"]> };
-
-/** A start-up configuration error naming the variables that were wrong. */
-export class ConfigError extends Error {
-  constructor(readonly problems: { variable: string; message: string }[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`);
-    this.name = "ConfigError";
+const shared = defineSettings("shared", knobs, (values, problems) => {
+  if (values.NODE_ENV === "production" && !values.JWT_SECRET) {
+    problems.push({ variable: "JWT_SECRET", message: "is required when NODE_ENV=production" });
   }
-}
+});
+
+/** The shared settings, parsed. */
+export type Config = ReturnType<typeof shared.load>;
 
 /**
  * Parses the environment (or the given record) into a typed, frozen Config.
  * Throws ConfigError naming every bad variable.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const out: Record<string, unknown> = {};
-  const problems: { variable: string; message: string }[] = [];
-  for (const [name, k] of Object.entries(knobs) as [string, Knob<z.ZodType>][]) {
-    const raw = env[name] === undefined || env[name] === "" ? k.default : env[name];
-    if (raw === undefined) {
-      out[name] = undefined;
-      continue;
-    }
-    const parsed = k.schema.safeParse(raw);
-    if (parsed.success) out[name] = parsed.data;
-    else
-      problems.push({
-        variable: name,
-        message: `${parsed.error.issues[0]?.message ?? "invalid"} (got ${JSON.stringify(raw)})`,
-      });
-  }
-  if (out.NODE_ENV === "production" && !out.JWT_SECRET) {
-    problems.push({ variable: "JWT_SECRET", message: "is required when NODE_ENV=production" });
-  }
-  if (problems.length) throw new ConfigError(problems);
-  return Object.freeze(out) as Config;
+  return shared.load(env);
 }
 
 /** The secret used to sign tokens: the configured one, or a fixed development key. */
@@ -195,23 +148,11 @@ export function databaseName(config: Config): string {
 }
 
 /** Rows for the README configuration table. */
-export function configDocs(): { variable: string; default: string; doc: string }[] {
-  return Object.entries(knobs).map(([variable, k]) => ({
-    variable,
-    default: variable === "APP_INSTANCES" ? "CPU cores" : (k.default ?? "(unset)"),
-    doc: k.doc,
-  }));
+export function configDocs(): SettingDoc[] {
+  return shared.docs();
 }
 
 /** loadConfig for process entry points: prints the problem and exits 78 (EX_CONFIG). */
 export function loadConfigOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78);
-    }
-    throw err;
-  }
+  return loadOrExit(() => loadConfig());
 }

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { type AuthUser, isRole, type Role } from "./types.ts";
+import { type AuthUser, isRole, type Role } from "./roles.ts";
 
 /**
  * HS256 JSON Web Tokens for access tokens, built on node:crypto only so that

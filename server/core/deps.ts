@@ -1,8 +1,9 @@
-import type { Database } from "../db/client.ts";
-import type { Config } from "./platform/config.ts";
-import type { Logger } from "./platform/logger.ts";
-import type { Registry } from "./platform/metrics.ts";
-import type { Redis } from "./platform/redis.ts";
+import type { Hono } from "hono";
+import type { Database } from "../../db/client.ts";
+import type { Config } from "../../platform/config.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { Registry } from "../../platform/metrics.ts";
+import type { Redis } from "../../platform/redis.ts";
 
 /** The result of probing one dependency for `/health`. */
 export interface DependencyStatus {
@@ -32,3 +33,6 @@ export interface AppDeps {
 export interface AppEnv {
   Variables: { requestId: string };
 }
+
+/** A route module: mounts its routes on the app given the shared deps. */
+export type RouteModule = (app: Hono<AppEnv>, deps: AppDeps) => void;

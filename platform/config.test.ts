@@ -34,7 +34,7 @@ test("production requires a JWT secret", () => {
 });
 
 test("a process started with bad env fails at start with a clear message", () => {
-  const p = Bun.spawnSync([process.execPath, join(import.meta.dir, "../cluster.ts")], {
+  const p = Bun.spawnSync([process.execPath, join(import.meta.dir, "../server/cluster.ts")], {
     env: { ...process.env, APP_INSTANCES: "abc" },
   });
   expect(p.exitCode).toBe(78);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
-import { jwtSecret } from "../platform/config.ts";
+import { jwtSecret } from "../../platform/config.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
-import { type AuthEnv, authenticate, requireAuth, requireRole } from "./middleware.ts";
+import { type AuthEnv, authenticate, requireAuth, requireRole } from "./auth.ts";
+import type { AuthUser } from "./roles.ts";
 import { nowSeconds, signAccessToken } from "./tokens.ts";
-import type { AuthUser } from "./types.ts";
 
 let t: TestApp;
 let secret: string;

@@ -7,11 +7,11 @@ import { createDatabase, type Database } from "../../db/client.ts";
 import { withConsistency } from "../../db/context.ts";
 import { type EmbeddedCluster, startEmbeddedPostgres } from "../../db/embedded.ts";
 import { testRedisUrl } from "../../db/testing.ts";
-import type { AppDeps } from "../deps.ts";
-import { loadConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
-import { Registry } from "./metrics.ts";
-import { createRedis, type Redis } from "./redis.ts";
+import { loadConfig } from "../../platform/config.ts";
+import { createLogger } from "../../platform/logger.ts";
+import { Registry } from "../../platform/metrics.ts";
+import { createRedis, type Redis } from "../../platform/redis.ts";
+import type { AppDeps } from "./deps.ts";
 import { loadWriteFence, saveWriteFence } from "./write-fence.ts";
 
 let dir: string;
