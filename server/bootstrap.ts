@@ -3,9 +3,11 @@ import type { Config } from "../platform/config.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
 import { Registry } from "../platform/metrics.ts";
 import { createRedis } from "../platform/redis.ts";
+import { loadOrExit } from "../platform/settings.ts";
 import { cacheRuntime, closeCacheRuntime } from "./cache/index.ts";
 import type { AppDeps } from "./core/deps.ts";
 import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes.ts";
+import { eventsHealthSettings } from "./ops/settings.ts";
 
 /**
  * Chooses the implementations once, from the config: the only place that
@@ -52,7 +54,11 @@ export function createDeps(
     probes: [
       databaseProbe(db),
       redisProbe(redis),
-      queueProbe(config.AMQP_URL),
+      queueProbe(
+        db.primary,
+        config.AMQP_URL,
+        loadOrExit(() => eventsHealthSettings.load()),
+      ),
       searchProbe(config.ELASTICSEARCH_URL),
     ],
   };

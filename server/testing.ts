@@ -7,6 +7,7 @@ import { createRedis, type Redis, whenRedisReady } from "../platform/redis.ts";
 import { type AppOptions, createApp } from "./app.ts";
 import type { AppDeps, AppEnv } from "./core/deps.ts";
 import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes.ts";
+import { eventsHealthSettings } from "./ops/settings.ts";
 
 export interface TestApp {
   app: Hono<AppEnv>;
@@ -58,7 +59,12 @@ export async function createTestApp(
     logger: createLogger("silent"),
     metrics: new Registry(),
     redis,
-    probes: [databaseProbe(database.db), redisProbe(redis), queueProbe(undefined), searchProbe(undefined)],
+    probes: [
+      databaseProbe(database.db),
+      redisProbe(redis),
+      queueProbe(database.db.primary, config.AMQP_URL, eventsHealthSettings.load(opts.env ?? {})),
+      searchProbe(undefined),
+    ],
   };
   const app = createApp(deps, opts);
   return {

@@ -1,4 +1,4 @@
-import type { TxSql } from "../../db/client.ts";
+import type { Sql, TxSql } from "../../db/client.ts";
 
 /** Every event type of API.md. */
 export type EventType =
@@ -35,4 +35,19 @@ export async function recordEvent(
     values (${type}, ${aggregateId === undefined ? null : String(aggregateId)}, ${tx.json(data as Parameters<TxSql["json"]>[0])})
     returning id, occurred_at`;
   return { id: row!.id, type, occurred_at: row!.occurred_at.toISOString(), data };
+}
+
+/** Unpublished outbox rows and the age of the oldest (ms; 0 when none). */
+export interface OutboxBacklog {
+  unpublished: number;
+  oldest_age_ms: number;
+}
+
+/** How many events wait for the relay, and for how long the oldest has (cheap: partial index). */
+export async function outboxBacklog(sql: Sql): Promise<OutboxBacklog> {
+  const [row] = await sql<{ n: number; age_ms: number | null }[]>`
+    select count(*)::int as n,
+           (extract(epoch from now() - min(occurred_at)) * 1000)::float8 as age_ms
+    from outbox where published_at is null`;
+  return { unpublished: row?.n ?? 0, oldest_age_ms: Math.max(0, Math.round(row?.age_ms ?? 0)) };
 }

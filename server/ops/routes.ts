@@ -16,6 +16,7 @@ export async function healthReport(
       if (probe.core) coreDown = true;
       else degraded = true;
     }
+    if (status.status === "lagging") degraded = true;
   }
   const replicas = deps.db.replicas.map((r) => ({
     name: r.name,
