@@ -134,7 +134,7 @@ function startServer(
     const text = chunk.toString().trim();
     if (
       /FATAL|PANIC|ERROR/.test(text) &&
-      !/starting up|shutting down|administrator command|aborting any active|not yet accepting|Consistent recovery/.test(
+      !/starting up|shutting down|administrator command|aborting any active|not yet accepting|Consistent recovery|unexpected postmaster exit/.test(
         text,
       )
     )

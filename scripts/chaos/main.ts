@@ -71,6 +71,10 @@ try {
   await teardown();
 }
 
+function seconds(ms: number | null): string {
+  return ms === null ? "—" : `${(ms / 1000).toFixed(1)} s`;
+}
+
 function printResult(r: ScenarioResult): void {
   const unexpected = Object.entries(r.unexpectedErrors).map(([k, n]) => `${k} ×${n}`);
   console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.name}`);
@@ -105,7 +109,7 @@ for (const r of results) {
     .filter((s, i, a) => a.indexOf(s) === i)
     .join(", ");
   console.log(
-    `| ${r.name} | ${r.requests} | ${errors} | ${shown}${r.healthShowedFault ? " (fault shown)" : ""} | ${r.recoveryMs === null ? "—" : `${(r.recoveryMs / 1000).toFixed(1)} s`} | ${inv} | ${r.pass ? "pass" : "FAIL"} |`,
+    `| ${r.name} | ${r.requests} | ${errors} | ${shown}${r.healthShowedFault ? " (fault shown)" : ""} | ${seconds(r.faultMs)} | ${seconds(r.recoveryMs)} | ${inv} | ${r.pass ? "pass" : "FAIL"} |`,
   );
 }
 await writeFile(join(stack.logDir, "report.json"), JSON.stringify(results, null, 2));

@@ -1,4 +1,11 @@
-import { type Check, checkInvariants, emailsWritten, ORDER_EVENTS, pendingEffects } from "./invariants.ts";
+import {
+  type Check,
+  checkInvariants,
+  emailsWritten,
+  ORDER_EVENTS,
+  pendingEffects,
+  repeatsSoFar,
+} from "./invariants.ts";
 import { type LoadFixture, runLoad, type Sample } from "./load.ts";
 import type { FaultWindow, HealthBody, Scenario, ScenarioContext } from "./scenarios.ts";
 
@@ -11,6 +18,8 @@ export interface ScenarioResult {
   allowedErrors: number;
   unexpectedErrors: Record<string, number>;
   p99Ms: number;
+  /** How long the fault lasted (for a kill: until the process answered again). */
+  faultMs: number | null;
   /** Distinct `/health` summaries seen while the fault lasted. */
   healthDuring: string[];
   /** Whether /health showed the fault (null when the scenario has no such expectation). */
@@ -86,6 +95,7 @@ export async function runScenario(
   o: RunOptions,
 ): Promise<ScenarioResult> {
   const { stack } = ctx;
+  const before = repeatsSoFar(ctx.receiver, await emailsWritten(stack.procs.logFiles("workers")));
   const load = runLoad(stack.proxyUrl, o.fixture, o.loadWorkers);
   let fault: FaultWindow | null = null;
   let error: string | undefined;
@@ -132,6 +142,7 @@ export async function runScenario(
     await emailsWritten(stack.procs.logFiles("workers")),
     o.initialStock,
     sc.maxRepeats,
+    before,
   );
   const failed = load.samples.filter((s) => s.status < 200 || s.status > 299);
   const allowed = fault ? failed.filter((s) => sc.allows(s, fault!)) : [];
@@ -160,6 +171,7 @@ export async function runScenario(
     healthDuring: [...new Set(watcher.seen.map(summarise))],
     healthShowedFault,
     recoveryMs,
+    faultMs: fault ? fault.end - fault.start : null,
     checks,
     error,
   };

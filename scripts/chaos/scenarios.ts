@@ -1,3 +1,4 @@
+import postgres from "postgres";
 import type { Sample } from "./load.ts";
 import type { WebhookReceiver } from "./receiver.ts";
 import type { Stack } from "./stack.ts";
@@ -110,6 +111,20 @@ export const scenarios: Scenario[] = [
       await until("replica restarted", 60_000, () => {
         const now = stack.cluster.replicaPid();
         return now !== null && now !== pid;
+      });
+      // Back means answering queries again, not just a new process.
+      await until("replica answering", 60_000, async () => {
+        const sql = postgres(stack.cluster.replicaUrls[0]!, {
+          max: 1,
+          connect_timeout: 1,
+          onnotice: () => {},
+        });
+        try {
+          await sql`select 1`;
+          return true;
+        } finally {
+          await sql.end({ timeout: 0 });
+        }
       });
       return { start, end: Date.now() };
     },
