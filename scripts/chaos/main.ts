@@ -83,16 +83,16 @@ function printResult(r: ScenarioResult): void {
   );
   console.log(`  /health during the fault: ${r.healthDuring.join(" | ") || "-"}`);
   console.log(
-    `  recovery: ${r.recoveryMs === null ? "not recovered" : `${(r.recoveryMs / 1000).toFixed(1)} s`}`,
+    `  fault lasted ${seconds(r.faultMs)}; recovery after it: ${r.recoveryMs === null ? "not recovered" : seconds(r.recoveryMs)}`,
   );
   for (const c of r.checks) console.log(`  ${c.pass ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
   if (r.error) console.log(`  error: ${r.error}`);
 }
 
 console.log(
-  "\n| scenario | requests | client errors | /health during the fault | recovery | invariants | result |",
+  "\n| scenario | requests | client errors | /health during the fault | fault lasted | recovery | invariants | result |",
 );
-console.log("| --- | ---: | --- | --- | ---: | --- | --- |");
+console.log("| --- | ---: | --- | --- | ---: | ---: | --- | --- |");
 for (const r of results) {
   const errors = [
     `${r.allowedErrors} allowed`,

@@ -106,7 +106,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     AMQP_PREFIX: runId,
     WORKERS_HEALTH_PORT: String(ports.workers),
     WORKERS_HEARTBEAT_MS: "500",
-    WORKERS_STALE_MS: "5000",
+    WORKERS_STALE_MS: "2000",
     EVENTS_MAX_WAIT_MS: "10000",
     APP_PORT_BASE: String(apps[0]),
     APP_INSTANCES: "2",
