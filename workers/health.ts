@@ -36,6 +36,8 @@ export interface WorkersMonitorOptions {
   host: string;
   /** Called once when the relay is found wedged (main exits so the supervisor restarts it). */
   onWedged?: () => void;
+  /** When a consumer handler last started or finished (ms since epoch). */
+  lastConsumerProgress?: () => number;
 }
 
 export interface WorkersMonitor {
@@ -51,8 +53,9 @@ export interface WorkersMonitor {
  * The workers' own health: every WORKERS_HEARTBEAT_MS it reads the outbox
  * backlog and the consumers' queue depths, updates the event metrics, and
  * records the state in `worker_heartbeats` (what the apps' `/health` reports).
- * An HTTP endpoint answers `/healthz` (liveness: 503 once the relay loop is
- * stuck, so an orchestrator restarts the process), `/health` (the snapshot;
+ * An HTTP endpoint answers `/healthz` (liveness: 503 once the relay loop and
+ * the consumers have not moved for WORKERS_STALL_MS, so an orchestrator
+ * restarts the process), `/health` (the snapshot;
  * 503 while the broker or the database is unreachable) and `/metrics`.
  */
 export function startWorkersMonitor(o: WorkersMonitorOptions): WorkersMonitor {
@@ -69,7 +72,9 @@ export function startWorkersMonitor(o: WorkersMonitorOptions): WorkersMonitor {
   ): WorkersSnapshot {
     const broker = o.transport.status();
     const relay = o.relay.stats();
-    const stalledMs = Date.now() - relay.lastTickAt;
+    // Stuck = the relay loop has not gone round and no consumer has moved either
+    // (in process, a long batch keeps the relay waiting on busy consumers).
+    const stalledMs = Date.now() - Math.max(relay.lastTickAt, o.lastConsumerProgress?.() ?? 0);
     const live = stalledMs < o.settings.WORKERS_STALL_MS;
     const down = !broker.connected || !database.up || !live;
     const lagging = backlog.oldest_age_ms > o.limits.EVENTS_MAX_WAIT_MS;

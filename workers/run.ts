@@ -41,6 +41,22 @@ export interface Workers {
  */
 export async function startWorkers(o: WorkersOptions): Promise<Workers> {
   const metrics = eventMetrics();
+  // Consumers that start and finish handlers are making progress even while the relay
+  // waits on them (in process, publish returns once every consumer is done).
+  let lastProgressAt = Date.now();
+  const consumers = o.consumers.map(
+    (c): ConsumerSpec => ({
+      ...c,
+      async handle(event) {
+        lastProgressAt = Date.now();
+        try {
+          await c.handle(event);
+        } finally {
+          lastProgressAt = Date.now();
+        }
+      },
+    }),
+  );
   const transport: EventTransport = o.amqpUrl
     ? await createRabbitTransport({
         url: o.amqpUrl,
@@ -53,7 +69,7 @@ export async function startWorkers(o: WorkersOptions): Promise<Workers> {
         confirmTimeoutMs: o.settings.AMQP_CONFIRM_TIMEOUT_MS,
       })
     : createInProcessTransport(o.sql, o.logger, o.policy, metrics);
-  for (const consumer of o.consumers) await transport.subscribe(consumer);
+  for (const consumer of consumers) await transport.subscribe(consumer);
   const relay = startRelay(o.sql, transport, o.logger, { metrics, pollMs: o.relayPollMs });
   const monitor = startWorkersMonitor({
     sql: o.sql,
@@ -65,6 +81,7 @@ export async function startWorkers(o: WorkersOptions): Promise<Workers> {
     limits: o.limits,
     host: o.host,
     onWedged: o.onWedged,
+    lastConsumerProgress: () => lastProgressAt,
   });
   return {
     transport,

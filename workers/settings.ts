@@ -16,7 +16,7 @@ export const workerSettings = defineSettings("workers", {
   WORKERS_STALL_MS: knob(
     int(1000, 3_600_000),
     "60000",
-    "a relay loop stuck this long makes `/healthz` answer 503 and the workers exit to be restarted",
+    "relay loop and consumers without progress this long: `/healthz` answers 503 and the workers exit to be restarted",
   ),
   AMQP_PREFIX: knob(
     z.string().regex(/^[\w.-]+$/, "letters, digits, '.', '-' or '_'"),
