@@ -35,8 +35,12 @@ export async function pendingEffects(
   sql: postgres.Sql,
   receiver: WebhookReceiver,
   emails: Map<string, number>,
-): Promise<{ unpublished: number; missingWebhooks: number; missingEmails: number }> {
+): Promise<{ unpublished: number; missingWebhooks: number; missingEmails: number; missingRecords: number }> {
   const [u] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where published_at is null`;
+  const [r] = await sql<{ n: number }[]>`
+    select count(*)::int as n from outbox e cross join (values ('email'), ('webhooks')) c(consumer)
+    where e.type = any(${ORDER_EVENTS})
+      and not exists (select 1 from processed_events p where p.consumer = c.consumer and p.event_id = e.id)`;
   const events = await sql<
     { id: string; type: string }[]
   >`select id, type from outbox where type = any(${ORDER_EVENTS})`;
@@ -44,6 +48,7 @@ export async function pendingEffects(
     unpublished: u!.n,
     missingWebhooks: events.filter((e) => !receiver.received.has(e.id)).length,
     missingEmails: events.filter((e) => EMAIL_EVENTS.includes(e.type) && !emails.has(e.id)).length,
+    missingRecords: r!.n,
   };
 }
 
@@ -118,9 +123,10 @@ export async function checkInvariants(
     missingMails === 0 && repeatedMails <= maxRepeats,
     `${emailing.length} emails expected, ${missingMails} missing, ${repeatedMails} repeated in this scenario (allowed ${maxRepeats})`,
   );
-  const [records] = await sql<{ missing: number; hook_dupes: number }[]>`
+  const [records] = await sql<{ missing: string | null; hook_dupes: number }[]>`
     select
-      (select count(*)::int from outbox e cross join (values ('email'), ('webhooks')) c(consumer)
+      (select string_agg(c.consumer || ' ' || e.type || ' ' || e.id::text, ', ') from outbox e
+        cross join (values ('email'), ('webhooks')) c(consumer)
         where e.type = any(${ORDER_EVENTS})
           and not exists (select 1 from processed_events p where p.consumer = c.consumer and p.event_id = e.id)) as missing,
       (select count(*)::int from (
@@ -128,8 +134,8 @@ export async function checkInvariants(
         group by endpoint_id, event_id having count(*) > 1) d) as hook_dupes`;
   add(
     "consumers recorded each event once",
-    records!.missing === 0 && records!.hook_dupes === 0,
-    `${records!.missing} not recorded, ${records!.hook_dupes} events with two successful deliveries`,
+    !records!.missing && records!.hook_dupes === 0,
+    `not recorded: ${records!.missing ?? "none"}; ${records!.hook_dupes} events with two successful deliveries`,
   );
 
   const skus = [...initialStock.keys()];

@@ -133,7 +133,8 @@ export async function runScenario(
       ctx.receiver,
       await emailsWritten(stack.procs.logFiles("workers")),
     );
-    if (p.unpublished === 0 && p.missingWebhooks === 0 && p.missingEmails === 0) break;
+    if (p.unpublished === 0 && p.missingWebhooks === 0 && p.missingEmails === 0 && p.missingRecords === 0)
+      break;
     await Bun.sleep(250);
   }
   const checks = await checkInvariants(
