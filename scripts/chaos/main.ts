@@ -81,6 +81,10 @@ function printResult(r: ScenarioResult): void {
   console.log(
     `  requests ${r.requests}, p99 ${r.p99Ms} ms; client errors: ${r.allowedErrors} allowed, ${unexpected.length ? unexpected.join(", ") : "0 unexpected"}`,
   );
+  for (const u of r.unexpectedAt)
+    console.log(
+      `  unexpected: ${u.request}, sent ${u.startMs} ms after the fault began, answered at ${u.endMs} ms`,
+    );
   console.log(`  /health during the fault: ${r.healthDuring.join(" | ") || "-"}`);
   console.log(
     `  fault lasted ${seconds(r.faultMs)}; recovery after it: ${r.recoveryMs === null ? "not recovered" : seconds(r.recoveryMs)}`,

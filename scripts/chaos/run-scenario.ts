@@ -17,6 +17,8 @@ export interface ScenarioResult {
   /** Failed requests the documented behaviour allows, and the others by status (0 = no response). */
   allowedErrors: number;
   unexpectedErrors: Record<string, number>;
+  /** When the first unexpected errors happened, relative to the fault's start (ms). */
+  unexpectedAt: { request: string; startMs: number; endMs: number }[];
   p99Ms: number;
   /** How long the fault lasted (for a kill: until the process answered again). */
   faultMs: number | null;
@@ -148,10 +150,18 @@ export async function runScenario(
   const failed = load.samples.filter((s) => s.status < 200 || s.status > 299);
   const allowed = fault ? failed.filter((s) => sc.allows(s, fault!)) : [];
   const unexpectedErrors: Record<string, number> = {};
+  const unexpectedAt: ScenarioResult["unexpectedAt"] = [];
+  const t0 = fault?.start ?? 0;
   for (const s of failed)
     if (!allowed.includes(s)) {
       const key = `${s.kind} ${s.status || (s.error ?? "error")}`;
       unexpectedErrors[key] = (unexpectedErrors[key] ?? 0) + 1;
+      if (unexpectedAt.length < 10)
+        unexpectedAt.push({
+          request: `${s.method} ${key}`,
+          startMs: s.startedAt - t0,
+          endMs: s.endedAt - t0,
+        });
     }
   const healthShowedFault = sc.healthShows ? watcher.seen.some((h) => sc.healthShows!(h)) : null;
   if (healthShowedFault === false)
@@ -168,6 +178,7 @@ export async function runScenario(
     requests: load.samples.length,
     allowedErrors: allowed.length,
     unexpectedErrors,
+    unexpectedAt,
     p99Ms: p99(load.samples),
     healthDuring: [...new Set(watcher.seen.map(summarise))],
     healthShowedFault,
