@@ -139,7 +139,8 @@ export function startWorkersMonitor(o: WorkersMonitorOptions): WorkersMonitor {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      await beat();
+      // The heartbeat must outlive any one failure (it is what tells the outage).
+      await beat().catch((err: unknown) => o.logger.warn("workers heartbeat failed", { err }));
       await Bun.sleep(o.settings.WORKERS_HEARTBEAT_MS);
     }
   })();
