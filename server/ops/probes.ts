@@ -3,7 +3,7 @@ import type { Redis } from "../../platform/redis.ts";
 import type { DependencyStatus, HealthProbe } from "../core/deps.ts";
 import { outboxBacklog } from "../core/outbox.ts";
 import type { EventsHealthSettings } from "./settings.ts";
-import { freshWorkerStates } from "./worker-state.ts";
+import { workerStates } from "./worker-state.ts";
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -49,7 +49,8 @@ export function redisProbe(redis: Redis | null): HealthProbe {
  * RabbitMQ is configured and no workers process has a broker connection (or
  * none reported within WORKERS_STALE_MS); `lagging` when an event has waited
  * longer than EVENTS_MAX_WAIT_MS; `disabled` for the in-process transport with
- * no workers running. Cached for a second to keep `/health` cheap.
+ * no workers running (`down` if one ran and stopped reporting without a
+ * graceful stop). Cached for a second to keep `/health` cheap.
  */
 export function queueProbe(
   sql: Sql,
@@ -62,10 +63,8 @@ export function queueProbe(
     let details: Record<string, unknown> = {};
     let verdict: Pick<DependencyStatus, "status"> & { error?: string } = { status: "up" };
     const probed = await timed(async () => {
-      const [backlog, workers] = await Promise.all([
-        outboxBacklog(sql),
-        freshWorkerStates(sql, settings.WORKERS_STALE_MS),
-      ]);
+      const [backlog, everyWorker] = await Promise.all([outboxBacklog(sql), workerStates(sql)]);
+      const workers = everyWorker.filter((w) => w.age_ms < settings.WORKERS_STALE_MS);
       details = {
         unpublished: backlog.unpublished,
         oldest_unpublished_age_ms: backlog.oldest_age_ms,
@@ -76,10 +75,13 @@ export function queueProbe(
           ...w.state,
         })),
       };
+      // In process, no heartbeat at all means no workers are meant to run (tests, an app alone);
+      // a stale one means a workers process died without stopping.
       if (!workers.length)
-        verdict = amqpUrl
-          ? { status: "down", error: `no workers heartbeat within ${settings.WORKERS_STALE_MS} ms` }
-          : { status: "disabled" };
+        verdict =
+          amqpUrl || everyWorker.length
+            ? { status: "down", error: `no workers heartbeat within ${settings.WORKERS_STALE_MS} ms` }
+            : { status: "disabled" };
       else if (!workers.some((w) => w.broker_connected))
         verdict = {
           status: "down",

@@ -49,4 +49,6 @@ test("the queue entry follows the workers' heartbeat and the outbox backlog", as
   await t.sql`update outbox set published_at = now()`;
   await t.sql`update worker_heartbeats set updated_at = now() - interval '2 minutes'`;
   expect((await queueProbe(t.sql, amqp, limits).check()).status).toBe("down");
+  // In process too: a workers process that stopped reporting (killed) is not "disabled".
+  expect((await queueProbe(t.sql, undefined, limits).check()).status).toBe("down");
 });

@@ -37,10 +37,14 @@ export async function removeWorkerState(sql: Sql, workerId: string): Promise<voi
 
 /** Rows updated within `freshMs`, newest first. */
 export async function freshWorkerStates(sql: Sql, freshMs: number): Promise<WorkerHeartbeat[]> {
+  return (await workerStates(sql)).filter((w) => w.age_ms < freshMs);
+}
+
+/** Every row, newest first: stale ones are processes that died without a graceful stop. */
+export async function workerStates(sql: Sql): Promise<WorkerHeartbeat[]> {
   return sql<WorkerHeartbeat[]>`
     select worker_id, transport, broker_connected, state, started_at,
            (extract(epoch from now() - updated_at) * 1000)::int as age_ms
     from worker_heartbeats
-    where updated_at > now() - make_interval(secs => ${freshMs / 1000})
     order by updated_at desc`;
 }
