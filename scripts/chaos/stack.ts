@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import net from "node:net";
 import { join } from "node:path";
 import amqp from "amqplib";
@@ -68,8 +68,12 @@ const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeou
  */
 export async function startStack(o: StackOptions): Promise<Stack> {
   const runId = `chaos_${Date.now().toString(36)}`;
-  const logDir = join(root, ".data", "chaos-logs", runId);
+  const logsRoot = join(root, ".data", "chaos-logs");
+  const logDir = join(logsRoot, runId);
   await mkdir(logDir, { recursive: true });
+  // Keep the logs of the last five runs.
+  const runs = (await readdir(logsRoot)).filter((d) => d.startsWith("chaos_")).sort();
+  for (const old of runs.slice(0, -5)) await rm(join(logsRoot, old), { recursive: true, force: true });
   const cluster = await startEmbeddedPostgres({
     dataDir: join(root, ".data", "chaos-pg"),
     port: o.pgPort,
