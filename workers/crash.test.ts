@@ -45,6 +45,8 @@ function spawnWorkers(emails: string[]) {
       DATABASE_URL: t.url,
       DATABASE_REPLICA_URLS: "",
       REDIS_URL: "",
+      SMTP_URL: "", // the log mailer: its lines are the emails counted here
+      ELASTICSEARCH_URL: "",
       AMQP_URL: amqpUrl!,
       AMQP_PREFIX: prefix,
       WORKERS_HEALTH_PORT: "0",
