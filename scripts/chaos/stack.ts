@@ -108,6 +108,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     REDIS_URL: relays.redis.urlFor(o.redisUrl),
     AMQP_URL: relays.amqp.urlFor(o.amqpUrl),
     AMQP_PREFIX: runId,
+    // Emails are counted from the log mailer's lines; search stays on Postgres.
+    SMTP_URL: "",
+    ELASTICSEARCH_URL: "",
     WORKERS_HEALTH_PORT: String(ports.workers),
     WORKERS_HEARTBEAT_MS: "500",
     WORKERS_STALE_MS: "2000",
