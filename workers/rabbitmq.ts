@@ -63,6 +63,37 @@ function withHeartbeat(url: string): string {
 }
 
 /**
+ * Publishes persistent messages and waits for the broker's confirms; rejects on
+ * a nack, a closed channel, or no confirm within `timeoutMs` (a broker that
+ * stopped answering: the connection is then replaced).
+ */
+async function publishConfirmed(s: Session, exchange: string, events: DomainEvent[], timeoutMs: number) {
+  for (const e of events) {
+    s.pub.publish(exchange, e.type, Buffer.from(JSON.stringify(e)), {
+      persistent: true,
+      messageId: e.id,
+      type: e.type,
+      contentType: "application/json",
+      timestamp: Math.floor(Date.parse(e.occurred_at) / 1000),
+    });
+  }
+  let timer: Timer | undefined;
+  try {
+    await Promise.race([
+      s.pub.waitForConfirms(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          s.model.close().catch(() => {});
+          reject(new Error(`no publisher confirm within ${timeoutMs} ms`));
+        }, timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * RabbitMQ transport: a durable topic exchange keyed by event type, one
  * durable queue per consumer, persistent messages published on a confirm
  * channel. The connection is recovered after any loss (jittered, capped
@@ -167,31 +198,7 @@ export async function createRabbitTransport(opts: RabbitOptions): Promise<EventT
     async publish(events: DomainEvent[]) {
       const s = session;
       if (!s) throw new Error(`broker not connected${state.lastError ? ` (${state.lastError})` : ""}`);
-      for (const e of events) {
-        s.pub.publish(exchange, e.type, Buffer.from(JSON.stringify(e)), {
-          persistent: true,
-          messageId: e.id,
-          type: e.type,
-          contentType: "application/json",
-          timestamp: Math.floor(Date.parse(e.occurred_at) / 1000),
-        });
-      }
-      // Resolves when the broker confirmed every message; rejects on a nack or a closed channel.
-      let timer: Timer | undefined;
-      const timeoutMs = opts.confirmTimeoutMs ?? 10_000;
-      try {
-        await Promise.race([
-          s.pub.waitForConfirms(),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
-              s.model.close().catch(() => {});
-              reject(new Error(`no publisher confirm within ${timeoutMs} ms`));
-            }, timeoutMs);
-          }),
-        ]);
-      } finally {
-        clearTimeout(timer);
-      }
+      await publishConfirmed(s, exchange, events, opts.confirmTimeoutMs ?? 10_000);
     },
 
     async subscribe(consumer: ConsumerSpec) {
