@@ -47,6 +47,7 @@ function spawnWorkers(emails: string[]) {
       REDIS_URL: "",
       SMTP_URL: "", // the log mailer: its lines are the emails counted here
       ELASTICSEARCH_URL: "",
+      WEBHOOKS_ALLOW_PRIVATE: "true", // the receiver listens on 127.0.0.1
       AMQP_URL: amqpUrl!,
       AMQP_PREFIX: prefix,
       WORKERS_HEALTH_PORT: "0",

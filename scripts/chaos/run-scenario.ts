@@ -45,23 +45,29 @@ function summarise(h: HealthBody): string {
   return `${h.status} (redis ${h.checks?.redis?.status}, queue ${h.checks?.queue?.status}, replica ${replicas})`;
 }
 
-async function health(proxyUrl: string): Promise<HealthBody | null> {
+async function health(baseUrl: string): Promise<HealthBody | null> {
   try {
     return (await (
-      await fetch(`${proxyUrl}/health`, { signal: AbortSignal.timeout(3000) })
+      await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(3000) })
     ).json()) as HealthBody;
   } catch {
     return null;
   }
 }
 
-/** Polls /health while `active()` and records what it said. */
-function watchHealth(proxyUrl: string, active: () => boolean) {
+/**
+ * The app instances' own ports: the full `/health` report (through the proxy
+ * clients get the status only). The second instance directly, not through
+ * the relay that slows it down.
+ */
+const instanceUrls = (ctx: ScenarioContext) => ctx.stack.ports.apps.map((p) => `http://127.0.0.1:${p}`);
+
+/** Polls every instance's /health while `active()` and records what they said. */
+function watchHealth(urls: string[], active: () => boolean) {
   const seen: HealthBody[] = [];
   const done = (async () => {
     while (active()) {
-      const h = await health(proxyUrl);
-      if (h) seen.push(h);
+      for (const h of await Promise.all(urls.map(health))) if (h) seen.push(h);
       await Bun.sleep(250);
     }
   })();
@@ -70,9 +76,9 @@ function watchHealth(proxyUrl: string, active: () => boolean) {
 
 /** Whether events committed up to `t` reached all their effects and /health is ok again. */
 async function recovered(ctx: ScenarioContext, t: number): Promise<boolean> {
-  const { sql, proxyUrl, procs } = ctx.stack;
-  const h = await health(proxyUrl);
-  if (h?.status !== "ok") return false;
+  const { sql, procs } = ctx.stack;
+  const answers = await Promise.all(instanceUrls(ctx).map(health));
+  if (answers.some((h) => h?.status !== "ok")) return false;
   const [late] = await sql<{ n: number }[]>`
     select count(*)::int as n from outbox where published_at is null and occurred_at <= to_timestamp(${t / 1000})`;
   if (late!.n > 0) return false;
@@ -103,7 +109,7 @@ export async function runScenario(
   let error: string | undefined;
   let faultActive = true;
   let recoveryMs: number | null = null;
-  const watcher = watchHealth(stack.proxyUrl, () => faultActive);
+  const watcher = watchHealth(instanceUrls(ctx), () => faultActive);
   try {
     await Bun.sleep(o.beforeMs);
     fault = await sc.inject(ctx);

@@ -110,6 +110,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     AMQP_PREFIX: runId,
     // Emails are counted from the log mailer's lines; search stays on Postgres.
     SMTP_URL: "",
+    // The webhook receiver of the run listens on 127.0.0.1.
+    WEBHOOKS_ALLOW_PRIVATE: "true",
     ELASTICSEARCH_URL: "",
     WORKERS_HEALTH_PORT: String(ports.workers),
     WORKERS_HEARTBEAT_MS: "500",
