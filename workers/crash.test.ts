@@ -13,7 +13,7 @@ import { countIds, startWebhookReceiver, until } from "./test-support.ts";
  */
 const amqpUrl = await testAmqpUrl();
 const prefix = `crash-${crypto.randomUUID().slice(0, 8)}`;
-const N = 240;
+const N = 300;
 let t: TestDatabase;
 let receiver: ReturnType<typeof startWebhookReceiver>;
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   if (!amqpUrl) return;
   t = await createTestDatabase("crash");
   // A slow endpoint keeps the consumers busy, so the kill lands mid-batch.
-  receiver = startWebhookReceiver({ delayMs: 4 });
+  receiver = startWebhookReceiver({ delayMs: 10 });
   await t.sql`insert into webhook_endpoints (url, events, secret) values (${receiver.url}, ${["order.placed"]}, 'whsec_crash')`;
 });
 
