@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { recordCapture } from "../orders/payments.ts";
+import { recordCapture } from "../payments/records.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
 import {
   checkoutBody,

@@ -6,9 +6,8 @@ import { jsonBody } from "../../platform/validate.ts";
 import { optionalPlainText, plainText } from "../cart/text.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
-import type { ProviderRegistry } from "../orders/effects.ts";
+import { defaultProviders, type ProviderRegistry } from "../payments/providers.ts";
 import { type CheckoutConfig, loadCheckoutConfig } from "./config.ts";
-import { defaultProviders } from "./providers.ts";
 import { runCheckout } from "./service.ts";
 
 function checkoutSchema(providers: ProviderRegistry) {

@@ -1,12 +1,14 @@
 import { HttpProblem, problemBody } from "../../platform/problem.ts";
+import { stockChanged } from "../catalog/invalidate.ts";
 import type { AppDeps } from "../core/deps.ts";
 import type { AuthUser } from "../core/roles.ts";
-import { type ProviderRegistry, sendRefunds, stockChanged } from "../orders/effects.ts";
-import { recordCapture } from "../orders/payments.ts";
 import type { ShippingAddress } from "../orders/store.ts";
+import { chargeWithTimeout } from "../payments/provider.ts";
+import type { ProviderRegistry } from "../payments/providers.ts";
+import { recordCapture } from "../payments/records.ts";
+import { sendRefunds } from "../payments/refunds.ts";
 import type { CheckoutConfig } from "./config.ts";
 import { claimKey, completeKey, releaseKey, requestHash, type StoredResponse } from "./idempotency.ts";
-import { chargeWithTimeout } from "./payment-provider.ts";
 import { OutOfStockError, type Placed, placeOrder } from "./place.ts";
 import { abandonCheckout, type Confirmation, confirmPayment } from "./settle.ts";
 

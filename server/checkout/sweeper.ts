@@ -1,9 +1,10 @@
+import { stockChanged } from "../catalog/invalidate.ts";
 import type { AppDeps } from "../core/deps.ts";
-import { type ProviderRegistry, sendRefunds, stockChanged } from "../orders/effects.ts";
 import { expiredReservations, lockExpired } from "../orders/store.ts";
+import { defaultProviders, type ProviderRegistry } from "../payments/providers.ts";
+import { sendRefunds } from "../payments/refunds.ts";
 import { defaultCheckoutConfig } from "./config.ts";
 import { purgeOldKeys, releaseKeyOfOrder, releaseOrphanedKeys } from "./idempotency.ts";
-import { defaultProviders } from "./providers.ts";
 import { abandonCheckout } from "./settle.ts";
 
 /** How many expired orders one sweep handles at most (the next tick takes the rest). */

@@ -12,16 +12,15 @@ import type { AuthUser, Role } from "../core/roles.ts";
 import { signAccessToken } from "../core/tokens.ts";
 import { databaseProbe } from "../ops/probes.ts";
 import { adminOrdersModule } from "../orders/admin-routes.ts";
-import type { ProviderRegistry } from "../orders/effects.ts";
 import { ordersModule } from "../orders/routes.ts";
-import type { CheckoutConfig } from "./config.ts";
 import {
   type ChargeRequest,
   type ChargeResult,
   type PaymentProvider,
   testCardProvider,
-} from "./payment-provider.ts";
-import { defaultProviders } from "./providers.ts";
+} from "../payments/provider.ts";
+import { defaultProviders, type ProviderRegistry } from "../payments/providers.ts";
+import type { CheckoutConfig } from "./config.ts";
 import { checkoutModule } from "./routes.ts";
 
 /**

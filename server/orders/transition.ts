@@ -2,7 +2,7 @@ import type { TxSql } from "../../db/client.ts";
 import { conflict } from "../../platform/problem.ts";
 import { recordEvent } from "../core/outbox.ts";
 import { releaseStock } from "../inventory/stock.ts";
-import { type PaymentRow, paymentsOf, setPaymentStatus } from "./payments.ts";
+import { type PaymentRow, paymentsOf, setPaymentStatus } from "../payments/records.ts";
 import { canTransition, eventFor, nextStatuses, type OrderStatus, restocks } from "./state.ts";
 import { type OrderLineRow, type OrderRow, orderLines, setOrderStatus } from "./store.ts";
 
