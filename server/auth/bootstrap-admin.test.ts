@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { usersModule } from "../users/routes.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { ensureAdmin } from "./bootstrap-admin.ts";
-import { authModule } from "./routes.ts";
 
 let t: TestApp;
 const email = () => `admin.${crypto.randomUUID().slice(0, 10)}@example.com`;
@@ -21,7 +19,7 @@ const login = (e: string, password: string) =>
   t.request("/api/auth/login", { method: "POST", json: { email: e, password } });
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [authModule, usersModule] });
+  t = await createTestApp();
 });
 afterAll(() => t.close());
 

@@ -2,10 +2,10 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
 import { jsonBody, validate } from "../../platform/validate.ts";
-import { type CheckoutConfig, loadCheckoutConfig } from "../checkout/config.ts";
 import { type AuthEnv, authenticate } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { addItem, type CartCaller, changeItem, removeItem, resolveCart } from "./service.ts";
+import type { CartSettings } from "./settings.ts";
 import { insertCart, userCart } from "./store.ts";
 import { signCartToken } from "./token.ts";
 import { cartView } from "./view.ts";
@@ -32,7 +32,7 @@ const itemId = z.object({
 });
 
 /** Cart routes of API.md; every answer is the whole cart. */
-export function cartRoutes(deps: AppDeps, settings: CheckoutConfig): Hono<AuthEnv> {
+export function cartRoutes(deps: AppDeps, settings: CartSettings): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const secret = settings.cartTokenSecret;
   const caller = (c: Context<AuthEnv>): CartCaller => ({
@@ -100,9 +100,9 @@ export function cartRoutes(deps: AppDeps, settings: CheckoutConfig): Hono<AuthEn
   return app;
 }
 
-/** The cart route module with settings from the environment (or `settings` in tests). */
-export function cartModule(settings?: Partial<CheckoutConfig>): RouteModule {
+/** The cart route module; the assembly passes the settings it loaded at start-up. */
+export function cartModule(settings: CartSettings): RouteModule {
   return (app, deps) => {
-    app.route("/", cartRoutes(deps, { ...loadCheckoutConfig(deps.config), ...settings }));
+    app.route("/", cartRoutes(deps, settings));
   };
 }

@@ -6,9 +6,8 @@ import { jsonBody } from "../../platform/validate.ts";
 import { optionalPlainText, plainText } from "../cart/text.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
-import { defaultProviders, type ProviderRegistry } from "../payments/providers.ts";
-import { type CheckoutConfig, loadCheckoutConfig } from "./config.ts";
-import { runCheckout } from "./service.ts";
+import type { ProviderRegistry } from "../payments/providers.ts";
+import { type CheckoutEnv, runCheckout } from "./service.ts";
 
 function checkoutSchema(providers: ProviderRegistry) {
   return z.object({
@@ -36,13 +35,9 @@ function checkoutSchema(providers: ProviderRegistry) {
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** `POST /api/checkout`. */
-export function checkoutRoutes(
-  deps: AppDeps,
-  settings: CheckoutConfig,
-  providers: ProviderRegistry,
-): Hono<AuthEnv> {
+function checkoutRoutes(deps: AppDeps, env: CheckoutEnv): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  const schema = checkoutSchema(providers);
+  const schema = checkoutSchema(env.providers);
   app.post("/api/checkout", authenticate(deps), requireAuth(), async (c) => {
     demandPrimary();
     const user = currentUser(c);
@@ -62,11 +57,12 @@ export function checkoutRoutes(
       );
     }
     const body = await jsonBody(c, schema);
-    const res = await runCheckout(
-      deps,
-      { settings, providers },
-      { user, idempotencyKey: key, cartToken: c.req.header("x-cart-token") || undefined, body },
-    );
+    const res = await runCheckout(deps, env, {
+      user,
+      idempotencyKey: key,
+      cartToken: c.req.header("x-cart-token") || undefined,
+      body,
+    });
     const headers: Record<string, string> = { ...res.headers };
     if (res.status >= 400) headers["Content-Type"] = "application/problem+json";
     return c.json(res.body, res.status as 200, headers);
@@ -74,16 +70,9 @@ export function checkoutRoutes(
   return app;
 }
 
-/** Options for the checkout module (tests pass their own). */
-export interface CheckoutModuleOptions {
-  settings?: Partial<CheckoutConfig>;
-  providers?: ProviderRegistry;
-}
-
-/** The checkout route module. */
-export function checkoutModule(opts: CheckoutModuleOptions = {}): RouteModule {
+/** The checkout route module; the assembly passes the settings, providers and (tests only) faults. */
+export function checkoutModule(env: CheckoutEnv): RouteModule {
   return (app, deps) => {
-    const settings = { ...loadCheckoutConfig(deps.config), ...opts.settings };
-    app.route("/", checkoutRoutes(deps, settings, opts.providers ?? defaultProviders()));
+    app.route("/", checkoutRoutes(deps, env));
   };
 }

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { userWithToken } from "../catalog/test-support.ts";
 import { recordEvent } from "../core/outbox.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { adminEventsModule } from "./admin-routes.ts";
+import { userWithToken } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 
 let t: TestApp;
 let admin: Record<string, string>;
 let customer: Record<string, string>;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [adminEventsModule] });
+  t = await createTestApp();
   admin = (await userWithToken(t, "admin")).headers;
   customer = (await userWithToken(t, "customer")).headers;
 });

@@ -6,7 +6,7 @@ import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { stockChanged } from "../catalog/invalidate.ts";
 import { type AuthEnv, authenticate, currentUser, requireRole } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
-import { defaultProviders, type ProviderRegistry } from "../payments/providers.ts";
+import type { ProviderRegistry } from "../payments/providers.ts";
 import { sendRefunds } from "../payments/refunds.ts";
 import { isOrderId, listQuery, page } from "./params.ts";
 import { ORDER_STATUSES } from "./state.ts";
@@ -70,9 +70,9 @@ export function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Ho
   return app;
 }
 
-/** The admin orders route module. */
-export function adminOrdersModule(providers?: ProviderRegistry): RouteModule {
+/** The admin orders route module, refunding through `providers`. */
+export function adminOrdersModule(providers: ProviderRegistry): RouteModule {
   return (app, deps) => {
-    app.route("/", adminOrderRoutes(deps, providers ?? defaultProviders()));
+    app.route("/", adminOrderRoutes(deps, providers));
   };
 }

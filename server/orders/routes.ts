@@ -6,7 +6,7 @@ import { stockChanged } from "../catalog/invalidate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import type { AuthUser } from "../core/roles.ts";
-import { defaultProviders, type ProviderRegistry } from "../payments/providers.ts";
+import type { ProviderRegistry } from "../payments/providers.ts";
 import { sendRefunds } from "../payments/refunds.ts";
 import { isOrderId, listQuery, page } from "./params.ts";
 import { findOrder, listOrders, type OrderRow } from "./store.ts";
@@ -77,9 +77,9 @@ export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Au
   return app;
 }
 
-/** The orders route module; `providers` replaces the payment providers in tests. */
-export function ordersModule(providers?: ProviderRegistry): RouteModule {
+/** The orders route module, refunding through `providers`. */
+export function ordersModule(providers: ProviderRegistry): RouteModule {
   return (app, deps) => {
-    app.route("/", orderRoutes(deps, providers ?? defaultProviders()));
+    app.route("/", orderRoutes(deps, providers));
   };
 }

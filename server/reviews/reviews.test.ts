@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ProductDetail, ProductListItem } from "../catalog/present.ts";
-import { catalogRoutes } from "../catalog/routes.ts";
-import { closeCatalogCache, seedFixture, userWithToken } from "../catalog/test-support.ts";
-import type { RouteModule } from "../core/deps.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { closeCatalogCache, seedFixture } from "../catalog/test-support.ts";
+import { userWithToken } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import type { Review } from "./queries.ts";
-import { reviewsModule } from "./routes.ts";
 
 interface Problem {
   status: number;
@@ -18,11 +16,10 @@ interface Page {
   total: number;
 }
 
-const modules: RouteModule[] = [catalogRoutes, reviewsModule];
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules, redis: true });
+  t = await createTestApp({ redis: true });
   await seedFixture(t.database.sql);
 });
 afterAll(async () => {
