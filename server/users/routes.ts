@@ -4,9 +4,8 @@ import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { RouteModule } from "../core/deps.ts";
 import { deleteAddress, getAddress, insertAddress, listAddresses, MAX_ADDRESSES } from "./addresses.ts";
-import { updateProfile } from "./profile.ts";
 import { getUserById } from "./queries.ts";
-import { addressInput, pageQuery, profilePatch } from "./schemas.ts";
+import { addressInput, pageQuery } from "./schemas.ts";
 
 /** A path id: a positive integer, else the resource cannot exist (404). */
 function pathId(raw: string): number {
@@ -15,7 +14,8 @@ function pathId(raw: string): number {
 }
 
 /**
- * `/api/users/me` and its addresses. The caller reads their own data from
+ * `GET /api/users/me` and the addresses (`PATCH /api/users/me` changes
+ * credentials, so the auth module serves it). The caller reads their own data from
  * the primary: they may have written it a moment ago, through any instance.
  */
 export const usersModule: RouteModule = (app, deps) => {
@@ -30,11 +30,6 @@ export const usersModule: RouteModule = (app, deps) => {
     const user = await deps.db.read((sql) => getUserById(sql, currentUser(c).id), { primary: true });
     if (!user) throw unauthorized("The account no longer exists.");
     return c.json(user);
-  });
-
-  r.patch("/me", async (c) => {
-    const patch = await jsonBody(c, profilePatch);
-    return c.json(await updateProfile(deps.db, currentUser(c).id, patch));
   });
 
   r.get("/me/addresses", async (c) => {
