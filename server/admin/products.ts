@@ -4,7 +4,6 @@ import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { invalidateProducts } from "../catalog/invalidate.ts";
 import { presentAdmin } from "../catalog/present.ts";
 import { loadProductById } from "../catalog/queries.ts";
-import { DEFAULT_PAGE_SIZE } from "../catalog/schemas.ts";
 import type { AuthEnv } from "../core/auth.ts";
 import { currentUser } from "../core/auth.ts";
 import type { AppDeps } from "../core/deps.ts";
@@ -39,8 +38,8 @@ export function adminProductRoutes(deps: AppDeps): Hono<AuthEnv> {
       status: q.status ?? "all",
       category: q.category,
       brand: q.brand,
-      page: q.page ?? 1,
-      page_size: q.page_size ?? DEFAULT_PAGE_SIZE,
+      page: q.page,
+      page_size: q.page_size,
     } as const;
     const page = await deps.db.read((sql) => listAdminProducts(sql, params), { primary: true });
     return c.json({ items: page.items, page: params.page, page_size: params.page_size, total: page.total });

@@ -1,8 +1,12 @@
 import { z } from "zod";
-import { intParam, NOT_STORABLE, pagingSchema, slugSchema, storable } from "../catalog/schemas.ts";
+import { isSafeText, safeText } from "../../platform/validate.ts";
+import { intParam, slugSchema } from "../catalog/schemas.ts";
+import { pageFields } from "../core/paging.ts";
 
-/** Free text, trimmed, `min` to `max` characters, storable in Postgres. */
-const text = (max: number, min = 0) => z.string().trim().min(min).max(max).refine(storable, NOT_STORABLE);
+/** Single-line free text of `min` to `max` characters (the shared text-safety rule). */
+const text = (max: number, min = 0) => safeText(max, { min });
+/** A product description: multi-line free text. */
+const description = safeText(20_000, { min: 0, multiline: true });
 
 /** Prices are minor units; this is far above any real price and inside 2^53. */
 const MAX_AMOUNT = 1_000_000_000_000;
@@ -52,7 +56,9 @@ const imageUrl = z.union(
   ],
   { error: "must be an http(s) URL or a path starting with /" },
 );
-const images = z.array(imageUrl.refine(storable, NOT_STORABLE)).max(50);
+const images = z
+  .array(imageUrl.refine((s) => isSafeText(s), "must not contain control characters or invalid Unicode"))
+  .max(50);
 
 function distinctSkus(variants: { sku: string }[], ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
@@ -80,7 +86,7 @@ export const createProductBody = z
   .object({
     title: text(300, 1),
     slug: slugSchema.optional(),
-    description: z.string().max(20_000).refine(storable, NOT_STORABLE).default(""),
+    description: description.default(""),
     brand: text(120).default(""),
     category: slugSchema,
     images: images.default([]),
@@ -97,7 +103,7 @@ export const updateProductBody = z
   .object({
     title: text(300, 1).optional(),
     slug: slugSchema.optional(),
-    description: z.string().max(20_000).refine(storable, NOT_STORABLE).optional(),
+    description: description.optional(),
     brand: text(120).optional(),
     category: slugSchema.optional(),
     images: images.optional(),
@@ -113,7 +119,8 @@ export const updateProductBody = z
 export type UpdateProductInput = z.output<typeof updateProductBody>;
 
 /** `GET /api/admin/products` query. */
-export const adminListQuery = pagingSchema.extend({
+export const adminListQuery = z.object({
+  ...pageFields,
   status: z.enum(["active", "archived", "all"]).optional(),
   category: slugSchema.optional(),
   brand: text(120, 1).optional(),

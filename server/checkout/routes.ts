@@ -2,8 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
 import { HttpProblem } from "../../platform/problem.ts";
-import { jsonBody } from "../../platform/validate.ts";
-import { optionalPlainText, plainText } from "../cart/text.ts";
+import { jsonBody, safeText } from "../../platform/validate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import type { ProviderRegistry } from "../payments/providers.ts";
@@ -12,11 +11,11 @@ import { type CheckoutEnv, runCheckout } from "./service.ts";
 function checkoutSchema(providers: ProviderRegistry) {
   return z.object({
     shipping_address: z.object({
-      name: plainText(200),
-      line1: plainText(300),
-      line2: optionalPlainText(300).optional(),
-      city: plainText(200),
-      postal_code: plainText(20),
+      name: safeText(200),
+      line1: safeText(300),
+      line2: safeText(300, { min: 0 }).optional(),
+      city: safeText(200),
+      postal_code: safeText(20),
       country: z
         .string()
         .trim()

@@ -1,17 +1,21 @@
 import type { TxSql } from "../../db/client.ts";
 
-/** Every event type of API.md. */
-export type EventType =
-  | "product.created"
-  | "product.updated"
-  | "product.archived"
-  | "inventory.changed"
-  | "order.placed"
-  | "order.paid"
-  | "order.cancelled"
-  | "order.status_changed"
-  | "user.registered"
-  | "review.created";
+/** Every event type of API.md: the one list (webhook subscriptions are checked against it). */
+export const EVENT_TYPES = [
+  "product.created",
+  "product.updated",
+  "product.archived",
+  "inventory.changed",
+  "order.placed",
+  "order.paid",
+  "order.cancelled",
+  "order.status_changed",
+  "user.registered",
+  "review.created",
+] as const;
+
+/** One event type. */
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface DomainEvent<T = Record<string, unknown>> {
   id: string;

