@@ -1,9 +1,9 @@
 import type { Config } from "../platform/config.ts";
-import { adminCatalogModule } from "./admin/catalog-module.ts";
 import { authModule } from "./auth/routes.ts";
 import { cartLoginHook } from "./cart/login-hook.ts";
 import { cartModule } from "./cart/routes.ts";
 import { type CartSettings, loadCartSettings } from "./cart/settings.ts";
+import { adminCatalogModule } from "./catalog/admin/routes.ts";
 import { catalogRoutes } from "./catalog/routes.ts";
 import { checkoutModule } from "./checkout/routes.ts";
 import { type CheckoutFaults, type CheckoutSettings, loadCheckoutSettings } from "./checkout/settings.ts";

@@ -87,6 +87,36 @@ export async function adjustStock(
   return row.quantity;
 }
 
+/**
+ * Sets one SKU's stock to `quantity` through an audited adjustment (the row is
+ * locked first, so the delta is exact). No adjustment when it already is
+ * that; null for an unknown SKU.
+ */
+export async function setStock(
+  tx: TxSql,
+  sku: string,
+  quantity: number,
+  reason: string,
+  actorId: number | null,
+): Promise<number | null> {
+  const [row] = await tx<
+    { quantity: number }[]
+  >`select quantity from inventory where sku = ${sku} for update`;
+  if (!row) return null;
+  if (row.quantity === quantity) return quantity;
+  return adjustStock(tx, sku, quantity - row.quantity, reason, actorId);
+}
+
+/** Creates the stock rows of new SKUs, at zero (stock then arrives through adjustments). */
+export async function createStockRows(tx: TxSql, skus: string[]): Promise<void> {
+  if (!skus.length) return;
+  await tx`insert into inventory ${tx(
+    skus.map((sku) => ({ sku, quantity: 0 })),
+    "sku",
+    "quantity",
+  )}`;
+}
+
 /** Raised when an adjustment would take stock below zero. */
 export class InsufficientStockError extends Error {
   constructor(

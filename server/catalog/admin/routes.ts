@@ -1,5 +1,5 @@
-import { authenticate, requireRole } from "../core/auth.ts";
-import type { RouteModule } from "../core/deps.ts";
+import { authenticate, requireRole } from "../../core/auth.ts";
+import type { RouteModule } from "../../core/deps.ts";
 import { adminCategoryRoutes } from "./categories.ts";
 import { adminInventoryRoutes } from "./inventory.ts";
 import { adminProductRoutes } from "./products.ts";

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { notFound } from "../../platform/problem.ts";
-import { jsonBody } from "../../platform/validate.ts";
-import { invalidateCategories } from "../catalog/invalidate.ts";
-import type { AuthEnv } from "../core/auth.ts";
-import type { AppDeps } from "../core/deps.ts";
+import { notFound } from "../../../platform/problem.ts";
+import { jsonBody } from "../../../platform/validate.ts";
+import type { AuthEnv } from "../../core/auth.ts";
+import type { AppDeps } from "../../core/deps.ts";
+import { invalidateCategories } from "../invalidate.ts";
 import { createCategory, deleteCategory, listCategories, updateCategory } from "./category-writes.ts";
 import { createCategoryBody, idParam, updateCategoryBody } from "./schemas.ts";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { isSafeText, safeText } from "../../platform/validate.ts";
-import { intParam, slugSchema } from "../catalog/schemas.ts";
-import { pageFields } from "../core/paging.ts";
+import { isSafeText, safeText } from "../../../platform/validate.ts";
+import { pageFields } from "../../core/paging.ts";
+import { intParam, slugSchema } from "../schemas.ts";
 
 /** Single-line free text of `min` to `max` characters (the shared text-safety rule). */
 const text = (max: number, min = 0) => safeText(max, { min });

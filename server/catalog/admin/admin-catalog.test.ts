@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { AdminProduct, ProductDetail, ProductListItem } from "../catalog/present.ts";
-import { closeCatalogCache, seedFixture } from "../catalog/test-support.ts";
-import { userWithToken } from "../testing/fixtures.ts";
-import { createTestApp, type TestApp } from "../testing/harness.ts";
+import { userWithToken } from "../../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../../testing/harness.ts";
+import type { AdminProduct, ProductDetail, ProductListItem } from "../present.ts";
+import { closeCatalogCache, seedFixture } from "../test-support.ts";
 import type { AdminCategory } from "./category-writes.ts";
 
 interface Problem {
