@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { childEnv } from "../testing/child-env.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { ensureAdmin } from "./bootstrap-admin.ts";
 
@@ -10,7 +11,7 @@ const root = join(import.meta.dir, "..", "..");
 function runScript(args: string[], env: Record<string, string> = {}) {
   const p = Bun.spawnSync(["bun", "scripts/create-admin.ts", ...args], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: t.database.url, LOG_LEVEL: "silent", ...env },
+    env: childEnv({ NODE_ENV: "test", DATABASE_URL: t.database.url, LOG_LEVEL: "silent", ...env }),
   });
   return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
+import { childEnv } from "../testing/child-env.ts";
 import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from "../testing/fixtures.ts";
-import { createTestApp, type TestApp } from "../testing/harness.ts";
 
 /**
  * Crash test with real processes: an app instance started from the test-only
@@ -24,9 +24,7 @@ async function freePort(): Promise<number> {
 
 async function startApp(entry: string): Promise<{ base: string; proc: Subprocess }> {
   const port = await freePort();
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
+  const env = childEnv({
     NODE_ENV: "test",
     LOG_LEVEL: "error",
     PORT: String(port),
@@ -34,7 +32,7 @@ async function startApp(entry: string): Promise<{ base: string; proc: Subprocess
     DATABASE_POOL_MAX: "4",
     RESERVATION_TIMEOUT_S: "1",
     RESERVATION_SWEEP_INTERVAL_MS: "200",
-  };
+  });
   const proc = Bun.spawn(["bun", entry], { cwd: root, env, stdout: "ignore", stderr: "inherit" });
   children.push(proc);
   const base = `http://127.0.0.1:${port}`;
