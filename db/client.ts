@@ -71,25 +71,15 @@ const connectionErrorCodes = new Set([
 const TX_ATTEMPTS = 3;
 
 /** Deadlock victim (40P01) or serialization failure (40001): the transaction can simply run again. */
-export function isRetryableTxError(err: unknown): boolean {
+function isRetryableTxError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === "40P01" || code === "40001";
 }
 
 /** True when an error means the server could not be reached (not a query error). */
-export function isConnectionError(err: unknown): boolean {
+function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === "string" && connectionErrorCodes.has(code);
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
-  } catch {
-    return "replica";
-  }
 }
 
 /** Opens the pools and starts the replica monitor. */
@@ -226,4 +216,3 @@ export function createDatabase(opts: DatabaseOptions): Database {
   };
 }
 
-export { redact as redactDatabaseUrl };

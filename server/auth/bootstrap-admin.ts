@@ -7,7 +7,7 @@ import { hashPassword } from "./passwords.ts";
 import { revokeAllForUser } from "./refresh.ts";
 
 /** Input of `bun run create-admin`. */
-export const adminInput = z.object({
+const adminInput = z.object({
   email: emailSchema,
   password: newPasswordSchema.optional(),
   name: nameSchema.default("Administrator"),

@@ -76,7 +76,7 @@ export async function spendRefreshToken(tx: TxSql, token: string): Promise<Spend
 }
 
 /** Revokes every live token of a family. */
-export async function revokeFamily(tx: TxSql, familyId: string): Promise<void> {
+async function revokeFamily(tx: TxSql, familyId: string): Promise<void> {
   await tx`update refresh_tokens set revoked_at = now() where family_id = ${familyId} and revoked_at is null`;
 }
 

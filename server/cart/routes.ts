@@ -32,7 +32,7 @@ const itemId = z.object({
 });
 
 /** Cart routes of API.md; every answer is the whole cart. */
-export function cartRoutes(deps: AppDeps, settings: CartSettings): Hono<AuthEnv> {
+function cartRoutes(deps: AppDeps, settings: CartSettings): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const secret = settings.cartTokenSecret;
   const caller = (c: Context<AuthEnv>): CartCaller => ({

@@ -18,7 +18,7 @@ export const slugSchema = z
   .max(200)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lower-case letters, digits and single hyphens");
 
-export const SORTS = ["newest", "price_asc", "price_desc", "rating"] as const;
+const SORTS = ["newest", "price_asc", "price_desc", "rating"] as const;
 export type ProductSort = (typeof SORTS)[number];
 
 /** Prices are minor units; 10^12 is far above any real price and well inside 2^53. */

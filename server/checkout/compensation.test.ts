@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { recordCapture } from "../payments/records.ts";
 import { controlledProvider } from "../payments/test-support.ts";
 import { checkoutBody, createSkus, createUsers, fillCart, stockOf } from "../testing/fixtures.ts";
-import { createTestApp, type TestApp } from "../testing/harness.ts";
+import { createTestApp } from "../testing/harness.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
 
 /**

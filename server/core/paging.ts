@@ -1,9 +1,9 @@
 import { z } from "zod";
 
 /** API.md: "`page_size` is capped at 100". */
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 /** The page size of a list request that names none. */
-export const DEFAULT_PAGE_SIZE = 24;
+const DEFAULT_PAGE_SIZE = 24;
 /** Deeper pages are refused: the offset would make every such query scan the whole table. */
 const MAX_PAGE = 100_000;
 

@@ -15,7 +15,7 @@ export interface StockShortage {
 }
 
 /** Stock counts below this are shown as `low_stock`. */
-export const LOW_STOCK_THRESHOLD = 5;
+const LOW_STOCK_THRESHOLD = 5;
 
 /** `in_stock` | `low_stock` | `out_of_stock` for a quantity. */
 export function stockStatus(quantity: number): "in_stock" | "low_stock" | "out_of_stock" {
@@ -24,7 +24,7 @@ export function stockStatus(quantity: number): "in_stock" | "low_stock" | "out_o
 }
 
 /** Sums quantities per SKU and orders SKUs so every transaction locks rows in the same order. */
-export function normaliseLines(lines: StockLine[]): StockLine[] {
+function normaliseLines(lines: StockLine[]): StockLine[] {
   const bySku = new Map<string, number>();
   for (const l of lines) bySku.set(l.sku, (bySku.get(l.sku) ?? 0) + l.quantity);
   return [...bySku]

@@ -19,7 +19,7 @@ import { orderViews } from "./view.ts";
 const transitionBody = z.object({ to: z.enum(ORDER_STATUSES) });
 
 /** Staff order routes: every order, filter by status, and state-machine transitions. */
-export function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> {
+function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const missing = (id: string) => notFound(`Order ${id} was not found.`);
   app.use("/api/admin/orders", authenticate(deps), requireRole("admin", "staff"));

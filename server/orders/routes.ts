@@ -23,7 +23,7 @@ function visible(order: OrderRow | null, user: AuthUser): order is OrderRow {
 }
 
 /** The caller's orders: list, detail, cancel. */
-export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> {
+function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const missing = (id: string) => notFound(`Order ${id} was not found.`);
   app.use("/api/orders", authenticate(deps), requireAuth());

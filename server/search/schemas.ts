@@ -5,9 +5,9 @@ import { pageFields } from "../core/paging.ts";
 import { SEARCH_SORTS, type SearchQuery } from "./types.ts";
 
 /** Longest accepted search text, in characters. */
-export const MAX_QUERY_LENGTH = 200;
+const MAX_QUERY_LENGTH = 200;
 /** Longest accepted suggestion prefix, in characters. */
-export const MAX_PREFIX_LENGTH = 100;
+const MAX_PREFIX_LENGTH = 100;
 
 /**
  * Query string of `GET /api/search`: the product list's filters, sorts and

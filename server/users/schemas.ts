@@ -2,7 +2,7 @@ import { z } from "zod";
 import { safeText } from "../../platform/validate.ts";
 
 /** Emails are compared trimmed and lower-cased everywhere (the users table insists on it). */
-export function normaliseEmail(raw: string): string {
+function normaliseEmail(raw: string): string {
   return raw.trim().toLowerCase();
 }
 

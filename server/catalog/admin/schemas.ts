@@ -13,7 +13,7 @@ const MAX_AMOUNT = 1_000_000_000_000;
 /** The largest quantity of one SKU (a create or an adjustment may not go above it). */
 export const MAX_STOCK = 1_000_000_000;
 
-export const moneySchema = z.object({
+const moneySchema = z.object({
   amount: z.number().int("must be whole minor units").min(0).max(MAX_AMOUNT),
   currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD"),
 });
