@@ -2,8 +2,10 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
 import { jsonBody, validate } from "../../platform/validate.ts";
+import { isSku } from "../catalog/skus.ts";
 import { type AuthEnv, authenticate } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
+import { serialId } from "../core/ids.ts";
 import { addItem, type CartCaller, changeItem, removeItem, resolveCart } from "./service.ts";
 import type { CartSettings } from "./settings.ts";
 import { insertCart, userCart } from "./store.ts";
@@ -17,18 +19,17 @@ const addSchema = z.object({
     .trim()
     .min(1, "is required")
     .max(64)
-    // The catalog's SKU pattern (variants.sku check): anything else is unknown, and
-    // strings Postgres cannot take (NUL, lone surrogates) never reach a query.
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "is not a known SKU"),
+    // The catalog's SKU rule: anything else is unknown, and strings Postgres
+    // cannot take (NUL, lone surrogates) never reach a query.
+    .refine(isSku, "is not a known SKU"),
   quantity,
 });
 const changeSchema = z.object({ quantity });
 const itemId = z.object({
   id: z
     .string()
-    .regex(/^[1-9]\d{0,15}$/, "must be a cart item id")
-    .transform(Number)
-    .refine(Number.isSafeInteger, "must be a cart item id"),
+    .refine((raw) => serialId(raw) !== null, "must be a cart item id")
+    .transform(Number),
 });
 
 /** Cart routes of API.md; every answer is the whole cart. */

@@ -5,7 +5,7 @@ import { jsonBody, queryParams } from "../../platform/validate.ts";
 import type { AuthEnv } from "../core/auth.ts";
 import { authenticate, requireRole } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
-import { isUuid } from "../core/ids.ts";
+import { isUuid, serialId } from "../core/ids.ts";
 import { EVENT_TYPES } from "../core/outbox.ts";
 import { pageOf, pageQuery } from "../core/paging.ts";
 import {
@@ -33,9 +33,9 @@ function endpointId(raw: string): string {
 }
 
 function deadLetterId(raw: string): number {
-  if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw)))
-    throw notFound(`No dead letter ${raw}.`);
-  return Number(raw);
+  const id = serialId(raw);
+  if (id === null) throw notFound(`No dead letter ${raw}.`);
+  return id;
 }
 
 function webhookRoutes(deps: AppDeps): Hono<AuthEnv> {

@@ -3,6 +3,7 @@ import { conflict, notFound, unauthorized } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { RouteModule } from "../core/deps.ts";
+import { serialId } from "../core/ids.ts";
 import { pageOf, pageQuery } from "../core/paging.ts";
 import { deleteAddress, getAddress, insertAddress, listAddresses, MAX_ADDRESSES } from "./addresses.ts";
 import { getUserById } from "./queries.ts";
@@ -10,8 +11,9 @@ import { addressInput } from "./schemas.ts";
 
 /** A path id: a positive integer, else the resource cannot exist (404). */
 function pathId(raw: string): number {
-  if (!/^[1-9]\d{0,15}$/.test(raw)) throw notFound("No such address.");
-  return Number(raw);
+  const id = serialId(raw);
+  if (id === null) throw notFound("No such address.");
+  return id;
 }
 
 /**

@@ -4,17 +4,18 @@ import { jsonBody, queryParams } from "../../../platform/validate.ts";
 import type { AuthEnv } from "../../core/auth.ts";
 import { currentUser } from "../../core/auth.ts";
 import type { AppDeps } from "../../core/deps.ts";
+import { serialId } from "../../core/ids.ts";
 import { invalidateProducts } from "../invalidate.ts";
 import { presentAdmin } from "../present.ts";
 import { loadProductById } from "../queries.ts";
 import { listAdminProducts } from "./product-queries.ts";
 import { archiveProduct, createProduct, type ProductWrite, updateProduct } from "./product-writes.ts";
-import { adminListQuery, createProductBody, idParam, updateProductBody } from "./schemas.ts";
+import { adminListQuery, createProductBody, updateProductBody } from "./schemas.ts";
 
 function productId(raw: string | undefined): number {
-  const id = idParam.safeParse(raw);
-  if (!id.success) throw notFound("No such product.");
-  return id.data;
+  const id = serialId(raw);
+  if (id === null) throw notFound("No such product.");
+  return id;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { isSafeText, safeText } from "../../../platform/validate.ts";
 import { pageFields } from "../../core/paging.ts";
-import { intParam, slugSchema } from "../schemas.ts";
+import { slugSchema } from "../schemas.ts";
+import { isSku } from "../skus.ts";
 
 /** Single-line free text of `min` to `max` characters (the shared text-safety rule). */
 const text = (max: number, min = 0) => safeText(max, { min });
@@ -18,10 +19,7 @@ const moneySchema = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD"),
 });
 
-export const skuSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits, '.', '_' or '-'");
+export const skuSchema = z.string().trim().refine(isSku, "must be 1-64 letters, digits, '.', '_' or '-'");
 
 const stockSchema = z.number().int("must be a whole number").min(0).max(MAX_STOCK);
 
@@ -154,6 +152,3 @@ export const updateCategoryBody = z.object({
   position: z.number().int().min(-1_000_000).max(1_000_000).optional(),
 });
 export type UpdateCategoryInput = z.output<typeof updateCategoryBody>;
-
-/** A numeric id path segment; anything else names nothing (404). */
-export const idParam = intParam(1, Number.MAX_SAFE_INTEGER);
