@@ -2,8 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
-import type { AuthEnv } from "../core/auth.ts";
-import { authenticate, requireRole } from "../core/auth.ts";
+import { type AuthEnv, mountStaffRoutes } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { isUuid, serialId } from "../core/ids.ts";
 import { EVENT_TYPES } from "../core/outbox.ts";
@@ -81,14 +80,8 @@ function deadLetterRoutes(deps: AppDeps): Hono<AuthEnv> {
 }
 
 /** `/api/admin/webhooks` and `/api/admin/dead-letters`, for admins and staff. */
-export const adminEventsModule: RouteModule = (app, deps) => {
-  const guard = [authenticate(deps), requireRole("admin", "staff")] as const;
-  for (const [path, routes] of [
+export const adminEventsModule: RouteModule = (app, deps) =>
+  mountStaffRoutes(app, deps, [
     ["/api/admin/webhooks", webhookRoutes(deps)],
     ["/api/admin/dead-letters", deadLetterRoutes(deps)],
-  ] as const) {
-    app.use(path, ...guard);
-    app.use(`${path}/*`, ...guard);
-    app.route(path, routes);
-  }
-};
+  ]);

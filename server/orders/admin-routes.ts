@@ -3,17 +3,15 @@ import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
 import { notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
-import { stockChanged } from "../catalog/invalidate.ts";
-import { type AuthEnv, authenticate, currentUser, requireRole } from "../core/auth.ts";
+import { type AuthEnv, currentUser, mountStaffRoutes } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { isUuid } from "../core/ids.ts";
 import { pageOf } from "../core/paging.ts";
 import type { ProviderRegistry } from "../payments/providers.ts";
-import { sendRefunds } from "../payments/refunds.ts";
 import { listQuery } from "./params.ts";
 import { ORDER_STATUSES } from "./state.ts";
 import { findOrder, listOrders } from "./store.ts";
-import { applyTransition } from "./transition.ts";
+import { afterTransition, applyTransition } from "./transition.ts";
 import { orderViews } from "./view.ts";
 
 const transitionBody = z.object({ to: z.enum(ORDER_STATUSES) });
@@ -22,10 +20,8 @@ const transitionBody = z.object({ to: z.enum(ORDER_STATUSES) });
 function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const missing = (id: string) => notFound(`Order ${id} was not found.`);
-  app.use("/api/admin/orders", authenticate(deps), requireRole("admin", "staff"));
-  app.use("/api/admin/orders/*", authenticate(deps), requireRole("admin", "staff"));
 
-  app.get("/api/admin/orders", async (c) => {
+  app.get("/", async (c) => {
     const q = queryParams(c, listQuery);
     const body = await deps.db.read(async (sql) => {
       const { rows, total } = await listOrders(sql, {
@@ -38,7 +34,7 @@ function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Auth
     return c.json(body);
   });
 
-  app.get("/api/admin/orders/:id", async (c) => {
+  app.get("/:id", async (c) => {
     const id = c.req.param("id");
     if (!isUuid(id)) throw missing(id);
     const view = await deps.db.read(
@@ -52,7 +48,7 @@ function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Auth
     return c.json(view);
   });
 
-  app.post("/api/admin/orders/:id/transition", async (c) => {
+  app.post("/:id/transition", async (c) => {
     demandPrimary();
     const actor = currentUser(c);
     const id = c.req.param("id");
@@ -64,8 +60,7 @@ function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Auth
       const effects = await applyTransition(tx, order, to, actor.id, `set by ${actor.role}`);
       return { effects, view: (await orderViews(tx, [effects.order], true))[0]! };
     });
-    await stockChanged(deps, effects.restockedSkus);
-    await sendRefunds(deps, providers, effects.refunds);
+    await afterTransition(deps, providers, effects);
     return c.json(view);
   });
 
@@ -75,6 +70,6 @@ function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Auth
 /** The admin orders route module, refunding through `providers`. */
 export function adminOrdersModule(providers: ProviderRegistry): RouteModule {
   return (app, deps) => {
-    app.route("/", adminOrderRoutes(deps, providers));
+    mountStaffRoutes(app, deps, [["/api/admin/orders", adminOrderRoutes(deps, providers)]]);
   };
 }

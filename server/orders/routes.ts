@@ -2,17 +2,15 @@ import { Hono } from "hono";
 import { demandPrimary } from "../../db/context.ts";
 import { notFound } from "../../platform/problem.ts";
 import { queryParams } from "../../platform/validate.ts";
-import { stockChanged } from "../catalog/invalidate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { isUuid } from "../core/ids.ts";
 import { pageOf } from "../core/paging.ts";
 import type { AuthUser } from "../core/roles.ts";
 import type { ProviderRegistry } from "../payments/providers.ts";
-import { sendRefunds } from "../payments/refunds.ts";
 import { listQuery } from "./params.ts";
 import { findOrder, listOrders, type OrderRow } from "./store.ts";
-import { applyTransition } from "./transition.ts";
+import { afterTransition, applyTransition } from "./transition.ts";
 import { orderViews } from "./view.ts";
 
 const isStaff = (u: AuthUser) => u.role === "staff" || u.role === "admin";
@@ -71,8 +69,7 @@ function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> 
       const effects = await applyTransition(tx, order, "cancelled", user.id, "cancelled by customer");
       return { effects, view: (await orderViews(tx, [effects.order], isStaff(user)))[0]! };
     });
-    await stockChanged(deps, effects.restockedSkus);
-    await sendRefunds(deps, providers, effects.refunds);
+    await afterTransition(deps, providers, effects);
     return c.json(view);
   });
 
