@@ -215,4 +215,3 @@ export function createDatabase(opts: DatabaseOptions): Database {
     },
   };
 }
-
