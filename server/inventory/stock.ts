@@ -129,6 +129,15 @@ export class InsufficientStockError extends Error {
   }
 }
 
+/**
+ * An SQL expression for the stock on hand of the SKU in column `skuColumn`
+ * (0 when it has no stock row), for read statements of other modules that
+ * show stock (the catalog's product page): the inventory table is read here.
+ */
+export function stockOnHandSql(sql: Sql | TxSql, skuColumn: string) {
+  return sql`coalesce((select i.quantity from inventory i where i.sku = ${sql(skuColumn)}), 0)`;
+}
+
 /** Current quantities for the given SKUs (missing SKUs are absent from the map). */
 export async function getStock(sql: Sql | TxSql, skus: string[]): Promise<Map<string, number>> {
   if (!skus.length) return new Map();
