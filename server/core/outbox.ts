@@ -40,3 +40,13 @@ export async function recordEvent(
     returning id, occurred_at`;
   return { id: row!.id, type, occurred_at: row!.occurred_at.toISOString(), data };
 }
+
+/**
+ * Puts a published event back in the queue (the relay sends it again):
+ * replaying a dead letter. False when there is no such event.
+ */
+export async function requeueEvent(tx: TxSql, eventId: string): Promise<boolean> {
+  const rows = await tx`
+    update outbox set published_at = null, last_error = null where id = ${eventId} returning seq`;
+  return rows.length > 0;
+}

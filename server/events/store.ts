@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Database, Sql } from "../../db/client.ts";
+import { requeueEvent } from "../core/outbox.ts";
 import { offsetOf, type PageParams } from "../core/paging.ts";
 
 /**
@@ -89,8 +90,6 @@ export function replayDeadLetter(
       select event_id from dead_letters where id = ${id} for update`;
     if (!dl) return null;
     await tx`update dead_letters set replayed_at = now() where id = ${id}`;
-    const requeued = await tx`
-      update outbox set published_at = null, last_error = null where id = ${dl.event_id} returning seq`;
-    return { event_id: dl.event_id, requeued: requeued.length > 0 };
+    return { event_id: dl.event_id, requeued: await requeueEvent(tx, dl.event_id) };
   });
 }
