@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { jwtSecret } from "../../platform/config.ts";
 import { forbidden, HttpProblem, unauthorized } from "../../platform/problem.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
-import type { AuthUser, Role } from "./roles.ts";
+import { type AuthUser, type Role, STAFF_ROLES } from "./roles.ts";
 import { userFromClaims, verifyAccessToken } from "./tokens.ts";
 import { loadWriteFence, saveWriteFence } from "./write-fence.ts";
 
@@ -90,7 +90,7 @@ export function mountStaffRoutes(
   deps: AppDeps,
   groups: readonly (readonly [path: string, routes: Hono<AuthEnv>])[],
 ): void {
-  const guard = [authenticate(deps), requireRole("admin", "staff")] as const;
+  const guard = [authenticate(deps), requireRole(...STAFF_ROLES)] as const;
   for (const [path, routes] of groups) {
     app.use(path, ...guard);
     app.use(`${path}/*`, ...guard);

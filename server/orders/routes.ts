@@ -6,14 +6,12 @@ import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/au
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { isUuid } from "../core/ids.ts";
 import { pageOf } from "../core/paging.ts";
-import type { AuthUser } from "../core/roles.ts";
+import { type AuthUser, isStaff } from "../core/roles.ts";
 import type { ProviderRegistry } from "../payments/providers.ts";
 import { listQuery } from "./params.ts";
 import { findOrder, listOrders, type OrderRow } from "./store.ts";
 import { afterTransition, applyTransition } from "./transition.ts";
 import { orderViews } from "./view.ts";
-
-const isStaff = (u: AuthUser) => u.role === "staff" || u.role === "admin";
 
 /** Another user's order is reported exactly like a missing one. */
 function visible(order: OrderRow | null, user: AuthUser): order is OrderRow {
