@@ -17,6 +17,8 @@ export function createDeps(
   config: Config,
   name = "app",
   logger: Logger = createLogger(config.LOG_LEVEL, { service: name }),
+  /** Where process-specific settings groups are read (tests pass their own). */
+  env: Record<string, string | undefined> = process.env,
 ): AppDeps {
   if (!config.DATABASE_URL)
     throw new Error(
@@ -57,7 +59,7 @@ export function createDeps(
       queueProbe(
         db.primary,
         config.AMQP_URL,
-        loadOrExit(() => eventsHealthSettings.load()),
+        loadOrExit(() => eventsHealthSettings.load(env)),
       ),
       searchProbe(config.ELASTICSEARCH_URL),
     ],

@@ -3,11 +3,15 @@ import amqp from "amqplib";
 import { testAmqpUrl } from "../db/testing.ts";
 import { createLogger } from "../platform/logger.ts";
 import { startTcpRelay, type TcpRelay } from "../platform/testing/tcp-relay.ts";
-import { cartModule } from "../server/cart/routes.ts";
-import { checkoutModule } from "../server/checkout/routes.ts";
-import { checkoutBody, createSkus, createUsers, type TestUser } from "../server/checkout/test-support.ts";
 import { eventsHealthSettings } from "../server/ops/settings.ts";
-import { createTestApp, type TestApp } from "../server/testing.ts";
+import {
+  checkoutBody,
+  createSkus,
+  createUsers,
+  fillCart,
+  type TestUser,
+} from "../server/testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../server/testing/harness.ts";
 import { emailConsumer } from "./consumers/email.ts";
 import { webhookConsumer } from "./consumers/webhooks.ts";
 import { startWorkers, type Workers } from "./run.ts";
@@ -45,7 +49,7 @@ beforeAll(async () => {
   relay = await startTcpRelay({ host: u.hostname, port: Number(u.port || 5672) });
   const brokerUrl = relay.urlFor(amqpUrl);
   const env = { AMQP_URL: brokerUrl, WORKERS_STALE_MS: "3000" };
-  t = await createTestApp({ modules: [cartModule(), checkoutModule()], env });
+  t = await createTestApp({ env });
   receiver = startWebhookReceiver();
   const sql = t.database.sql;
   await sql`insert into webhook_endpoints (url, events, secret) values (${receiver.url}, ${ORDER_EVENTS}, 'whsec_outage')`;
@@ -80,16 +84,11 @@ afterAll(async () => {
 });
 
 async function placeOrder(user: TestUser): Promise<void> {
-  const auth = { authorization: `Bearer ${user.token}` };
-  const add = await t.request("/api/cart/items", {
-    method: "POST",
-    headers: auth,
-    json: { sku: "OUT-1", quantity: 1 },
-  });
-  expect([200, 201]).toContain(add.status);
+  await fillCart(t, user, "OUT-1", 1);
   const res = await t.request("/api/checkout", {
     method: "POST",
-    headers: { ...auth, "idempotency-key": crypto.randomUUID() },
+    token: user.token,
+    key: crypto.randomUUID(),
     json: checkoutBody(),
   });
   expect(res.status).toBe(201);
