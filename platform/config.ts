@@ -110,6 +110,11 @@ const knobs = {
   ACCESS_TOKEN_TTL_S: knob(int(30, 86_400), "900", "access token lifetime in seconds"),
   REFRESH_TOKEN_TTL_S: knob(int(60, 31_536_000), "2592000", "refresh token lifetime in seconds"),
   SHUTDOWN_TIMEOUT_MS: knob(int(0, 600_000), "10000", "how long a process drains in-flight work on SIGTERM"),
+  WEBHOOKS_ALLOW_PRIVATE: knob(
+    bool,
+    "false",
+    "let webhooks reach loopback, private and other non-public addresses (development only; see docs/security.md)",
+  ),
   SEED_PRODUCTS: knob(int(0, 10_000_000), "500", "products `bun run dev` seeds into an empty database"),
 } as const;
 

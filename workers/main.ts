@@ -35,7 +35,7 @@ if (config.AMQP_URL) {
 for (const consumer of [
   cacheInvalidationConsumer(deps),
   emailConsumer(db.primary, mailer),
-  webhookConsumer(db.primary, logger),
+  webhookConsumer(db.primary, logger, { allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE }),
   searchIndexConsumer(deps),
 ]) {
   await transport.subscribe(consumer);

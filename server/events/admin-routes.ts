@@ -6,6 +6,7 @@ import { jsonBody, queryParams } from "../../platform/validate.ts";
 import type { AuthEnv } from "../core/auth.ts";
 import { authenticate, requireRole } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
+import { assertWebhookUrl } from "./webhook-url.ts";
 
 const eventTypes = [
   "product.created",
@@ -50,6 +51,7 @@ function webhookRoutes(deps: AppDeps): Hono<AuthEnv> {
   });
   r.post("/", async (c) => {
     const body = await jsonBody(c, createEndpoint);
+    await assertWebhookUrl(body.url, deps.config.WEBHOOKS_ALLOW_PRIVATE);
     const secret = body.secret ?? `whsec_${randomBytes(24).toString("base64url")}`;
     const [row] = await sql`
       insert into webhook_endpoints (url, events, secret) values (${body.url}, ${body.events}, ${secret})
