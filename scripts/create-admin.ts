@@ -43,7 +43,7 @@ try {
 if (args.help) usage();
 if (!args.email) usage("--email is required");
 
-const config = loadConfigOrExit();
+const config = loadConfigOrExit("development"); // a tool: serves nothing, signs nothing
 const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, {
   service: "create-admin",
 });

@@ -16,6 +16,8 @@ import { proxyRuntimeEnv } from "../proxy/runtime-env.ts";
  * children. Ctrl-C stops them all.
  */
 const root = join(import.meta.dir, "..");
+// Processes default to production; this run and its children are development.
+process.env.NODE_ENV ||= "development";
 const config = loadConfigOrExit();
 const logger = createLogger(config.LOG_LEVEL, { service: "dev" });
 const database = await resolveDatabase(config, logger);
