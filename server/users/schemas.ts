@@ -22,11 +22,14 @@ export const newPasswordSchema = z
   .refine((p) => [...p].length <= 256, "must be at most 256 characters");
 
 /**
- * Refuses what Postgres cannot store: NUL characters (text columns) and
- * unpaired UTF-16 surrogates (JSON event payloads), as a 422 rather than a 500.
+ * Refuses control characters (C0, DEL and C1: line breaks, NUL, escape
+ * sequences) and unpaired UTF-16 surrogates, as a 422 rather than a 500.
+ * Names and address lines are single-line texts that reach emails, where a
+ * CR or LF could end a header or, with a dot, the message itself; Postgres
+ * cannot store NUL, and JSON event payloads cannot carry lone surrogates.
  */
-const storable = (s: string) => !s.includes("\u0000") && s.isWellFormed();
-const NOT_STORABLE = "must not contain NUL characters or unpaired surrogates";
+const storable = (s: string) => !/\p{Cc}/u.test(s) && s.isWellFormed();
+const NOT_STORABLE = "must not contain control characters (such as line breaks) or unpaired surrogates";
 
 /** Trimmed free text of `min` to `max` characters that Postgres can store. */
 const text = (max: number, min = 1) =>
