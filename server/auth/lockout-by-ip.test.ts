@@ -26,7 +26,7 @@ test("a third party guessing from elsewhere cannot lock the customer out", async
   expect(reg.status).toBe(201);
   const attacker = from("198.51.100.66");
   for (let i = 0; i < MAX_ATTEMPTS; i++)
-    expect((await login(email, "guess-" + i, attacker)).status).toBe(401);
+    expect((await login(email, `guess-${i}`, attacker)).status).toBe(401);
   // The attacker's address is throttled, even with the right password...
   const locked = await login(email, "customer-pw-1", attacker);
   expect(locked.status).toBe(429);
