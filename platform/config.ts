@@ -180,5 +180,7 @@ export function configDocs(): SettingDoc[] {
  * create-admin) pass `development` as their default.
  */
 export function loadConfigOrExit(defaultEnv: "production" | "development" = "production"): Config {
-  return loadOrExit(() => loadConfig({ ...process.env, NODE_ENV: process.env.NODE_ENV || defaultEnv }));
+  // Set in the environment itself, so code reading it later (and child processes) agrees.
+  process.env.NODE_ENV ||= defaultEnv;
+  return loadOrExit(() => loadConfig());
 }
