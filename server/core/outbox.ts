@@ -1,6 +1,6 @@
 import type { TxSql } from "../../db/client.ts";
 
-/** Every event type of API.md. */
+/** Every event type of API.md, plus `user.email_changed` (docs/API.md extensions). */
 export type EventType =
   | "product.created"
   | "product.updated"
@@ -11,6 +11,7 @@ export type EventType =
   | "order.cancelled"
   | "order.status_changed"
   | "user.registered"
+  | "user.email_changed"
   | "review.created";
 
 export interface DomainEvent<T = Record<string, unknown>> {

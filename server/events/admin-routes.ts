@@ -18,6 +18,7 @@ const eventTypes = [
   "order.cancelled",
   "order.status_changed",
   "user.registered",
+  "user.email_changed",
   "review.created",
   "*",
 ] as const;
