@@ -19,7 +19,9 @@ export function dataDirSecret(dataDir: string): string {
   if (cached) return cached;
   let secret = readSecret(path);
   if (secret === null) {
-    mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
+    // The folder keeps its usual mode: embedded Postgres (another user, as root) must reach it;
+    // the file itself is 0600.
+    mkdirSync(resolve(dataDir), { recursive: true });
     // Written aside, then linked into place: link fails if another process got there
     // first, and nobody ever reads a half-written file. The loser reads the winner's.
     const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
