@@ -1,8 +1,12 @@
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jwtSecret, loadConfig } from "./config.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords, start processes or fuzz, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 const root = join(import.meta.dir, "..");
 const dirs: string[] = [];

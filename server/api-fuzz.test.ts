@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import fc from "fast-check";
 import { seedFixture, userWithToken } from "./catalog/test-support.ts";
 import { modules } from "./modules.ts";
 import { createTestApp, type TestApp } from "./testing.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords, start processes or fuzz, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 /**
  * Property-based fuzzing of the validation of every JSON route of API.md,

@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { authModule } from "./routes.ts";
 import { MAX_ATTEMPTS } from "./throttle.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords, start processes or fuzz, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { userWithToken } from "../catalog/test-support.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { defaultProviders } from "./providers.ts";
 import { checkoutModule } from "./routes.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords, start processes or fuzz, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 test("test_card is refused in production (and when NODE_ENV is unset) unless PAYMENTS_TEST_CARD=1", () => {
   expect(defaultProviders({ NODE_ENV: "production" }).has("test_card")).toBe(false);

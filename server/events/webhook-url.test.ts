@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { userWithToken } from "../catalog/test-support.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { adminEventsModule } from "./admin-routes.ts";
 import { blockedAddressReason, checkWebhookUrl, type Resolver } from "./webhook-url.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords, start processes or fuzz, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 // Every URL here must be refused at registration, whatever the notation.
 const refused: [string, string][] = [

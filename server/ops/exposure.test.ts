@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { DependencyStatus } from "../core/deps.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { cachedReport } from "./health-cache.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords, start processes or fuzz, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 // What the proxy adds to every request it forwards (proxy/engine.ts).
 const viaProxy = { "X-Forwarded-For": "203.0.113.9", "X-Real-IP": "203.0.113.9" };

@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
 import type { DomainEvent } from "../../server/core/outbox.ts";
 import { composeEmail, emailConsumer } from "./email.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords, start processes or fuzz, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -1,10 +1,14 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
 import { createLogger } from "../../platform/logger.ts";
 import type { DomainEvent } from "../../server/core/outbox.ts";
 import type { Resolver } from "../../server/events/webhook-url.ts";
 import { RefusedDestinationError, safePost } from "./safe-fetch.ts";
 import { webhookConsumer } from "./webhooks.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords, start processes or fuzz, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 const logger = createLogger("silent");
 let t: TestDatabase;
