@@ -1,9 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { usersModule } from "../users/routes.ts";
 import { ensureAdmin } from "./bootstrap-admin.ts";
 import { authModule } from "./routes.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords and start processes, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 let t: TestApp;
 const email = () => `admin.${crypto.randomUUID().slice(0, 10)}@example.com`;
