@@ -26,10 +26,24 @@ export interface ResolvedAddress {
 /** Resolves a host name to every address it has (the system resolver by default). */
 export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
 
+/** How long a name may take to resolve before it counts as not resolving. */
+const RESOLVE_TIMEOUT_MS = 5000;
+
 /** The system resolver: every A and AAAA answer, as the connection would see them. */
 export const systemResolver: Resolver = async (host) => {
-  const answers = await lookup(host, { all: true, verbatim: true });
-  return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error("timeout"), { code: "ETIMEOUT" })),
+      RESOLVE_TIMEOUT_MS,
+    );
+  });
+  try {
+    const answers = await Promise.race([lookup(host, { all: true, verbatim: true }), timeout]);
+    return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  } finally {
+    clearTimeout(timer);
+  }
 };
 
 const rangeNames: Record<string, string> = {
