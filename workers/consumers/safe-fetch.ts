@@ -72,6 +72,8 @@ export async function safePost(rawUrl: string, opts: SafePostOptions): Promise<n
         method: "POST",
         headers: { ...opts.headers, "Content-Length": String(Buffer.byteLength(opts.body)) },
         lookup: pinnedLookup(addresses) as never,
+        // A fresh connection each time: a pooled socket would be keyed by name, not by the checked address.
+        agent: false,
         // SNI carries names only; an IP-literal host has none to send.
         servername: url.protocol === "https:" && addresses[0]?.address !== host ? host : undefined,
         auth: url.username
