@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import fc from "fast-check";
-import { seedFixture, userWithToken } from "./catalog/test-support.ts";
-import { modules } from "./modules.ts";
-import { createTestApp, type TestApp } from "./testing.ts";
+import { seedFixture } from "./catalog/test-support.ts";
+import { userWithToken } from "./testing/fixtures.ts";
+import { createTestApp, type TestApp } from "./testing/harness.ts";
 
 // bun applies the preload's default timeout to the first file of a run only; these tests
 // hash passwords, start processes or fuzz, and take seconds on a loaded machine.
@@ -299,7 +299,7 @@ const tokens: Record<Who, Record<string, string>> = { anyone: {}, customer: {}, 
 let params: fc.Arbitrary<string>;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules });
+  t = await createTestApp(); // every module, as an instance mounts them
   await seedFixture(t.database.sql);
   tokens.customer = (await userWithToken(t, "customer")).headers;
   tokens.admin = (await userWithToken(t, "admin")).headers;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { authModule } from "./routes.ts";
 import { MAX_ATTEMPTS } from "./throttle.ts";
 

@@ -18,7 +18,7 @@ import { HttpProblem } from "../../platform/problem.ts";
  * nothing. Checks without a client address of their own use the key ''.
  */
 export const MAX_ATTEMPTS = 5;
-export const WINDOW_S = 15 * 60;
+const WINDOW_S = 15 * 60;
 
 /** The outcome of claiming an attempt. */
 export type AttemptResult = { allowed: true } | { allowed: false; retryAfterS: number };

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { userWithToken } from "../catalog/test-support.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { defaultProviders } from "./providers.ts";
-import { checkoutModule } from "./routes.ts";
+import { defaultProviders } from "../payments/providers.ts";
+import { userWithToken } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 
 // bun applies the preload's default timeout to the first file of a run only; these tests
 // hash passwords, start processes or fuzz, and take seconds on a loaded machine.
@@ -19,9 +18,7 @@ test("test_card is refused in production (and when NODE_ENV is unset) unless PAY
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({
-    modules: [checkoutModule({ providers: defaultProviders({ NODE_ENV: "production" }) })],
-  });
+  t = await createTestApp({ providers: defaultProviders({ NODE_ENV: "production" }) });
 });
 afterAll(() => t.close());
 

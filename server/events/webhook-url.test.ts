@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { userWithToken } from "../catalog/test-support.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { userWithToken } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { adminEventsModule } from "./admin-routes.ts";
 import { blockedAddressReason, checkWebhookUrl, type Resolver } from "./webhook-url.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { DependencyStatus } from "../core/deps.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { cachedReport } from "./health-cache.ts";
 
 // bun applies the preload's default timeout to the first file of a run only; these tests

@@ -6,7 +6,7 @@ import { cameThroughProxy } from "./exposure.ts";
 import { cachedReport } from "./health-cache.ts";
 
 /** Full health report: each dependency with status and latency. */
-export async function healthReport(
+async function healthReport(
   deps: AppDeps,
 ): Promise<{ httpStatus: 200 | 503; body: Record<string, unknown> }> {
   const results = await Promise.all(deps.probes.map(async (p) => [p, await p.check()] as const));

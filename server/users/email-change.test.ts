@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { authModule } from "../auth/routes.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { usersModule } from "./routes.ts";
 
 // bun applies the preload's default timeout to the first file of a run only; these tests

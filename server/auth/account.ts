@@ -1,14 +1,16 @@
 import type { Database } from "../../db/client.ts";
 import { conflict, unauthorized, unprocessable } from "../../platform/problem.ts";
-import { hashPassword, verifyPassword } from "../auth/passwords.ts";
-import { revokeAllForUser } from "../auth/refresh.ts";
-import { claimAttempt, clearAttempts, lockedOut } from "../auth/throttle.ts";
 import { recordEvent } from "../core/outbox.ts";
-import { getCredentialsById, type PublicUser, updateUser } from "./queries.ts";
-import type { ProfilePatch } from "./schemas.ts";
+import { getCredentialsById, type PublicUser, updateUser } from "../users/queries.ts";
+import type { ProfilePatch } from "../users/schemas.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+import { revokeAllForUser } from "./refresh.ts";
+import { claimAttempt, clearAttempts, lockedOut } from "./throttle.ts";
 
 /**
- * Applies a profile update. Changing the password or the email needs the
+ * Applies a profile update (`PATCH /api/users/me`). It lives in auth because
+ * it changes credentials: the users module keeps the rows, auth decides who
+ * may change them and how. Changing the password or the email needs the
  * current password (throttled like a login, since a stolen access token must
  * not become a way to guess it, or to take the account over by moving its
  * email). A password change ends every refresh-token session of the user; an
