@@ -19,6 +19,8 @@ import { workerSettings } from "../workers/settings.ts";
  * Ctrl-C stops them all.
  */
 const root = join(import.meta.dir, "..");
+// Processes default to production; this run and its children are development.
+process.env.NODE_ENV ||= "development";
 const config = loadConfigOrExit();
 const workers = loadOrExit(() => workerSettings.load());
 const logger = createLogger(config.LOG_LEVEL, { service: "dev" });

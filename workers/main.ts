@@ -33,7 +33,7 @@ const workers = await startWorkers({
   consumers: [
     cacheInvalidationConsumer(deps),
     emailConsumer(db.primary, mailer),
-    webhookConsumer(db.primary, logger),
+    webhookConsumer(db.primary, logger, { allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE }),
     searchIndexConsumer(deps),
   ],
   settings,

@@ -1,6 +1,9 @@
 import type { Sql, TxSql } from "../../db/client.ts";
 
-/** Every event type of API.md: the one list (webhook subscriptions are checked against it). */
+/**
+ * Every event type of API.md, plus `user.email_changed` (README, API extensions):
+ * the one list (webhook subscriptions are checked against it).
+ */
 export const EVENT_TYPES = [
   "product.created",
   "product.updated",
@@ -11,6 +14,7 @@ export const EVENT_TYPES = [
   "order.cancelled",
   "order.status_changed",
   "user.registered",
+  "user.email_changed",
   "review.created",
 ] as const;
 

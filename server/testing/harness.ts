@@ -103,7 +103,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const options: ModuleOptions = {
     cart: { ...settings.cart, ...opts.cart },
     checkout: { ...settings.checkout, ...opts.checkout },
-    providers: opts.providers ?? defaultProviders(),
+    providers: opts.providers ?? defaultProviders(env),
     checkoutFaults: opts.checkoutFaults,
   };
   const modules = opts.modules ?? appModules(options);
