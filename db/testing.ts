@@ -43,6 +43,10 @@ export function testServerUrl(): Promise<string> {
     if (configured) return configured;
     const local = "postgres://postgres@127.0.0.1:5432/postgres";
     if (await reachable(local)) return local;
+    if (servicesRequired())
+      throw new Error(
+        "Postgres is required (REQUIRE_SERVICES/CI) but nothing answers at TEST_DATABASE_URL or 127.0.0.1:5432",
+      );
     const cluster = await startEmbeddedPostgres({
       dataDir: ".data/test-embedded",
       port: 25432,
@@ -97,6 +101,14 @@ export async function createTestDatabase(
   };
 }
 
+/**
+ * True when the run must use the real services (CI sets REQUIRE_SERVICES=1; CI=true counts too):
+ * then the helpers below throw instead of falling back to in-process stand-ins or skips.
+ */
+export function servicesRequired(): boolean {
+  return process.env.REQUIRE_SERVICES === "1" || process.env.CI === "true";
+}
+
 /** `url` when something accepts TCP connections at its host and port, else null. */
 async function answering(url: string, defaultPort: number): Promise<string | null> {
   try {
@@ -113,12 +125,27 @@ async function answering(url: string, defaultPort: number): Promise<string | nul
   }
 }
 
+/** `url` when it answers; null when not (or an error naming the service when services are required). */
+async function required(
+  service: string,
+  variable: string,
+  url: string,
+  port: number,
+): Promise<string | null> {
+  const found = await answering(url, port);
+  if (found === null && servicesRequired())
+    throw new Error(
+      `${service} is required (REQUIRE_SERVICES/CI) but nothing answers at ${url} (${variable})`,
+    );
+  return found;
+}
+
 /** Redis for tests: REDIS_URL or the local server, or null when none answers. */
 export function testRedisUrl(): Promise<string | null> {
-  return answering(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", 6379);
+  return required("Redis", "REDIS_URL", process.env.REDIS_URL ?? "redis://127.0.0.1:6379", 6379);
 }
 
 /** RabbitMQ for tests: AMQP_URL or the local broker, or null when none answers. */
 export function testAmqpUrl(): Promise<string | null> {
-  return answering(process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672", 5672);
+  return required("RabbitMQ", "AMQP_URL", process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672", 5672);
 }

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { createTestDatabase, type TestDatabase, testRedisUrl } from "../db/testing.ts";
+import { createTestDatabase, servicesRequired, type TestDatabase, testRedisUrl } from "../db/testing.ts";
 import { loadConfig } from "../platform/config.ts";
 import { createLogger } from "../platform/logger.ts";
 import { Registry } from "../platform/metrics.ts";
@@ -34,7 +34,8 @@ export function requestJson(
 
 /**
  * An app wired to a fresh test database (real Postgres) and, when `redis` is
- * true and a server answers, real Redis. Used by the route tests of every module.
+ * true and a server answers, real Redis (with REQUIRE_SERVICES/CI a missing Redis
+ * throws instead of falling back to the in-process stores). Used by the route tests of every module.
  */
 export async function createTestApp(
   opts: AppOptions & { redis?: boolean; env?: Record<string, string> } = {},
@@ -51,7 +52,8 @@ export async function createTestApp(
   });
   const redis: Redis | null = redisUrl ? createRedis(redisUrl) : null;
   // The client fails fast while connecting (no offline queue); tests start once it is up.
-  if (redis) await whenRedisReady(redis);
+  if (redis && !(await whenRedisReady(redis, 5000)) && servicesRequired())
+    throw new Error(`Redis is required (REQUIRE_SERVICES/CI) but ${redisUrl} never became ready`);
   const deps: AppDeps = {
     config,
     db: database.db,
