@@ -78,7 +78,19 @@ test("listens to the events that change what search shows", () => {
 });
 
 test("with the default (Postgres) engine every event is a no-op", async () => {
-  const consumer = searchIndexConsumer(t.deps);
-  await consumer.handle(event("product.updated", { id: ids["pixel-phone"] }));
-  await consumer.handle(event("inventory.changed", { sku: "PIX-128" }));
+  const sql = t.database.sql;
+  const vector = async () =>
+    (await sql<{ v: string }[]>`select search_vector::text as v from products where slug = 'pixel-phone'`)[0]!
+      .v;
+  // A stale vector stays stale: the consumer leaves the trigger-maintained vector alone (no reindex).
+  await sql`update products set search_vector = to_tsvector('simple', 'stale') where slug = 'pixel-phone'`;
+  try {
+    const consumer = searchIndexConsumer(t.deps);
+    await consumer.handle(event("product.updated", { id: ids["pixel-phone"], slug: "pixel-phone" }));
+    await consumer.handle(event("inventory.changed", { sku: "PIX-128" }));
+    await consumer.handle(event("product.archived", { id: ids["pixel-phone"], slug: "pixel-phone" }));
+    expect(await vector()).toBe("'stale':1");
+  } finally {
+    await sql`update products set title = title where slug = 'pixel-phone'`;
+  }
 });
