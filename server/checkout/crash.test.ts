@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
+import { startAppProcess } from "../test-process.ts";
 import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from "./test-support.ts";
 
 /**
@@ -12,42 +13,17 @@ import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from ".
 let database: TestDatabase;
 let user: TestUser;
 const children: Subprocess[] = [];
-const root = new URL("../../", import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port!;
-  probe.stop(true);
-  return port;
-}
 
 async function startApp(extraEnv: Record<string, string>): Promise<{ base: string; proc: Subprocess }> {
-  const port = await freePort();
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
-    NODE_ENV: "test",
-    LOG_LEVEL: "error",
-    PORT: String(port),
+  // A fresh port, a minimal environment and process.execPath (test-process.ts).
+  const app = await startAppProcess({
     DATABASE_URL: database.url,
-    DATABASE_POOL_MAX: "4",
     RESERVATION_TIMEOUT_S: "1",
     RESERVATION_SWEEP_INTERVAL_MS: "200",
     ...extraEnv,
-  };
-  const proc = Bun.spawn(["bun", "server/main.ts"], { cwd: root, env, stdout: "ignore", stderr: "inherit" });
-  children.push(proc);
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (proc.exitCode !== null) throw new Error(`app exited with ${proc.exitCode} while starting`);
-    const ok = await fetch(`${base}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { base, proc };
-    await Bun.sleep(100);
-  }
-  throw new Error("app did not start");
+  });
+  children.push(app.proc);
+  return app;
 }
 
 async function call(base: string, path: string, init: RequestInit & { json?: unknown; key?: string } = {}) {

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import postgres from "postgres";
 import { createDatabase, type Database } from "../../db/client.ts";
 import { withConsistency } from "../../db/context.ts";
-import { type EmbeddedCluster, startEmbeddedPostgres } from "../../db/embedded.ts";
-import { testRedisUrl } from "../../db/testing.ts";
+import { startTestPostgres, type TestPostgres, testRedisUrl } from "../../db/testing.ts";
 import { loadConfig } from "../../platform/config.ts";
 import { createLogger } from "../../platform/logger.ts";
 import { Registry } from "../../platform/metrics.ts";
@@ -14,8 +10,7 @@ import { createRedis, type Redis } from "../../platform/redis.ts";
 import type { AppDeps } from "./deps.ts";
 import { loadWriteFence, saveWriteFence } from "./write-fence.ts";
 
-let dir: string;
-let cluster: EmbeddedCluster;
+let cluster: TestPostgres;
 let db: Database;
 let replica: postgres.Sql;
 let redis: Redis | null;
@@ -32,12 +27,7 @@ const depsFor = (r: Redis | null): AppDeps => ({
 });
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "pg-fence-"));
-  cluster = await startEmbeddedPostgres({
-    dataDir: dir,
-    port: 28000 + Math.floor(Math.random() * 1000) * 2,
-    replica: true,
-  });
+  cluster = await startTestPostgres({ label: "fence", replica: true });
   db = createDatabase({
     primaryUrl: cluster.primaryUrl,
     replicaUrls: cluster.replicaUrls,
@@ -54,14 +44,13 @@ beforeAll(async () => {
     await Bun.sleep(50);
   }
   redis = redisUrl ? createRedis(redisUrl) : null;
-});
+}, 120_000); // initdb and a replica base backup: far beyond the 5 s default on a busy machine
 
 afterAll(async () => {
   redis?.disconnect();
   await replica.end({ timeout: 1 });
   await db.close(1);
   await cluster.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 for (const kind of ["redis", "memory"] as const) {
