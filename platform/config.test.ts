@@ -35,7 +35,11 @@ test("production requires a JWT secret", () => {
 
 test("a process started with bad env fails at start with a clear message", () => {
   const p = Bun.spawnSync([process.execPath, join(import.meta.dir, "../server/cluster.ts")], {
-    env: { ...process.env, APP_INSTANCES: "abc" },
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/tmp",
+      APP_INSTANCES: "abc",
+    },
   });
   expect(p.exitCode).toBe(78);
   expect(p.stderr.toString()).toContain("APP_INSTANCES: must be an integer");
