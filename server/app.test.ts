@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import net from "node:net";
 import { createTestDatabase, type TestDatabase } from "../db/testing.ts";
 import { cartModule } from "./cart/routes.ts";
@@ -6,6 +6,9 @@ import { catalogRoutes } from "./catalog/routes.ts";
 import type { RouteModule } from "./core/deps.ts";
 import { startAppProcess } from "./test-process.ts";
 import { createTestApp, type TestApp } from "./testing.ts";
+
+// Real services and processes: more than bun's 5 s default (the preload's default reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * Promises of the app shell (server/app.ts, server/main.ts): the 1 MiB body

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createServer, type Server } from "node:net";
 import amqp from "amqplib";
 import { testAmqpUrl } from "../db/testing.ts";
@@ -15,6 +15,9 @@ import { createInProcessTransport } from "./in-process.ts";
 import { createRabbitTransport } from "./rabbitmq.ts";
 import { type Relay, startRelay } from "./relay.ts";
 import type { EventTransport } from "./transport.ts";
+
+// Real services and processes: more than bun's 5 s default (the preload's default reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * End to end through the real path: a row in the outbox, the relay, the

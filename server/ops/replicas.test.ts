@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Hono } from "hono";
 import postgres from "postgres";
 import { createDatabase, type Database } from "../../db/client.ts";
@@ -9,6 +9,9 @@ import { Registry } from "../../platform/metrics.ts";
 import { createApp } from "../app.ts";
 import type { AppEnv } from "../core/deps.ts";
 import { databaseProbe } from "./probes.ts";
+
+// Real services and processes: more than bun's 5 s default (the preload's default reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * `/health` replica entries against a real primary and streaming replica:
