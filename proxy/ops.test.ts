@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeDevCert } from "../scripts/make-cert.ts";
+import { makeDevCert } from "./dev-cert.ts";
 import {
   freePort,
   killAll,
