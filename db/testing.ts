@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
@@ -120,6 +120,8 @@ async function servesFrom(url: string, dir: string): Promise<boolean> {
  */
 export async function startTestPostgres(opts: { label: string; replica: boolean }): Promise<TestPostgres> {
   const dataDir = await mkdtemp(join(tmpdir(), `commerce-${opts.label}-`));
+  // mkdtemp makes it 0700: let the postgres user (when we are root) reach it, so the data stays here.
+  await chmod(dataDir, 0o711);
   let lastError: unknown;
   for (let attempt = 1; attempt <= 5; attempt++) {
     const port = await freePortPair();
