@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { createServer, type Server } from "node:net";
 import amqp from "amqplib";
 import { testAmqpUrl } from "../db/testing.ts";
 import { createLogger } from "../platform/logger.ts";
@@ -14,6 +13,7 @@ import { smtpMailer } from "./consumers/smtp.ts";
 import { createInProcessTransport } from "./in-process.ts";
 import { createRabbitTransport } from "./rabbitmq.ts";
 import { type Relay, startRelay } from "./relay.ts";
+import { type SmtpPeer, startSmtpPeer } from "./test-smtp-peer.ts";
 import type { EventTransport } from "./transport.ts";
 
 // Real services and processes: more than bun's 5 s default (the preload's default reaches only the first file).
@@ -28,7 +28,7 @@ setDefaultTimeout(60_000);
 const logger = createLogger("silent");
 const amqpUrl = await testAmqpUrl();
 let t: TestApp;
-let smtp: { port: number; messages: { to: string; data: string }[]; close(): void };
+let smtp: SmtpPeer;
 
 beforeAll(async () => {
   t = await createTestApp({ modules: [catalogRoutes], redis: true });
@@ -128,52 +128,3 @@ describe("outbox → relay → in-process stand-in transport → consumers", () 
     }
   });
 });
-
-/** A minimal SMTP peer written for these tests: accepts every message and records its recipient and text. */
-async function startSmtpPeer(): Promise<typeof smtp> {
-  const messages: { to: string; data: string }[] = [];
-  const server: Server = createServer((sock) => {
-    let buf = "";
-    let to = "";
-    let inData = false;
-    sock.write("220 test ESMTP\r\n");
-    sock.on("data", (chunk) => {
-      buf += chunk.toString("utf8");
-      for (;;) {
-        if (inData) {
-          const end = buf.indexOf("\r\n.\r\n");
-          if (end === -1) return;
-          messages.push({ to, data: buf.slice(0, end) });
-          buf = buf.slice(end + 5);
-          inData = false;
-          sock.write("250 queued\r\n");
-          continue;
-        }
-        const nl = buf.indexOf("\r\n");
-        if (nl === -1) return;
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 2);
-        const verb = line.split(/[ :]/)[0]!.toUpperCase();
-        if (verb === "EHLO") sock.write("250 test\r\n");
-        else if (verb === "RCPT") {
-          to = /<([^>]*)>/.exec(line)?.[1] ?? "";
-          sock.write("250 ok\r\n");
-        } else if (verb === "DATA") {
-          inData = true;
-          sock.write("354 go ahead\r\n");
-        } else if (verb === "QUIT") {
-          sock.write("221 bye\r\n");
-          sock.end();
-        } else sock.write("250 ok\r\n");
-      }
-    });
-    sock.on("error", () => {});
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const address = server.address();
-  return {
-    port: typeof address === "object" && address ? address.port : 0,
-    messages,
-    close: () => server.close(),
-  };
-}
