@@ -39,10 +39,10 @@ for (const name of Object.keys(process.env)) {
 process.env.NODE_ENV = "test";
 
 // Integration tests start real processes and databases on a shared 2-core
-// machine; bun's 5 s default is too tight for them. Note: setDefaultTimeout
-// here only reaches the first test file (it is per file), so `npm test` passes
-// --timeout, and hooks or tests that start clusters or processes name their
-// own timeout.
+// machine; bun's 5 s default is too tight for them. setDefaultTimeout is per
+// file, so here it reaches only the first test file: every test file that uses
+// real services calls setDefaultTimeout itself, and `npm test` also passes
+// --timeout (bunfig.toml has no timeout key).
 setDefaultTimeout(60_000);
 
 // Without a Postgres to test against, the suite starts an embedded one; stop it at the end.

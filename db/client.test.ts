@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import postgres from "postgres";
 import { createLogger } from "../platform/logger.ts";
 import { createDatabase, type Database } from "./client.ts";
 import { withConsistency } from "./context.ts";
 import { startTestPostgres, type TestPostgres } from "./testing.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 // A real primary + streaming replica (embedded binaries) so that lag can be made certain.
 let cluster: TestPostgres;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import amqp from "amqplib";
 import { createTestDatabase, type TestDatabase, testAmqpUrl } from "../db/testing.ts";
@@ -9,6 +9,9 @@ import { createInProcessTransport } from "./in-process.ts";
 import { createRabbitTransport } from "./rabbitmq.ts";
 import { relayBatch, startRelay } from "./relay.ts";
 import type { EventTransport } from "./transport.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 const logger = createLogger("silent");
 let t: TestDatabase;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { AdminProduct, ProductDetail, ProductListItem } from "../catalog/present.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
 import { closeCatalogCache, secondInstance, seedFixture, userWithToken } from "../catalog/test-support.ts";
@@ -6,6 +6,9 @@ import type { RouteModule } from "../core/deps.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { adminCatalogModule } from "./catalog-module.ts";
 import type { AdminCategory } from "./category-writes.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface Problem {
   status: number;

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { jwtSecret } from "../../platform/config.ts";
 import { verifyAccessToken } from "../core/tokens.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { usersModule } from "../users/routes.ts";
 import { authModule } from "./routes.ts";
 import { MAX_ATTEMPTS } from "./throttle.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface SessionBody {
   user: Record<string, unknown> & { id: number; email: string; role: string };

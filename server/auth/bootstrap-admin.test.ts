@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { usersModule } from "../users/routes.ts";
 import { ensureAdmin } from "./bootstrap-admin.ts";
 import { authModule } from "./routes.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let t: TestApp;
 const email = () => `admin.${crypto.randomUUID().slice(0, 10)}@example.com`;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { loadCheckoutConfig } from "../checkout/config.ts";
 import {
   createShopTestApp,
@@ -10,6 +10,9 @@ import {
 import { mergeAnonymousCart } from "./merge.ts";
 import { computeAmounts, taxOf } from "./money.ts";
 import { signCartToken, verifyCartToken } from "./token.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let t: ShopTestApp;
 let alice: TestUser;

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { authModule } from "../auth/routes.ts";
 import { createShopTestApp, createSkus, type ShopTestApp } from "../checkout/test-support.ts";
 import { cartLoginHook } from "./login-hook.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface CartBody {
   id: string;

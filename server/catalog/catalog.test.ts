@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { testRedisUrl } from "../../db/testing.ts";
 import { whenRedisReady } from "../../platform/redis.ts";
 import type { RouteModule } from "../core/deps.ts";
@@ -10,6 +10,9 @@ import type { CategoryNode } from "./queries.ts";
 import { catalogRoutes } from "./routes.ts";
 import { getSkuDetails } from "./skus.ts";
 import { closeCatalogCache, type Instance, loads, secondInstance, seedFixture } from "./test-support.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface Page {
   items: ProductListItem[];

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { adminCatalogModule } from "../admin/catalog-module.ts";
 import { authModule } from "../auth/routes.ts";
 import type { RouteModule } from "../core/deps.ts";
@@ -7,6 +7,9 @@ import { createTestApp, type TestApp } from "../testing.ts";
 import { usersModule } from "../users/routes.ts";
 import { catalogRoutes } from "./routes.ts";
 import { closeCatalogCache, seedFixture, userWithToken } from "./test-support.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * Input that Postgres cannot store (NUL characters; unpaired UTF-16

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { purgeOldKeys } from "./idempotency.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
 import {
@@ -12,6 +12,9 @@ import {
   stockOf,
   type TestUser,
 } from "./test-support.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface OrderBody {
   id: string;

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { recordCapture } from "../orders/payments.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
 import {
@@ -10,6 +10,9 @@ import {
   fillCart,
   stockOf,
 } from "./test-support.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * Money taken but no order recorded: the charge goes through and then the

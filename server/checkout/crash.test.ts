@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
 import { startAppProcess } from "../test-process.ts";
 import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from "./test-support.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * Crash test with real processes: an app instance started with

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import postgres from "postgres";
 import { createDatabase, type Database } from "../../db/client.ts";
 import { withConsistency } from "../../db/context.ts";
@@ -9,6 +9,9 @@ import { Registry } from "../../platform/metrics.ts";
 import { createRedis, type Redis } from "../../platform/redis.ts";
 import type { AppDeps } from "./deps.ts";
 import { loadWriteFence, saveWriteFence } from "./write-fence.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let cluster: TestPostgres;
 let db: Database;

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { userWithToken } from "../catalog/test-support.ts";
 import { recordEvent } from "../core/outbox.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { adminEventsModule } from "./admin-routes.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let t: TestApp;
 let admin: Record<string, string>;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import {
   checkoutBody,
   createShopTestApp,
@@ -10,6 +10,9 @@ import {
   type TestUser,
 } from "../checkout/test-support.ts";
 import { canTransition, ORDER_STATUSES, restocks } from "./state.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface OrderBody {
   id: string;

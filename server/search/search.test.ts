@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { catalogRoutes } from "../catalog/routes.ts";
 import { closeCatalogCache, userWithToken } from "../catalog/test-support.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { searchModule } from "./routes.ts";
 import { seedSearchFixture } from "./test-support.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface Item {
   slug: string;

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { jwtSecret } from "../../platform/config.ts";
 import { authModule } from "../auth/routes.ts";
 import { signAccessToken } from "../core/tokens.ts";
 import { createTestApp, type TestApp } from "../testing.ts";
 import { getUserById } from "./queries.ts";
 import { usersModule } from "./routes.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface Session {
   user: { id: number; email: string; name: string; role: string };
