@@ -72,6 +72,14 @@ describe.skipIf(!amqpUrl || !honoursPrefix)("workers/main.ts on RabbitMQ (needs 
     await t.database.sql`insert into webhook_endpoints (url, events, secret)
       values (${`http://127.0.0.1:${endpoint.port}/hook`}, ${["order.paid"]}, ${secret})`;
     // A cached page made stale behind the cache's back, as a crash before the writer's own raise leaves it.
+    // (Without Redis the in-process cache bypasses itself until its LISTEN is up: wait for a hit.)
+    const hits = () =>
+      t.deps.metrics.counter("cache_requests_total", "").get({ cache: "product", result: "hit" });
+    const before = hits();
+    await until(async () => {
+      await stockStatus();
+      return hits() > before;
+    }, "the product cache to serve hits");
     expect(await stockStatus()).toBe("out_of_stock");
     await t.database.sql`update inventory set quantity = 40 where sku = 'LAMP-1'`;
     expect(await stockStatus()).toBe("out_of_stock");

@@ -75,6 +75,14 @@ async function scenario(transport: EventTransport, sku: string, slug: string): P
     // Cache the product while out of stock, then change stock behind the cache's back, as a
     // writing request that crashed between its commit and its own cache raise would leave it.
     await t.database.sql`update inventory set quantity = 0 where sku = ${sku}`;
+    // The in-process cache (no Redis) bypasses itself until its LISTEN is up: wait for a hit.
+    const hits = () =>
+      t.deps.metrics.counter("cache_requests_total", "").get({ cache: "product", result: "hit" });
+    const before = hits();
+    await until(async () => {
+      await stockStatus(slug, sku);
+      return hits() > before;
+    }, "the product cache to serve hits");
     const eventless = await stockStatus(slug, sku);
     await t.database.sql`update inventory set quantity = 40 where sku = ${sku}`;
     expect(await stockStatus(slug, sku)).toBe(eventless); // still served from the cache
