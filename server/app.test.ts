@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import net from "node:net";
 import { createTestDatabase, type TestDatabase } from "../db/testing.ts";
-import { cartModule } from "./cart/routes.ts";
-import { catalogRoutes } from "./catalog/routes.ts";
 import type { RouteModule } from "./core/deps.ts";
-import { startAppProcess } from "./test-process.ts";
-import { createTestApp, type TestApp } from "./testing.ts";
+import { startAppProcess } from "./testing/app-process.ts";
+import { createTestApp, type TestApp } from "./testing/harness.ts";
 
 // Real services and processes: more than bun's 5 s default (the preload's default reaches only the first file).
 setDefaultTimeout(60_000);
@@ -29,7 +27,8 @@ const probes: RouteModule = (app) => {
 let t: TestApp;
 let draining = false;
 beforeAll(async () => {
-  t = await createTestApp({ modules: [probes, catalogRoutes, cartModule()], isDraining: () => draining });
+  // The real modules plus two test-only routes.
+  t = await createTestApp({ extraModules: [probes], isDraining: () => draining });
 });
 afterAll(() => t.close());
 

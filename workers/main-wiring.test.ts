@@ -4,11 +4,10 @@ import { join } from "node:path";
 import amqp from "amqplib";
 import { testAmqpUrl } from "../db/testing.ts";
 import type { ProductDetail } from "../server/catalog/present.ts";
-import { catalogRoutes } from "../server/catalog/routes.ts";
 import { closeCatalogCache, seedFixture } from "../server/catalog/test-support.ts";
 import { type EventType, recordEvent } from "../server/core/outbox.ts";
-import { minimalEnv } from "../server/test-process.ts";
-import { createTestApp, type TestApp } from "../server/testing.ts";
+import { minimalEnv } from "../server/testing/app-process.ts";
+import { createTestApp, type TestApp } from "../server/testing/harness.ts";
 import { type SmtpPeer, startSmtpPeer } from "./test-smtp-peer.ts";
 
 // Real services and processes: more than bun's 5 s default (the preload's default reaches only the first file).
@@ -39,7 +38,7 @@ const endpoint = Bun.serve({
 });
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [catalogRoutes], redis: true });
+  t = await createTestApp({ redis: true });
   await seedFixture(t.database.sql);
   smtp = await startSmtpPeer();
 });

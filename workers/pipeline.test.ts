@@ -3,10 +3,9 @@ import amqp from "amqplib";
 import { testAmqpUrl } from "../db/testing.ts";
 import { createLogger } from "../platform/logger.ts";
 import type { ProductDetail } from "../server/catalog/present.ts";
-import { catalogRoutes } from "../server/catalog/routes.ts";
 import { closeCatalogCache, seedFixture } from "../server/catalog/test-support.ts";
 import { type EventType, recordEvent } from "../server/core/outbox.ts";
-import { createTestApp, type TestApp } from "../server/testing.ts";
+import { createTestApp, type TestApp } from "../server/testing/harness.ts";
 import { cacheInvalidationConsumer } from "./consumers/cache.ts";
 import { emailConsumer } from "./consumers/email.ts";
 import { smtpMailer } from "./consumers/smtp.ts";
@@ -31,7 +30,7 @@ let t: TestApp;
 let smtp: SmtpPeer;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [catalogRoutes], redis: true });
+  t = await createTestApp({ redis: true });
   await seedFixture(t.database.sql);
   smtp = await startSmtpPeer();
 });

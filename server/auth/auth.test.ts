@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { jwtSecret } from "../../platform/config.ts";
 import { verifyAccessToken } from "../core/tokens.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { usersModule } from "../users/routes.ts";
-import { authModule } from "./routes.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { MAX_ATTEMPTS } from "./throttle.ts";
 
 // Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
@@ -33,7 +31,7 @@ async function registered(e = email(), password = "correct horse") {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [authModule, usersModule] });
+  t = await createTestApp();
 });
 afterAll(() => t.close());
 

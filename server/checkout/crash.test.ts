@@ -1,30 +1,32 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
-import { startAppProcess } from "../test-process.ts";
-import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from "./test-support.ts";
+import { startAppProcess } from "../testing/app-process.ts";
+import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from "../testing/fixtures.ts";
 
 // Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
 setDefaultTimeout(60_000);
 
 /**
- * Crash test with real processes: an app instance started with
- * FAULT_CRASH_AFTER_RESERVE=1 dies right after the reservation commits (before
- * any payment), like a SIGKILL. A restarted instance's sweeper must give the
+ * Crash test with real processes: an app instance started from the test-only
+ * entry server/testing/crash-after-reserve.ts dies right after the reservation
+ * commits (before any payment), like a SIGKILL. A restarted instance's sweeper must give the
  * stock and the cart back and leave no half-made order.
  */
 let database: TestDatabase;
 let user: TestUser;
 const children: Subprocess[] = [];
-
-async function startApp(extraEnv: Record<string, string>): Promise<{ base: string; proc: Subprocess }> {
-  // A fresh port, a minimal environment and process.execPath (test-process.ts).
-  const app = await startAppProcess({
-    DATABASE_URL: database.url,
-    RESERVATION_TIMEOUT_S: "1",
-    RESERVATION_SWEEP_INTERVAL_MS: "200",
-    ...extraEnv,
-  });
+async function startApp(entry: string): Promise<{ base: string; proc: Subprocess }> {
+  // A fresh port (retried if taken), a minimal environment and process.execPath (testing/app-process.ts).
+  const app = await startAppProcess(
+    {
+      DATABASE_URL: database.url,
+      DATABASE_POOL_MAX: "4",
+      RESERVATION_TIMEOUT_S: "1",
+      RESERVATION_SWEEP_INTERVAL_MS: "200",
+    },
+    entry,
+  );
   children.push(app.proc);
   return app;
 }
@@ -57,7 +59,7 @@ afterAll(async () => {
 });
 
 test("process killed between reservation and payment: restart sweeps the stock and cart back", async () => {
-  const first = await startApp({ FAULT_CRASH_AFTER_RESERVE: "1" });
+  const first = await startApp("server/testing/crash-after-reserve.ts");
   expect(
     (await call(first.base, "/api/cart/items", { method: "POST", json: { sku: "CRASH-A", quantity: 3 } }))
       .status,
@@ -89,8 +91,8 @@ test("process killed between reservation and payment: restart sweeps the stock a
   expect(await stockOf(sql, "CRASH-A")).toBe(7);
   expect(await stockOf(sql, "CRASH-B")).toBe(0);
 
-  // Restart without the fault: the sweeper releases the expired reservation.
-  const second = await startApp({});
+  // Restart as a normal instance: the sweeper releases the expired reservation.
+  const second = await startApp("server/main.ts");
   let status = "pending";
   for (let i = 0; i < 300 && status === "pending"; i++) {
     await Bun.sleep(100);

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { requestHash } from "./idempotency.ts";
-import { sweepExpiredReservations } from "./sweeper.ts";
+import { controlledProvider } from "../payments/test-support.ts";
 import {
   checkoutBody,
-  controlledProvider,
-  createShopTestApp,
   createSkus,
   createUsers,
   fillCart,
-  type ShopTestApp,
   stockOf,
   type TestUser,
-} from "./test-support.ts";
+} from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
+import { requestHash } from "./idempotency.ts";
+import { sweepExpiredReservations } from "./sweeper.ts";
 
 // Real services and processes: more than bun's 5 s default (the preload's default reaches only the first file).
 setDefaultTimeout(60_000);
@@ -31,7 +30,7 @@ interface Problem {
   charge?: string;
 }
 
-let t: ShopTestApp;
+let t: TestApp;
 let users: TestUser[];
 let n = 0;
 const nextUser = () => users[n++]!;
@@ -43,7 +42,7 @@ const ordersOf = async (user: TestUser) =>
     where o.user_id = ${user.id} order by o.created_at`;
 
 beforeAll(async () => {
-  t = await createShopTestApp();
+  t = await createTestApp();
   users = await createUsers(t.sql, 20);
   await createSkus(t.sql, [
     { sku: "PR-A", price: 1500, stock: 100 },
@@ -56,9 +55,9 @@ afterAll(() => t.close());
 describe("payment deadline", () => {
   test("a provider that never answers counts as failed after PAYMENT_TIMEOUT_MS: 503 with Retry-After, nothing held", async () => {
     const never = controlledProvider({ held: true }); // its gate is only opened after the answer
-    const s = await createShopTestApp({
+    const s = await createTestApp({
       providers: new Map([["test_card", never.provider]]),
-      settings: { paymentTimeoutMs: 300 },
+      checkout: { paymentTimeoutMs: 300 },
     });
     try {
       const [u] = await createUsers(s.sql, 1);
@@ -184,7 +183,7 @@ describe("a claim abandoned before its order was made", () => {
 describe("the confirmation's commit fails after the capture", () => {
   test('503 with charge "unknown" and Retry-After; the order stays pending until the sweeper refunds it once', async () => {
     const rec = controlledProvider();
-    const s = await createShopTestApp({ providers: new Map([["test_card", rec.provider]]) });
+    const s = await createTestApp({ providers: new Map([["test_card", rec.provider]]) });
     try {
       const [u] = await createUsers(s.sql, 1);
       await createSkus(s.sql, [{ sku: "PR-UNK", price: 1200, stock: 5 }]);
@@ -225,7 +224,7 @@ describe("the confirmation's commit fails after the capture", () => {
 
       await s.sql`drop trigger refuse_paid_commit on orders`;
       await s.sql`update orders set reservation_expires_at = now() - interval '1 second' where id = ${row!.id}`;
-      expect(await sweepExpiredReservations(s.deps, 100, new Map([["test_card", rec.provider]]))).toBe(1);
+      expect(await sweepExpiredReservations(s.deps, new Map([["test_card", rec.provider]]), 100)).toBe(1);
       expect(rec.refunds.map((r): string | null => r.providerRef)).toEqual([row!.provider_ref]);
       expect(await stockOf(s.sql, "PR-UNK")).toBe(5);
     } finally {

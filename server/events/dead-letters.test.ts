@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { userWithToken } from "../catalog/test-support.ts";
 import { recordEvent } from "../core/outbox.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { adminEventsModule } from "./admin-routes.ts";
+import { userWithToken } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 
 // Real services and processes: more than bun's 5 s default (the preload's default reaches only the first file).
 setDefaultTimeout(60_000);
@@ -17,7 +16,7 @@ let t: TestApp;
 let admin: Record<string, string>;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [adminEventsModule] });
+  t = await createTestApp();
   admin = (await userWithToken(t, "admin")).headers;
 });
 afterAll(() => t.close());

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { jwtSecret } from "../../platform/config.ts";
-import { authModule } from "../auth/routes.ts";
 import { signAccessToken } from "../core/tokens.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { getUserById } from "./queries.ts";
-import { usersModule } from "./routes.ts";
 
 // Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
 setDefaultTimeout(60_000);
@@ -48,7 +46,7 @@ const address = {
 };
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [authModule, usersModule] });
+  t = await createTestApp();
 });
 afterAll(() => t.close());
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { catalogRoutes } from "../../catalog/routes.ts";
-import { closeCatalogCache, userWithToken } from "../../catalog/test-support.ts";
-import { createTestApp, type TestApp } from "../../testing.ts";
-import { searchModule } from "../routes.ts";
+import { closeCatalogCache } from "../../catalog/test-support.ts";
+import { userWithToken } from "../../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../../testing/harness.ts";
 import { seedSearchFixture } from "../test-support.ts";
 
 // Real services and processes: more than bun's 5 s default (the preload's default reaches only the first file).
@@ -27,10 +26,7 @@ let t: TestApp;
 let admin: Record<string, string>;
 
 beforeAll(async () => {
-  t = await createTestApp({
-    modules: [catalogRoutes, searchModule()],
-    env: { ELASTICSEARCH_URL: `http://127.0.0.1:${hung.port}` },
-  });
+  t = await createTestApp({ env: { ELASTICSEARCH_URL: `http://127.0.0.1:${hung.port}` } });
   await seedSearchFixture(t.database.sql);
   admin = (await userWithToken(t, "admin")).headers;
 });

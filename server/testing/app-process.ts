@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { childEnv } from "./child-env.ts";
 
 /**
  * Test support for tests that need a real app process (signals, exits): one
@@ -17,17 +18,11 @@ export interface AppProcess {
   kill(): Promise<void>;
 }
 
-const root = join(import.meta.dir, "..");
+const root = join(import.meta.dir, "..", "..");
 
-/** The environment every spawned test process gets, plus `extra`. */
+/** The environment every spawned test process gets (childEnv, in test mode, quiet), plus `extra`. */
 export function minimalEnv(extra: Record<string, string>): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-    HOME: process.env.HOME ?? "/tmp",
-    NODE_ENV: "test",
-    LOG_LEVEL: "error",
-    ...extra,
-  };
+  return childEnv({ NODE_ENV: "test", LOG_LEVEL: "error", ...extra });
 }
 
 /** A port that was free a moment ago (the caller retries when it is taken meanwhile). */
@@ -54,14 +49,19 @@ async function answers(base: string): Promise<boolean> {
 }
 
 /**
- * Starts `server/main.ts` with `env` (DATABASE_URL at least) and waits until
- * it answers /healthz on its own port. A port taken between choosing and
- * binding it (the child exits, or another process answers) is retried.
+ * Starts an app instance (`entry`, by default server/main.ts) with `env`
+ * (DATABASE_URL at least) and waits until it answers /healthz on its own port.
+ * A port taken between choosing and binding it (the child exits, or another
+ * process answers) is retried.
  */
-export async function startAppProcess(env: Record<string, string>, attempts = 3): Promise<AppProcess> {
+export async function startAppProcess(
+  env: Record<string, string>,
+  entry = "server/main.ts",
+  attempts = 3,
+): Promise<AppProcess> {
   for (let attempt = 1; ; attempt++) {
     const port = likelyFreePort();
-    const proc = Bun.spawn([process.execPath, "server/main.ts"], {
+    const proc = Bun.spawn([process.execPath, entry], {
       cwd: root,
       env: minimalEnv({ DATABASE_POOL_MAX: "4", ...env, PORT: String(port), APP_HOST: "127.0.0.1" }),
       stdout: "ignore",
