@@ -1,0 +1,115 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { WrkResult } from "./wrk.ts";
+
+/** Aggregation of the benchmark rounds and the markdown table written into the docs. */
+
+/** One cell of the table: a target on a route at a connection count. */
+export interface Row extends WrkResult {
+  route: string;
+  conns: number;
+  target: string;
+  rssMb: number;
+  /** CPU time of the proxy process(es) per request, in µs: robust to a noisy machine */
+  cpuUsPerReq: number | null;
+  timeWaitUpstream: number | null;
+  /** median over rounds of req/s ÷ nginx req/s in the same round */
+  ratio: number | null;
+  /** median over rounds of req/s ÷ the before-proxy's req/s in the same round (BENCH_BEFORE) */
+  ratioBefore?: number | null;
+  /** req/s of every round */
+  samples?: number[];
+}
+
+/** Kill-check outcome. */
+export interface KillResult {
+  seconds: number;
+  killedAtS: number;
+  requests: number;
+  errors: number;
+  rps: number;
+}
+
+/** Median of the non-null values (lower middle for an even count). */
+export function median(xs: (number | null)[]): number | null {
+  const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return v.length ? v[Math.floor((v.length - 1) / 2)]! : null;
+}
+
+/** The median cell of repeated measurements (by req/s); errors and TIME_WAIT are summed, RSS is the largest. */
+function medianRow(list: Row[]): Row {
+  const sorted = [...list].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return {
+    ...mid,
+    errors: list.reduce((a, r) => a + r.errors, 0),
+    rssMb: Math.max(...list.map((r) => r.rssMb)),
+    timeWaitUpstream:
+      mid.timeWaitUpstream === null ? null : list.reduce((a, r) => a + (r.timeWaitUpstream ?? 0), 0),
+    samples: list.map((r) => Math.round(r.rps)),
+    cpuUsPerReq: median(list.map((r) => r.cpuUsPerReq)),
+  };
+}
+
+/** Median of same-round ratios `list[i] / reference[i]`, two decimals (three for `precise`). */
+function sameRoundRatio(list: Row[], reference: Row[] | undefined, precise = false): number | null {
+  if (!reference) return null;
+  const m = median(list.map((r, i) => (reference[i]?.rps ? r.rps / reference[i]!.rps : null)));
+  const scale = precise ? 1000 : 100;
+  return m === null ? null : Math.round(m * scale) / scale;
+}
+
+/**
+ * One row per target from its rounds. Ratios are medians of same-round ratios:
+ * neighbours on a shared machine slow both targets of a round together.
+ */
+export function summarise(samples: Map<string, Row[]>, beforeName: string | null): Row[] {
+  const nginx = samples.get("nginx");
+  const before = beforeName ? samples.get(beforeName) : undefined;
+  const rows: Row[] = [];
+  for (const list of samples.values()) {
+    const row = medianRow(list);
+    row.ratio = sameRoundRatio(list, nginx);
+    if (before) row.ratioBefore = sameRoundRatio(list, before, true);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The results table (and the kill check line) as markdown. */
+export function markdown(
+  rows: Row[],
+  meta: { date: string; durationS: number; rounds: number; before: string | null },
+  kill: KillResult | null,
+): string {
+  const withBefore = meta.before !== null;
+  const lines = [
+    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${meta.rounds} interleaved rounds (the order of the targets rotates every round), wrk -t1 on core 0, servers on core 1. × nginx = median over rounds of req/s ÷ nginx req/s in the same round${withBefore ? `; × before = the same against the proxy built from ${meta.before}` : ""}; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker); new upstream TIME_WAIT = connections to the upstreams closed during the run (churn), not counting idle sockets of the other targets closing meanwhile.`,
+    "",
+    `| route | conns | target | req/s | p50 ms | p99 ms | errors | CPU µs/req | RSS MB | new upstream TIME_WAIT | × nginx |${withBefore ? " × before |" : ""}`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withBefore ? " ---: |" : ""}`,
+  ];
+  for (const r of rows)
+    lines.push(
+      `| ${r.route} | ${r.conns} | ${r.target} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors} | ${r.cpuUsPerReq ?? "-"} | ${r.target === "direct" ? "-" : r.rssMb} | ${r.timeWaitUpstream ?? "-"} | ${r.ratio ?? "-"} |${withBefore ? ` ${r.ratioBefore ?? "-"} |` : ""}`,
+    );
+  if (kill)
+    lines.push(
+      "",
+      `Kill check: ${kill.requests} GETs through the proxy in ${kill.seconds} s with one of three upstreams SIGKILLed at ${kill.killedAtS.toFixed(1)} s → **${kill.errors} failed**.`,
+    );
+  return lines.join("\n");
+}
+
+/** Replaces the text between the bench markers of each file that has them. */
+export function writeTable(files: string[], table: string): void {
+  const start = "<!-- bench:start -->";
+  const end = "<!-- bench:end -->";
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, "utf8");
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i >= 0 && j > i)
+      writeFileSync(file, `${text.slice(0, i + start.length)}\n${table}\n${text.slice(j)}`);
+  }
+}
