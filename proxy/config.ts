@@ -8,8 +8,6 @@ import { type Config, jwtSecret, loadConfig } from "../platform/config.ts";
  * SIGHUP re-reads both, so the file is the place for values meant to change live.
  */
 export type BalancerKind = "round-robin" | "least-connections" | "p2c-ewma";
-/** `raw`: Bun.listen + pooled Bun.connect (default); `http-proxy`: node:http + the http-proxy package. */
-export type EngineKind = "raw" | "http-proxy";
 
 /** One upstream app instance. */
 export interface UpstreamSpec {
@@ -30,7 +28,6 @@ export interface RateZone {
 
 /** The whole proxy configuration (defaults in `defaultProxyConfig`, knobs in docs/proxy.md). */
 export interface ProxyConfig {
-  engine: EngineKind;
   host: string;
   port: number;
   tlsPort: number;
@@ -174,7 +171,6 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
   for (let i = 0; i < platform.APP_INSTANCES; i++)
     upstreams.push({ host: "127.0.0.1", port: platform.APP_PORT_BASE + i, weight: 1 });
   return {
-    engine: "raw",
     host: "0.0.0.0",
     port: platform.PROXY_PORT,
     tlsPort: platform.PROXY_TLS_PORT,
@@ -269,11 +265,6 @@ export function envOverrides(env: Record<string, string | undefined>): ProxyOver
     ) as ProxyOverrides[S];
   };
   let v: string | undefined;
-  v = get("PROXY_ENGINE");
-  if (v) {
-    if (v !== "raw" && v !== "http-proxy") throw new Error("PROXY_ENGINE: must be raw or http-proxy");
-    o.engine = v;
-  }
   v = get("PROXY_HOST");
   if (v) o.host = v;
   v = get("PROXY_UPSTREAMS");
