@@ -31,6 +31,7 @@ import { wrk } from "./proxy-bench/wrk.ts";
  */
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
+const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 const connLevels = (process.env.BENCH_CONNS ?? "64,256").split(",").map(Number);
 const killSeconds = Number(process.env.BENCH_KILL_SECONDS ?? 20);
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
@@ -122,7 +123,7 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
 /** One measured cell: warm-up, then wrk with CPU, RSS and upstream churn sampled around it. */
 async function measure(t: Target, route: Route, conns: number, upPorts: number[]): Promise<Row> {
   const url = `http://127.0.0.1:${t.port}${route.path}`;
-  await wrk(url, conns, 2, route.headers); // warm-up: JIT, pools
+  if (warmup > 0) await wrk(url, conns, warmup, route.headers); // warm-up: JIT, pools
   noteUpstreamSockets(t.name, t.pids(), upPorts);
   const tw0 = timeWaitSockets(upPorts);
   const cpu0 = cpuSeconds(t.pids());

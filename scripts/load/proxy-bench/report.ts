@@ -18,6 +18,8 @@ export interface Row extends WrkResult {
   ratioBefore?: number | null;
   /** req/s of every round */
   samples?: number[];
+  /** req/s ÷ the before-proxy's req/s, round by round (BENCH_BEFORE) */
+  beforeRounds?: number[];
 }
 
 /** Kill-check outcome. */
@@ -69,7 +71,12 @@ export function summarise(samples: Map<string, Row[]>, beforeName: string | null
   for (const list of samples.values()) {
     const row = medianRow(list);
     row.ratio = sameRoundRatio(list, nginx);
-    if (before) row.ratioBefore = sameRoundRatio(list, before, true);
+    if (before) {
+      row.ratioBefore = sameRoundRatio(list, before, true);
+      row.beforeRounds = list.map(
+        (r, i) => Math.round((r.rps / (before[i]?.rps || Number.NaN)) * 1000) / 1000,
+      );
+    }
     rows.push(row);
   }
   return rows;
