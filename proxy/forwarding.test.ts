@@ -185,11 +185,23 @@ describe("protocol", () => {
       expect(headText).toStartWith("HTTP/1.1 200");
       expect(headText!.toLowerCase()).not.toContain("transfer-encoding");
       expect(body!.split("\n").filter(Boolean)).toHaveLength(5);
+      // A request the upstream never answers: only the client's abort can end it.
+      const hits = async () =>
+        (await (await fetch(`http://127.0.0.1:${up.port}/api/hits`)).json()) as {
+          hangSeen: number;
+          hangClosed: number;
+        };
       const sock = await Bun.connect({ hostname: "127.0.0.1", port: p.port, socket: { data() {} } });
-      sock.write("GET /api/slow?ms=300 HTTP/1.1\r\nHost: x\r\n\r\n");
-      await waitFor(() => p.core.upstreams[0]!.active === 1);
+      sock.write("GET /api/hang HTTP/1.1\r\nHost: x\r\n\r\n");
+      await waitFor(async () => (await hits()).hangSeen === 1);
+      const u = p.core.upstreams[0]!;
+      expect(u.active).toBe(1);
+      expect(u.open).toBe(p.core.idleSockets(u) + 1);
       sock.end();
-      await waitFor(() => p.core.upstreams[0]!.active === 0);
+      // The proxy closes its upstream connection (the upstream sees the abort) and frees the slot.
+      await waitFor(async () => (await hits()).hangClosed === 1);
+      // No socket is left busy: every open one is idle in the pool again.
+      await waitFor(() => u.active === 0 && u.open === p.core.idleSockets(u));
       expect((await fetch(`http://127.0.0.1:${p.port}/api/who`)).status).toBe(200);
     } finally {
       await p.stop(1000);
@@ -374,6 +386,49 @@ describe("protocol", () => {
       await waitFor(() => chunks.join("").includes('"bytes":5'));
       expect(chunks.join("")).toStartWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200");
       sock.end();
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
+  test("Expect: 100-continue with a declared length over the limit gets 413, no 100, and the body is never read", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up], { limits: { maxBodyBytes: 1000 } }));
+    try {
+      const before = (await hits(up)).hits;
+      const reply = await rawExchange(
+        p.port,
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n",
+      );
+      expect(reply).toStartWith("HTTP/1.1 413");
+      expect(reply).not.toContain("100 Continue");
+      expect(reply).toContain("application/problem+json");
+      // Answered without waiting for the body, and the connection is closed (the body may follow).
+      expect(reply.toLowerCase()).toContain("connection: close");
+      expect((await hits(up)).hits).toBe(before + 1); // only the hits request itself
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
+  test("a compressed response carries the upstream's ETag weakened; an uncompressed one keeps it strong", async () => {
+    const up = await spawnUpstream("a");
+    const p = await startTestProxy(testConfig([up]));
+    try {
+      const base = `http://127.0.0.1:${p.port}`;
+      const gz = await rawGet(`${base}/api/etag`, { "accept-encoding": "gzip" });
+      expect(gz.headers["content-encoding"]).toBe("gzip");
+      expect(gz.headers.etag).toBe('W/"v1-abc"');
+      expect(gz.headers.vary).toContain("Accept-Encoding");
+      const br = await rawGet(`${base}/api/etag`, { "accept-encoding": "br" });
+      expect(br.headers["content-encoding"]).toBe("br");
+      expect(br.headers.etag).toBe('W/"v1-abc"');
+      const plain = await rawGet(`${base}/api/etag`);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.headers.etag).toBe('"v1-abc"');
+      expect(JSON.parse(gunzipSync(gz.body).toString())).toEqual(JSON.parse(plain.body.toString()));
     } finally {
       await p.stop(1000);
       await up.kill();

@@ -1,7 +1,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import Redis from "ioredis";
-import { killAll, spawnUpstream, startTestProxy, testConfig, testRedisUrl, waitFor } from "./testing/helpers.ts";
+import {
+  killAll,
+  spawnUpstream,
+  startTestProxy,
+  testConfig,
+  testRedisUrl,
+  waitFor,
+} from "./testing/helpers.ts";
 import { startRelay } from "./testing/relay.ts";
 
 /**

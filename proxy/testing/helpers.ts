@@ -50,6 +50,66 @@ export async function readJsonLine<T>(
   throw new Error("child did not report readiness in time");
 }
 
+/** JSON lines a child writes on stdout, collected as they come. */
+export interface JsonLines {
+  lines: Record<string, unknown>[];
+  /** Resolves with the first line (seen so far or later) that satisfies `pick`; throws after `timeoutMs`. */
+  waitFor(
+    pick: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Reads a child's output streams (stdout, and stderr where error lines go) to
+ * their end, collecting each JSON line; other lines are passed to stderr.
+ */
+export function watchJsonLines(proc: Subprocess, streams: ReadableStream<Uint8Array>[]): JsonLines {
+  const lines: Record<string, unknown>[] = [];
+  const waiter: { notify: (() => void) | null } = { notify: null };
+  for (const stream of streams)
+    void (async () => {
+      const dec = new TextDecoder();
+      let buf = "";
+      for await (const chunk of stream) {
+        buf += dec.decode(chunk, { stream: true });
+        let nl = buf.indexOf("\n");
+        while (nl >= 0) {
+          const line = buf.slice(0, nl);
+          try {
+            lines.push(JSON.parse(line) as Record<string, unknown>);
+          } catch {
+            if (line.trim()) console.error(line);
+          }
+          buf = buf.slice(nl + 1);
+          nl = buf.indexOf("\n");
+        }
+        waiter.notify?.();
+      }
+      waiter.notify?.();
+    })();
+  return {
+    lines,
+    async waitFor(pick, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = lines.find(pick);
+        if (found) return found;
+        const left = deadline - Date.now();
+        if (left <= 0 || proc.exitCode !== null || proc.signalCode !== null)
+          throw new Error("the child did not log the expected line");
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve) => {
+          waiter.notify = resolve;
+          timer = setTimeout(resolve, Math.min(left, 200));
+        });
+        clearTimeout(timer);
+        waiter.notify = null;
+      }
+    },
+  };
+}
+
 /** Spawns `proxy/testing/upstream.ts` on an ephemeral port. */
 export async function spawnUpstream(name: string, port = 0): Promise<TestUpstream> {
   const proc = Bun.spawn([process.execPath, join(import.meta.dir, "upstream.ts"), name, String(port)], {
@@ -160,10 +220,29 @@ export function rawGet(url: string, headers: Record<string, string> = {}): Promi
   });
 }
 
-/** Methods of the requests written in `bytes` (request lines at the start or after a blank line). */
+/**
+ * Methods of the complete requests written in `bytes`, in order: heads are
+ * split at their blank line and bodies skipped by Content-Length or chunked
+ * coding (a body that has not been written in full ends the list).
+ */
 function requestMethods(bytes: string | Uint8Array): string[] {
   const text = typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("latin1");
-  return [...text.matchAll(/(?:^|\r\n\r\n)([A-Z]+) \S+ HTTP\/1\.[01]\r\n/g)].map((m) => m[1]!);
+  const methods: string[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const headEnd = text.indexOf("\r\n\r\n", at);
+    if (headEnd < 0) break;
+    const head = text.slice(at, headEnd);
+    methods.push(head.slice(0, head.indexOf(" ")));
+    at = headEnd + 4;
+    const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+      const last = text.indexOf("0\r\n\r\n", at);
+      if (last < 0) break;
+      at = last + 5;
+    } else if (cl) at += Number(cl[1]);
+  }
+  return methods;
 }
 
 /**
@@ -249,8 +328,7 @@ export async function rawExchange(
       if (closed || (methods.length > 0 && completeResponses(received, methods) >= methods.length))
         return received.toString("latin1");
       const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(`rawExchange: no complete response and no close within ${timeoutMs} ms`);
+      if (left <= 0) throw new Error(`rawExchange: no complete response and no close within ${timeoutMs} ms`);
       let timer: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -283,7 +361,9 @@ export async function testRedisUrl(): Promise<string | null> {
     return url;
   } catch (err) {
     if (servicesRequired)
-      throw new Error(`Redis at ${new URL(url).host} is required (CI / REQUIRE_SERVICES) but did not answer: ${err}`);
+      throw new Error(
+        `Redis at ${new URL(url).host} is required (CI / REQUIRE_SERVICES) but did not answer: ${err}`,
+      );
     return null;
   } finally {
     client.disconnect();
