@@ -20,6 +20,8 @@ export interface Row extends WrkResult {
   samples?: number[];
   /** req/s ÷ the before-proxy's req/s, round by round (BENCH_BEFORE) */
   beforeRounds?: number[];
+  /** median over rounds of CPU µs/req ÷ the before-proxy's in the same round (lower is cheaper) */
+  cpuRatioBefore?: number | null;
 }
 
 /** Kill-check outcome. */
@@ -90,14 +92,14 @@ export function markdown(
 ): string {
   const withBefore = meta.before !== null;
   const lines = [
-    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${meta.rounds} interleaved rounds (the order of the targets rotates every round), wrk -t1 on core 0, servers on core 1. × nginx = median over rounds of req/s ÷ nginx req/s in the same round${withBefore ? `; × before = the same against the proxy built from ${meta.before}` : ""}; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker); new upstream TIME_WAIT = connections to the upstreams closed during the run (churn), not counting idle sockets of the other targets closing meanwhile.`,
+    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${meta.rounds} interleaved rounds (the order of the targets rotates every round), wrk -t1 on core 0, servers on core 1. × nginx = median over rounds of req/s ÷ nginx req/s in the same round${withBefore ? `; × before = the same against the proxy built from ${meta.before}, CPU × before = median over rounds of CPU µs/req ÷ the before-proxy's in the same round` : ""}; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker); new upstream TIME_WAIT = connections to the upstreams closed during the run (churn), not counting idle sockets of the other targets closing meanwhile.`,
     "",
-    `| route | conns | target | req/s | p50 ms | p99 ms | errors | CPU µs/req | RSS MB | new upstream TIME_WAIT | × nginx |${withBefore ? " × before |" : ""}`,
-    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withBefore ? " ---: |" : ""}`,
+    `| route | conns | target | req/s | p50 ms | p99 ms | errors | CPU µs/req | RSS MB | new upstream TIME_WAIT | × nginx |${withBefore ? " × before | CPU × before |" : ""}`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withBefore ? " ---: | ---: |" : ""}`,
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.route} | ${r.conns} | ${r.target} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors} | ${r.cpuUsPerReq ?? "-"} | ${r.target === "direct" ? "-" : r.rssMb} | ${r.timeWaitUpstream ?? "-"} | ${r.ratio ?? "-"} |${withBefore ? ` ${r.ratioBefore ?? "-"} |` : ""}`,
+      `| ${r.route} | ${r.conns} | ${r.target} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors} | ${r.cpuUsPerReq ?? "-"} | ${r.target === "direct" ? "-" : r.rssMb} | ${r.timeWaitUpstream ?? "-"} | ${r.ratio ?? "-"} |${withBefore ? ` ${r.ratioBefore ?? "-"} | ${r.cpuRatioBefore ?? "-"} |` : ""}`,
     );
   if (kill)
     lines.push(
