@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { proxyRuntimeEnv } from "../../proxy/runtime-env.ts";
 import { killCheck } from "./proxy-bench/kill-check.ts";
 import { nginxConf } from "./proxy-bench/nginx.ts";
+import { measurePair, type PairSample } from "./proxy-bench/paired.ts";
 import {
   childPids,
   cpuSeconds,
@@ -40,6 +41,8 @@ const targetFilter = process.env.BENCH_TARGETS?.split(",");
 /** A checkout of an earlier commit (with `bun install` done) whose proxy is measured side by side. */
 const beforeDir = process.env.BENCH_BEFORE || null;
 const beforeName = "proxy (before)";
+/** With BENCH_BEFORE: also measure the two proxies side by side at the same time each round (BENCH_PAIRED=0 skips). */
+const paired = beforeDir !== null && process.env.BENCH_PAIRED !== "0";
 const noDocs = Boolean(process.env.BENCH_NO_DOCS);
 
 /** A server being measured. */
@@ -159,12 +162,32 @@ async function measure(t: Target, route: Route, conns: number, upPorts: number[]
 async function cell(targets: Target[], route: Route, conns: number, upPorts: number[]): Promise<Row[]> {
   const eligible = targets.filter((t) => t.key !== "direct" || route.direct);
   const samples = new Map<string, Row[]>(eligible.map((t) => [t.name, []]));
-  for (let round = 0; round < rounds; round++)
+  const before = targets.find((t) => t.key === "before");
+  const after = targets.find((t) => t.key === "proxy");
+  const pairs: PairSample[] = [];
+  for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < eligible.length; i++) {
       const t = eligible[(i + round) % eligible.length]!;
       samples.get(t.name)!.push(await measure(t, route, conns, upPorts));
     }
-  return summarise(samples, beforeDir ? beforeName : null);
+    if (paired && before && after) {
+      const pair = await measurePair(
+        before,
+        after,
+        route.path,
+        route.headers,
+        conns,
+        duration,
+        warmup,
+        round % 2 === 1,
+      );
+      pairs.push(pair);
+      console.log(
+        `${route.name.padEnd(20)} c=${String(conns).padEnd(4)} paired           after ${pair.after.toFixed(0)} / before ${pair.before.toFixed(0)} req/s = ${(pair.after / pair.before).toFixed(3)}  cpu ${pair.cpuAfter} / ${pair.cpuBefore} µs/req`,
+      );
+    }
+  }
+  return summarise(samples, beforeDir ? beforeName : null, pairs);
 }
 
 /** The commit a checkout is at, for the table's caption. */
@@ -215,7 +238,7 @@ async function main(): Promise<void> {
     // Partial runs (BENCH_NO_DOCS) go to a .tmp file so they never replace the published results.
     const out = join(resultsDir, noDocs ? "proxy.json.tmp" : "proxy.json");
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    const table = markdown(rows, { date: result.date, durationS: duration, rounds, before }, kill);
+    const table = markdown(rows, { date: result.date, durationS: duration, rounds, before, paired }, kill);
     if (!noDocs)
       writeTable([join(root, "docs", "proxy.md"), join(root, "scripts", "load", "README-proxy.md")], table);
     console.log(`\n${table}`);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { PairSample } from "./paired.ts";
 import type { WrkResult } from "./wrk.ts";
 
 /** Aggregation of the benchmark rounds and the markdown table written into the docs. */
@@ -22,6 +23,8 @@ export interface Row extends WrkResult {
   beforeRounds?: number[];
   /** median over rounds of CPU µs/req ÷ the before-proxy's in the same round (lower is cheaper) */
   cpuRatioBefore?: number | null;
+  /** the paired windows (both proxies measured at the same time), when BENCH_PAIRED */
+  pairs?: PairSample[];
 }
 
 /** Kill-check outcome. */
@@ -54,6 +57,8 @@ function medianRow(list: Row[]): Row {
   };
 }
 
+const round3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
+
 /** Median of same-round ratios `list[i] / reference[i]`, two decimals (three for `precise`). */
 function sameRoundRatio(list: Row[], reference: Row[] | undefined, precise = false): number | null {
   if (!reference) return null;
@@ -66,7 +71,11 @@ function sameRoundRatio(list: Row[], reference: Row[] | undefined, precise = fal
  * One row per target from its rounds. Ratios are medians of same-round ratios:
  * neighbours on a shared machine slow both targets of a round together.
  */
-export function summarise(samples: Map<string, Row[]>, beforeName: string | null): Row[] {
+export function summarise(
+  samples: Map<string, Row[]>,
+  beforeName: string | null,
+  pairs: PairSample[] = [],
+): Row[] {
   const nginx = samples.get("nginx");
   const before = beforeName ? samples.get(beforeName) : undefined;
   const rows: Row[] = [];
@@ -81,18 +90,28 @@ export function summarise(samples: Map<string, Row[]>, beforeName: string | null
     }
     rows.push(row);
   }
+  // Measured side by side (paired.ts): the after-proxy's ratios come from the pairs.
+  const after = rows.find((r) => r.target === "proxy");
+  if (after && pairs.length) {
+    const ratios = pairs.map((p) => (p.before ? p.after / p.before : null));
+    const cpu = pairs.map((p) => (p.cpuAfter && p.cpuBefore ? p.cpuAfter / p.cpuBefore : null));
+    after.ratioBefore = round3(median(ratios));
+    after.cpuRatioBefore = round3(median(cpu));
+    after.beforeRounds = ratios.map((r) => round3(r) ?? Number.NaN);
+    after.pairs = pairs;
+  }
   return rows;
 }
 
 /** The results table (and the kill check line) as markdown. */
 export function markdown(
   rows: Row[],
-  meta: { date: string; durationS: number; rounds: number; before: string | null },
+  meta: { date: string; durationS: number; rounds: number; before: string | null; paired: boolean },
   kill: KillResult | null,
 ): string {
   const withBefore = meta.before !== null;
   const lines = [
-    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${meta.rounds} interleaved rounds (the order of the targets rotates every round), wrk -t1 on core 0, servers on core 1. × nginx = median over rounds of req/s ÷ nginx req/s in the same round${withBefore ? `; × before = the same against the proxy built from ${meta.before}, CPU × before = median over rounds of CPU µs/req ÷ the before-proxy's in the same round` : ""}; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker); new upstream TIME_WAIT = connections to the upstreams closed during the run (churn), not counting idle sockets of the other targets closing meanwhile.`,
+    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${meta.rounds} interleaved rounds (the order of the targets rotates every round), wrk -t1 on core 0, servers on core 1. × nginx = median over rounds of req/s ÷ nginx req/s in the same round${withBefore ? `; × before = ${meta.paired ? "median over rounds of req/s ÷ the before-proxy's req/s, the two measured side by side at the same time (two wrk, both proxies on core 1), so the machine's other load hits both alike" : "the same against the before-proxy"} (before = the proxy built from ${meta.before}); CPU × before = the same ratio for CPU µs/req (lower is cheaper)` : ""}; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker); new upstream TIME_WAIT = connections to the upstreams closed during the run (churn), not counting idle sockets of the other targets closing meanwhile.`,
     "",
     `| route | conns | target | req/s | p50 ms | p99 ms | errors | CPU µs/req | RSS MB | new upstream TIME_WAIT | × nginx |${withBefore ? " × before | CPU × before |" : ""}`,
     `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withBefore ? " ---: | ---: |" : ""}`,
