@@ -43,6 +43,8 @@ const beforeDir = process.env.BENCH_BEFORE || null;
 const beforeName = "proxy (before)";
 /** With BENCH_BEFORE: also measure the two proxies side by side at the same time each round (BENCH_PAIRED=0 skips). */
 const paired = beforeDir !== null && process.env.BENCH_PAIRED !== "0";
+/** BENCH_SEQUENTIAL=0 (with BENCH_BEFORE): only the paired windows, e.g. for an A/A check of the method. */
+const sequential = !paired || process.env.BENCH_SEQUENTIAL !== "0";
 const noDocs = Boolean(process.env.BENCH_NO_DOCS);
 
 /** A server being measured. */
@@ -166,7 +168,7 @@ async function cell(targets: Target[], route: Route, conns: number, upPorts: num
   const after = targets.find((t) => t.key === "proxy");
   const pairs: PairSample[] = [];
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < eligible.length; i++) {
+    for (let i = 0; sequential && i < eligible.length; i++) {
       const t = eligible[(i + round) % eligible.length]!;
       samples.get(t.name)!.push(await measure(t, route, conns, upPorts));
     }
@@ -186,6 +188,25 @@ async function cell(targets: Target[], route: Route, conns: number, upPorts: num
         `${route.name.padEnd(20)} c=${String(conns).padEnd(4)} paired           after ${pair.after.toFixed(0)} / before ${pair.before.toFixed(0)} req/s = ${(pair.after / pair.before).toFixed(3)}  cpu ${pair.cpuAfter} / ${pair.cpuBefore} µs/req`,
       );
     }
+  }
+  if (!sequential) {
+    // Only pairs: one row for the after-proxy, its req/s the median paired window.
+    const mid = [...pairs].sort((a, b) => a.after - b.after)[Math.floor((pairs.length - 1) / 2)]!;
+    const row: Row = {
+      route: route.name,
+      conns,
+      target: "proxy",
+      rps: mid.after,
+      p50ms: Number.NaN,
+      p99ms: Number.NaN,
+      errors: 0,
+      requests: 0,
+      rssMb: 0,
+      cpuUsPerReq: mid.cpuAfter,
+      timeWaitUpstream: null,
+      ratio: null,
+    };
+    samples.set("proxy", [row]);
   }
   return summarise(samples, beforeDir ? beforeName : null, pairs);
 }
