@@ -1,9 +1,15 @@
 import { configDocs } from "../platform/config.ts";
 import { proxySettings } from "../proxy/settings.ts";
 
+/** How the README shows a default: values in code spans; "(unset)", "(empty)" and prose as they are. */
+function shownDefault(value: string): string {
+  if (value === "(unset)") return value;
+  if (value === "") return "(empty)";
+  if (/^[A-Za-z]+( [A-Za-z]+)+$/.test(value)) return value;
+  return `\`${value}\``;
+}
+
 /** Prints the README's configuration table from the settings groups' own descriptions. */
 console.log("| variable | default | meaning |\n| --- | --- | --- |");
 for (const row of [...configDocs(), ...proxySettings.docs()])
-  console.log(
-    `| \`${row.variable}\` | ${row.default === "(unset)" ? "(unset)" : `\`${row.default}\``} | ${row.doc} |`,
-  );
+  console.log(`| \`${row.variable}\` | ${shownDefault(row.default)} | ${row.doc} |`);
