@@ -160,54 +160,57 @@ async function measure(t: Target, route: Route, conns: number, upPorts: number[]
   return row;
 }
 
-/** Every target on one route and connection count, `rounds` times; the order rotates each round. */
+/** One paired window of the after-proxy against `other`, logged. */
+async function pairWith(other: Target, after: Target, route: Route, conns: number, flip: boolean) {
+  const pair = await measurePair(other, after, route.path, route.headers, conns, duration, warmup, flip);
+  console.log(
+    `${route.name.padEnd(20)} c=${String(conns).padEnd(4)} paired with ${other.key.padEnd(6)} ${pair.after.toFixed(0)} / ${pair.before.toFixed(0)} req/s = ${(pair.after / pair.before).toFixed(3)}  cpu ${pair.cpuAfter} / ${pair.cpuBefore} µs/req`,
+  );
+  return pair;
+}
+
+/** Only pairs were measured: one row for the after-proxy, its req/s the median paired window. */
+function pairedOnlyRow(route: Route, conns: number, pairs: PairSample[]): Row {
+  const mid = [...pairs].sort((a, b) => a.after - b.after)[Math.floor((pairs.length - 1) / 2)]!;
+  return {
+    route: route.name,
+    conns,
+    target: "proxy",
+    rps: mid.after,
+    p50ms: Number.NaN,
+    p99ms: Number.NaN,
+    errors: 0,
+    requests: 0,
+    rssMb: 0,
+    cpuUsPerReq: mid.cpuAfter,
+    timeWaitUpstream: null,
+    ratio: null,
+  };
+}
+
+/**
+ * Every target on one route and connection count, `rounds` times; the order
+ * rotates each round. In paired mode each round then also measures the
+ * after-proxy side by side with the before-proxy and with nginx.
+ */
 async function cell(targets: Target[], route: Route, conns: number, upPorts: number[]): Promise<Row[]> {
   const eligible = targets.filter((t) => t.key !== "direct" || route.direct);
   const samples = new Map<string, Row[]>(eligible.map((t) => [t.name, []]));
   const before = targets.find((t) => t.key === "before");
+  const nginx = targets.find((t) => t.key === "nginx");
   const after = targets.find((t) => t.key === "proxy");
-  const pairs: PairSample[] = [];
+  const pairs = { before: [] as PairSample[], nginx: [] as PairSample[] };
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; sequential && i < eligible.length; i++) {
       const t = eligible[(i + round) % eligible.length]!;
       samples.get(t.name)!.push(await measure(t, route, conns, upPorts));
     }
-    if (paired && before && after) {
-      const pair = await measurePair(
-        before,
-        after,
-        route.path,
-        route.headers,
-        conns,
-        duration,
-        warmup,
-        round % 2 === 1,
-      );
-      pairs.push(pair);
-      console.log(
-        `${route.name.padEnd(20)} c=${String(conns).padEnd(4)} paired           after ${pair.after.toFixed(0)} / before ${pair.before.toFixed(0)} req/s = ${(pair.after / pair.before).toFixed(3)}  cpu ${pair.cpuAfter} / ${pair.cpuBefore} µs/req`,
-      );
-    }
+    if (!paired || !after) continue;
+    const flip = round % 2 === 1;
+    if (before) pairs.before.push(await pairWith(before, after, route, conns, flip));
+    if (nginx) pairs.nginx.push(await pairWith(nginx, after, route, conns, flip));
   }
-  if (!sequential) {
-    // Only pairs: one row for the after-proxy, its req/s the median paired window.
-    const mid = [...pairs].sort((a, b) => a.after - b.after)[Math.floor((pairs.length - 1) / 2)]!;
-    const row: Row = {
-      route: route.name,
-      conns,
-      target: "proxy",
-      rps: mid.after,
-      p50ms: Number.NaN,
-      p99ms: Number.NaN,
-      errors: 0,
-      requests: 0,
-      rssMb: 0,
-      cpuUsPerReq: mid.cpuAfter,
-      timeWaitUpstream: null,
-      ratio: null,
-    };
-    samples.set("proxy", [row]);
-  }
+  if (!sequential) samples.set("proxy", [pairedOnlyRow(route, conns, pairs.before)]);
   return summarise(samples, beforeDir ? beforeName : null, pairs);
 }
 

@@ -25,6 +25,11 @@ export interface Row extends WrkResult {
   cpuRatioBefore?: number | null;
   /** the paired windows (both proxies measured at the same time), when BENCH_PAIRED */
   pairs?: PairSample[];
+  /** paired windows against nginx ("before" is nginx there), and their ratios round by round */
+  nginxPairs?: PairSample[];
+  nginxRounds?: number[];
+  /** × nginx from the sequential measurements, when the table shows the paired one */
+  ratioSequential?: number | null;
 }
 
 /** Kill-check outcome. */
@@ -74,7 +79,7 @@ function sameRoundRatio(list: Row[], reference: Row[] | undefined, precise = fal
 export function summarise(
   samples: Map<string, Row[]>,
   beforeName: string | null,
-  pairs: PairSample[] = [],
+  pairs: { before: PairSample[]; nginx: PairSample[] } = { before: [], nginx: [] },
 ): Row[] {
   const nginx = samples.get("nginx");
   const before = beforeName ? samples.get(beforeName) : undefined;
@@ -92,13 +97,21 @@ export function summarise(
   }
   // Measured side by side (paired.ts): the after-proxy's ratios come from the pairs.
   const after = rows.find((r) => r.target === "proxy");
-  if (after && pairs.length) {
-    const ratios = pairs.map((p) => (p.before ? p.after / p.before : null));
-    const cpu = pairs.map((p) => (p.cpuAfter && p.cpuBefore ? p.cpuAfter / p.cpuBefore : null));
+  if (after && pairs.before.length) {
+    const ratios = pairs.before.map((p) => (p.before ? p.after / p.before : null));
+    const cpu = pairs.before.map((p) => (p.cpuAfter && p.cpuBefore ? p.cpuAfter / p.cpuBefore : null));
     after.ratioBefore = round3(median(ratios));
     after.cpuRatioBefore = round3(median(cpu));
     after.beforeRounds = ratios.map((r) => round3(r) ?? Number.NaN);
-    after.pairs = pairs;
+    after.pairs = pairs.before;
+  }
+  if (after && pairs.nginx.length) {
+    const ratios = pairs.nginx.map((p) => (p.before ? p.after / p.before : null));
+    after.ratioSequential = after.ratio;
+    const m = median(ratios);
+    after.ratio = m === null ? null : Math.round(m * 100) / 100;
+    after.nginxRounds = ratios.map((r) => round3(r) ?? Number.NaN);
+    after.nginxPairs = pairs.nginx;
   }
   return rows;
 }
@@ -111,7 +124,7 @@ export function markdown(
 ): string {
   const withBefore = meta.before !== null;
   const lines = [
-    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${meta.rounds} interleaved rounds (the order of the targets rotates every round), wrk -t1 on core 0, servers on core 1. × nginx = median over rounds of req/s ÷ nginx req/s in the same round${withBefore ? `; × before = ${meta.paired ? "median over rounds of req/s ÷ the before-proxy's req/s, the two measured side by side at the same time (two wrk, both proxies on core 1), so the machine's other load hits both alike" : "the same against the before-proxy"} (before = the proxy built from ${meta.before}); CPU × before = the same ratio for CPU µs/req (lower is cheaper)` : ""}; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker); new upstream TIME_WAIT = connections to the upstreams closed during the run (churn), not counting idle sockets of the other targets closing meanwhile.`,
+    `Measured ${meta.date.slice(0, 10)}, ${meta.durationS} s per cell, median of ${meta.rounds} interleaved rounds (the order of the targets rotates every round), wrk -t1 on core 0, servers on core 1. × nginx = median over rounds of req/s ÷ nginx req/s in the same round${meta.paired ? " (for the proxy: measured side by side with nginx at the same time, like × before)" : ""}${withBefore ? `; × before = ${meta.paired ? "median over rounds of req/s ÷ the before-proxy's req/s, the two measured side by side at the same time (two wrk, both proxies on core 1), so the machine's other load hits both alike" : "the same against the before-proxy"} (before = the proxy built from ${meta.before}); CPU × before = the same ratio for CPU µs/req (lower is cheaper)` : ""}; CPU µs/req = user+system CPU of the proxy process(es) per request (nginx: master + worker); new upstream TIME_WAIT = connections to the upstreams closed during the run (churn), not counting idle sockets of the other targets closing meanwhile.`,
     "",
     `| route | conns | target | req/s | p50 ms | p99 ms | errors | CPU µs/req | RSS MB | new upstream TIME_WAIT | × nginx |${withBefore ? " × before | CPU × before |" : ""}`,
     `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withBefore ? " ---: | ---: |" : ""}`,
