@@ -142,7 +142,7 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
 }
 
 /** Consumes request-body bytes; returns what follows the body (a pipelined request) or null. */
-export function feedBody(st: EngineState, ex: Exchange, data: Buffer): Buffer | null {
+function feedBody(st: EngineState, ex: Exchange, data: Buffer): Buffer | null {
   let piece: Buffer;
   let rest: Buffer | null = null;
   if (ex.chunk) {

@@ -31,7 +31,7 @@ import {
  */
 
 /** Bytes from an upstream: the response head (parsed once complete), then body bytes. */
-export function onUpstreamData(st: EngineState, conn: Conn, data: Buffer): void {
+function onUpstreamData(st: EngineState, conn: Conn, data: Buffer): void {
   const ex = conn.ex;
   if (!ex) {
     if (conn.tunnel) sendClient(st, conn.tunnel, data);
@@ -74,7 +74,7 @@ export function onUpstreamData(st: EngineState, conn: Conn, data: Buffer): void 
 }
 
 /** Entity headers of a compressed response (the upstream's Content-Length, ETag and Vary are left out). */
-export function compressedTail(ex: Exchange, res: ResponseHead): string {
+function compressedTail(ex: Exchange, res: ResponseHead): string {
   let h = "";
   const etag = res.etag;
   if (etag) h += `ETag: ${etag.startsWith("W/") ? etag : `W/${etag}`}${CRLF}`;
@@ -84,13 +84,7 @@ export function compressedTail(ex: Exchange, res: ResponseHead): string {
 }
 
 /** Starts the client response; the body's first bytes are `buf[from..]`. */
-export function startResponse(
-  st: EngineState,
-  ex: Exchange,
-  res: ResponseHead,
-  buf: Buffer,
-  from: number,
-): void {
+function startResponse(st: EngineState, ex: Exchange, res: ResponseHead, buf: Buffer, from: number): void {
   const c = ex.c;
   const f = ex.framing;
   const http10 = ex.head.minor === 0;
@@ -163,7 +157,7 @@ export function startResponse(
  * copied from the received bytes, `tail`, the security headers and the request
  * id. Pieces are written one after another: no string is concatenated.
  */
-export function writeResponseHead(
+function writeResponseHead(
   st: EngineState,
   ex: Exchange,
   res: ResponseHead,
@@ -191,7 +185,7 @@ export function writeResponseHead(
 }
 
 /** Sends a response head (see `writeResponseHead`) and `body[from, to)` in one write. */
-export function sendResponseHead(
+function sendResponseHead(
   st: EngineState,
   ex: Exchange,
   res: ResponseHead,
@@ -224,7 +218,7 @@ export function sendResponseHead(
 }
 
 /** How many of these bytes belong to the body (pass-through framing). */
-export function passBodyLength(ex: Exchange, data: Buffer): number {
+function passBodyLength(ex: Exchange, data: Buffer): number {
   const f = ex.framing;
   if (f.kind === "length") return Math.min(ex.resLeft, data.length);
   if (f.kind === "close") return data.length;
@@ -233,7 +227,7 @@ export function passBodyLength(ex: Exchange, data: Buffer): number {
 }
 
 /** Counts `used` body bytes; the end of the body finishes the upstream's part. */
-export function afterBody(st: EngineState, ex: Exchange, used: number, total: number): void {
+function afterBody(st: EngineState, ex: Exchange, used: number, total: number): void {
   const f = ex.framing;
   if (f.kind === "length") {
     ex.resLeft -= used;
@@ -242,7 +236,7 @@ export function afterBody(st: EngineState, ex: Exchange, used: number, total: nu
 }
 
 /** Response-body bytes: collected, decoded, compressed or passed through. */
-export function onResponseBody(st: EngineState, ex: Exchange, data: Buffer): void {
+function onResponseBody(st: EngineState, ex: Exchange, data: Buffer): void {
   if (ex.collect) {
     const n = Math.min(ex.resLeft, data.length);
     ex.collect.push(n === data.length ? data : data.subarray(0, n));
@@ -287,7 +281,7 @@ export function onResponseBody(st: EngineState, ex: Exchange, data: Buffer): voi
 }
 
 /** Compresses a collected body in one call and sends it with a Content-Length. */
-export function finishCollected(st: EngineState, ex: Exchange, exact: boolean): void {
+function finishCollected(st: EngineState, ex: Exchange, exact: boolean): void {
   const body = Buffer.concat(ex.collect!);
   ex.collect = null;
   const out = compressBuffer(body, ex.encoding!, st.core.cfg);

@@ -80,6 +80,7 @@ export interface Exchange {
   upstreamName: string;
 }
 
+/** Line end and blank line of HTTP/1.1 heads. */
 export const CRLF = "\r\n";
 export const CRLF_CRLF = "\r\n\r\n";
 /** Shared empty list for `pending`/`retained` (never pushed to: replaced on first use). */

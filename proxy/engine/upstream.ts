@@ -48,7 +48,7 @@ export function dispatch(st: EngineState, ex: Exchange, exclude: Upstream | unde
  * lines copied from the received bytes, then the forwarding headers, one
  * framing and the upgrade pair, piece by piece (no string is concatenated).
  */
-export function writeUpstreamHead(st: EngineState, ex: Exchange, out: Buffer): number {
+function writeUpstreamHead(st: EngineState, ex: Exchange, out: Buffer): number {
   const { head, c } = ex;
   const buf = head.buf;
   let n =
@@ -121,7 +121,7 @@ export function forwardBody(st: EngineState, ex: Exchange, piece: Buffer): void 
 }
 
 /** Keeps a body piece for a replay on another upstream (up to the retry buffer size). */
-export function retain(st: EngineState, ex: Exchange, piece: Buffer): void {
+function retain(st: EngineState, ex: Exchange, piece: Buffer): void {
   if (!ex.retained) return;
   ex.retainedBytes += piece.length;
   if (ex.retainedBytes > st.core.cfg.retryBufferBytes) ex.retained = null;

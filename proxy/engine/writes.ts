@@ -34,7 +34,7 @@ export function outBuffer(st: EngineState, bound: number): Buffer {
 }
 
 /** Bytes of `out` that must outlive this call (scratch is reused by the next write). */
-export function ownBytes(st: EngineState, out: Buffer, from: number, to: number): Buffer {
+function ownBytes(st: EngineState, out: Buffer, from: number, to: number): Buffer {
   return out === st.scratch ? Buffer.from(out.subarray(from, to)) : out.subarray(from, to);
 }
 
@@ -44,7 +44,7 @@ export function ownBytes(st: EngineState, out: Buffer, from: number, to: number)
  * pauses the other side until `drain` empties it. No copy when the socket
  * takes everything.
  */
-export function writeOrQueue(
+function writeOrQueue(
   st: EngineState,
   side: Client | Conn,
   sock: Socket<Client> | Socket<Conn>,

@@ -151,7 +151,7 @@ export class ChunkedParser {
   }
 }
 
-export function hexValue(c: number): number {
+function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   if (c >= 0x41 && c <= 0x46) return c - 0x37;

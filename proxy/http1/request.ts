@@ -122,11 +122,11 @@ export class RequestHead {
 }
 
 // Methods are case-sensitive; the common ones come back as shared strings.
-export const knownMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].map((m) => ({
+const knownMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].map((m) => ({
   text: m,
   bytes: Buffer.from(m, "latin1"),
 }));
-export function methodText(buf: Buffer, len: number): string {
+function methodText(buf: Buffer, len: number): string {
   for (const m of knownMethods) {
     if (m.bytes.length !== len) continue;
     let i = 0;
@@ -233,7 +233,7 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
 }
 
 /** Records a field's value range unless an earlier line already set it (slot in `requestFieldNames` order). */
-export function setField(head: RequestHead, slot: number, from: number, to: number): void {
+function setField(head: RequestHead, slot: number, from: number, to: number): void {
   let fields = head.fields;
   if (fields === null) {
     fields = [];

@@ -23,8 +23,9 @@ export type Framing =
 
 /** Shared framing values (never mutated): no allocation per message for the common cases. */
 export const NO_BODY: Framing = Object.freeze({ kind: "none" });
-export const CHUNKED: Framing = Object.freeze({ kind: "chunked" });
-export const CLOSE: Framing = Object.freeze({ kind: "close" });
+const CHUNKED: Framing = Object.freeze({ kind: "chunked" });
+const CLOSE: Framing = Object.freeze({ kind: "close" });
+/** Shared empty token list (never pushed to: replaced on first use). */
 export const NO_TOKENS: string[] = Object.freeze([]) as unknown as string[];
 
 /** A request the proxy refuses to interpret; `status` is what the client gets. */
@@ -38,7 +39,7 @@ export class HttpParseError extends Error {
   }
 }
 
-export const CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
+const CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
 
 /** Index just past the blank line that ends a head, or -1 when it has not arrived yet. */
 export function headEnd(buf: Uint8Array, from = 0): number {
@@ -56,6 +57,7 @@ declare global {
   }
 }
 
+/** A string of bytes `[from, to)`, one code point per byte. */
 export const latin1 = (buf: Buffer, from: number, to: number): string => buf.latin1Slice(from, to);
 
 /** Adds the line `[from, to)` to the forwarded ranges, merging it into the previous range when adjacent. */
@@ -85,7 +87,7 @@ export function headerLine(buf: Buffer, pos: number, status: number): number {
 }
 
 /** Trimmed value range of the line whose colon is at `colon` (into `scan.valueFrom`/`scan.valueTo`). */
-export function valueRange(buf: Buffer, colon: number, end: number): void {
+function valueRange(buf: Buffer, colon: number, end: number): void {
   let from = colon + 1;
   let to = end - 2;
   while (from < to && (buf[from] === SP || buf[from] === HTAB)) from++;
@@ -106,7 +108,7 @@ export function decimal(buf: Buffer, from: number, to: number): number {
   return n;
 }
 
-export const CHUNKED_BYTES = Buffer.from("chunked", "latin1");
+const CHUNKED_BYTES = Buffer.from("chunked", "latin1");
 /** The value range is exactly `chunked` (any case). */
 export function isChunked(buf: Buffer, from: number, to: number): boolean {
   if (to - from !== 7) return false;
@@ -158,6 +160,7 @@ export function namedInConnection(connection: string[]): string[] | null {
   return out;
 }
 
+/** Adds the comma-separated tokens of `value`, trimmed and lower-cased, to `into`. */
 export function tokens(value: string, into: string[]): void {
   for (const t of value.split(",")) {
     const v = t.trim().toLowerCase();

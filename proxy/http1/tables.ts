@@ -15,6 +15,7 @@ export type RequestField =
   | "if-modified-since"
   | "if-range";
 
+/** The request fields in slot order (a head keeps their value ranges by slot). */
 export const requestFieldNames: RequestField[] = [
   "x-request-id",
   "x-forwarded-for",
@@ -26,12 +27,14 @@ export const requestFieldNames: RequestField[] = [
   "if-modified-since",
   "if-range",
 ];
+/** Slot of each field name in `requestFieldNames`. */
 export const fieldSlot = new Map<string, number>(requestFieldNames.map((n, i) => [n, i]));
 /** Slots of `requestFieldNames` the engine reads by number. */
 export const F_REQUEST_ID = 0;
 export const F_FORWARDED_FOR = 1;
 export const F_UPGRADE = 4;
 
+/** Bytes the parsers compare against. */
 export const CR = 0x0d;
 export const LF = 0x0a;
 export const SP = 0x20;
@@ -56,32 +59,32 @@ FIELD[HTAB] = 1;
 
 // Header names the parser tells apart, as small integers (0: any other header).
 export const H_CONNECTION = 1;
-export const H_KEEP_ALIVE = 2;
-export const H_PROXY_CONNECTION = 3;
+const H_KEEP_ALIVE = 2;
+const H_PROXY_CONNECTION = 3;
 export const H_TRANSFER_ENCODING = 4;
-export const H_TE = 5;
-export const H_TRAILER = 6;
+const H_TE = 5;
+const H_TRAILER = 6;
 export const H_UPGRADE = 7;
-export const H_PROXY_AUTHENTICATE = 8;
-export const H_PROXY_AUTHORIZATION = 9;
+const H_PROXY_AUTHENTICATE = 8;
+const H_PROXY_AUTHORIZATION = 9;
 export const H_CONTENT_LENGTH = 10;
 export const H_X_FORWARDED_FOR = 11;
-export const H_X_FORWARDED_PROTO = 12;
-export const H_X_FORWARDED_HOST = 13;
-export const H_X_REAL_IP = 14;
-export const H_X_REQUEST_ID = 15;
+const H_X_FORWARDED_PROTO = 12;
+const H_X_FORWARDED_HOST = 13;
+const H_X_REAL_IP = 14;
+const H_X_REQUEST_ID = 15;
 export const H_EXPECT = 16;
 export const H_HOST = 17;
-export const H_ACCEPT_ENCODING = 18;
-export const H_AUTHORIZATION = 19;
-export const H_RANGE = 20;
-export const H_IF_NONE_MATCH = 21;
-export const H_IF_MODIFIED_SINCE = 22;
-export const H_IF_RANGE = 23;
-export const H_SERVER = 24;
+const H_ACCEPT_ENCODING = 18;
+const H_AUTHORIZATION = 19;
+const H_RANGE = 20;
+const H_IF_NONE_MATCH = 21;
+const H_IF_MODIFIED_SINCE = 22;
+const H_IF_RANGE = 23;
+const H_SERVER = 24;
 export const H_ETAG = 25;
 export const H_VARY = 26;
-export const H_SECURITY = 27;
+const H_SECURITY = 27;
 export const H_CONTENT_TYPE = 28;
 export const H_CONTENT_ENCODING = 29;
 export const H_CACHE_CONTROL = 30;
@@ -99,7 +102,7 @@ export const hopByHop = new Set([
   "proxy-authenticate",
   "proxy-authorization",
 ]);
-export const hopByHopIds: [string, number][] = [
+const hopByHopIds: [string, number][] = [
   ["connection", H_CONNECTION],
   ["keep-alive", H_KEEP_ALIVE],
   ["proxy-connection", H_PROXY_CONNECTION],
@@ -122,7 +125,7 @@ export interface NameEntry {
 /** Entries indexed by name length: a header is matched by comparing bytes, never by making a string. */
 export type NameTable = NameEntry[][];
 
-export function nameTable(entries: [string, number, boolean][], slots?: Map<string, number>): NameTable {
+function nameTable(entries: [string, number, boolean][], slots?: Map<string, number>): NameTable {
   const table: NameTable = [];
   for (const [name, id, forward] of entries) {
     const list = table[name.length] ?? [];
