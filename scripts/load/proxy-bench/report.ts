@@ -85,6 +85,7 @@ export function summarise(
   const before = beforeName ? samples.get(beforeName) : undefined;
   const rows: Row[] = [];
   for (const list of samples.values()) {
+    if (!list.length) continue; // a target only measured in pairs (BENCH_SEQUENTIAL=0)
     const row = medianRow(list);
     row.ratio = sameRoundRatio(list, nginx);
     if (before) {
