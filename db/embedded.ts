@@ -5,6 +5,7 @@ import { arch, platform, userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
 import type { Logger } from "../platform/logger.ts";
+import { type Binaries, reachableBinaries, reachableDataRoot } from "./embedded-access.ts";
 
 /**
  * Zero-config Postgres: a real primary from the npm-shipped binaries plus a
@@ -24,12 +25,6 @@ export interface EmbeddedOptions {
   port: number;
   replica?: boolean;
   logger?: Logger;
-}
-
-interface Binaries {
-  postgres: string;
-  initdb: string;
-  pg_ctl: string;
 }
 
 const SLOT = "embedded_replica_1";
@@ -251,9 +246,17 @@ async function buildReplica(
 
 /** Starts (initialising on first use) the embedded primary and, optionally, its replica. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedCluster> {
-  const bin = await binaries();
   const ids = await runAs();
-  const root = resolve(opts.dataDir);
+  const bin = reachableBinaries(await binaries(), ids);
+  const root = reachableDataRoot(resolve(opts.dataDir), ids, (dir) =>
+    opts.logger?.info(
+      "embedded postgres keeps its data outside the checkout: the postgres user cannot reach it",
+      {
+        dataDir: resolve(opts.dataDir),
+        using: dir,
+      },
+    ),
+  );
   const primaryDir = join(root, "pg-primary");
   const replicaDir = join(root, "pg-replica");
   const primaryUrl = `postgres://postgres@127.0.0.1:${opts.port}/postgres`;

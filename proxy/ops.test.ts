@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeDevCert } from "./dev-cert.ts";
 import {
   freePort,
   killAll,
@@ -157,16 +158,7 @@ describe("operations", () => {
 
   test("HTTPS listener with HSTS; plain HTTP redirects to HTTPS", async () => {
     const up = await spawnUpstream("a");
-    // The development certificate script, run as a command (the proxy imports nothing outside platform/).
-    const certs = join(tmp, "certs");
-    const made = Bun.spawnSync([
-      process.execPath,
-      join(import.meta.dir, "..", "scripts", "make-cert.ts"),
-      certs,
-    ]);
-    expect(made.exitCode).toBe(0);
-    const cert = join(certs, "dev-cert.pem");
-    const key = join(certs, "dev-key.pem");
+    const { cert, key } = makeDevCert(join(tmp, "certs"));
     const p = await startTestProxy(
       testConfig([up], { tls: { certFile: cert, keyFile: key, redirectHttp: true } }),
     );

@@ -1,5 +1,15 @@
 import { configDocs } from "../platform/config.ts";
 import { proxySettings } from "../proxy/settings.ts";
+import { cartSettingsGroup } from "../server/cart/settings.ts";
+import { checkoutSettingsGroup } from "../server/checkout/settings.ts";
+
+/** Every settings group a process reads, in the order the README lists them. */
+const rows = [
+  ...configDocs(),
+  ...cartSettingsGroup.docs(),
+  ...checkoutSettingsGroup.docs(),
+  ...proxySettings.docs(),
+];
 
 /** How the README shows a default: values in code spans; "(unset)", "(empty)" and prose as they are. */
 function shownDefault(value: string): string {
@@ -11,5 +21,4 @@ function shownDefault(value: string): string {
 
 /** Prints the README's configuration table from the settings groups' own descriptions. */
 console.log("| variable | default | meaning |\n| --- | --- | --- |");
-for (const row of [...configDocs(), ...proxySettings.docs()])
-  console.log(`| \`${row.variable}\` | ${shownDefault(row.default)} | ${row.doc} |`);
+for (const row of rows) console.log(`| \`${row.variable}\` | ${shownDefault(row.default)} | ${row.doc} |`);
