@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { composeCommand, output, repoRoot, run } from "./docker.ts";
+import { appImage } from "./images.ts";
+
+/**
+ * The local compose deployment: project name, files, ports and the
+ * environment handed to compose. Everything lives under `.data/deploy/<project>`
+ * (secrets, certificate, backups), which is gitignored and never in an image.
+ */
+export interface StackSettings {
+  project: string;
+  httpPort: number;
+  httpsPort: number;
+  stateDir: string;
+  secretsDir: string;
+  certsDir: string;
+}
+
+/** Settings from DEPLOY_PROJECT / DEPLOY_HTTP_PORT / DEPLOY_HTTPS_PORT (defaults commerce-local, 18080, 18443). */
+export function stackSettings(): StackSettings {
+  const project = process.env.DEPLOY_PROJECT ?? "commerce-local";
+  const stateDir = join(repoRoot, ".data", "deploy", project);
+  return {
+    project,
+    httpPort: Number(process.env.DEPLOY_HTTP_PORT ?? 18080),
+    httpsPort: Number(process.env.DEPLOY_HTTPS_PORT ?? 18443),
+    stateDir,
+    secretsDir: join(stateDir, "secrets"),
+    certsDir: join(stateDir, "certs"),
+  };
+}
+
+/** The environment compose interpolates into docker-compose.prod.yml. */
+export function composeEnv(s: StackSettings): Record<string, string> {
+  return {
+    APP_IMAGE: appImage,
+    SECRETS_DIR: s.secretsDir,
+    CERTS_DIR: s.certsDir,
+    HTTP_BIND: "127.0.0.1",
+    HTTP_PORT: String(s.httpPort),
+    HTTPS_PORT: String(s.httpsPort),
+    // The smoke suite's webhook receiver listens on this host's bridge address.
+    WEBHOOKS_ALLOW_PRIVATE: process.env.WEBHOOKS_ALLOW_PRIVATE ?? "1",
+    // Archive a WAL segment at least every 10 s here, so the drill measures a short RPO.
+    PG_ARCHIVE_TIMEOUT: process.env.PG_ARCHIVE_TIMEOUT ?? "10",
+  };
+}
+
+/** `docker-compose -p <project> -f prod -f local <args>`. */
+export function compose(
+  s: StackSettings,
+  args: string[],
+  opts: { allowFail?: boolean; quiet?: boolean } = {},
+): number {
+  return run(
+    [
+      ...composeCommand(),
+      "-p",
+      s.project,
+      "-f",
+      "compose/docker-compose.prod.yml",
+      "-f",
+      "compose/docker-compose.local.yml",
+      ...args,
+    ],
+    { env: composeEnv(s), ...opts },
+  );
+}
+
+/** The container id of a compose service (first replica), or "" when it has none. */
+export function containerOf(s: StackSettings, service: string): string {
+  return (
+    output(
+      [
+        "docker",
+        "ps",
+        "-q",
+        "--filter",
+        `label=com.docker.compose.project=${s.project}`,
+        "--filter",
+        `label=com.docker.compose.service=${service}`,
+      ],
+      { allowFail: true },
+    ).split("\n")[0] ?? ""
+  );
+}
+
+/** The health status of a container ("healthy", "starting", "unhealthy", or the state when it has no check). */
+export function healthOf(container: string): string {
+  return output(
+    [
+      "docker",
+      "inspect",
+      "-f",
+      "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}",
+      container,
+    ],
+    { allowFail: true },
+  );
+}
+
+/** A secret's value from the stack's secrets directory. */
+export function secret(s: StackSettings, name: string): string {
+  const file = join(s.secretsDir, name);
+  if (!existsSync(file)) throw new Error(`secret ${name} missing: run bun run deploy:up first`);
+  return readFileSync(file, "utf8");
+}
