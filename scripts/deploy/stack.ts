@@ -44,6 +44,8 @@ export function composeEnv(s: StackSettings): Record<string, string> {
     WEBHOOKS_ALLOW_PRIVATE: process.env.WEBHOOKS_ALLOW_PRIVATE ?? "1",
     // Archive a WAL segment at least every 10 s here, so the drill measures a short RPO.
     PG_ARCHIVE_TIMEOUT: process.env.PG_ARCHIVE_TIMEOUT ?? "10",
+    // deploy:test's load comes from one client address; the auth zone keeps its production limit.
+    PROXY_RATE_ZONES: process.env.PROXY_RATE_ZONES ?? "auth:/api/auth/:5:10,api:/api/:5000:5000",
   };
 }
 

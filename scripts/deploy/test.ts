@@ -1,0 +1,88 @@
+import { join } from "node:path";
+import { ensureDockerd, output } from "./docker.ts";
+import { killUnderLoad, restoreDrill } from "./drills.ts";
+import { runSmoke } from "./smoke.ts";
+import { compose, containerOf, healthOf, secret, stackSettings } from "./stack.ts";
+import { ADMIN_EMAIL, deployUp } from "./up.ts";
+
+/**
+ * `bun run deploy:test`: the production compose (with the local override) for
+ * real: deploy:up, the smoke suite through the published proxy port, one app
+ * container killed under GET load (no failed GETs), a backup restored into a
+ * fresh database and compared table by table, then everything taken down
+ * (containers, networks, volumes). `--swarm` (or DEPLOY_TEST_SWARM=1) also
+ * runs the same smoke suite on a one-node Swarm (scripts/deploy/swarm.ts).
+ * Starts dockerd when no engine answers and stops it again at the end.
+ */
+const t0 = performance.now();
+const secs = (from: number) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
+const stopDockerd = await ensureDockerd();
+const s = stackSettings();
+const report: string[] = [];
+let failed = false;
+try {
+  const tUp = performance.now();
+  await deployUp();
+  report.push(`deploy:up ${secs(tUp)}`);
+  const baseUrl = `https://127.0.0.1:${s.httpsPort}`;
+  const egress = output([
+    "docker",
+    "network",
+    "inspect",
+    `${s.project}_egress`,
+    "-f",
+    "{{(index .IPAM.Config 0).Gateway}}",
+  ]);
+
+  console.log("smoke suite (compose):");
+  const tSmoke = performance.now();
+  await runSmoke({
+    baseUrl,
+    adminEmail: ADMIN_EMAIL,
+    adminPassword: secret(s, "admin_password"),
+    webhookHost: egress,
+  });
+  report.push(`smoke ${secs(tSmoke)}`);
+
+  const victim = containerOf(s, "app-2");
+  const load = await killUnderLoad({
+    baseUrl,
+    paths: ["/api/catalog/products", "/api/catalog/categories", "/healthz", "/api/search?q=smoke"],
+    container: victim,
+    durationMs: 5000,
+    concurrency: 8,
+    isHealthy: () => healthOf(victim) === "healthy",
+  });
+  report.push(`kill under load: ${load.requests} GETs, ${load.failures.length} failed`);
+  if (load.failures.length)
+    throw new Error(`failed GETs while app-2 was down: ${load.failures.slice(0, 5).join("; ")}`);
+
+  const drill = await restoreDrill(
+    { kind: "container", container: containerOf(s, "postgres-primary"), user: "app" },
+    join(s.stateDir, "backups", "drill.dump"),
+  );
+  report.push(`restore drill: ${drill.tables} tables identical (${drill.bytes} bytes dump)`);
+} catch (err) {
+  failed = true;
+  console.error(`deploy:test FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  compose(s, ["ps"], { allowFail: true });
+  compose(s, ["logs", "--tail", "30"], { allowFail: true });
+} finally {
+  compose(s, ["down", "--remove-orphans", "--volumes", "--timeout", "40"], { allowFail: true });
+}
+
+if (!failed && (process.argv.includes("--swarm") || process.env.DEPLOY_TEST_SWARM === "1")) {
+  const { swarmTest } = (await import("./swarm.ts")) as { swarmTest: () => Promise<void> };
+  const tSwarm = performance.now();
+  try {
+    await swarmTest();
+    report.push(`swarm smoke ${secs(tSwarm)}`);
+  } catch (err) {
+    failed = true;
+    console.error(`swarm smoke FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+await stopDockerd();
+report.push(`total ${secs(t0)}`);
+console.log(`\ndeploy:test ${failed ? "FAILED" : "passed"}\n  ${report.join("\n  ")}`);
+process.exit(failed ? 1 : 0);
