@@ -117,3 +117,25 @@ export async function killUnderLoad(opts: {
   );
   return { requests, failures };
 }
+
+/** Forces a WAL segment switch and waits until the primary reports it archived (and no archive failures). */
+export async function walArchived(target: PgTarget): Promise<number> {
+  const before = Number(psql(target, "commerce", "select archived_count from pg_stat_archiver"));
+  psql(target, "commerce", "select pg_switch_wal()");
+  const archived = await waitFor(
+    "a WAL segment archived",
+    () => {
+      const [count, failed] = psql(
+        target,
+        "commerce",
+        "select archived_count, failed_count from pg_stat_archiver",
+      ).split("|");
+      if (Number(failed) > 0) throw new Error(`WAL archiving failed ${failed} times`);
+      return Number(count) > before ? Number(count) : undefined;
+    },
+    30_000,
+    500,
+  );
+  console.log(`  ok  WAL archiving: ${archived} segments archived`);
+  return archived;
+}

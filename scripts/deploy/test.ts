@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { ensureDockerd, output } from "./docker.ts";
-import { killUnderLoad, restoreDrill } from "./drills.ts";
+import { killUnderLoad, restoreDrill, walArchived } from "./drills.ts";
+import { promoteDrill } from "./promote-drill.ts";
 import { runSmoke } from "./smoke.ts";
 import { compose, containerOf, healthOf, secret, stackSettings } from "./stack.ts";
 import { ADMIN_EMAIL, deployUp } from "./up.ts";
@@ -10,7 +11,8 @@ import { ADMIN_EMAIL, deployUp } from "./up.ts";
  * real: deploy:up, the smoke suite through the published proxy port, one app
  * container killed under GET load (no failed GETs), a backup restored into a
  * fresh database and compared table by table, then everything taken down
- * (containers, networks, volumes). `--swarm` (or DEPLOY_TEST_SWARM=1) also
+ * (containers, networks, volumes). On the way it checks WAL archiving and runs
+ * the primary-loss drill (promote-drill.ts), which measures RPO and RTO. `--swarm` (or DEPLOY_TEST_SWARM=1) also
  * runs the same smoke suite on a one-node Swarm (scripts/deploy/swarm.ts).
  * Starts dockerd when no engine answers and stops it again at the end.
  */
@@ -57,11 +59,18 @@ try {
   if (load.failures.length)
     throw new Error(`failed GETs while app-2 was down: ${load.failures.slice(0, 5).join("; ")}`);
 
-  const drill = await restoreDrill(
-    { kind: "container", container: containerOf(s, "postgres-primary"), user: "app" },
-    join(s.stateDir, "backups", "drill.dump"),
-  );
+  const primary = { kind: "container" as const, container: containerOf(s, "postgres-primary"), user: "app" };
+  const drill = await restoreDrill(primary, join(s.stateDir, "backups", "drill.dump"));
   report.push(`restore drill: ${drill.tables} tables identical (${drill.bytes} bytes dump)`);
+
+  const archived = await walArchived(primary);
+  report.push(`WAL archiving: ${archived} segments archived, none failed`);
+
+  // Last: it leaves the stack promoted (the old primary is dead).
+  const promote = await promoteDrill(s, baseUrl);
+  report.push(
+    `promote drill: RPO ${promote.lost} of ${promote.acknowledged} acknowledged writes lost (${promote.rpoMs} ms), RTO ${promote.rtoMs} ms`,
+  );
 } catch (err) {
   failed = true;
   console.error(`deploy:test FAILED: ${err instanceof Error ? err.message : String(err)}`);
