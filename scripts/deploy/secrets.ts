@@ -34,7 +34,8 @@ function secretMakers(): Record<string, (existing: Record<string, string>) => st
     rabbitmq_password: () => password(),
     // RabbitMQ's conf.d format: the value runs to the end of the line.
     "rabbitmq.conf": (s) => `default_user = commerce\ndefault_pass = ${s.rabbitmq_password}\n`,
-    smtp_url: () => "",
+    // One newline, not empty: Swarm refuses empty secrets; the preload drops it (= mail is logged).
+    smtp_url: () => "\n",
     grafana_password: () => password(),
     admin_password: () => password(),
   };

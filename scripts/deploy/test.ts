@@ -81,7 +81,7 @@ try {
 }
 
 if (!failed && (process.argv.includes("--swarm") || process.env.DEPLOY_TEST_SWARM === "1")) {
-  const { swarmTest } = (await import("./swarm.ts")) as { swarmTest: () => Promise<void> };
+  const { swarmTest } = await import("./swarm.ts");
   const tSwarm = performance.now();
   try {
     await swarmTest();
