@@ -13,3 +13,5 @@ try {
 } catch {
   process.exit(1);
 }
+
+export {};

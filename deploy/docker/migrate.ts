@@ -19,3 +19,5 @@ for (let attempt = 1; attempt <= attempts; attempt++) {
   await Bun.sleep(Math.min(5000, 1000 * attempt));
 }
 process.exit(1);
+
+export {};
