@@ -160,7 +160,11 @@ export async function swarmTest(): Promise<Record<string, number>> {
     });
   } finally {
     await removeStack();
-    if (initialised) run(["docker", "swarm", "leave", "--force"], { allowFail: true });
+    if (initialised) {
+      run(["docker", "swarm", "leave", "--force"], { allowFail: true });
+      // swarm init made this bridge; leaving does not remove it.
+      run(["docker", "network", "rm", "docker_gwbridge"], { allowFail: true, quiet: true });
+    }
   }
 }
 
