@@ -120,6 +120,9 @@ export async function killUnderLoad(opts: {
 
 /** Forces a WAL segment switch and waits until the primary reports it archived (and no archive failures). */
 export async function walArchived(target: PgTarget): Promise<number> {
+  const keep = psql(target, "commerce", "show max_slot_wal_keep_size");
+  if (keep === "-1")
+    throw new Error("max_slot_wal_keep_size is unlimited: a dead replica could fill the disk");
   const before = Number(psql(target, "commerce", "select archived_count from pg_stat_archiver"));
   psql(target, "commerce", "select pg_switch_wal()");
   const archived = await waitFor(
@@ -136,6 +139,6 @@ export async function walArchived(target: PgTarget): Promise<number> {
     30_000,
     500,
   );
-  console.log(`  ok  WAL archiving: ${archived} segments archived`);
+  console.log(`  ok  WAL archiving: ${archived} segments archived; max_slot_wal_keep_size ${keep}`);
   return archived;
 }

@@ -15,9 +15,15 @@ export interface SmokeTarget {
   adminPassword: string;
   /** Address of this host as the workers' containers see it (a bridge gateway). */
   webhookHost: string;
+  /**
+   * The full /health report from an app instance's own port (the public port
+   * may answer only `{status}`), to check every dependency and the replica.
+   */
+  fullHealth?: () => Promise<Json>;
 }
 
-type Json = Record<string, unknown>;
+/** A parsed JSON object. */
+export type Json = Record<string, unknown>;
 
 /** fetch through the proxy; the local certificate is self-signed. */
 async function call(

@@ -108,3 +108,9 @@ export function secret(s: StackSettings, name: string): string {
   if (!existsSync(file)) throw new Error(`secret ${name} missing: run bun run deploy:up first`);
   return readFileSync(file, "utf8");
 }
+
+/** /health on an app instance's own port (the full report), from inside its container. */
+export function appHealth(container: string): Record<string, unknown> {
+  const script = 'const r = await fetch("http://127.0.0.1:3001/health"); console.log(await r.text())';
+  return JSON.parse(output(["docker", "exec", container, "bun", "-e", script])) as Record<string, unknown>;
+}

@@ -3,6 +3,7 @@ import { output, repoRoot, run, waitFor } from "./docker.ts";
 import { appImage, buildImages, images } from "./images.ts";
 import { ensureCertificate, ensureSecrets } from "./secrets.ts";
 import { runSmoke } from "./smoke.ts";
+import { appHealth } from "./stack.ts";
 import { ADMIN_EMAIL } from "./up.ts";
 
 /**
@@ -157,6 +158,7 @@ export async function swarmTest(): Promise<Record<string, number>> {
       adminEmail: ADMIN_EMAIL,
       adminPassword: secrets.admin_password ?? "",
       webhookHost: gateway,
+      fullHealth: async () => appHealth(taskContainer("app")),
     });
   } finally {
     await removeStack();

@@ -3,7 +3,7 @@ import { ensureDockerd, output } from "./docker.ts";
 import { killUnderLoad, restoreDrill, walArchived } from "./drills.ts";
 import { promoteDrill } from "./promote-drill.ts";
 import { runSmoke } from "./smoke.ts";
-import { compose, containerOf, healthOf, secret, stackSettings } from "./stack.ts";
+import { appHealth, compose, containerOf, healthOf, secret, stackSettings } from "./stack.ts";
 import { ADMIN_EMAIL, deployUp } from "./up.ts";
 
 /**
@@ -43,6 +43,7 @@ try {
     adminEmail: ADMIN_EMAIL,
     adminPassword: secret(s, "admin_password"),
     webhookHost: egress,
+    fullHealth: async () => appHealth(containerOf(s, "app-1")),
   });
   report.push(`smoke ${secs(tSmoke)}`);
 
