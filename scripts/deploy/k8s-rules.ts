@@ -91,12 +91,15 @@ function podSpecOf(o: K8sObject): PodSpec | undefined {
   return undefined;
 }
 
-function containerRules(id: string, c: Container, long: boolean): string[] {
+/** Long-running containers need a liveness probe on /healthz and a readiness probe (/readyz where traffic is served). */
+function containerRules(id: string, c: Container, long: boolean, servesTraffic: boolean): string[] {
   const out: string[] = [];
   const where = `${id} container ${c.name}`;
   if (long) {
     if (c.livenessProbe?.httpGet?.path !== "/healthz") out.push(`${where}: no livenessProbe on /healthz`);
-    if (c.readinessProbe?.httpGet?.path !== "/readyz") out.push(`${where}: no readinessProbe on /readyz`);
+    const readiness = c.readinessProbe?.httpGet?.path;
+    if (servesTraffic ? readiness !== "/readyz" : !readiness)
+      out.push(`${where}: no readinessProbe on /readyz`);
   }
   const r = c.resources;
   if (!r?.requests?.cpu || !r.requests.memory || !r.limits?.cpu || !r.limits.memory)
@@ -135,7 +138,9 @@ export function checkManifests(objects: K8sObject[], opts: { overlay: string }):
       pod.securityContext.seccompProfile?.type !== "RuntimeDefault"
     )
       out.push(`${id}: pod securityContext must set runAsNonRoot and seccompProfile RuntimeDefault`);
-    for (const c of pod.containers) out.push(...containerRules(id, c, o.kind === "Deployment"));
+    const long = o.kind === "Deployment";
+    for (const c of pod.containers)
+      out.push(...containerRules(id, c, long, long && o.metadata.name !== "workers"));
   }
   for (const name of ["proxy", "app", "workers"])
     if (!byKind("Deployment").some((d) => d.metadata.name === name)) out.push(`Deployment/${name} missing`);
