@@ -34,9 +34,11 @@ function buildDebianBase(): void {
   const tar = join(cacheDir, "bookworm-minbase.tar");
   if (!existsSync(tar)) {
     if (!Bun.which("mmdebstrap")) throw new Error("mmdebstrap is missing: apt-get install -y mmdebstrap");
+    // --format=tar: with the .tmp name mmdebstrap would otherwise write a directory.
     run([
       "mmdebstrap",
       "--quiet",
+      "--format=tar",
       "--variant=minbase",
       "--include=ca-certificates",
       "bookworm",
