@@ -1,8 +1,13 @@
 import { configDocs } from "../platform/config.ts";
+import { cartSettingsGroup } from "../server/cart/settings.ts";
+import { checkoutSettingsGroup } from "../server/checkout/settings.ts";
 
-/** Prints the README's configuration table from the config module's own descriptions. */
+/** Every settings group a process reads, in the order the README lists them. */
+const rows = [...configDocs(), ...cartSettingsGroup.docs(), ...checkoutSettingsGroup.docs()];
+
+/** Prints the README's configuration table from the settings groups' own descriptions. */
 console.log("| variable | default | meaning |\n| --- | --- | --- |");
-for (const row of configDocs())
+for (const row of rows)
   console.log(
     `| \`${row.variable}\` | ${row.default === "(unset)" ? "(unset)" : `\`${row.default}\``} | ${row.doc} |`,
   );

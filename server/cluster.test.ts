@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { createTestDatabase, type TestDatabase } from "../db/testing.ts";
+import { childEnv } from "./testing/child-env.ts";
 
 let database: TestDatabase;
 const started: Subprocess[] = [];
@@ -40,14 +41,13 @@ async function until(cond: () => boolean | Promise<boolean>, ms = 20_000): Promi
 
 function startCluster(base: number): Subprocess {
   const proc = Bun.spawn([process.execPath, join(import.meta.dir, "cluster.ts")], {
-    env: {
-      ...process.env,
+    env: childEnv({
+      NODE_ENV: "test",
       APP_INSTANCES: "2",
       APP_PORT_BASE: String(base),
       DATABASE_URL: database.url,
-      DATABASE_REPLICA_URLS: "",
       LOG_LEVEL: "error",
-    },
+    }),
     stdio: ["ignore", "ignore", "inherit"],
   });
   started.push(proc);

@@ -1,29 +1,53 @@
-import { adminCatalogModule } from "./admin/catalog-module.ts";
+import type { Config } from "../platform/config.ts";
 import { authModule } from "./auth/routes.ts";
 import { cartLoginHook } from "./cart/login-hook.ts";
 import { cartModule } from "./cart/routes.ts";
+import { type CartSettings, loadCartSettings } from "./cart/settings.ts";
+import { adminCatalogModule } from "./catalog/admin/routes.ts";
 import { catalogRoutes } from "./catalog/routes.ts";
 import { checkoutModule } from "./checkout/routes.ts";
+import { type CheckoutFaults, type CheckoutSettings, loadCheckoutSettings } from "./checkout/settings.ts";
 import type { RouteModule } from "./core/deps.ts";
 import { adminEventsModule } from "./events/admin-routes.ts";
 import { adminOrdersModule } from "./orders/admin-routes.ts";
 import { ordersModule } from "./orders/routes.ts";
+import type { ProviderRegistry } from "./payments/providers.ts";
 import { reviewsModule } from "./reviews/routes.ts";
 import { searchModule } from "./search/routes.ts";
 import { usersModule } from "./users/routes.ts";
 
+/** The settings groups of the domains that have their own (read once, at start-up). */
+export interface DomainSettings {
+  cart: CartSettings;
+  checkout: CheckoutSettings;
+}
+
+/** Reads every domain settings group from `env`; throws ConfigError naming each bad variable. */
+export function loadDomainSettings(config: Config, env: Record<string, string | undefined>): DomainSettings {
+  return { cart: loadCartSettings(config, env), checkout: loadCheckoutSettings(env) };
+}
+
+/** What the route modules are built from besides AppDeps. */
+export interface ModuleOptions extends DomainSettings {
+  providers: ProviderRegistry;
+  /** Test-only fault injection into checkout; production never sets it. */
+  checkoutFaults?: CheckoutFaults;
+}
+
 /** Every domain module's routes, in mount order. Each domain adds itself here. */
-export const modules: RouteModule[] = [
-  cartLoginHook, // wraps the auth routes (merges X-Cart-Token carts at sign-in), so it goes first
-  authModule,
-  usersModule,
-  catalogRoutes,
-  searchModule(),
-  reviewsModule,
-  cartModule(),
-  checkoutModule(),
-  ordersModule(),
-  adminOrdersModule(),
-  adminCatalogModule,
-  adminEventsModule,
-];
+export function appModules(o: ModuleOptions): RouteModule[] {
+  return [
+    cartLoginHook(o.cart), // wraps the auth routes (merges X-Cart-Token carts at sign-in), so it goes first
+    authModule,
+    usersModule,
+    catalogRoutes,
+    searchModule(),
+    reviewsModule,
+    cartModule(o.cart),
+    checkoutModule({ cart: o.cart, settings: o.checkout, providers: o.providers, faults: o.checkoutFaults }),
+    ordersModule(o.providers),
+    adminOrdersModule(o.providers),
+    adminCatalogModule,
+    adminEventsModule,
+  ];
+}

@@ -4,6 +4,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { checkLayers } from "./rules.ts";
 
+const repo = join(import.meta.dir, "..", "..");
+
+test("the repository keeps the layer rules of docs/architecture.md", () => {
+  expect(checkLayers(repo).map((v) => v.rule)).toEqual([]);
+});
+
 describe("the checker refuses", () => {
   const dirs: string[] = [];
   afterAll(() => {

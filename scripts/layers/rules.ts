@@ -34,7 +34,8 @@ export function unitOf(file: string): string {
   const parts = file.split("/");
   if (parts.length === 1) return ROOT;
   const top = parts[0] as string;
-  if (top === "server" && parts.length > 2) return `server/${parts[1]}`;
+  // server/testing/ (the test harness) is built on the assembly and belongs to it.
+  if (top === "server" && parts.length > 2 && parts[1] !== "testing") return `server/${parts[1]}`;
   return top;
 }
 

@@ -13,13 +13,8 @@
 import { parseArgs } from "node:util";
 import type { Subprocess } from "bun";
 import { createTestDatabase } from "../../db/testing.ts";
-import {
-  checkoutBody,
-  createShopTestApp,
-  createSkus,
-  createUsers,
-  type TestUser,
-} from "../../server/checkout/test-support.ts";
+import { checkoutBody, createSkus, createUsers, type TestUser } from "../../server/testing/fixtures.ts";
+import { createTestApp } from "../../server/testing/harness.ts";
 
 const { values } = parseArgs({
   options: {
@@ -175,7 +170,7 @@ async function main(): Promise<void> {
       await database.drop();
     };
   } else {
-    const t = await createShopTestApp({ poolMax: 20 });
+    const t = await createTestApp({ env: { DATABASE_POOL_MAX: "20" } });
     send = async (path, init) => {
       const res = await t.request(path, init);
       await res.arrayBuffer();

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jwtSecret } from "../../platform/config.ts";
 import { verifyAccessToken } from "../core/tokens.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { usersModule } from "../users/routes.ts";
-import { authModule } from "./routes.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { MAX_ATTEMPTS } from "./throttle.ts";
 
 interface SessionBody {
@@ -30,7 +28,7 @@ async function registered(e = email(), password = "correct horse") {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [authModule, usersModule] });
+  t = await createTestApp();
 });
 afterAll(() => t.close());
 

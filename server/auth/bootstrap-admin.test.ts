@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { usersModule } from "../users/routes.ts";
+import { childEnv } from "../testing/child-env.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { ensureAdmin } from "./bootstrap-admin.ts";
-import { authModule } from "./routes.ts";
 
 let t: TestApp;
 const email = () => `admin.${crypto.randomUUID().slice(0, 10)}@example.com`;
@@ -12,7 +11,7 @@ const root = join(import.meta.dir, "..", "..");
 function runScript(args: string[], env: Record<string, string> = {}) {
   const p = Bun.spawnSync(["bun", "scripts/create-admin.ts", ...args], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: t.database.url, LOG_LEVEL: "silent", ...env },
+    env: childEnv({ NODE_ENV: "test", DATABASE_URL: t.database.url, LOG_LEVEL: "silent", ...env }),
   });
   return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
 }
@@ -21,7 +20,7 @@ const login = (e: string, password: string) =>
   t.request("/api/auth/login", { method: "POST", json: { email: e, password } });
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [authModule, usersModule] });
+  t = await createTestApp();
 });
 afterAll(() => t.close());
 

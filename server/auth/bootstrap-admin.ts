@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { Database } from "../../db/client.ts";
 import { recordEvent } from "../core/outbox.ts";
-import { insertUser, type PublicUser, setUserRole, updateUser } from "../users/queries.ts";
+import { insertUser, lockUserByEmail, type PublicUser, setUserRole, updateUser } from "../users/queries.ts";
 import { emailSchema, nameSchema, newPasswordSchema } from "../users/schemas.ts";
 import { hashPassword } from "./passwords.ts";
 import { revokeAllForUser } from "./refresh.ts";
 
 /** Input of `bun run create-admin`. */
-export const adminInput = z.object({
+const adminInput = z.object({
   email: emailSchema,
   password: newPasswordSchema.optional(),
   name: nameSchema.default("Administrator"),
@@ -58,11 +58,8 @@ export async function ensureAdmin(db: Database, raw: AdminInput): Promise<AdminR
         return { user: created, created: true, passwordChanged: true };
       }
     }
-    const [existing] = await tx<
-      { id: string }[]
-    >`select id from users where email = ${input.email} for update`;
-    if (!existing) throw new PasswordRequiredError();
-    const id = Number(existing.id);
+    const id = await lockUserByEmail(tx, input.email);
+    if (id === null) throw new PasswordRequiredError();
     let user = await setUserRole(tx, id, "admin");
     const reset = input.resetPassword && passwordHash !== undefined;
     if (reset) {

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { TxSql } from "../../db/client.ts";
-import type { Role } from "../core/roles.ts";
 
 /**
  * Opaque refresh tokens: 32 random bytes (base64url) handed to the client,
@@ -40,7 +39,7 @@ export async function issueRefreshToken(
 
 /** The outcome of spending a refresh token. */
 export type SpendResult =
-  | { ok: true; userId: number; email: string; role: Role; familyId: string }
+  | { ok: true; userId: number; familyId: string }
   | { ok: false; reason: "unknown" | "expired" | "revoked" | "reused" };
 
 /**
@@ -59,15 +58,12 @@ export async function spendRefreshToken(tx: TxSql, token: string): Promise<Spend
       used_at: Date | null;
       revoked_at: Date | null;
       expired: boolean;
-      email: string;
-      role: Role;
     }[]
   >`
-    select t.id, t.user_id, t.family_id, t.used_at, t.revoked_at, t.expires_at <= now() as expired,
-           u.email, u.role
-    from refresh_tokens t join users u on u.id = t.user_id
-    where t.token_hash = ${hashToken(token)}
-    for update of t`;
+    select id, user_id, family_id, used_at, revoked_at, expires_at <= now() as expired
+    from refresh_tokens
+    where token_hash = ${hashToken(token)}
+    for update`;
   if (!row) return { ok: false, reason: "unknown" };
   if (row.revoked_at) return { ok: false, reason: "revoked" };
   if (row.used_at) {
@@ -76,11 +72,11 @@ export async function spendRefreshToken(tx: TxSql, token: string): Promise<Spend
   }
   if (row.expired) return { ok: false, reason: "expired" };
   await tx`update refresh_tokens set used_at = now() where id = ${row.id}`;
-  return { ok: true, userId: Number(row.user_id), email: row.email, role: row.role, familyId: row.family_id };
+  return { ok: true, userId: Number(row.user_id), familyId: row.family_id };
 }
 
 /** Revokes every live token of a family. */
-export async function revokeFamily(tx: TxSql, familyId: string): Promise<void> {
+async function revokeFamily(tx: TxSql, familyId: string): Promise<void> {
   await tx`update refresh_tokens set revoked_at = now() where family_id = ${familyId} and revoked_at is null`;
 }
 

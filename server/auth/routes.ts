@@ -4,7 +4,8 @@ import { jwtSecret } from "../../platform/config.ts";
 import { jsonBody } from "../../platform/validate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { RouteModule } from "../core/deps.ts";
-import { emailSchema, nameSchema, newPasswordSchema } from "../users/schemas.ts";
+import { emailSchema, nameSchema, newPasswordSchema, profilePatch } from "../users/schemas.ts";
+import { updateProfile } from "./account.ts";
 import { prepareDummyHash } from "./passwords.ts";
 import { type AuthSettings, login, logout, refresh, register } from "./service.ts";
 
@@ -19,7 +20,11 @@ const loginBody = z.object({
 const refreshBody = z.object({ refresh_token: z.string().min(1, "must not be empty").max(512) });
 const logoutBody = z.object({ refresh_token: z.string().min(1).max(512).optional() });
 
-/** `/api/auth/*`: register, login, refresh, logout. */
+/**
+ * `/api/auth/*` (register, login, refresh, logout) and `PATCH /api/users/me`
+ * (name, email and password changes: the current password is checked and
+ * throttled like a login). Mount it before the users module.
+ */
 export const authModule: RouteModule = (app, deps) => {
   const settings: AuthSettings = {
     db: deps.db,
@@ -51,4 +56,16 @@ export const authModule: RouteModule = (app, deps) => {
   });
 
   app.route("/api/auth", r);
+
+  app.patch(
+    "/api/users/me",
+    authenticate(deps),
+    requireAuth(),
+    async (c, next) => {
+      await next();
+      // Personal data: shared caches must not keep it.
+      c.header("Cache-Control", "private, no-store");
+    },
+    async (c) => c.json(await updateProfile(deps.db, currentUser(c).id, await jsonBody(c, profilePatch))),
+  );
 };

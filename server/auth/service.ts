@@ -110,9 +110,11 @@ export async function refresh(s: AuthSettings, token: string): Promise<Session> 
   const result = await s.db.tx(async (tx) => {
     const spent = await spendRefreshToken(tx, token);
     if (!spent.ok) return spent;
-    const next = await issueRefreshToken(tx, spent.userId, s.refreshTtlS, spent.familyId);
     const user = await getUserById(tx, spent.userId);
-    return { ok: true as const, next, user: user! };
+    // Deleted since the token was issued (refresh tokens go with their user; kept for safety).
+    if (!user) return { ok: false as const };
+    const next = await issueRefreshToken(tx, spent.userId, s.refreshTtlS, spent.familyId);
+    return { ok: true as const, next, user };
   });
   // Thrown only now, after the commit, so that a reuse revocation is kept.
   if (!result.ok) throw badRefresh();

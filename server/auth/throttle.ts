@@ -14,7 +14,7 @@ import { HttpProblem } from "../../platform/problem.ts";
  * emails lock exactly like real ones and a 429 reveals nothing.
  */
 export const MAX_ATTEMPTS = 5;
-export const WINDOW_S = 15 * 60;
+const WINDOW_S = 15 * 60;
 
 /** The outcome of claiming an attempt. */
 export type AttemptResult = { allowed: true } | { allowed: false; retryAfterS: number };

@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { loadCheckoutConfig } from "../checkout/config.ts";
-import {
-  createShopTestApp,
-  createSkus,
-  createUsers,
-  type ShopTestApp,
-  type TestUser,
-} from "../checkout/test-support.ts";
+import { createSkus, createUsers, type TestUser } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { mergeAnonymousCart } from "./merge.ts";
 import { computeAmounts, taxOf } from "./money.ts";
 import { signCartToken, verifyCartToken } from "./token.ts";
 
-let t: ShopTestApp;
+let t: TestApp;
 let alice: TestUser;
 let bob: TestUser;
 
@@ -34,7 +28,7 @@ interface Problem {
 }
 
 beforeAll(async () => {
-  t = await createShopTestApp();
+  t = await createTestApp();
   [alice, bob] = (await createUsers(t.sql, 2)) as [TestUser, TestUser];
   await createSkus(t.sql, [
     { sku: "CART-A", price: 1999, stock: 5 },
@@ -255,7 +249,7 @@ describe("user cart and merge", () => {
       cart: anon.token,
       json: { sku: "CART-A", quantity: 5 },
     });
-    const secret = loadCheckoutConfig(t.deps.config).cartTokenSecret;
+    const secret = t.options.cart.cartTokenSecret;
     const merged = await t.deps.db.tx((tx) => mergeAnonymousCart(tx, anon.token!, alice.id, secret));
     expect(merged).not.toBeNull();
     const res = await t.request("/api/cart", { token: alice.token });
@@ -278,7 +272,9 @@ describe("user cart and merge", () => {
       cart: anon.token,
       json: { sku: "CART-B", quantity: 1 },
     });
-    const merged = await t.deps.db.tx((tx) => mergeAnonymousCart(tx, anon.token!, carol!.id));
+    const merged = await t.deps.db.tx((tx) =>
+      mergeAnonymousCart(tx, anon.token!, carol!.id, t.options.cart.cartTokenSecret),
+    );
     expect(merged).toBe(anon.id);
     const res = await t.request("/api/cart", { token: carol!.token });
     expect(((await res.json()) as CartBody).id).toBe(anon.id);
@@ -314,7 +310,7 @@ describe("a signed-in caller still sending a used-up token of their own", () => 
       cart: anon.token,
       json: { sku: "CART-A", quantity: 1 },
     });
-    const secret = loadCheckoutConfig(t.deps.config).cartTokenSecret;
+    const secret = t.options.cart.cartTokenSecret;
     const mine = await t.deps.db.tx((tx) => mergeAnonymousCart(tx, anon.token!, dave!.id, secret));
     const res = await t.request("/api/cart", { token: dave!.token, cart: anon.token });
     expect(res.status).toBe(200);

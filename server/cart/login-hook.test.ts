@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { authModule } from "../auth/routes.ts";
-import { createShopTestApp, createSkus, type ShopTestApp } from "../checkout/test-support.ts";
-import { cartLoginHook } from "./login-hook.ts";
+import { createSkus } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 
 interface CartBody {
   id: string;
@@ -9,10 +8,10 @@ interface CartBody {
   items: { sku: string; quantity: number }[];
 }
 
-let t: ShopTestApp;
+let t: TestApp;
 
 beforeAll(async () => {
-  t = await createShopTestApp({ before: [cartLoginHook, authModule] });
+  t = await createTestApp();
   await createSkus(t.sql, [
     { sku: "HOOK-A", price: 100, stock: 10 },
     { sku: "HOOK-B", price: 200, stock: 10 },

@@ -1,7 +1,7 @@
 import type { Context, Next } from "hono";
-import { loadCheckoutConfig } from "../checkout/config.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { mergeAnonymousCart } from "./merge.ts";
+import type { CartSettings } from "./settings.ts";
 
 /** The user id of a successful register/login answer, if the body has one. */
 async function userIdOf(res: Response): Promise<number | null> {
@@ -20,8 +20,7 @@ async function userIdOf(res: Response): Promise<number | null> {
  * (so the accounts module needs no change) and therefore has to be mounted
  * before them. A merge failure is logged, never turned into a failed sign-in.
  */
-export function cartMergeOnLogin(deps: AppDeps): (c: Context, next: Next) => Promise<void> {
-  const secret = loadCheckoutConfig(deps.config).cartTokenSecret;
+function cartMergeOnLogin(deps: AppDeps, secret: string): (c: Context, next: Next) => Promise<void> {
   return async (c, next) => {
     await next();
     const token = c.req.header("x-cart-token");
@@ -37,8 +36,10 @@ export function cartMergeOnLogin(deps: AppDeps): (c: Context, next: Next) => Pro
 }
 
 /** Route module for the hook; list it before the auth module in server/modules.ts. */
-export const cartLoginHook: RouteModule = (app, deps) => {
-  const hook = cartMergeOnLogin(deps);
-  app.use("/api/auth/login", hook);
-  app.use("/api/auth/register", hook);
-};
+export function cartLoginHook(settings: CartSettings): RouteModule {
+  return (app, deps) => {
+    const hook = cartMergeOnLogin(deps, settings.cartTokenSecret);
+    app.use("/api/auth/login", hook);
+    app.use("/api/auth/register", hook);
+  };
+}

@@ -1,5 +1,4 @@
 import type { TxSql } from "../../db/client.ts";
-import { defaultCheckoutConfig } from "../checkout/config.ts";
 import { getStock } from "../inventory/stock.ts";
 import { MAX_LINE_QUANTITY } from "./service.ts";
 import { cartItems, findCart, findUserCart, updateCart, upsertItem } from "./store.ts";
@@ -13,13 +12,13 @@ import { verifyCartToken } from "./token.ts";
  * ignored: signing in must never fail because of a stale cart.
  *
  * Returns the id of the user's cart afterwards, or null when nothing was merged.
- * `secret` defaults to this process's cart-token key.
+ * `secret` is the cart-token key (`CartSettings.cartTokenSecret`).
  */
 export async function mergeAnonymousCart(
   tx: TxSql,
   anonymousCartToken: string | undefined | null,
   userId: number,
-  secret: string = defaultCheckoutConfig().cartTokenSecret,
+  secret: string,
 ): Promise<string | null> {
   if (!anonymousCartToken) return null;
   const anonId = verifyCartToken(anonymousCartToken, secret);

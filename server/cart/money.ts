@@ -17,7 +17,7 @@ export interface Totals {
   total: Money;
 }
 
-/** Shipping and tax rules (see server/checkout/config.ts). */
+/** Shipping and tax rules (see server/cart/settings.ts). */
 export interface PricingRules {
   shippingFlatFee: number;
   freeShippingFrom: number;

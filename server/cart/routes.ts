@@ -2,10 +2,12 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
 import { jsonBody, validate } from "../../platform/validate.ts";
-import { type CheckoutConfig, loadCheckoutConfig } from "../checkout/config.ts";
+import { isSku } from "../catalog/skus.ts";
 import { type AuthEnv, authenticate } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
+import { serialId } from "../core/ids.ts";
 import { addItem, type CartCaller, changeItem, removeItem, resolveCart } from "./service.ts";
+import type { CartSettings } from "./settings.ts";
 import { insertCart, userCart } from "./store.ts";
 import { signCartToken } from "./token.ts";
 import { cartView } from "./view.ts";
@@ -17,22 +19,21 @@ const addSchema = z.object({
     .trim()
     .min(1, "is required")
     .max(64)
-    // The catalog's SKU pattern (variants.sku check): anything else is unknown, and
-    // strings Postgres cannot take (NUL, lone surrogates) never reach a query.
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "is not a known SKU"),
+    // The catalog's SKU rule: anything else is unknown, and strings Postgres
+    // cannot take (NUL, lone surrogates) never reach a query.
+    .refine(isSku, "is not a known SKU"),
   quantity,
 });
 const changeSchema = z.object({ quantity });
 const itemId = z.object({
   id: z
     .string()
-    .regex(/^[1-9]\d{0,15}$/, "must be a cart item id")
-    .transform(Number)
-    .refine(Number.isSafeInteger, "must be a cart item id"),
+    .refine((raw) => serialId(raw) !== null, "must be a cart item id")
+    .transform(Number),
 });
 
 /** Cart routes of API.md; every answer is the whole cart. */
-export function cartRoutes(deps: AppDeps, settings: CheckoutConfig): Hono<AuthEnv> {
+function cartRoutes(deps: AppDeps, settings: CartSettings): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const secret = settings.cartTokenSecret;
   const caller = (c: Context<AuthEnv>): CartCaller => ({
@@ -100,9 +101,9 @@ export function cartRoutes(deps: AppDeps, settings: CheckoutConfig): Hono<AuthEn
   return app;
 }
 
-/** The cart route module with settings from the environment (or `settings` in tests). */
-export function cartModule(settings?: Partial<CheckoutConfig>): RouteModule {
+/** The cart route module; the assembly passes the settings it loaded at start-up. */
+export function cartModule(settings: CartSettings): RouteModule {
   return (app, deps) => {
-    app.route("/", cartRoutes(deps, { ...loadCheckoutConfig(deps.config), ...settings }));
+    app.route("/", cartRoutes(deps, settings));
   };
 }

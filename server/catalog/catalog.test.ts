@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { testRedisUrl } from "../../db/testing.ts";
 import { whenRedisReady } from "../../platform/redis.ts";
-import type { RouteModule } from "../core/deps.ts";
-import { reviewsModule } from "../reviews/routes.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { createTestApp, type TestApp, type TestInstance } from "../testing/harness.ts";
 import { invalidateProductsBySku, onCatalogEvent } from "./invalidate.ts";
 import type { ProductDetail, ProductListItem } from "./present.ts";
 import type { CategoryNode } from "./queries.ts";
-import { catalogRoutes } from "./routes.ts";
 import { getSkuDetails } from "./skus.ts";
-import { closeCatalogCache, type Instance, loads, secondInstance, seedFixture } from "./test-support.ts";
+import { closeCatalogCache, loads, seedFixture } from "./test-support.ts";
 
 interface Page {
   items: ProductListItem[];
@@ -23,12 +20,11 @@ interface Problem {
   errors?: { path: string; message: string }[];
 }
 
-const modules: RouteModule[] = [catalogRoutes, reviewsModule];
 const redisAvailable = (await testRedisUrl()) !== null;
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules, redis: true });
+  t = await createTestApp({ redis: true });
   await seedFixture(t.database.sql);
 });
 afterAll(async () => {
@@ -226,7 +222,7 @@ describe("cache", () => {
   test.skipIf(!redisAvailable)(
     "50 concurrent cold requests across two instances cause one database load",
     async () => {
-      const other = secondInstance(t, modules, t.deps.config.REDIS_URL);
+      const other = t.instance();
       try {
         // A client still connecting bypasses the cache by design; start once both are up.
         if (other.deps.redis) expect(await whenRedisReady(other.deps.redis)).toBe(true);
@@ -250,7 +246,7 @@ describe("cache", () => {
 
   test("requests still succeed when Redis is unreachable", async () => {
     const port = await closedPort();
-    const down: Instance = secondInstance(t, modules, `redis://127.0.0.1:${port}`);
+    const down: TestInstance = t.instance({ redisUrl: `redis://127.0.0.1:${port}` });
     try {
       for (let i = 0; i < 2; i++) {
         expect((await down.request("/api/catalog/products/pixel-phone")).status).toBe(200);
@@ -266,10 +262,10 @@ describe("cache", () => {
   });
 
   test("in-process caches learn of raises from other instances through LISTEN/NOTIFY", async () => {
-    const a = secondInstance(t, modules, null);
-    const b = secondInstance(t, modules, null);
+    const a = t.instance({ redisUrl: null });
+    const b = t.instance({ redisUrl: null });
     try {
-      const first = async (i: Instance) =>
+      const first = async (i: TestInstance) =>
         ((await (await i.request("/api/catalog/products/desk-lamp")).json()) as ProductDetail).price.amount;
       // Wait until both are listening (the cache bypasses itself until then).
       await waitFor(async () => (await first(a)) > 0 && hits(a) + misses(a) > 0);
@@ -303,10 +299,10 @@ describe("getSkuDetails", () => {
   });
 });
 
-function hits(i: Instance): number {
+function hits(i: TestInstance): number {
   return i.deps.metrics.counter("cache_requests_total", "").get({ cache: "product", result: "hit" });
 }
-function misses(i: Instance): number {
+function misses(i: TestInstance): number {
   return i.deps.metrics.counter("cache_requests_total", "").get({ cache: "product", result: "miss" });
 }
 

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { adminCatalogModule } from "../admin/catalog-module.ts";
-import { authModule } from "../auth/routes.ts";
-import type { RouteModule } from "../core/deps.ts";
-import { reviewsModule } from "../reviews/routes.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { usersModule } from "../users/routes.ts";
-import { catalogRoutes } from "./routes.ts";
-import { closeCatalogCache, seedFixture, userWithToken } from "./test-support.ts";
+import { userWithToken } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
+import { closeCatalogCache, seedFixture } from "./test-support.ts";
 
 /**
  * Input that Postgres cannot store (NUL characters; unpaired UTF-16
@@ -19,13 +14,12 @@ interface Problem {
   errors?: { path: string; message: string }[];
 }
 
-const modules: RouteModule[] = [catalogRoutes, reviewsModule, adminCatalogModule, authModule, usersModule];
 let t: TestApp;
 let admin: Record<string, string>;
 let customer: Record<string, string>;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules });
+  t = await createTestApp();
   await seedFixture(t.database.sql);
   admin = (await userWithToken(t, "admin")).headers;
   customer = (await userWithToken(t, "customer")).headers;

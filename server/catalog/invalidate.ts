@@ -39,6 +39,21 @@ export async function invalidateProductsBySku(deps: AppDeps, skus: string[]): Pr
   await invalidateProducts(deps, slugs);
 }
 
+/**
+ * `invalidateProductsBySku` for writers that change stock after their commit
+ * (checkout, cancellation, reservation expiry). Failures are logged, not
+ * raised: the write is done, and the outbox event carrying the same SKUs makes
+ * the catalog consumer invalidate again.
+ */
+export async function stockChanged(deps: AppDeps, skus: string[]): Promise<void> {
+  if (!skus.length) return;
+  try {
+    await invalidateProductsBySku(deps, skus);
+  } catch (err) {
+    deps.logger.warn("catalog invalidation failed; the outbox event will retry it", { skus, err });
+  }
+}
+
 function stringsIn(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }

@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import type { Sql, TxSql } from "../../db/client.ts";
+import { stockOnHandSql } from "../inventory/stock.ts";
 import type { ProductRow } from "./present.ts";
 import type { ProductFilters, ProductListParams } from "./schemas.ts";
 
@@ -40,8 +41,8 @@ export function productColumns(sql: Db) {
     json_build_object('id', c.id, 'slug', c.slug, 'name', c.name) as category,
     (select coalesce(json_agg(json_build_object(
               'sku', v.sku, 'title', v.title, 'price', v.price, 'currency', v.currency,
-              'quantity', coalesce(i.quantity, 0)) order by v.position, v.id), '[]'::json)
-       from variants v left join inventory i on i.sku = v.sku
+              'quantity', ${stockOnHandSql(sql, "v.sku")}) order by v.position, v.id), '[]'::json)
+       from variants v
       where v.product_id = p.id) as variants`;
 }
 

@@ -1,14 +1,6 @@
 import { z } from "zod";
-
-/**
- * True for text Postgres can store: no NUL characters (text columns refuse
- * them) and no unpaired UTF-16 surrogates (JSON event payloads refuse them).
- * Free-text fields refine with it so that such input is a 422, not a 500.
- */
-export function storable(s: string): boolean {
-  return !s.includes("\u0000") && s.isWellFormed();
-}
-export const NOT_STORABLE = "must not contain NUL characters or unpaired surrogates";
+import { safeText } from "../../platform/validate.ts";
+import { pageFields } from "../core/paging.ts";
 
 /** A whole number in a query string, within bounds. */
 export const intParam = (min: number, max: number) =>
@@ -26,29 +18,11 @@ export const slugSchema = z
   .max(200)
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lower-case letters, digits and single hyphens");
 
-export const SORTS = ["newest", "price_asc", "price_desc", "rating"] as const;
+const SORTS = ["newest", "price_asc", "price_desc", "rating"] as const;
 export type ProductSort = (typeof SORTS)[number];
 
 /** Prices are minor units; 10^12 is far above any real price and well inside 2^53. */
 const MAX_PRICE = 1_000_000_000_000;
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 24;
-
-/**
- * `page` / `page_size` of every paged route. A `page_size` above 100 is
- * capped at 100 (API.md: "page_size is capped at 100"), the answer's
- * `page_size` says what was used; 0, negatives and non-numbers are a 422.
- */
-export const pagingSchema = z.object({
-  page: intParam(1, 100_000).optional(),
-  page_size: z
-    .string()
-    .trim()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform((v) => Math.min(Number(v), MAX_PAGE_SIZE))
-    .pipe(z.number().int().min(1))
-    .optional(),
-});
 
 /**
  * The list filters shared by `GET /api/catalog/products` and `GET /api/search`,
@@ -56,7 +30,7 @@ export const pagingSchema = z.object({
  */
 export const productFilterFields = {
   category: slugSchema.optional(),
-  brand: z.string().trim().min(1).max(120).refine(storable, NOT_STORABLE).optional(),
+  brand: safeText(120).optional(),
   min_price: intParam(0, MAX_PRICE).optional(),
   max_price: intParam(0, MAX_PRICE).optional(),
   in_stock: z
@@ -71,8 +45,9 @@ export const priceRangeOrdered = (q: { min_price?: number; max_price?: number })
 export const priceRangeIssue = { path: ["max_price"], message: "must not be below min_price" };
 
 /** Query string of `GET /api/catalog/products`. Unknown parameters are ignored. */
-export const productListQuery = pagingSchema
-  .extend({
+export const productListQuery = z
+  .object({
+    ...pageFields,
     ...productFilterFields,
     sort: z.enum(SORTS, { message: `must be one of ${SORTS.join(", ")}` }).optional(),
   })
@@ -99,8 +74,8 @@ export function listParams(q: z.output<typeof productListQuery>): ProductListPar
   return {
     ...q,
     sort: q.sort ?? "newest",
-    page: q.page ?? 1,
-    page_size: q.page_size ?? DEFAULT_PAGE_SIZE,
+    page: q.page,
+    page_size: q.page_size,
   };
 }
 

@@ -1,5 +1,13 @@
 import type { Sql, TxSql } from "../../db/client.ts";
 
+/** The SKU rule (the `variants.sku` check of the schema): 1–64 letters, digits, '.', '_' or '-'. */
+const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** True when `s` can be a SKU; anything else names none (and never reaches a query). */
+export function isSku(s: string): boolean {
+  return SKU.test(s);
+}
+
 /** What the cart and checkout need to know about one SKU. */
 export interface SkuDetails {
   sku: string;

@@ -1,37 +1,12 @@
-import type { Hono } from "hono";
 import type postgres from "postgres";
-import { createDatabase } from "../../db/client.ts";
-import { jwtSecret } from "../../platform/config.ts";
-import { createLogger } from "../../platform/logger.ts";
-import { Registry } from "../../platform/metrics.ts";
-import { createRedis } from "../../platform/redis.ts";
-import { createApp } from "../app.ts";
 import { cacheKeyPrefix, closeCacheRuntime } from "../cache/index.ts";
-import type { AppDeps, AppEnv, RouteModule } from "../core/deps.ts";
-import type { Role } from "../core/roles.ts";
-import { signAccessToken } from "../core/tokens.ts";
-import { databaseProbe } from "../ops/probes.ts";
-import { requestJson, type TestApp } from "../testing.ts";
+import type { AppDeps } from "../core/deps.ts";
+import type { TestInstance } from "../testing/harness.ts";
 
 /**
- * Test fixtures shared by the catalog, reviews and admin tests: a small
- * catalog inserted with SQL, users with signed tokens, and a second app
- * instance on the same database and Redis with its own in-process state.
+ * Catalog test fixtures (used by the catalog, reviews, search and admin
+ * tests): a small catalog inserted with SQL, cache counters and clean-up.
  */
-
-/** Inserts a user with `role` and returns a bearer header for it. */
-export async function userWithToken(
-  t: TestApp,
-  role: Role = "customer",
-): Promise<{ id: number; headers: Record<string, string> }> {
-  const email = `${role}.${crypto.randomUUID().slice(0, 8)}@example.com`;
-  const [row] = await t.database.sql<{ id: string }[]>`
-    insert into users (email, password_hash, name, role) values (${email}, 'x', 'Test User', ${role})
-    returning id`;
-  const id = Number(row!.id);
-  const token = signAccessToken({ id, email, role }, { secret: jwtSecret(t.deps.config), ttlSeconds: 600 });
-  return { id, headers: { authorization: `Bearer ${token}` } };
-}
 
 /**
  * Categories electronics > phones > smartphones, plus home; products:
@@ -76,46 +51,13 @@ export async function seedFixture(sql: postgres.Sql): Promise<void> {
   await product("desk-lamp", home!.id, "Acme", 10, [["LAMP-1", 2500, 0]]);
 }
 
-/** Another app instance: its own pools, Redis client, metrics and cache state. */
-export interface Instance {
-  deps: AppDeps;
-  app: Hono<AppEnv>;
-  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
-  close(): Promise<void>;
-}
-
-/** Builds a second instance on the same database (and Redis URL, if given) as `t`. */
-export function secondInstance(t: TestApp, modules: RouteModule[], redisUrl?: string | null): Instance {
-  const db = createDatabase({ primaryUrl: t.database.url, poolMax: 10, logger: createLogger("silent") });
-  const redis = redisUrl ? createRedis(redisUrl) : null;
-  const deps: AppDeps = {
-    config: t.deps.config,
-    db,
-    logger: createLogger("silent"),
-    metrics: new Registry(),
-    redis,
-    probes: [databaseProbe(db)],
-  };
-  const app = createApp(deps, { modules });
-  return {
-    deps,
-    app,
-    request: (path, init) => requestJson(app, path, init),
-    async close() {
-      await closeCacheRuntime(deps);
-      redis?.disconnect();
-      await db.close(1);
-    },
-  };
-}
-
 /** Database loads counted by the cache layer for one cache name. */
 export function loads(deps: AppDeps, cache: string): number {
   return deps.metrics.counter("cache_loads_total", "").get({ cache });
 }
 
 /** Stops the cache of `t` and deletes its Redis keys (tests leave nothing behind). */
-export async function closeCatalogCache(t: TestApp): Promise<void> {
+export async function closeCatalogCache(t: TestInstance): Promise<void> {
   await closeCacheRuntime(t.deps);
   const redis = t.deps.redis;
   if (redis?.status !== "ready") return;

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { purgeOldKeys } from "./idempotency.ts";
-import { sweepExpiredReservations } from "./sweeper.ts";
+import { controlledProvider } from "../payments/test-support.ts";
 import {
   checkoutBody,
-  controlledProvider,
-  createShopTestApp,
   createSkus,
   createUsers,
   fillCart,
-  type ShopTestApp,
   stockOf,
   type TestUser,
-} from "./test-support.ts";
+} from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
+import { purgeOldKeys } from "./idempotency.ts";
+import { sweepExpiredReservations } from "./sweeper.ts";
 
 interface OrderBody {
   id: string;
@@ -39,7 +38,7 @@ interface CartBody {
   items: { sku: string; quantity: number }[];
 }
 
-let t: ShopTestApp;
+let t: TestApp;
 let users: TestUser[];
 let n = 0;
 const nextUser = () => users[n++]!;
@@ -57,7 +56,7 @@ const count = async (sqlText: string, ...params: (string | number)[]) => {
 
 beforeAll(async () => {
   // 200 concurrent checkouts: a pool of 20 keeps them queueing on Postgres, not on the client.
-  t = await createShopTestApp({ poolMax: 20 });
+  t = await createTestApp({ env: { DATABASE_POOL_MAX: "20" } });
   users = await createUsers(t.sql, 260);
   await createSkus(t.sql, [
     { sku: "CO-A", price: 1999, stock: 50 },
@@ -312,7 +311,7 @@ describe("one cart, several keys", () => {
 describe("with a slow payment provider", () => {
   test("a second request while the first is charging → 409, then the stored order", async () => {
     const gated = controlledProvider({ held: true });
-    const s = await createShopTestApp({ providers: new Map([["test_card", gated.provider]]) });
+    const s = await createTestApp({ providers: new Map([["test_card", gated.provider]]) });
     try {
       const [u] = await createUsers(s.sql, 1);
       await createSkus(s.sql, [{ sku: "SLOW-1", price: 100, stock: 5 }]);
@@ -337,9 +336,9 @@ describe("with a slow payment provider", () => {
 
   test("payment outlives its reservation: the sweeper releases stock, the late capture is refunded", async () => {
     const gated = controlledProvider({ held: true });
-    const s = await createShopTestApp({
+    const s = await createTestApp({
       providers: new Map([["test_card", gated.provider]]),
-      settings: { reservationTimeoutS: 1 },
+      checkout: { reservationTimeoutS: 1 },
     });
     try {
       const [u] = await createUsers(s.sql, 1);
@@ -359,7 +358,7 @@ describe("with a slow payment provider", () => {
       expect(await stockOf(s.sql, "LATE-1")).toBe(3);
       // Expire the reservation without waiting for the clock.
       await s.sql`update orders set reservation_expires_at = now() - interval '1 second' where user_id = ${u!.id}`;
-      expect(await sweepExpiredReservations(s.deps)).toBe(1);
+      expect(await sweepExpiredReservations(s.deps, s.options.providers)).toBe(1);
       expect(await stockOf(s.sql, "LATE-1")).toBe(5);
       gated.open();
       const res = await pending;

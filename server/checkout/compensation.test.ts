@@ -1,15 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { recordCapture } from "../orders/payments.ts";
+import { recordCapture } from "../payments/records.ts";
+import { controlledProvider } from "../payments/test-support.ts";
+import { checkoutBody, createSkus, createUsers, fillCart, stockOf } from "../testing/fixtures.ts";
+import { createTestApp } from "../testing/harness.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
-import {
-  checkoutBody,
-  controlledProvider,
-  createShopTestApp,
-  createSkus,
-  createUsers,
-  fillCart,
-  stockOf,
-} from "./test-support.ts";
 
 /**
  * Money taken but no order recorded: the charge goes through and then the
@@ -27,9 +21,13 @@ interface Problem {
 describe("a charge that cannot be confirmed", () => {
   test("the confirmation fails after the capture: the charge is refunded, stock and cart come back", async () => {
     const rec = controlledProvider();
-    const s = await createShopTestApp({
+    const s = await createTestApp({
       providers: new Map([["test_card", rec.provider]]),
-      settings: { failConfirm: true },
+      checkoutFaults: {
+        beforeConfirm() {
+          throw new Error("injected: the confirmation fails after the charge");
+        },
+      },
     });
     try {
       const [u] = await createUsers(s.sql, 1);
@@ -81,7 +79,7 @@ describe("a charge that cannot be confirmed", () => {
 
   test("a capture recorded for an order never confirmed is refunded once, by the reservation sweeper", async () => {
     const rec = controlledProvider({ held: true });
-    const s = await createShopTestApp({ providers: new Map([["test_card", rec.provider]]) });
+    const s = await createTestApp({ providers: new Map([["test_card", rec.provider]]) });
     try {
       const [u] = await createUsers(s.sql, 1);
       await createSkus(s.sql, [{ sku: "COMP-2", price: 700, stock: 4 }]);
@@ -99,7 +97,7 @@ describe("a charge that cannot be confirmed", () => {
       // (or the confirmation's commit been lost): the order is still pending when its hold expires.
       await recordCapture(s.sql, pay!.id, `tc_${pay!.id}`);
       await s.sql`update orders set reservation_expires_at = now() - interval '1 second' where id = ${pay!.order_id}`;
-      expect(await sweepExpiredReservations(s.deps, 100, new Map([["test_card", rec.provider]]))).toBe(1);
+      expect(await sweepExpiredReservations(s.deps, s.options.providers)).toBe(1);
       expect(rec.refunds.map((r) => r.providerRef)).toEqual([`tc_${pay!.id}`]);
       expect(await stockOf(s.sql, "COMP-2")).toBe(4);
 

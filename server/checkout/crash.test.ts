@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
-import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from "./test-support.ts";
+import { childEnv } from "../testing/child-env.ts";
+import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from "../testing/fixtures.ts";
 
 /**
- * Crash test with real processes: an app instance started with
- * FAULT_CRASH_AFTER_RESERVE=1 dies right after the reservation commits (before
- * any payment), like a SIGKILL. A restarted instance's sweeper must give the
+ * Crash test with real processes: an app instance started from the test-only
+ * entry server/testing/crash-after-reserve.ts dies right after the reservation
+ * commits (before any payment), like a SIGKILL. A restarted instance's sweeper must give the
  * stock and the cart back and leave no half-made order.
  */
 let database: TestDatabase;
@@ -21,11 +22,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startApp(extraEnv: Record<string, string>): Promise<{ base: string; proc: Subprocess }> {
+async function startApp(entry: string): Promise<{ base: string; proc: Subprocess }> {
   const port = await freePort();
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
+  const env = childEnv({
     NODE_ENV: "test",
     LOG_LEVEL: "error",
     PORT: String(port),
@@ -33,9 +32,8 @@ async function startApp(extraEnv: Record<string, string>): Promise<{ base: strin
     DATABASE_POOL_MAX: "4",
     RESERVATION_TIMEOUT_S: "1",
     RESERVATION_SWEEP_INTERVAL_MS: "200",
-    ...extraEnv,
-  };
-  const proc = Bun.spawn(["bun", "server/main.ts"], { cwd: root, env, stdout: "ignore", stderr: "inherit" });
+  });
+  const proc = Bun.spawn(["bun", entry], { cwd: root, env, stdout: "ignore", stderr: "inherit" });
   children.push(proc);
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
@@ -78,7 +76,7 @@ afterAll(async () => {
 });
 
 test("process killed between reservation and payment: restart sweeps the stock and cart back", async () => {
-  const first = await startApp({ FAULT_CRASH_AFTER_RESERVE: "1" });
+  const first = await startApp("server/testing/crash-after-reserve.ts");
   expect(
     (await call(first.base, "/api/cart/items", { method: "POST", json: { sku: "CRASH-A", quantity: 3 } }))
       .status,
@@ -110,8 +108,8 @@ test("process killed between reservation and payment: restart sweeps the stock a
   expect(await stockOf(sql, "CRASH-A")).toBe(7);
   expect(await stockOf(sql, "CRASH-B")).toBe(0);
 
-  // Restart without the fault: the sweeper releases the expired reservation.
-  const second = await startApp({});
+  // Restart as a normal instance: the sweeper releases the expired reservation.
+  const second = await startApp("server/main.ts");
   let status = "pending";
   for (let i = 0; i < 300 && status === "pending"; i++) {
     await Bun.sleep(100);

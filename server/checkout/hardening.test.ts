@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { loadCheckoutConfig } from "./config.ts";
-import { claimKey, completeKey, releaseKey, requestHash } from "./idempotency.ts";
-import { placeOrder } from "./place.ts";
-import { sweepExpiredReservations } from "./sweeper.ts";
 import {
   checkoutBody,
-  createShopTestApp,
   createSkus,
   createUsers,
   fillCart,
-  type ShopTestApp,
   stockOf,
   type TestUser,
-} from "./test-support.ts";
+} from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
+import { claimKey, completeKey, releaseKey, requestHash } from "./idempotency.ts";
+import { placeOrder } from "./place.ts";
+import { sweepExpiredReservations } from "./sweeper.ts";
 
 interface Problem {
   status: number;
@@ -20,13 +18,13 @@ interface Problem {
   errors?: { path: string; message: string }[];
 }
 
-let t: ShopTestApp;
+let t: TestApp;
 let users: TestUser[];
 let n = 0;
 const nextUser = () => users[n++]!;
 
 beforeAll(async () => {
-  t = await createShopTestApp();
+  t = await createTestApp();
   users = await createUsers(t.sql, 20);
   await createSkus(t.sql, [{ sku: "HD-A", price: 1000, stock: 50 }]);
 });
@@ -97,7 +95,7 @@ describe("a pending order cancelled by its owner after its checkout died", () =>
         userId: user.id,
         idempotencyKey: "k-died",
         cart: { token: undefined, userId: user.id },
-        cartTokenSecret: loadCheckoutConfig(t.deps.config).cartTokenSecret,
+        cartTokenSecret: t.options.cart.cartTokenSecret,
         shippingAddress: body.shipping_address,
         provider: "test_card",
         rules: { shippingFlatFee: 500, freeShippingFrom: 0, taxRateBps: 1000 },
@@ -121,7 +119,7 @@ describe("a pending order cancelled by its owner after its checkout died", () =>
     expect((await again()).status).toBe(409);
     // ...but once that cannot be the case any more, the sweeper gives the key back.
     await t.sql`update idempotency_keys set updated_at = now() - interval '1 hour' where key = 'k-died'`;
-    await sweepExpiredReservations(t.deps);
+    await sweepExpiredReservations(t.deps, t.options.providers);
     await fillCart(t, user, "HD-A", 1);
     expect((await again()).status).toBe(201);
   });

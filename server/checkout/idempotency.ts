@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Sql, TxSql } from "../../db/client.ts";
+import { settledOrders } from "../orders/store.ts";
 
 /** A response kept for replay: status and JSON body. */
 export interface StoredResponse {
@@ -151,12 +152,20 @@ const ORPHAN_CLAIM_S = 600;
  * without this the key would answer "in progress" for ever. Returns how many.
  */
 export async function releaseOrphanedKeys(sql: Sql, limit = 1000): Promise<number> {
+  const old = await sql<{ order_id: string }[]>`
+    select order_id from idempotency_keys
+    where status = 'in_progress' and order_id is not null
+      and updated_at < now() - make_interval(secs => ${ORPHAN_CLAIM_S})
+    limit ${limit}`;
+  const settled = await settledOrders(
+    sql,
+    old.map((k) => k.order_id),
+  );
+  if (!settled.length) return 0;
   const rows = await sql`
-    delete from idempotency_keys where ctid in (
-      select k.ctid from idempotency_keys k join orders o on o.id = k.order_id
-      where k.status = 'in_progress' and o.status <> 'pending'
-        and k.updated_at < now() - make_interval(secs => ${ORPHAN_CLAIM_S})
-      limit ${limit})
+    delete from idempotency_keys
+    where status = 'in_progress' and order_id = any(${settled}::uuid[])
+      and updated_at < now() - make_interval(secs => ${ORPHAN_CLAIM_S})
     returning 1`;
   return rows.length;
 }

@@ -7,8 +7,8 @@ import { cartItems } from "../cart/store.ts";
 import { priceLines, skuTitle } from "../cart/view.ts";
 import { recordEvent } from "../core/outbox.ts";
 import { reserveStock, type StockShortage } from "../inventory/stock.ts";
-import { insertPayment, type PaymentRow } from "../orders/payments.ts";
 import { insertOrder, type OrderLineRow, type OrderRow, type ShippingAddress } from "../orders/store.ts";
+import { insertPayment, type PaymentRow } from "../payments/records.ts";
 import { attachOrder } from "./idempotency.ts";
 
 /** Raised inside the checkout transaction when stock ran out; the transaction rolls back. */

@@ -2,23 +2,20 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
 import { HttpProblem } from "../../platform/problem.ts";
-import { jsonBody } from "../../platform/validate.ts";
-import { optionalPlainText, plainText } from "../cart/text.ts";
+import { jsonBody, safeText } from "../../platform/validate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
-import type { ProviderRegistry } from "../orders/effects.ts";
-import { type CheckoutConfig, loadCheckoutConfig } from "./config.ts";
-import { defaultProviders } from "./providers.ts";
-import { runCheckout } from "./service.ts";
+import type { ProviderRegistry } from "../payments/providers.ts";
+import { type CheckoutEnv, runCheckout } from "./service.ts";
 
 function checkoutSchema(providers: ProviderRegistry) {
   return z.object({
     shipping_address: z.object({
-      name: plainText(200),
-      line1: plainText(300),
-      line2: optionalPlainText(300).optional(),
-      city: plainText(200),
-      postal_code: plainText(20),
+      name: safeText(200),
+      line1: safeText(300),
+      line2: safeText(300, { min: 0 }).optional(),
+      city: safeText(200),
+      postal_code: safeText(20),
       country: z
         .string()
         .trim()
@@ -37,13 +34,9 @@ function checkoutSchema(providers: ProviderRegistry) {
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** `POST /api/checkout`. */
-export function checkoutRoutes(
-  deps: AppDeps,
-  settings: CheckoutConfig,
-  providers: ProviderRegistry,
-): Hono<AuthEnv> {
+function checkoutRoutes(deps: AppDeps, env: CheckoutEnv): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  const schema = checkoutSchema(providers);
+  const schema = checkoutSchema(env.providers);
   app.post("/api/checkout", authenticate(deps), requireAuth(), async (c) => {
     demandPrimary();
     const user = currentUser(c);
@@ -63,11 +56,12 @@ export function checkoutRoutes(
       );
     }
     const body = await jsonBody(c, schema);
-    const res = await runCheckout(
-      deps,
-      { settings, providers },
-      { user, idempotencyKey: key, cartToken: c.req.header("x-cart-token") || undefined, body },
-    );
+    const res = await runCheckout(deps, env, {
+      user,
+      idempotencyKey: key,
+      cartToken: c.req.header("x-cart-token") || undefined,
+      body,
+    });
     const headers: Record<string, string> = { ...res.headers };
     if (res.status >= 400) headers["Content-Type"] = "application/problem+json";
     return c.json(res.body, res.status as 200, headers);
@@ -75,16 +69,9 @@ export function checkoutRoutes(
   return app;
 }
 
-/** Options for the checkout module (tests pass their own). */
-export interface CheckoutModuleOptions {
-  settings?: Partial<CheckoutConfig>;
-  providers?: ProviderRegistry;
-}
-
-/** The checkout route module. */
-export function checkoutModule(opts: CheckoutModuleOptions = {}): RouteModule {
+/** The checkout route module; the assembly passes the settings, providers and (tests only) faults. */
+export function checkoutModule(env: CheckoutEnv): RouteModule {
   return (app, deps) => {
-    const settings = { ...loadCheckoutConfig(deps.config), ...opts.settings };
-    app.route("/", checkoutRoutes(deps, settings, opts.providers ?? defaultProviders()));
+    app.route("/", checkoutRoutes(deps, env));
   };
 }

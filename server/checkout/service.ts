@@ -1,13 +1,16 @@
 import { HttpProblem, problemBody } from "../../platform/problem.ts";
+import type { CartSettings } from "../cart/settings.ts";
+import { stockChanged } from "../catalog/invalidate.ts";
 import type { AppDeps } from "../core/deps.ts";
 import type { AuthUser } from "../core/roles.ts";
-import { type ProviderRegistry, sendRefunds, stockChanged } from "../orders/effects.ts";
-import { recordCapture } from "../orders/payments.ts";
 import type { ShippingAddress } from "../orders/store.ts";
-import type { CheckoutConfig } from "./config.ts";
+import { chargeWithTimeout } from "../payments/provider.ts";
+import type { ProviderRegistry } from "../payments/providers.ts";
+import { recordCapture } from "../payments/records.ts";
+import { sendRefunds } from "../payments/refunds.ts";
 import { claimKey, completeKey, releaseKey, requestHash, type StoredResponse } from "./idempotency.ts";
-import { chargeWithTimeout } from "./payment-provider.ts";
 import { OutOfStockError, type Placed, placeOrder } from "./place.ts";
+import type { CheckoutFaults, CheckoutSettings } from "./settings.ts";
 import { abandonCheckout, type Confirmation, confirmPayment } from "./settle.ts";
 
 /** A validated checkout request. */
@@ -25,8 +28,12 @@ export interface CheckoutResponse extends StoredResponse {
 
 /** Everything checkout is configured with. */
 export interface CheckoutEnv {
-  settings: CheckoutConfig;
+  /** Pricing rules and the cart-token key (checkout prices the cart again). */
+  cart: CartSettings;
+  settings: CheckoutSettings;
   providers: ProviderRegistry;
+  /** Test-only fault injection; never set in production. */
+  faults?: CheckoutFaults;
 }
 
 /**
@@ -68,13 +75,7 @@ export async function runCheckout(
     deps,
     placed.lines.map((l) => l.sku),
   );
-  if (env.settings.crashAfterReserve) {
-    // Fault injection for the crash test: die like a killed process, between reservation and payment.
-    deps.logger.warn("FAULT_CRASH_AFTER_RESERVE: exiting after the reservation commit", {
-      order_id: placed.order.id,
-    });
-    process.kill(process.pid, "SIGKILL");
-  }
+  env.faults?.afterReserve?.(placed.order.id);
   try {
     return await pay(deps, env, req, placed);
   } finally {
@@ -88,17 +89,17 @@ async function reserve(
   env: CheckoutEnv,
   req: CheckoutRequest,
 ): Promise<Placed | CheckoutResponse> {
-  const { settings } = env;
+  const { settings, cart } = env;
   try {
     return await deps.db.tx((tx) =>
       placeOrder(tx, {
         userId: req.user.id,
         idempotencyKey: req.idempotencyKey,
         cart: { token: req.cartToken, userId: req.user.id },
-        cartTokenSecret: settings.cartTokenSecret,
+        cartTokenSecret: cart.cartTokenSecret,
         shippingAddress: req.body.shipping_address,
         provider: req.body.payment.method,
-        rules: settings,
+        rules: cart,
         reservationSeconds: settings.reservationTimeoutS,
       }),
     );
@@ -165,8 +166,7 @@ async function pay(
     try {
       outcome = await deps.db.tx(async (tx) => {
         committing = false;
-        if (env.settings.failConfirm)
-          throw new Error("FAULT_FAIL_CONFIRM: the confirmation fails after the charge");
+        env.faults?.beforeConfirm?.();
         const confirmation = await confirmPayment(tx, placed.order.id, placed.payment.id, result.providerRef);
         const response: CheckoutResponse =
           confirmation.kind === "paid"

@@ -1,9 +1,9 @@
 import type { TxSql } from "../../db/client.ts";
 import { restoreCart } from "../cart/lifecycle.ts";
-import { type PaymentRow, paymentsOf, setPaymentStatus } from "../orders/payments.ts";
 import { findOrder } from "../orders/store.ts";
 import { applyTransition, type TransitionEffects } from "../orders/transition.ts";
 import { type OrderView, toOrderView } from "../orders/view.ts";
+import { type PaymentRow, paymentsOf, setPaymentStatus } from "../payments/records.ts";
 
 /** The result of confirming a captured charge. */
 export type Confirmation =

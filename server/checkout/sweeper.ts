@@ -1,9 +1,9 @@
+import { stockChanged } from "../catalog/invalidate.ts";
 import type { AppDeps } from "../core/deps.ts";
-import { type ProviderRegistry, sendRefunds, stockChanged } from "../orders/effects.ts";
 import { expiredReservations, lockExpired } from "../orders/store.ts";
-import { defaultCheckoutConfig } from "./config.ts";
+import type { ProviderRegistry } from "../payments/providers.ts";
+import { sendRefunds } from "../payments/refunds.ts";
 import { purgeOldKeys, releaseKeyOfOrder, releaseOrphanedKeys } from "./idempotency.ts";
-import { defaultProviders } from "./providers.ts";
 import { abandonCheckout } from "./settle.ts";
 
 /** How many expired orders one sweep handles at most (the next tick takes the rest). */
@@ -23,8 +23,8 @@ const BATCH = 100;
  */
 export async function sweepExpiredReservations(
   deps: AppDeps,
+  providers: ProviderRegistry,
   limit = BATCH,
-  providers: ProviderRegistry = defaultProviders(),
 ): Promise<number> {
   const ids = await expiredReservations(deps.db.primary, limit);
   let released = 0;
@@ -59,15 +59,15 @@ export async function sweepExpiredReservations(
  */
 export function startReservationSweeper(
   deps: AppDeps,
-  intervalMs: number = defaultCheckoutConfig().sweepIntervalMs,
-  providers: ProviderRegistry = defaultProviders(),
+  intervalMs: number,
+  providers: ProviderRegistry,
 ): () => void {
   let running = false;
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
     running = true;
-    sweepExpiredReservations(deps, BATCH, providers)
+    sweepExpiredReservations(deps, providers, BATCH)
       .then(() => purgeOldKeys(deps.db.primary))
       .catch((err) => deps.logger.warn("reservation sweep failed", { err }))
       .finally(() => {

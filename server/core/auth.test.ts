@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import { jwtSecret } from "../../platform/config.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { type AuthEnv, authenticate, requireAuth, requireRole } from "./auth.ts";
 import type { AuthUser } from "./roles.ts";
 import { nowSeconds, signAccessToken } from "./tokens.ts";

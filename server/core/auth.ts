@@ -1,9 +1,9 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { jwtSecret } from "../../platform/config.ts";
 import { forbidden, HttpProblem, unauthorized } from "../../platform/problem.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
-import type { AuthUser, Role } from "./roles.ts";
+import { type AuthUser, type Role, STAFF_ROLES } from "./roles.ts";
 import { userFromClaims, verifyAccessToken } from "./tokens.ts";
 import { loadWriteFence, saveWriteFence } from "./write-fence.ts";
 
@@ -78,4 +78,22 @@ export function currentUser(c: Context<AuthEnv>): AuthUser {
   const user = c.get("user");
   if (!user) throw unauthorized();
   return user;
+}
+
+/**
+ * Mounts staff-only route groups (`/api/admin/*`): each path and everything
+ * under it answers 401 without a token and 403 for customers before any
+ * handler runs. The one way admin routes are guarded.
+ */
+export function mountStaffRoutes(
+  app: Hono<AppEnv>,
+  deps: AppDeps,
+  groups: readonly (readonly [path: string, routes: Hono<AuthEnv>])[],
+): void {
+  const guard = [authenticate(deps), requireRole(...STAFF_ROLES)] as const;
+  for (const [path, routes] of groups) {
+    app.use(path, ...guard);
+    app.use(`${path}/*`, ...guard);
+    app.route(path, routes);
+  }
 }

@@ -1,17 +1,21 @@
 import type { TxSql } from "../../db/client.ts";
 
-/** Every event type of API.md. */
-export type EventType =
-  | "product.created"
-  | "product.updated"
-  | "product.archived"
-  | "inventory.changed"
-  | "order.placed"
-  | "order.paid"
-  | "order.cancelled"
-  | "order.status_changed"
-  | "user.registered"
-  | "review.created";
+/** Every event type of API.md: the one list (webhook subscriptions are checked against it). */
+export const EVENT_TYPES = [
+  "product.created",
+  "product.updated",
+  "product.archived",
+  "inventory.changed",
+  "order.placed",
+  "order.paid",
+  "order.cancelled",
+  "order.status_changed",
+  "user.registered",
+  "review.created",
+] as const;
+
+/** One event type. */
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface DomainEvent<T = Record<string, unknown>> {
   id: string;
@@ -35,4 +39,14 @@ export async function recordEvent(
     values (${type}, ${aggregateId === undefined ? null : String(aggregateId)}, ${tx.json(data as Parameters<TxSql["json"]>[0])})
     returning id, occurred_at`;
   return { id: row!.id, type, occurred_at: row!.occurred_at.toISOString(), data };
+}
+
+/**
+ * Puts a published event back in the queue (the relay sends it again):
+ * replaying a dead letter. False when there is no such event.
+ */
+export async function requeueEvent(tx: TxSql, eventId: string): Promise<boolean> {
+  const rows = await tx`
+    update outbox set published_at = null, last_error = null where id = ${eventId} returning seq`;
+  return rows.length > 0;
 }

@@ -11,6 +11,14 @@ export interface AuthUser {
   role: Role;
 }
 
+/** The roles that run the shop: they see every order and use the admin routes. */
+export const STAFF_ROLES = ["staff", "admin"] as const satisfies readonly Role[];
+
+/** True when the caller is staff (or an admin). */
+export function isStaff(user: AuthUser): boolean {
+  return (STAFF_ROLES as readonly Role[]).includes(user.role);
+}
+
 /** True when `value` is one of the known roles. */
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);

@@ -15,7 +15,7 @@ export interface StockShortage {
 }
 
 /** Stock counts below this are shown as `low_stock`. */
-export const LOW_STOCK_THRESHOLD = 5;
+const LOW_STOCK_THRESHOLD = 5;
 
 /** `in_stock` | `low_stock` | `out_of_stock` for a quantity. */
 export function stockStatus(quantity: number): "in_stock" | "low_stock" | "out_of_stock" {
@@ -24,7 +24,7 @@ export function stockStatus(quantity: number): "in_stock" | "low_stock" | "out_o
 }
 
 /** Sums quantities per SKU and orders SKUs so every transaction locks rows in the same order. */
-export function normaliseLines(lines: StockLine[]): StockLine[] {
+function normaliseLines(lines: StockLine[]): StockLine[] {
   const bySku = new Map<string, number>();
   for (const l of lines) bySku.set(l.sku, (bySku.get(l.sku) ?? 0) + l.quantity);
   return [...bySku]
@@ -87,6 +87,36 @@ export async function adjustStock(
   return row.quantity;
 }
 
+/**
+ * Sets one SKU's stock to `quantity` through an audited adjustment (the row is
+ * locked first, so the delta is exact). No adjustment when it already is
+ * that; null for an unknown SKU.
+ */
+export async function setStock(
+  tx: TxSql,
+  sku: string,
+  quantity: number,
+  reason: string,
+  actorId: number | null,
+): Promise<number | null> {
+  const [row] = await tx<
+    { quantity: number }[]
+  >`select quantity from inventory where sku = ${sku} for update`;
+  if (!row) return null;
+  if (row.quantity === quantity) return quantity;
+  return adjustStock(tx, sku, quantity - row.quantity, reason, actorId);
+}
+
+/** Creates the stock rows of new SKUs, at zero (stock then arrives through adjustments). */
+export async function createStockRows(tx: TxSql, skus: string[]): Promise<void> {
+  if (!skus.length) return;
+  await tx`insert into inventory ${tx(
+    skus.map((sku) => ({ sku, quantity: 0 })),
+    "sku",
+    "quantity",
+  )}`;
+}
+
 /** Raised when an adjustment would take stock below zero. */
 export class InsufficientStockError extends Error {
   constructor(
@@ -97,6 +127,15 @@ export class InsufficientStockError extends Error {
     super(`adjusting ${sku} by ${delta} would go below zero (have ${available})`);
     this.name = "InsufficientStockError";
   }
+}
+
+/**
+ * An SQL expression for the stock on hand of the SKU in column `skuColumn`
+ * (0 when it has no stock row), for read statements of other modules that
+ * show stock (the catalog's product page): the inventory table is read here.
+ */
+export function stockOnHandSql(sql: Sql | TxSql, skuColumn: string) {
+  return sql`coalesce((select i.quantity from inventory i where i.sku = ${sql(skuColumn)}), 0)`;
 }
 
 /** Current quantities for the given SKUs (missing SKUs are absent from the map). */

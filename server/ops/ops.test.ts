@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -63,7 +63,7 @@ test("unknown routes are 404 problem documents", async () => {
 
 test("/readyz and /health are 503 when the database is down", async () => {
   const down = await createTestApp();
-  await down.database.db.close(0);
+  await down.deps.db.close(0);
   try {
     expect((await down.request("/readyz")).status).toBe(503);
     const res = await down.request("/health");

@@ -3,7 +3,7 @@ import { contentType } from "../../platform/metrics.ts";
 import type { AppDeps, AppEnv, DependencyStatus } from "../core/deps.ts";
 
 /** Full health report: each dependency with status and latency. */
-export async function healthReport(
+async function healthReport(
   deps: AppDeps,
 ): Promise<{ httpStatus: 200 | 503; body: Record<string, unknown> }> {
   const results = await Promise.all(deps.probes.map(async (p) => [p, await p.check()] as const));

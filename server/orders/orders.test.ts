@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
   checkoutBody,
-  createShopTestApp,
   createSkus,
   createUsers,
   fillCart,
-  type ShopTestApp,
   stockOf,
   type TestUser,
-} from "../checkout/test-support.ts";
+} from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { canTransition, ORDER_STATUSES, restocks } from "./state.ts";
 
 interface OrderBody {
@@ -24,7 +23,7 @@ interface ListBody {
   total: number;
 }
 
-let t: ShopTestApp;
+let t: TestApp;
 let alice: TestUser;
 let bob: TestUser;
 let staff: TestUser;
@@ -47,7 +46,7 @@ const transition = (user: TestUser, id: string, to: string) =>
   t.request(`/api/admin/orders/${id}/transition`, { method: "POST", token: user.token, json: { to } });
 
 beforeAll(async () => {
-  t = await createShopTestApp();
+  t = await createTestApp();
   [alice, bob] = (await createUsers(t.sql, 2)) as [TestUser, TestUser];
   [staff] = (await createUsers(t.sql, 1, "staff")) as [TestUser];
   [admin] = (await createUsers(t.sql, 1, "admin")) as [TestUser];

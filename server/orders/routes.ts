@@ -2,17 +2,16 @@ import { Hono } from "hono";
 import { demandPrimary } from "../../db/context.ts";
 import { notFound } from "../../platform/problem.ts";
 import { queryParams } from "../../platform/validate.ts";
-import { defaultProviders } from "../checkout/providers.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
-import type { AuthUser } from "../core/roles.ts";
-import { type ProviderRegistry, sendRefunds, stockChanged } from "./effects.ts";
-import { isOrderId, listQuery, page } from "./params.ts";
+import { isUuid } from "../core/ids.ts";
+import { pageOf } from "../core/paging.ts";
+import { type AuthUser, isStaff } from "../core/roles.ts";
+import type { ProviderRegistry } from "../payments/providers.ts";
+import { listQuery } from "./params.ts";
 import { findOrder, listOrders, type OrderRow } from "./store.ts";
-import { applyTransition } from "./transition.ts";
+import { afterTransition, applyTransition } from "./transition.ts";
 import { orderViews } from "./view.ts";
-
-const isStaff = (u: AuthUser) => u.role === "staff" || u.role === "admin";
 
 /** Another user's order is reported exactly like a missing one. */
 function visible(order: OrderRow | null, user: AuthUser): order is OrderRow {
@@ -20,7 +19,7 @@ function visible(order: OrderRow | null, user: AuthUser): order is OrderRow {
 }
 
 /** The caller's orders: list, detail, cancel. */
-export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> {
+function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const missing = (id: string) => notFound(`Order ${id} was not found.`);
   app.use("/api/orders", authenticate(deps), requireAuth());
@@ -36,7 +35,7 @@ export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Au
         page: q.page,
         pageSize: q.page_size,
       });
-      return page(await orderViews(sql, rows), q, total);
+      return pageOf(await orderViews(sql, rows), q, total);
     });
     return c.json(body);
   });
@@ -44,7 +43,7 @@ export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Au
   app.get("/api/orders/:id", async (c) => {
     const user = currentUser(c);
     const id = c.req.param("id");
-    if (!isOrderId(id)) throw missing(id);
+    if (!isUuid(id)) throw missing(id);
     // Order confirmation is a critical read: right after checkout a replica may not have it yet.
     const view = await deps.db.read(
       async (sql) => {
@@ -61,24 +60,23 @@ export function orderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Au
     demandPrimary();
     const user = currentUser(c);
     const id = c.req.param("id");
-    if (!isOrderId(id)) throw missing(id);
+    if (!isUuid(id)) throw missing(id);
     const { effects, view } = await deps.db.tx(async (tx) => {
       const order = await findOrder(tx, id, true);
       if (!visible(order, user)) throw missing(id);
       const effects = await applyTransition(tx, order, "cancelled", user.id, "cancelled by customer");
       return { effects, view: (await orderViews(tx, [effects.order], isStaff(user)))[0]! };
     });
-    await stockChanged(deps, effects.restockedSkus);
-    await sendRefunds(deps, providers, effects.refunds);
+    await afterTransition(deps, providers, effects);
     return c.json(view);
   });
 
   return app;
 }
 
-/** The orders route module; `providers` replaces the payment providers in tests. */
-export function ordersModule(providers?: ProviderRegistry): RouteModule {
+/** The orders route module, refunding through `providers`. */
+export function ordersModule(providers: ProviderRegistry): RouteModule {
   return (app, deps) => {
-    app.route("/", orderRoutes(deps, providers ?? defaultProviders()));
+    app.route("/", orderRoutes(deps, providers));
   };
 }

@@ -29,11 +29,6 @@ const allowed: Record<OrderStatus, readonly OrderStatus[]> = {
   refunded: [],
 };
 
-/** True when `value` names an order status. */
-export function isOrderStatus(value: unknown): value is OrderStatus {
-  return typeof value === "string" && (ORDER_STATUSES as readonly string[]).includes(value);
-}
-
 /** True when the machine allows `from` → `to`. */
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return allowed[from].includes(to);

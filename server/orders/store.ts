@@ -169,6 +169,14 @@ export async function setOrderStatus(
   return toOrder(row!);
 }
 
+/** Those of `ids` that are no longer pending (paid, cancelled, ...). */
+export async function settledOrders(sql: Sql, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await sql<{ id: string }[]>`
+    select id from orders where id = any(${ids}::uuid[]) and status <> 'pending'`;
+  return rows.map((r) => r.id);
+}
+
 /**
  * Pending orders whose reservation has run out, oldest first. No lock: the
  * sweeper locks each one (skipping locked rows) in its own transaction.

@@ -1,8 +1,12 @@
 import type { TxSql } from "../../db/client.ts";
 import { conflict } from "../../platform/problem.ts";
+import { stockChanged } from "../catalog/invalidate.ts";
+import type { AppDeps } from "../core/deps.ts";
 import { recordEvent } from "../core/outbox.ts";
 import { releaseStock } from "../inventory/stock.ts";
-import { type PaymentRow, paymentsOf, setPaymentStatus } from "./payments.ts";
+import type { ProviderRegistry } from "../payments/providers.ts";
+import { type PaymentRow, paymentsOf, setPaymentStatus } from "../payments/records.ts";
+import { sendRefunds } from "../payments/refunds.ts";
 import { canTransition, eventFor, nextStatuses, type OrderStatus, restocks } from "./state.ts";
 import { type OrderLineRow, type OrderRow, orderLines, setOrderStatus } from "./store.ts";
 
@@ -15,6 +19,19 @@ export interface TransitionEffects {
   refunds: PaymentRow[];
   /** SKUs put back into stock (catalog caches must forget them). */
   restockedSkus: string[];
+}
+
+/**
+ * The work of a committed transition that happens outside the database:
+ * catalog caches forget the restocked SKUs, then the provider refunds go out.
+ */
+export async function afterTransition(
+  deps: AppDeps,
+  providers: ProviderRegistry,
+  effects: TransitionEffects,
+): Promise<void> {
+  await stockChanged(deps, effects.restockedSkus);
+  await sendRefunds(deps, providers, effects.refunds);
 }
 
 /**

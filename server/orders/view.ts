@@ -1,6 +1,6 @@
 import type { Sql, TxSql } from "../../db/client.ts";
 import { type Money, money, type Totals } from "../cart/money.ts";
-import { type PaymentRow, type PaymentStatus, paymentsOf } from "./payments.ts";
+import { type PaymentRow, type PaymentStatus, paymentsOf } from "../payments/records.ts";
 import type { OrderStatus } from "./state.ts";
 import { type OrderLineRow, type OrderRow, orderLines, type ShippingAddress } from "./store.ts";
 

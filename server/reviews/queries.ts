@@ -1,5 +1,6 @@
 import type { Sql, TxSql } from "../../db/client.ts";
 import { conflict, notFound, unauthorized } from "../../platform/problem.ts";
+import { addRating, findRatedProduct } from "../catalog/ratings.ts";
 import { recordEvent } from "../core/outbox.ts";
 
 /** A review as the API shows it. */
@@ -39,23 +40,15 @@ export async function listReviews(
   page: number,
   pageSize: number,
 ): Promise<{ items: Review[]; total: number } | null> {
-  // One statement: the product, its review count (exact on the row) and the page.
-  const rows = await sql<(Partial<ReviewRow> & { total: number })[]>`
-    select p.rating_count as total, r.id, r.user_id, r.rating, r.title, r.body, r.created_at
-    from products p
-    left join lateral (
-      select id, user_id, rating, title, body, created_at from reviews
-      where product_id = p.id
-      order by created_at desc, id desc
-      limit ${pageSize} offset ${(page - 1) * pageSize}
-    ) r on true
-    where p.slug = ${slug} and p.status = 'active'
-    order by r.created_at desc, r.id desc`;
-  if (!rows.length) return null;
-  return {
-    total: rows[0]!.total,
-    items: rows.filter((r) => r.id != null).map((r) => present(r as ReviewRow)),
-  };
+  // The catalog keeps the exact review count on the product row: no count(*) here.
+  const product = await findRatedProduct(sql, slug);
+  if (!product) return null;
+  const rows = await sql<ReviewRow[]>`
+    select id, user_id, rating, title, body, created_at from reviews
+    where product_id = ${product.id}
+    order by created_at desc, id desc
+    limit ${pageSize} offset ${(page - 1) * pageSize}`;
+  return { total: product.ratingCount, items: rows.map(present) };
 }
 
 /** What a client may send to review a product. */
@@ -76,8 +69,7 @@ export async function createReview(
   userId: number,
   input: NewReview,
 ): Promise<Review> {
-  const [product] = await tx<{ id: string }[]>`
-    select id from products where slug = ${slug} and status = 'active'`;
+  const product = await findRatedProduct(tx, slug);
   if (!product) throw notFound(`No product with slug ${slug}.`);
   let row: ReviewRow | undefined;
   try {
@@ -92,14 +84,12 @@ export async function createReview(
     throw err;
   }
   if (!row) throw conflict("You have already reviewed this product.", "duplicate-review");
-  await tx`
-    update products set rating_sum = rating_sum + ${input.rating}, rating_count = rating_count + 1
-    where id = ${product.id}`;
+  await addRating(tx, product.id, input.rating);
   const review = present(row);
   await recordEvent(
     tx,
     "review.created",
-    { review_id: review.id, product_id: Number(product.id), slug, user_id: userId, rating: review.rating },
+    { review_id: review.id, product_id: product.id, slug, user_id: userId, rating: review.rating },
     product.id,
   );
   return review;

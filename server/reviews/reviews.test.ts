@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ProductDetail, ProductListItem } from "../catalog/present.ts";
-import { catalogRoutes } from "../catalog/routes.ts";
-import { closeCatalogCache, seedFixture, userWithToken } from "../catalog/test-support.ts";
-import type { RouteModule } from "../core/deps.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { closeCatalogCache, seedFixture } from "../catalog/test-support.ts";
+import { userWithToken } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import type { Review } from "./queries.ts";
-import { reviewsModule } from "./routes.ts";
 
 interface Problem {
   status: number;
@@ -18,11 +16,10 @@ interface Page {
   total: number;
 }
 
-const modules: RouteModule[] = [catalogRoutes, reviewsModule];
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules, redis: true });
+  t = await createTestApp({ redis: true });
   await seedFixture(t.database.sql);
 });
 afterAll(async () => {
@@ -110,5 +107,27 @@ describe("reviews", () => {
     const invalid = await t.request("/api/catalog/products/pixel-phone/reviews?page_size=0");
     expect(invalid.status).toBe(422);
     expect(((await invalid.json()) as Problem).errors!.map((e) => e.path)).toEqual(["page_size"]);
+  });
+});
+
+describe("review text", () => {
+  test("is trimmed and NFC-normalised; the body keeps line breaks; control characters are 422", async () => {
+    const { headers } = await userWithToken(t, "customer");
+    const ok = await post("basic-phone", headers, {
+      rating: 4,
+      title: "  Cafe\u0301 ",
+      body: "line one\nline two\ttabbed",
+    });
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ title: "Café", body: "line one\nline two\ttabbed" });
+    const other = await userWithToken(t, "customer");
+    for (const json of [
+      { rating: 4, title: "bell\u0007" },
+      { rating: 4, title: "two\nlines" },
+      { rating: 4, body: "escape \u001b[31m" },
+    ]) {
+      const res = await post("basic-phone", other.headers, json);
+      expect(res.status).toBe(422);
+    }
   });
 });

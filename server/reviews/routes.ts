@@ -1,17 +1,18 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { notFound } from "../../platform/problem.ts";
-import { jsonBody, queryParams } from "../../platform/validate.ts";
+import { jsonBody, queryParams, safeText } from "../../platform/validate.ts";
 import { invalidateProducts } from "../catalog/invalidate.ts";
-import { DEFAULT_PAGE_SIZE, NOT_STORABLE, pagingSchema, slugSchema, storable } from "../catalog/schemas.ts";
+import { slugSchema } from "../catalog/schemas.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { RouteModule } from "../core/deps.ts";
+import { pageOf, pageQuery } from "../core/paging.ts";
 import { createReview, listReviews } from "./queries.ts";
 
 const reviewBody = z.object({
   rating: z.number().int("must be a whole number").min(1).max(5),
-  title: z.string().trim().max(200).refine(storable, NOT_STORABLE).default(""),
-  body: z.string().trim().max(10_000).refine(storable, NOT_STORABLE).default(""),
+  title: safeText(200, { min: 0 }).default(""),
+  body: safeText(10_000, { min: 0, multiline: true }).default(""),
 });
 
 function slugParam(value: string | undefined): string {
@@ -26,12 +27,10 @@ export const reviewsModule: RouteModule = (app, deps) => {
 
   r.get("/:slug/reviews", async (c) => {
     const slug = slugParam(c.req.param("slug"));
-    const q = queryParams(c, pagingSchema);
-    const page = q.page ?? 1;
-    const pageSize = q.page_size ?? DEFAULT_PAGE_SIZE;
-    const found = await deps.db.read((sql) => listReviews(sql, slug, page, pageSize));
+    const q = queryParams(c, pageQuery);
+    const found = await deps.db.read((sql) => listReviews(sql, slug, q.page, q.page_size));
     if (!found) throw notFound(`No product with slug ${slug}.`);
-    return c.json({ items: found.items, page, page_size: pageSize, total: found.total });
+    return c.json(pageOf(found.items, q, found.total));
   });
 
   r.post("/:slug/reviews", authenticate(deps), requireAuth(), async (c) => {

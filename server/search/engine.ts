@@ -11,7 +11,7 @@ const chosen = new WeakMap<AppDeps, SearchEngine>();
  * is set (falling back to Postgres for reads while it is down), Postgres
  * otherwise.
  */
-export function createSearchEngine(deps: AppDeps): SearchEngine {
+function createSearchEngine(deps: AppDeps): SearchEngine {
   const postgres = createPostgresEngine(deps.db);
   const url = deps.config.ELASTICSEARCH_URL;
   if (!url) return postgres;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { conflict, HttpProblem } from "../../platform/problem.ts";
 import { queryParams } from "../../platform/validate.ts";
-import { type AuthEnv, authenticate, requireRole } from "../core/auth.ts";
+import { type AuthEnv, mountStaffRoutes } from "../core/auth.ts";
 import type { AppDeps, AppEnv, RouteModule } from "../core/deps.ts";
 import { searchEngine } from "./engine.ts";
 import { searchQuerySchema, suggestQuerySchema, toSearchQuery } from "./schemas.ts";
@@ -44,7 +44,6 @@ export function searchModule(opts: SearchModuleOptions = {}): RouteModule {
     app.route("/api/search", r);
 
     const admin = new Hono<AuthEnv>();
-    admin.use(authenticate(deps), requireRole("admin", "staff"));
     admin.post("/reindex", async (c) => {
       try {
         return c.json(await engine.reindex());
@@ -58,6 +57,6 @@ export function searchModule(opts: SearchModuleOptions = {}): RouteModule {
         );
       }
     });
-    app.route("/api/admin/search", admin);
+    mountStaffRoutes(app, deps, [["/api/admin/search", admin]]);
   };
 }

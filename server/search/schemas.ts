@@ -1,32 +1,23 @@
 import { z } from "zod";
-import {
-  DEFAULT_PAGE_SIZE,
-  intParam,
-  NOT_STORABLE,
-  pagingSchema,
-  priceRangeIssue,
-  priceRangeOrdered,
-  productFilterFields,
-  storable,
-} from "../catalog/schemas.ts";
+import { safeText } from "../../platform/validate.ts";
+import { intParam, priceRangeIssue, priceRangeOrdered, productFilterFields } from "../catalog/schemas.ts";
+import { pageFields } from "../core/paging.ts";
 import { SEARCH_SORTS, type SearchQuery } from "./types.ts";
 
 /** Longest accepted search text, in characters. */
-export const MAX_QUERY_LENGTH = 200;
+const MAX_QUERY_LENGTH = 200;
 /** Longest accepted suggestion prefix, in characters. */
-export const MAX_PREFIX_LENGTH = 100;
-
-const text = (max: number) =>
-  z.string().trim().max(max, `must be at most ${max} characters`).refine(storable, NOT_STORABLE);
+const MAX_PREFIX_LENGTH = 100;
 
 /**
  * Query string of `GET /api/search`: the product list's filters, sorts and
  * paging (same validation, same page_size cap) plus `q`, `sort=relevance`
  * and `min_rating`. Unknown parameters are ignored, as on the product list.
  */
-export const searchQuerySchema = pagingSchema
-  .extend({
-    q: text(MAX_QUERY_LENGTH).optional(),
+export const searchQuerySchema = z
+  .object({
+    ...pageFields,
+    q: safeText(MAX_QUERY_LENGTH, { min: 0 }).optional(),
     ...productFilterFields,
     min_rating: intParam(1, 5).optional(),
     sort: z.enum(SEARCH_SORTS, { message: `must be one of ${SEARCH_SORTS.join(", ")}` }).optional(),
@@ -35,12 +26,7 @@ export const searchQuerySchema = pagingSchema
 
 /** Query string of `GET /api/search/suggest`. */
 export const suggestQuerySchema = z.object({
-  q: z
-    .string({ message: "is required" })
-    .trim()
-    .min(1, "must not be empty")
-    .max(MAX_PREFIX_LENGTH, `must be at most ${MAX_PREFIX_LENGTH} characters`)
-    .refine(storable, NOT_STORABLE),
+  q: safeText(MAX_PREFIX_LENGTH),
 });
 
 /**
@@ -56,7 +42,7 @@ export function toSearchQuery(parsed: z.output<typeof searchQuerySchema>): Searc
     ...filters,
     ...(q ? { q } : {}),
     sort: wanted === "relevance" && !q ? "newest" : wanted,
-    page: page ?? 1,
-    page_size: page_size ?? DEFAULT_PAGE_SIZE,
+    page,
+    page_size,
   };
 }

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { catalogRoutes } from "../catalog/routes.ts";
-import { closeCatalogCache, userWithToken } from "../catalog/test-support.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { searchModule } from "./routes.ts";
+import { closeCatalogCache } from "../catalog/test-support.ts";
+import { userWithToken } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { seedSearchFixture } from "./test-support.ts";
 
 interface Item {
@@ -28,7 +27,7 @@ interface Page {
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [catalogRoutes, searchModule()] });
+  t = await createTestApp();
   await seedSearchFixture(t.database.sql);
 });
 

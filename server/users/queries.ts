@@ -114,6 +114,12 @@ export async function updateUser(
   }
 }
 
+/** Locks the user row with this (normalised) email; returns its id, or null when there is none. */
+export async function lockUserByEmail(tx: TxSql, email: string): Promise<number | null> {
+  const [row] = await tx<{ id: string }[]>`select id from users where email = ${email} for update`;
+  return row ? Number(row.id) : null;
+}
+
 /** Sets a user's role; returns the updated user or null when there is none. */
 export async function setUserRole(tx: TxSql, id: number, role: Role): Promise<PublicUser | null> {
   const [row] = await tx<UserRow[]>`

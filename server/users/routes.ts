@@ -3,19 +3,22 @@ import { conflict, notFound, unauthorized } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { RouteModule } from "../core/deps.ts";
+import { serialId } from "../core/ids.ts";
+import { pageOf, pageQuery } from "../core/paging.ts";
 import { deleteAddress, getAddress, insertAddress, listAddresses, MAX_ADDRESSES } from "./addresses.ts";
-import { updateProfile } from "./profile.ts";
 import { getUserById } from "./queries.ts";
-import { addressInput, pageQuery, profilePatch } from "./schemas.ts";
+import { addressInput } from "./schemas.ts";
 
 /** A path id: a positive integer, else the resource cannot exist (404). */
 function pathId(raw: string): number {
-  if (!/^[1-9]\d{0,15}$/.test(raw)) throw notFound("No such address.");
-  return Number(raw);
+  const id = serialId(raw);
+  if (id === null) throw notFound("No such address.");
+  return id;
 }
 
 /**
- * `/api/users/me` and its addresses. The caller reads their own data from
+ * `GET /api/users/me` and the addresses (`PATCH /api/users/me` changes
+ * credentials, so the auth module serves it). The caller reads their own data from
  * the primary: they may have written it a moment ago, through any instance.
  */
 export const usersModule: RouteModule = (app, deps) => {
@@ -32,18 +35,13 @@ export const usersModule: RouteModule = (app, deps) => {
     return c.json(user);
   });
 
-  r.patch("/me", async (c) => {
-    const patch = await jsonBody(c, profilePatch);
-    return c.json(await updateProfile(deps.db, currentUser(c).id, patch));
-  });
-
   r.get("/me/addresses", async (c) => {
     const q = queryParams(c, pageQuery);
     const { items, total } = await deps.db.read(
       (sql) => listAddresses(sql, currentUser(c).id, q.page, q.page_size),
       { primary: true },
     );
-    return c.json({ items, page: q.page, page_size: q.page_size, total });
+    return c.json(pageOf(items, q, total));
   });
 
   r.post("/me/addresses", async (c) => {

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { safeText } from "../../platform/validate.ts";
 
 /** Emails are compared trimmed and lower-cased everywhere (the users table insists on it). */
-export function normaliseEmail(raw: string): string {
+function normaliseEmail(raw: string): string {
   return raw.trim().toLowerCase();
 }
 
@@ -21,21 +22,8 @@ export const newPasswordSchema = z
   .refine((p) => [...p].length >= 8, "must be at least 8 characters")
   .refine((p) => [...p].length <= 256, "must be at most 256 characters");
 
-/**
- * Refuses what Postgres cannot store: NUL characters (text columns) and
- * unpaired UTF-16 surrogates (JSON event payloads), as a 422 rather than a 500.
- */
-const storable = (s: string) => !s.includes("\u0000") && s.isWellFormed();
-const NOT_STORABLE = "must not contain NUL characters or unpaired surrogates";
-
-/** Trimmed free text of `min` to `max` characters that Postgres can store. */
-const text = (max: number, min = 1) =>
-  z
-    .string()
-    .trim()
-    .min(min, "must not be empty")
-    .max(max, `must be at most ${max} characters`)
-    .refine(storable, NOT_STORABLE);
+/** Single-line free text of `min` to `max` characters (the shared text-safety rule). */
+const text = (max: number, min = 1) => safeText(max, { min });
 
 /** A display name. */
 export const nameSchema = text(200);
@@ -75,14 +63,3 @@ export const profilePatch = z
     message: "is required to change the password",
   });
 export type ProfilePatch = z.output<typeof profilePatch>;
-
-/** `page` / `page_size` of list routes (a page_size above 100 is capped at 100, as API.md says). */
-export const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  page_size: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .transform((v) => Math.min(v, 100))
-    .default(24),
-});

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jwtSecret } from "../../platform/config.ts";
-import { authModule } from "../auth/routes.ts";
 import { signAccessToken } from "../core/tokens.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { getUserById } from "./queries.ts";
-import { usersModule } from "./routes.ts";
 
 interface Session {
   user: { id: number; email: string; name: string; role: string };
@@ -45,7 +43,7 @@ const address = {
 };
 
 beforeAll(async () => {
-  t = await createTestApp({ modules: [authModule, usersModule] });
+  t = await createTestApp();
 });
 afterAll(() => t.close());
 

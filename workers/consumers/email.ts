@@ -1,6 +1,7 @@
 import type { Sql } from "../../db/client.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { DomainEvent } from "../../server/core/outbox.ts";
+import { getUserById } from "../../server/users/queries.ts";
 import type { ConsumerSpec } from "../transport.ts";
 
 /** One outgoing message. */
@@ -32,9 +33,9 @@ const money = (minor: unknown, currency: unknown) =>
 async function emailOf(sql: Sql, data: Record<string, unknown>): Promise<string | null> {
   if (typeof data.email === "string") return data.email;
   const id = data.user_id;
-  if (typeof id !== "number" && typeof id !== "string") return null;
-  const [row] = await sql<{ email: string }[]>`select email from users where id = ${id}`;
-  return row?.email ?? null;
+  const userId = typeof id === "number" || typeof id === "string" ? Number(id) : Number.NaN;
+  if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+  return (await getUserById(sql, userId))?.email ?? null;
 }
 
 /** Builds the message for an event, or null when the event sends none. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { DomainEvent, EventType } from "../../server/core/outbox.ts";
 import { seedSearchFixture } from "../../server/search/test-support.ts";
 import type { SearchEngine } from "../../server/search/types.ts";
-import { createTestApp, type TestApp } from "../../server/testing.ts";
+import { createTestApp, type TestApp } from "../../server/testing/harness.ts";
 import { searchIndexConsumer } from "./search.ts";
 
 let t: TestApp;

@@ -3,13 +3,13 @@ import type { Facets, SearchFilters, SearchQuery, SearchSort, Suggestion } from 
 import type { ProductDocument } from "./mapping.ts";
 
 /** Elasticsearch refuses `from + size` beyond this (index.max_result_window default). */
-export const MAX_RESULT_WINDOW = 10_000;
+const MAX_RESULT_WINDOW = 10_000;
 
 /** The fields the as-you-type sub-field provides (the field plus its shingle sub-fields). */
 const SUGGEST_FIELDS = ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"];
 
 /** Term and range filters with the product list's semantics (see the mapping for `categories`). */
-export function filterClauses(f: SearchFilters): Record<string, unknown>[] {
+function filterClauses(f: SearchFilters): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   if (f.category !== undefined) out.push({ term: { categories: f.category } });
   if (f.brand !== undefined) out.push({ term: { "brand.keyword": f.brand } });
@@ -30,7 +30,7 @@ export function filterClauses(f: SearchFilters): Record<string, unknown>[] {
  * words required; or the text as typed so far (last word a prefix) on the
  * title's as-you-type field. Title counts most, then brand.
  */
-export function textQuery(q: string): Record<string, unknown> {
+function textQuery(q: string): Record<string, unknown> {
   return {
     bool: {
       should: [
@@ -52,7 +52,7 @@ export function textQuery(q: string): Record<string, unknown> {
 }
 
 /** Sort clauses; `id` breaks ties so pages are stable, as on the product list. */
-export function sortClauses(sort: SearchSort): unknown[] {
+function sortClauses(sort: SearchSort): unknown[] {
   switch (sort) {
     case "relevance":
       return ["_score", { id: "desc" }];
@@ -68,7 +68,7 @@ export function sortClauses(sort: SearchSort): unknown[] {
 }
 
 /** Facet aggregations, counted over every hit (query and filters applied). */
-export function facetAggregations(): Record<string, unknown> {
+function facetAggregations(): Record<string, unknown> {
   return {
     categories: { terms: { field: "categories", size: 500 } },
     brands: {

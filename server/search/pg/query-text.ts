@@ -15,7 +15,7 @@ export function words(text: string): string[] {
  * `or`): then it is taken exactly as written, because adding the prefix
  * form (an OR) would undo an exclusion or widen a phrase.
  */
-export function usesOperators(text: string): boolean {
+function usesOperators(text: string): boolean {
   return /["]|(^|\s)-\S|\sor\s/i.test(text);
 }
 

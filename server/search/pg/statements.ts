@@ -121,7 +121,7 @@ export function pageRows(
 }
 
 /** `LIKE` pattern for "starts with": the text with its wildcards escaped, then `%`. */
-export function startsWithPattern(text: string): string {
+function startsWithPattern(text: string): string {
   return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

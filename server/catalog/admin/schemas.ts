@@ -1,23 +1,25 @@
 import { z } from "zod";
-import { intParam, NOT_STORABLE, pagingSchema, slugSchema, storable } from "../catalog/schemas.ts";
+import { isSafeText, safeText } from "../../../platform/validate.ts";
+import { pageFields } from "../../core/paging.ts";
+import { slugSchema } from "../schemas.ts";
+import { isSku } from "../skus.ts";
 
-/** Free text, trimmed, `min` to `max` characters, storable in Postgres. */
-const text = (max: number, min = 0) => z.string().trim().min(min).max(max).refine(storable, NOT_STORABLE);
+/** Single-line free text of `min` to `max` characters (the shared text-safety rule). */
+const text = (max: number, min = 0) => safeText(max, { min });
+/** A product description: multi-line free text. */
+const description = safeText(20_000, { min: 0, multiline: true });
 
 /** Prices are minor units; this is far above any real price and inside 2^53. */
 const MAX_AMOUNT = 1_000_000_000_000;
 /** The largest quantity of one SKU (a create or an adjustment may not go above it). */
 export const MAX_STOCK = 1_000_000_000;
 
-export const moneySchema = z.object({
+const moneySchema = z.object({
   amount: z.number().int("must be whole minor units").min(0).max(MAX_AMOUNT),
   currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD"),
 });
 
-export const skuSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits, '.', '_' or '-'");
+export const skuSchema = z.string().trim().refine(isSku, "must be 1-64 letters, digits, '.', '_' or '-'");
 
 const stockSchema = z.number().int("must be a whole number").min(0).max(MAX_STOCK);
 
@@ -52,7 +54,9 @@ const imageUrl = z.union(
   ],
   { error: "must be an http(s) URL or a path starting with /" },
 );
-const images = z.array(imageUrl.refine(storable, NOT_STORABLE)).max(50);
+const images = z
+  .array(imageUrl.refine((s) => isSafeText(s), "must not contain control characters or invalid Unicode"))
+  .max(50);
 
 function distinctSkus(variants: { sku: string }[], ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
@@ -80,7 +84,7 @@ export const createProductBody = z
   .object({
     title: text(300, 1),
     slug: slugSchema.optional(),
-    description: z.string().max(20_000).refine(storable, NOT_STORABLE).default(""),
+    description: description.default(""),
     brand: text(120).default(""),
     category: slugSchema,
     images: images.default([]),
@@ -97,7 +101,7 @@ export const updateProductBody = z
   .object({
     title: text(300, 1).optional(),
     slug: slugSchema.optional(),
-    description: z.string().max(20_000).refine(storable, NOT_STORABLE).optional(),
+    description: description.optional(),
     brand: text(120).optional(),
     category: slugSchema.optional(),
     images: images.optional(),
@@ -113,7 +117,8 @@ export const updateProductBody = z
 export type UpdateProductInput = z.output<typeof updateProductBody>;
 
 /** `GET /api/admin/products` query. */
-export const adminListQuery = pagingSchema.extend({
+export const adminListQuery = z.object({
+  ...pageFields,
   status: z.enum(["active", "archived", "all"]).optional(),
   category: slugSchema.optional(),
   brand: text(120, 1).optional(),
@@ -147,6 +152,3 @@ export const updateCategoryBody = z.object({
   position: z.number().int().min(-1_000_000).max(1_000_000).optional(),
 });
 export type UpdateCategoryInput = z.output<typeof updateCategoryBody>;
-
-/** A numeric id path segment; anything else names nothing (404). */
-export const idParam = intParam(1, Number.MAX_SAFE_INTEGER);

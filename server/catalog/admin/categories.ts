@@ -1,16 +1,17 @@
 import { Hono } from "hono";
-import { notFound } from "../../platform/problem.ts";
-import { jsonBody } from "../../platform/validate.ts";
-import { invalidateCategories } from "../catalog/invalidate.ts";
-import type { AuthEnv } from "../core/auth.ts";
-import type { AppDeps } from "../core/deps.ts";
+import { notFound } from "../../../platform/problem.ts";
+import { jsonBody } from "../../../platform/validate.ts";
+import type { AuthEnv } from "../../core/auth.ts";
+import type { AppDeps } from "../../core/deps.ts";
+import { serialId } from "../../core/ids.ts";
+import { invalidateCategories } from "../invalidate.ts";
 import { createCategory, deleteCategory, listCategories, updateCategory } from "./category-writes.ts";
-import { createCategoryBody, idParam, updateCategoryBody } from "./schemas.ts";
+import { createCategoryBody, updateCategoryBody } from "./schemas.ts";
 
 function categoryId(raw: string | undefined): number {
-  const id = idParam.safeParse(raw);
-  if (!id.success) throw notFound("No such category.");
-  return id.data;
+  const id = serialId(raw);
+  if (id === null) throw notFound("No such category.");
+  return id;
 }
 
 /**

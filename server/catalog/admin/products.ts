@@ -1,21 +1,21 @@
 import { Hono } from "hono";
-import { notFound } from "../../platform/problem.ts";
-import { jsonBody, queryParams } from "../../platform/validate.ts";
-import { invalidateProducts } from "../catalog/invalidate.ts";
-import { presentAdmin } from "../catalog/present.ts";
-import { loadProductById } from "../catalog/queries.ts";
-import { DEFAULT_PAGE_SIZE } from "../catalog/schemas.ts";
-import type { AuthEnv } from "../core/auth.ts";
-import { currentUser } from "../core/auth.ts";
-import type { AppDeps } from "../core/deps.ts";
+import { notFound } from "../../../platform/problem.ts";
+import { jsonBody, queryParams } from "../../../platform/validate.ts";
+import type { AuthEnv } from "../../core/auth.ts";
+import { currentUser } from "../../core/auth.ts";
+import type { AppDeps } from "../../core/deps.ts";
+import { serialId } from "../../core/ids.ts";
+import { invalidateProducts } from "../invalidate.ts";
+import { presentAdmin } from "../present.ts";
+import { loadProductById } from "../queries.ts";
 import { listAdminProducts } from "./product-queries.ts";
 import { archiveProduct, createProduct, type ProductWrite, updateProduct } from "./product-writes.ts";
-import { adminListQuery, createProductBody, idParam, updateProductBody } from "./schemas.ts";
+import { adminListQuery, createProductBody, updateProductBody } from "./schemas.ts";
 
 function productId(raw: string | undefined): number {
-  const id = idParam.safeParse(raw);
-  if (!id.success) throw notFound("No such product.");
-  return id.data;
+  const id = serialId(raw);
+  if (id === null) throw notFound("No such product.");
+  return id;
 }
 
 /**
@@ -39,8 +39,8 @@ export function adminProductRoutes(deps: AppDeps): Hono<AuthEnv> {
       status: q.status ?? "all",
       category: q.category,
       brand: q.brand,
-      page: q.page ?? 1,
-      page_size: q.page_size ?? DEFAULT_PAGE_SIZE,
+      page: q.page,
+      page_size: q.page_size,
     } as const;
     const page = await deps.db.read((sql) => listAdminProducts(sql, params), { primary: true });
     return c.json({ items: page.items, page: params.page, page_size: params.page_size, total: page.total });

@@ -1,6 +1,6 @@
-import type { Sql } from "../../db/client.ts";
-import { type AdminProduct, type ProductRow, presentAdmin } from "../catalog/present.ts";
-import { productColumns } from "../catalog/queries.ts";
+import type { Sql } from "../../../db/client.ts";
+import { type AdminProduct, type ProductRow, presentAdmin } from "../present.ts";
+import { productColumns } from "../queries.ts";
 
 /** Filters of the admin product list. */
 export interface AdminListParams {

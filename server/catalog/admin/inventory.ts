@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { conflict, notFound, unprocessable } from "../../platform/problem.ts";
-import { jsonBody } from "../../platform/validate.ts";
-import { invalidateProductsBySku } from "../catalog/invalidate.ts";
-import { type AuthEnv, currentUser } from "../core/auth.ts";
-import type { AppDeps } from "../core/deps.ts";
-import { adjustStock, InsufficientStockError, stockStatus } from "../inventory/stock.ts";
+import { conflict, notFound, unprocessable } from "../../../platform/problem.ts";
+import { jsonBody } from "../../../platform/validate.ts";
+import { type AuthEnv, currentUser } from "../../core/auth.ts";
+import type { AppDeps } from "../../core/deps.ts";
+import { adjustStock, InsufficientStockError, stockStatus } from "../../inventory/stock.ts";
+import { invalidateProductsBySku } from "../invalidate.ts";
 import { adjustBody, MAX_STOCK, skuSchema } from "./schemas.ts";
 
 const tooMuch = () =>

@@ -1,13 +1,15 @@
 import type { Database } from "../../db/client.ts";
 import { conflict, unauthorized, unprocessable } from "../../platform/problem.ts";
-import { hashPassword, verifyPassword } from "../auth/passwords.ts";
-import { revokeAllForUser } from "../auth/refresh.ts";
-import { claimAttempt, clearAttempts, lockedOut } from "../auth/throttle.ts";
-import { getCredentialsById, type PublicUser, updateUser } from "./queries.ts";
-import type { ProfilePatch } from "./schemas.ts";
+import { getCredentialsById, type PublicUser, updateUser } from "../users/queries.ts";
+import type { ProfilePatch } from "../users/schemas.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+import { revokeAllForUser } from "./refresh.ts";
+import { claimAttempt, clearAttempts, lockedOut } from "./throttle.ts";
 
 /**
- * Applies a profile update. A password change needs the current password
+ * Applies a profile update (`PATCH /api/users/me`). It lives in auth because
+ * it changes credentials: the users module keeps the rows, auth decides who
+ * may change them and how. A password change needs the current password
  * (throttled like a login, since a stolen access token must not become a way
  * to guess it) and ends every refresh-token session of the user.
  */

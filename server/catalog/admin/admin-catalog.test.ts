@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { AdminProduct, ProductDetail, ProductListItem } from "../catalog/present.ts";
-import { catalogRoutes } from "../catalog/routes.ts";
-import { closeCatalogCache, secondInstance, seedFixture, userWithToken } from "../catalog/test-support.ts";
-import type { RouteModule } from "../core/deps.ts";
-import { createTestApp, type TestApp } from "../testing.ts";
-import { adminCatalogModule } from "./catalog-module.ts";
+import { userWithToken } from "../../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../../testing/harness.ts";
+import type { AdminProduct, ProductDetail, ProductListItem } from "../present.ts";
+import { closeCatalogCache, seedFixture } from "../test-support.ts";
 import type { AdminCategory } from "./category-writes.ts";
 
 interface Problem {
@@ -18,14 +16,13 @@ interface Page<T> {
   total: number;
 }
 
-const modules: RouteModule[] = [catalogRoutes, adminCatalogModule];
 let t: TestApp;
 let admin: Record<string, string>;
 let staff: Record<string, string>;
 let customer: Record<string, string>;
 
 beforeAll(async () => {
-  t = await createTestApp({ modules, redis: true });
+  t = await createTestApp({ redis: true });
   await seedFixture(t.database.sql);
   admin = (await userWithToken(t, "admin")).headers;
   staff = (await userWithToken(t, "staff")).headers;
@@ -201,7 +198,7 @@ describe("products", () => {
   });
 
   test("a price change is seen at once by another instance, in detail and list", async () => {
-    const other = secondInstance(t, [catalogRoutes], t.deps.config.REDIS_URL);
+    const other = t.instance();
     try {
       const id = await idOf("basic-phone");
       // Warm both instances' view (and the shared cache) with the old price.

@@ -1,7 +1,7 @@
-import type { TxSql } from "../../db/client.ts";
-import { conflict, notFound, unprocessable } from "../../platform/problem.ts";
-import { recordEvent } from "../core/outbox.ts";
-import { adjustStock } from "../inventory/stock.ts";
+import type { TxSql } from "../../../db/client.ts";
+import { conflict, notFound, unprocessable } from "../../../platform/problem.ts";
+import { recordEvent } from "../../core/outbox.ts";
+import { adjustStock, createStockRows, setStock } from "../../inventory/stock.ts";
 import type { CreateProductInput, UpdateProductInput } from "./schemas.ts";
 
 /** What a product write changed: the slugs whose cache entries are now obsolete. */
@@ -65,11 +65,10 @@ async function addVariants(
       skus: rows.filter((r) => !got.has(r.sku)).map((r) => r.sku),
     });
   }
-  await tx`insert into inventory ${tx(
-    rows.map((r) => ({ sku: r.sku, quantity: 0 })),
-    "sku",
-    "quantity",
-  )}`;
+  await createStockRows(
+    tx,
+    rows.map((r) => r.sku),
+  );
   // Initial stock goes through the inventory module so it is audited and announced like any change.
   for (const v of variants) {
     if (v.stock) await adjustStock(tx, v.sku, v.stock, "initial stock", actorId);
@@ -188,11 +187,10 @@ async function changeVariants(
   variants: NonNullable<UpdateProductInput["variants"]>,
   actorId: number,
 ): Promise<void> {
-  const existing = await tx<{ sku: string; product_id: string; position: number; quantity: number | null }[]>`
-    select v.sku, v.product_id, v.position, i.quantity
-    from variants v left join inventory i on i.sku = v.sku
-    where v.sku = any(${variants.map((v) => v.sku)}) or v.product_id = ${product.id}
-    for update of v`;
+  const existing = await tx<{ sku: string; product_id: string; position: number }[]>`
+    select sku, product_id, position from variants
+    where sku = any(${variants.map((v) => v.sku)}) or product_id = ${product.id}
+    for update`;
   const bySku = new Map(existing.map((e) => [e.sku, e]));
   const nextPosition =
     Math.max(-1, ...existing.filter((e) => e.product_id === product.id).map((e) => e.position)) + 1;
@@ -218,8 +216,7 @@ async function changeVariants(
     if (v.price !== undefined) set.price = v.price.amount;
     const cols = Object.keys(set);
     if (cols.length) await tx`update variants set ${tx(set, cols)} where sku = ${v.sku}`;
-    const delta = v.stock === undefined ? 0 : v.stock - (found.quantity ?? 0);
-    if (delta !== 0) await adjustStock(tx, v.sku, delta, "stock set by product update", actorId);
+    if (v.stock !== undefined) await setStock(tx, v.sku, v.stock, "stock set by product update", actorId);
   }
   await addVariants(tx, product.id, added, nextPosition, actorId);
 }

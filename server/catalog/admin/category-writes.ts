@@ -1,5 +1,5 @@
-import type { Sql, TxSql } from "../../db/client.ts";
-import { conflict, notFound, unprocessable } from "../../platform/problem.ts";
+import type { Sql, TxSql } from "../../../db/client.ts";
+import { conflict, notFound, unprocessable } from "../../../platform/problem.ts";
 import type { CreateCategoryInput, UpdateCategoryInput } from "./schemas.ts";
 
 /** A category as the admin routes show it. */

@@ -1,0 +1,14 @@
+import { runInstance } from "../instance.ts";
+
+/**
+ * Test-only entry point (server/checkout/crash.test.ts): an app instance whose
+ * checkout kills its own process right after the reservation commits, before
+ * any payment — a crash at the worst moment, on purpose.
+ */
+runInstance({
+  checkoutFaults: {
+    afterReserve() {
+      process.kill(process.pid, "SIGKILL");
+    },
+  },
+});
