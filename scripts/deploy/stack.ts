@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { composeCommand, output, repoRoot, run } from "./docker.ts";
 import { appImage } from "./images.ts";
@@ -17,14 +17,22 @@ export interface StackSettings {
   certsDir: string;
 }
 
-/** Settings from DEPLOY_PROJECT / DEPLOY_HTTP_PORT / DEPLOY_HTTPS_PORT (defaults commerce-local, 18080, 18443). */
+/**
+ * Settings from DEPLOY_PROJECT (default commerce-local) and the ports from
+ * DEPLOY_HTTP_PORT / DEPLOY_HTTPS_PORT, else those deploy:up recorded in
+ * `ports.json`, else 18080 / 18443.
+ */
 export function stackSettings(): StackSettings {
   const project = process.env.DEPLOY_PROJECT ?? "commerce-local";
   const stateDir = join(repoRoot, ".data", "deploy", project);
+  const portsFile = join(stateDir, "ports.json");
+  const recorded = existsSync(portsFile)
+    ? (JSON.parse(readFileSync(portsFile, "utf8")) as { http: number; https: number })
+    : { http: 18080, https: 18443 };
   return {
     project,
-    httpPort: Number(process.env.DEPLOY_HTTP_PORT ?? 18080),
-    httpsPort: Number(process.env.DEPLOY_HTTPS_PORT ?? 18443),
+    httpPort: Number(process.env.DEPLOY_HTTP_PORT ?? recorded.http),
+    httpsPort: Number(process.env.DEPLOY_HTTPS_PORT ?? recorded.https),
     stateDir,
     secretsDir: join(stateDir, "secrets"),
     certsDir: join(stateDir, "certs"),
@@ -113,4 +121,33 @@ export function secret(s: StackSettings, name: string): string {
 export function appHealth(container: string): Record<string, unknown> {
   const script = 'const r = await fetch("http://127.0.0.1:3001/health"); console.log(await r.text())';
   return JSON.parse(output(["docker", "exec", container, "bun", "-e", script])) as Record<string, unknown>;
+}
+
+/** `preferred` when nothing on this host listens on it, else a free port chosen by the kernel. */
+export function freePort(preferred: number): number {
+  for (const port of [preferred, 0]) {
+    try {
+      const listener = Bun.listen({ hostname: "0.0.0.0", port, socket: { data() {} } });
+      const chosen = listener.port;
+      listener.stop(true);
+      return chosen;
+    } catch {
+      // taken: fall through to a kernel-chosen port
+    }
+  }
+  throw new Error("no free TCP port");
+}
+
+/**
+ * The ports a new deployment publishes: explicit DEPLOY_*_PORT values as given;
+ * otherwise the defaults unless something else (another checkout's proxy, say)
+ * holds them. Recorded in `ports.json` for the later commands of the stack.
+ */
+export function choosePorts(s: StackSettings, running: boolean): StackSettings {
+  if (running || process.env.DEPLOY_HTTP_PORT || process.env.DEPLOY_HTTPS_PORT) return s;
+  const httpPort = freePort(s.httpPort);
+  const httpsPort = freePort(s.httpsPort === httpPort ? 0 : s.httpsPort);
+  mkdirSync(s.stateDir, { recursive: true });
+  writeFileSync(join(s.stateDir, "ports.json"), JSON.stringify({ http: httpPort, https: httpsPort }));
+  return { ...s, httpPort, httpsPort };
 }

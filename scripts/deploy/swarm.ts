@@ -3,7 +3,7 @@ import { output, repoRoot, run, waitFor } from "./docker.ts";
 import { appImage, buildImages, images } from "./images.ts";
 import { ensureCertificate, ensureSecrets } from "./secrets.ts";
 import { runSmoke } from "./smoke.ts";
-import { appHealth } from "./stack.ts";
+import { appHealth, freePort } from "./stack.ts";
 import { ADMIN_EMAIL } from "./up.ts";
 
 /**
@@ -13,8 +13,9 @@ import { ADMIN_EMAIL } from "./up.ts";
  * DEPLOY_SWARM_HTTPS_PORT (default 19443). Removes the stack and its volumes.
  */
 const stack = process.env.DEPLOY_SWARM_STACK ?? "commerce-swarm";
-const httpPort = Number(process.env.DEPLOY_SWARM_HTTP_PORT ?? 19080);
-const httpsPort = Number(process.env.DEPLOY_SWARM_HTTPS_PORT ?? 19443);
+// Host-mode ports: the defaults unless something else on this host holds them.
+const httpPort = Number(process.env.DEPLOY_SWARM_HTTP_PORT ?? freePort(19080));
+const httpsPort = Number(process.env.DEPLOY_SWARM_HTTPS_PORT ?? freePort(19443));
 const stateDir = join(repoRoot, ".data", "deploy", stack);
 
 function swarmState(): string {

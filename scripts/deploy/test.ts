@@ -19,12 +19,12 @@ import { ADMIN_EMAIL, deployUp } from "./up.ts";
 const t0 = performance.now();
 const secs = (from: number) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
 const stopDockerd = await ensureDockerd();
-const s = stackSettings();
+let s = stackSettings();
 const report: string[] = [];
 let failed = false;
 try {
   const tUp = performance.now();
-  await deployUp();
+  s = await deployUp();
   report.push(`deploy:up ${secs(tUp)}`);
   const baseUrl = `https://127.0.0.1:${s.httpsPort}`;
   const egress = output([

@@ -1,7 +1,15 @@
 import { output, run, waitFor } from "./docker.ts";
 import { buildImages } from "./images.ts";
 import { ensureCertificate, ensureSecrets } from "./secrets.ts";
-import { compose, containerOf, healthOf, type StackSettings, secret, stackSettings } from "./stack.ts";
+import {
+  choosePorts,
+  compose,
+  containerOf,
+  healthOf,
+  type StackSettings,
+  secret,
+  stackSettings,
+} from "./stack.ts";
 
 /**
  * `bun run deploy:up`: builds the images here (base images once, the app image
@@ -63,7 +71,7 @@ export function bootstrapAdmin(s: StackSettings): void {
 
 /** Brings the stack up and returns its settings once it is healthy. */
 export async function deployUp(): Promise<StackSettings> {
-  const s = stackSettings();
+  const s = choosePorts(stackSettings(), containerOf(stackSettings(), "proxy") !== "");
   buildImages();
   ensureSecrets(s.secretsDir);
   ensureCertificate(s.certsDir);
