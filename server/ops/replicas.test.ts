@@ -60,6 +60,16 @@ async function health(): Promise<{ httpStatus: number; body: Health }> {
   return { httpStatus: res.status, body: (await res.json()) as Health };
 }
 
+/** The report once its replica entry says `status` (/health reuses probe results for PROBE_CACHE_MS). */
+async function healthOnceReplica(status: string): Promise<{ httpStatus: number; body: Health }> {
+  let last = await health();
+  while (last.body.checks.replicas[0]?.status !== status) {
+    await Bun.sleep(50);
+    last = await health();
+  }
+  return last;
+}
+
 async function until(cond: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await cond())) {
@@ -88,7 +98,7 @@ test("a replica whose replay is paused is listed lagging with its lag; the repor
       await db.checkReplicas();
       return db.replicas[0]!.status === "lagging";
     }, "the replica to lag");
-    const { httpStatus, body } = await health();
+    const { httpStatus, body } = await healthOnceReplica("lagging");
     expect(httpStatus).toBe(200);
     expect(body.status).toBe("degraded");
     expect(body.checks.replicas[0]!.status).toBe("lagging");
@@ -102,7 +112,7 @@ test("a stopped replica is listed down with the error; the report is degraded, s
   await replicaAdmin.end({ timeout: 1 });
   await cluster.stopReplica();
   await db.checkReplicas();
-  const { httpStatus, body } = await health();
+  const { httpStatus, body } = await healthOnceReplica("down");
   expect(httpStatus).toBe(200);
   expect(body.status).toBe("degraded");
   expect(body.checks.replicas[0]!.name).toBe("replica-1");
