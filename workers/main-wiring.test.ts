@@ -92,6 +92,8 @@ describe.skipIf(!amqpUrl || !honoursPrefix)("workers/main.ts on RabbitMQ (needs 
         SMTP_URL: `smtp://127.0.0.1:${smtp.port}?from=shop@example.com`,
         WORKERS_HEALTH_PORT: "0",
         DATABASE_POOL_MAX: "4",
+        NODE_ENV: "test",
+        WEBHOOKS_ALLOW_PRIVATE: "true", // the receiver listens on 127.0.0.1
       }),
       stdout: "ignore",
       stderr: "pipe",
