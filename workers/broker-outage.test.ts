@@ -59,7 +59,7 @@ beforeAll(async () => {
     sql,
     logger,
     amqpUrl: brokerUrl,
-    consumers: [emailConsumer(sql, mailer), webhookConsumer(sql, logger, { allowPrivate: true })], // the receiver is local
+    consumers: [emailConsumer(sql, mailer), webhookConsumer(sql, logger, { allowPrivate: true })], // local receiver
     settings: workerSettings.load({
       AMQP_PREFIX: prefix,
       WORKERS_HEALTH_PORT: "0",
