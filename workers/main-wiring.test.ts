@@ -91,8 +91,6 @@ describe.skipIf(!amqpUrl)("workers/main.ts on RabbitMQ", () => {
         WORKERS_HEALTH_PORT: "0",
         WEBHOOKS_ALLOW_PRIVATE: "true", // the receiver listens on 127.0.0.1
         DATABASE_POOL_MAX: "4",
-        NODE_ENV: "test",
-        WEBHOOKS_ALLOW_PRIVATE: "true", // the receiver listens on 127.0.0.1
       }),
       stdout: "ignore",
       stderr: "pipe",
