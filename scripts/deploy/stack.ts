@@ -50,6 +50,8 @@ export function composeEnv(s: StackSettings): Record<string, string> {
     HTTPS_PORT: String(s.httpsPort),
     // The smoke suite's webhook receiver listens on this host's bridge address.
     WEBHOOKS_ALLOW_PRIVATE: process.env.WEBHOOKS_ALLOW_PRIVATE ?? "1",
+    // The smoke suite checks out with tok_visa.
+    PAYMENTS_TEST_CARD: process.env.PAYMENTS_TEST_CARD ?? "1",
     // Archive a WAL segment at least every 10 s here, so the drill measures a short RPO.
     PG_ARCHIVE_TIMEOUT: process.env.PG_ARCHIVE_TIMEOUT ?? "10",
     // deploy:test's load comes from one client address; the auth zone keeps its production limit.

@@ -115,6 +115,7 @@ export async function swarmTest(): Promise<Record<string, number>> {
         HTTP_PORT: String(httpPort),
         HTTPS_PORT: String(httpsPort),
         WEBHOOKS_ALLOW_PRIVATE: "1",
+        PAYMENTS_TEST_CARD: "1",
         PROXY_RATE_ZONES: "auth:/api/auth/:5:10,api:/api/:5000:5000",
       },
     });
