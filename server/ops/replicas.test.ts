@@ -60,6 +60,16 @@ async function health(): Promise<{ httpStatus: number; body: Health }> {
   return { httpStatus: res.status, body: (await res.json()) as Health };
 }
 
+/** /health once it shows the replica as `status` (the report is cached for up to a second). */
+async function healthShowing(status: string): Promise<{ httpStatus: number; body: Health }> {
+  let last = await health();
+  await until(async () => {
+    last = await health();
+    return last.body.checks.replicas[0]?.status === status;
+  }, `/health to show the replica ${status}`);
+  return last;
+}
+
 async function until(cond: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await cond())) {
@@ -73,7 +83,7 @@ test("a replica in step is listed up with its lag; the report is ok", async () =
     await db.checkReplicas();
     return db.replicas[0]!.status === "up" && db.replicas[0]!.lagMs === 0;
   }, "the replica to catch up");
-  const { httpStatus, body } = await health();
+  const { httpStatus, body } = await healthShowing("up");
   expect(httpStatus).toBe(200);
   expect(body.status).toBe("ok");
   expect(body.checks.replicas).toHaveLength(1);
@@ -88,7 +98,7 @@ test("a replica whose replay is paused is listed lagging with its lag; the repor
       await db.checkReplicas();
       return db.replicas[0]!.status === "lagging";
     }, "the replica to lag");
-    const { httpStatus, body } = await health();
+    const { httpStatus, body } = await healthShowing("lagging");
     expect(httpStatus).toBe(200);
     expect(body.status).toBe("degraded");
     expect(body.checks.replicas[0]!.status).toBe("lagging");
@@ -102,7 +112,7 @@ test("a stopped replica is listed down with the error; the report is degraded, s
   await replicaAdmin.end({ timeout: 1 });
   await cluster.stopReplica();
   await db.checkReplicas();
-  const { httpStatus, body } = await health();
+  const { httpStatus, body } = await healthShowing("down");
   expect(httpStatus).toBe(200);
   expect(body.status).toBe("degraded");
   expect(body.checks.replicas[0]!.name).toBe("replica-1");
