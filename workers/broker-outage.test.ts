@@ -62,7 +62,7 @@ beforeAll(async () => {
     sql,
     logger,
     amqpUrl: brokerUrl,
-    consumers: [emailConsumer(sql, mailer), webhookConsumer(sql, logger)],
+    consumers: [emailConsumer(sql, mailer), webhookConsumer(sql, logger, { allowPrivate: true })],
     settings: workerSettings.load({
       AMQP_PREFIX: prefix,
       WORKERS_HEALTH_PORT: "0",
