@@ -80,6 +80,9 @@ describe("outbox relay, in process", () => {
       },
       async subscribe() {},
       async close() {},
+      status: () => ({ connected: up, since: new Date().toISOString(), reconnects: 0, lastError: null }),
+      onConnected() {},
+      backlog: async () => ({}),
     };
     const id = await emit("product.updated", { slug: "x" });
     await expect(relayBatch(t.sql, flaky)).rejects.toThrow("broker unreachable");

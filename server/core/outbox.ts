@@ -1,4 +1,4 @@
-import type { TxSql } from "../../db/client.ts";
+import type { Sql, TxSql } from "../../db/client.ts";
 
 /**
  * Every event type of API.md, plus `user.email_changed` (README, API extensions):
@@ -53,4 +53,19 @@ export async function requeueEvent(tx: TxSql, eventId: string): Promise<boolean>
   const rows = await tx`
     update outbox set published_at = null, last_error = null where id = ${eventId} returning seq`;
   return rows.length > 0;
+}
+
+/** Unpublished outbox rows and the age of the oldest (ms; 0 when none). */
+export interface OutboxBacklog {
+  unpublished: number;
+  oldest_age_ms: number;
+}
+
+/** How many events wait for the relay, and for how long the oldest has (cheap: partial index). */
+export async function outboxBacklog(sql: Sql): Promise<OutboxBacklog> {
+  const [row] = await sql<{ n: number; age_ms: number | null }[]>`
+    select count(*)::int as n,
+           (extract(epoch from now() - min(occurred_at)) * 1000)::float8 as age_ms
+    from outbox where published_at is null`;
+  return { unpublished: row?.n ?? 0, oldest_age_ms: Math.max(0, Math.round(row?.age_ms ?? 0)) };
 }

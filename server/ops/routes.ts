@@ -19,6 +19,7 @@ async function healthReport(
       if (probe.core) coreDown = true;
       else degraded = true;
     }
+    if (status.status === "lagging") degraded = true;
   }
   const replicas = deps.db.replicas.map((r) => ({
     name: r.name,

@@ -107,7 +107,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     checkoutFaults: opts.checkoutFaults,
   };
   const modules = opts.modules ?? appModules(options);
-  const build = (cfg = config) => createDeps(cfg, "test", createLogger("silent"));
+  const build = (cfg = config) => createDeps(cfg, "test", createLogger("silent"), env);
   const deps = build();
   // The client fails fast while connecting (no offline queue); tests start once it is up.
   if (deps.redis) await whenRedisReady(deps.redis);

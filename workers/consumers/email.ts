@@ -6,6 +6,8 @@ import type { ConsumerSpec } from "../transport.ts";
 
 /** One outgoing message. */
 export interface Email {
+  /** The event id: a stable Message-ID, so a resend after a crash is recognisable. */
+  id?: string;
   to: string;
   subject: string;
   text: string;
@@ -20,7 +22,7 @@ export interface Mailer {
 export function logMailer(logger: Logger): Mailer {
   return {
     async send(email) {
-      logger.info("email", { to: email.to, subject: email.subject });
+      logger.info("email", { id: email.id, to: email.to, subject: email.subject });
     },
   };
 }
@@ -105,7 +107,7 @@ export function emailConsumer(sql: Sql, mailer: Mailer): ConsumerSpec {
     ],
     async handle(event) {
       const email = await composeEmail(sql, event);
-      if (email) await mailer.send(email);
+      if (email) await mailer.send({ ...email, id: event.id });
     },
   };
 }

@@ -155,7 +155,8 @@ export function smtpMailer(opts: SmtpOptions): Mailer {
           `To: <${to}>`,
           `Subject: ${encodeHeader(subject)}`,
           `Date: ${new Date().toUTCString()}`,
-          `Message-ID: <${crypto.randomUUID()}@${opts.host}>`,
+          // A resend of the same event (at-least-once delivery) carries the same Message-ID, so mail systems can drop it.
+          `Message-ID: <${email.id ?? crypto.randomUUID()}@${opts.host}>`,
           "MIME-Version: 1.0",
           "Content-Type: text/plain; charset=utf-8",
           "Content-Transfer-Encoding: 8bit",
