@@ -11,6 +11,7 @@ import {
   type RequestHead,
 } from "../http1.ts";
 import { verifyAccessToken } from "../jwt.ts";
+import { normalisePath } from "../path.ts";
 import { finishExchange } from "./exchange.ts";
 import { serveStatic } from "./files.ts";
 import { problem, rejectHead, respondLocal, tooManyConnections } from "./local.ts";
@@ -24,12 +25,19 @@ import { flushQueue, sendClient, sendUp } from "./writes.ts";
  * end.
  */
 
-const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/metrics", "/api"]);
+// /metrics is not among them: the public listener never serves it (the admin port does).
+const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/api"]);
 const API_PREFIX = Buffer.from("/api/", "latin1");
 
 /** True for paths forwarded to the app instances; everything else is static. */
 export function isProxied(path: string): boolean {
   return path.startsWith("/api/") || proxiedExact.has(path);
+}
+
+/** Paths only the admin port answers (`/metrics`, in any spelling); 404 here, upstream never asked. */
+function isOperationsOnly(path: string): boolean {
+  const p = normalisePath(path);
+  return p === "/metrics" || p.startsWith("/metrics/");
 }
 
 /** Parses and starts the requests waiting in a client's buffer, one at a time. */
@@ -117,9 +125,16 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     problem(st, ex, 413, "payload-too-large", `Request body exceeds ${limit} bytes.`);
     return;
   }
-  if (!head.targetStartsWith(API_PREFIX) && !isProxied(head.path)) {
-    serveStatic(st, ex);
-    return;
+  if (!head.targetStartsWith(API_PREFIX)) {
+    const path = head.path;
+    if (isOperationsOnly(path)) {
+      problem(st, ex, 404, "not-found", "Not found.");
+      return;
+    }
+    if (!isProxied(path)) {
+      serveStatic(st, ex);
+      return;
+    }
   }
   if (head.expectContinue && !ex.bodyDone) sendClient(st, c, `HTTP/1.1 100 Continue${CRLF}${CRLF}`);
   // Body bytes that came with the head.
@@ -135,7 +150,7 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     return;
   }
   const user = verifyAccessToken(head.field("authorization"), st.core.cfg.jwtSecret);
-  st.core.limiter.take(zone, user ? `u:${user}` : `ip:${c.ip}`).then(
+  st.core.limiter.takeFor(zone, c.ip, user).then(
     (d) => gate(st, ex, d),
     () => dispatch(st, ex, undefined),
   );
