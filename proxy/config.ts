@@ -42,8 +42,10 @@ export interface ProxyConfig {
     headerMs: number;
     /** a request body must arrive completely within this from its head */
     bodyMs: number;
-    /** bytes per second a request body must keep up after its first second; 0 = off */
+    /** bytes per second a request body must average after `bodyMinRateAfterMs`; 0 = off */
     bodyMinRate: number;
+    /** grace before the minimum body rate applies */
+    bodyMinRateAfterMs: number;
   };
   health: {
     enabled: boolean;
@@ -148,6 +150,7 @@ function fromSettings(
       headerMs: s.PROXY_HEADER_TIMEOUT_MS,
       bodyMs: s.PROXY_BODY_TIMEOUT_MS,
       bodyMinRate: s.PROXY_BODY_MIN_RATE,
+      bodyMinRateAfterMs: s.PROXY_BODY_MIN_RATE_AFTER_MS,
     },
     health: {
       enabled: s.PROXY_HEALTH_CHECKS,
@@ -205,6 +208,7 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
       headerMs: d.PROXY_HEADER_TIMEOUT_MS,
       bodyMs: d.PROXY_BODY_TIMEOUT_MS,
       bodyMinRate: d.PROXY_BODY_MIN_RATE,
+      bodyMinRateAfterMs: d.PROXY_BODY_MIN_RATE_AFTER_MS,
     },
     health: {
       enabled: d.PROXY_HEALTH_CHECKS,

@@ -149,13 +149,18 @@ const knobs = {
   PROXY_MAX_HEADER_BYTES: knob(int(1024, 1 << 20), "16384", "request head limit (431 above it)"),
   PROXY_BODY_TIMEOUT_MS: knob(
     int(100, 3_600_000),
-    "60000",
+    "120000",
     "a request body must arrive completely within this from the end of its head (408 otherwise)",
   ),
   PROXY_BODY_MIN_RATE: knob(
     int(0, 1 << 30),
     "1024",
-    "request bodies slower than this many bytes/s (measured after their first second) get 408; 0 = off",
+    "a request body must average this many bytes/s after the grace below (408 otherwise); 0 = off",
+  ),
+  PROXY_BODY_MIN_RATE_AFTER_MS: knob(
+    int(0, 3_600_000),
+    "5000",
+    "grace from the end of a request head before `PROXY_BODY_MIN_RATE` applies",
   ),
   PROXY_BUFFER_BODY_BYTES: knob(
     int(0, 16 << 20),

@@ -107,6 +107,8 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     done: false,
     extra: "",
     upstreamName: "local",
+    waitBody: false,
+    inFlight: false,
   };
   c.ex = ex;
   if (head.buf[head.targetFrom] !== 0x2f) {
@@ -144,13 +146,38 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     c.buf = feedBody(st, ex, buf);
   }
   if (ex.done) return;
+  // A small body still on its way is read here first: a slow sender then holds
+  // no upstream connection (only its own socket, under the body deadline).
+  if (
+    !ex.bodyDone &&
+    head.framing.kind === "length" &&
+    head.framing.length <= st.core.cfg.limits.bufferBodyBytes
+  ) {
+    ex.waitBody = true;
+    return;
+  }
+  route(st, ex);
+}
+
+/** A proxied request ready to go: the in-flight cap, the rate limiter, then an upstream. */
+function route(st: EngineState, ex: Exchange): void {
+  const cap = st.core.cfg.limits.maxInFlight;
+  if (cap > 0 && st.inFlight >= cap) {
+    problem(st, ex, 503, "overloaded", "The proxy is at its request limit; try again shortly.", [
+      ["Retry-After", "1"],
+    ]);
+    return;
+  }
+  ex.inFlight = true;
+  st.inFlight++;
+  const head = ex.head;
   const zone = st.core.cfg.rateLimit.enabled ? st.core.limiter.zoneFor(head.path) : undefined;
   if (!zone) {
     dispatch(st, ex, undefined);
     return;
   }
   const user = verifyAccessToken(head.field("authorization"), st.core.cfg.jwtSecret);
-  st.core.limiter.takeFor(zone, c.ip, user).then(
+  st.core.limiter.takeFor(zone, ex.c.ip, user).then(
     (d) => gate(st, ex, d),
     () => dispatch(st, ex, undefined),
   );
@@ -201,15 +228,20 @@ function feedBody(st: EngineState, ex: Exchange, data: Buffer): Buffer | null {
       return c.buf;
     }
   }
+  if (ex.waitBody && ex.bodyDone && !ex.done) {
+    ex.waitBody = false;
+    route(st, ex);
+  }
   return rest;
 }
 
-/** A bad or oversized request body: answer if nothing was sent yet, then drop the connection. */
-function abortRequest(st: EngineState, ex: Exchange, status: number, detail: string): void {
+/** A bad, oversized or late request body: answer if nothing was sent yet, then drop the connection. */
+export function abortRequest(st: EngineState, ex: Exchange, status: number, detail: string): void {
   ex.c.closeAfter = true;
   dropUpstream(st, ex);
   if (!ex.resStarted && !ex.done) {
-    problem(st, ex, status, status === 413 ? "payload-too-large" : "bad-request", detail);
+    const code = status === 413 ? "payload-too-large" : status === 408 ? "request-timeout" : "bad-request";
+    problem(st, ex, status, code, detail);
   } else {
     ex.done = true;
     ex.c.sock.terminate();

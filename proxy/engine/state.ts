@@ -78,6 +78,10 @@ export interface Exchange {
   /** RateLimit-* response headers (raw head text) */
   extra: string;
   upstreamName: string;
+  /** a small body is being read in full before an upstream is chosen (`PROXY_BUFFER_BODY_BYTES`) */
+  waitBody: boolean;
+  /** counted in `EngineState.inFlight` (`PROXY_MAX_IN_FLIGHT`) until it ends */
+  inFlight: boolean;
 }
 
 /** Line end and blank line of HTTP/1.1 heads. */
@@ -97,6 +101,8 @@ export class EngineState {
   clock = Date.now();
   /** open connections per client IP (`PROXY_MAX_CONNS_PER_IP`) */
   readonly perIp = new Map<string, number>();
+  /** proxied exchanges in progress, whole engine (`PROXY_MAX_IN_FLIGHT`) */
+  inFlight = 0;
   readonly listeners: TCPSocketListener<Client>[] = [];
   draining = false;
   /** the HTTPS port the redirecting listener sends clients to */
