@@ -20,6 +20,8 @@ export interface ProxyConfig {
   host: string;
   /** interface of the admin server (loopback by default: it serves /metrics) */
   adminHost: string;
+  /** CIDRs of load balancers whose X-Forwarded-For is believed (empty: none) */
+  trustedProxies: string[];
   port: number;
   tlsPort: number;
   adminPort: number;
@@ -136,6 +138,7 @@ function fromSettings(
   return {
     host: s.PROXY_HOST,
     adminHost: s.PROXY_ADMIN_HOST,
+    trustedProxies: s.PROXY_TRUSTED_PROXIES,
     upstreams: s.PROXY_UPSTREAMS,
     balancer: s.PROXY_BALANCER,
     pool: {
@@ -191,6 +194,7 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
   return {
     host: d.PROXY_HOST,
     adminHost: d.PROXY_ADMIN_HOST,
+    trustedProxies: d.PROXY_TRUSTED_PROXIES,
     port: platform.PROXY_PORT,
     tlsPort: platform.PROXY_TLS_PORT,
     adminPort: platform.PROXY_ADMIN_PORT,

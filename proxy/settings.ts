@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bool, defineSettings, int, knob, type Settings } from "../platform/settings.ts";
+import { parseCidrs } from "./trusted.ts";
 
 /**
  * Every proxy-only environment variable, declared once with its default and
@@ -190,6 +191,12 @@ const knobs = {
     text,
     "max-age=31536000; includeSubDomains",
     "Strict-Transport-Security (HTTPS responses only)",
+  ),
+  PROXY_TRUSTED_PROXIES: knob(
+    parsed(parseCidrs),
+    "",
+    "peers (CIDRs, IPv4/IPv6, comma-separated) whose `X-Forwarded-For` is believed: the client is its right-most untrusted entry; empty = trust no one",
+    { shownDefault: "(empty)" },
   ),
   PROXY_RATE_LIMIT: knob(bool, "on", "rate limiting (Redis token buckets; off for the benchmark)"),
   PROXY_RATE_ZONES: knob(

@@ -109,7 +109,16 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     upstreamName: "local",
     waitBody: false,
     inFlight: false,
+    clientIp: c.ip,
+    chain: null,
   };
+  if (c.trusted) {
+    const real = st.core.trusted.clientFrom(head.forwardedForJoined ?? head.field("x-forwarded-for"));
+    if (real) {
+      ex.clientIp = real.ip;
+      ex.chain = real.chain;
+    }
+  }
   c.ex = ex;
   if (head.buf[head.targetFrom] !== 0x2f) {
     // absolute-form and asterisk-form are for forward proxies; this is a reverse proxy.
@@ -177,7 +186,7 @@ function route(st: EngineState, ex: Exchange): void {
     return;
   }
   const user = verifyAccessToken(head.field("authorization"), st.core.cfg.jwtSecret);
-  st.core.limiter.takeFor(zone, ex.c.ip, user).then(
+  st.core.limiter.takeFor(zone, ex.clientIp, user).then(
     (d) => gate(st, ex, d),
     () => dispatch(st, ex, undefined),
   );
@@ -257,6 +266,7 @@ export function clientHandlers(st: EngineState, secure: boolean, redirect: boole
       const c: Client = {
         sock,
         ip,
+        trusted: st.core.trusted.has(ip),
         secure,
         buf: null,
         headStart: 0,
@@ -276,7 +286,8 @@ export function clientHandlers(st: EngineState, secure: boolean, redirect: boole
       const n = (st.perIp.get(ip) ?? 0) + 1;
       st.perIp.set(ip, n);
       const cap = st.core.cfg.limits.maxConnsPerIp;
-      if (cap > 0 && n > cap) tooManyConnections(st, c);
+      // A trusted load balancer carries many clients on its connections: no cap on it.
+      if (cap > 0 && n > cap && !c.trusted) tooManyConnections(st, c);
     },
     data(sock, data) {
       const c = sock.data;

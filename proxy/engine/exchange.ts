@@ -33,7 +33,7 @@ export function finishExchange(st: EngineState, ex: Exchange): void {
       status: ex.status,
       ms: Math.round(seconds * 100_000) / 100,
       bytes: ex.bytesOut,
-      ip: c.ip,
+      ip: ex.clientIp,
       upstream: ex.upstreamName,
       requestId: reqId(st, ex),
     });

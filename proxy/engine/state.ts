@@ -17,6 +17,8 @@ import type { Upstream } from "../upstream.ts";
 export interface Client {
   sock: Socket<Client>;
   ip: string;
+  /** the peer is a trusted proxy (`PROXY_TRUSTED_PROXIES`): its X-Forwarded-For names the client */
+  trusted: boolean;
   secure: boolean;
   /** received bytes not consumed yet (a head in progress or pipelined requests) */
   buf: Buffer | null;
@@ -82,6 +84,10 @@ export interface Exchange {
   waitBody: boolean;
   /** counted in `EngineState.inFlight` (`PROXY_MAX_IN_FLIGHT`) until it ends */
   inFlight: boolean;
+  /** the client's address: the peer's, or the one a trusted peer's X-Forwarded-For names */
+  clientIp: string;
+  /** behind a trusted peer: X-Forwarded-For up to and including the client, sent upstream as is */
+  chain: string | null;
 }
 
 /** Line end and blank line of HTTP/1.1 heads. */

@@ -61,7 +61,13 @@ function writeUpstreamHead(st: EngineState, ex: Exchange, out: Buffer): number {
           out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0),
         );
   const xff = head.fieldFrom(F_FORWARDED_FOR);
-  if (xff >= 0) {
+  if (ex.chain !== null) {
+    // Behind a trusted proxy: the list up to the client, so the app's last entry is the client.
+    n += out.latin1Write(
+      `X-Forwarded-For: ${ex.chain}${CRLF}X-Real-IP: ${ex.clientIp}${CRLF}X-Forwarded-Proto: ${c.secure ? "https" : "http"}${CRLF}X-Forwarded-Host: `,
+      n,
+    );
+  } else if (xff >= 0) {
     n += out.latin1Write("X-Forwarded-For: ", n);
     if (head.forwardedForJoined !== undefined) n += out.latin1Write(head.forwardedForJoined, n);
     else n += buf.copy(out, n, xff, head.fieldTo(F_FORWARDED_FOR));
