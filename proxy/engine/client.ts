@@ -12,7 +12,7 @@ import {
 } from "../http1.ts";
 import { verifyAccessToken } from "../jwt.ts";
 import { normalisePath } from "../path.ts";
-import { finishExchange } from "./exchange.ts";
+import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { serveStatic } from "./files.ts";
 import { problem, rejectHead, respondLocal, tooManyConnections } from "./local.ts";
 import { type Client, CRLF, type EngineState, type Exchange, NONE } from "./state.ts";
@@ -253,6 +253,7 @@ export function abortRequest(st: EngineState, ex: Exchange, status: number, deta
     problem(st, ex, status, code, detail);
   } else {
     ex.done = true;
+    releaseInFlight(st, ex);
     ex.c.sock.terminate();
   }
 }

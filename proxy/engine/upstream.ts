@@ -1,7 +1,7 @@
 import { copyRanges, copyStartAndRanges, F_FORWARDED_FOR, idempotentMethods } from "../http1.ts";
 import type { RateDecision } from "../ratelimit.ts";
 import type { Upstream } from "../upstream.ts";
-import { finishExchange } from "./exchange.ts";
+import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { problem } from "./local.ts";
 import { type Conn, CRLF, CRLF_CRLF, type EngineState, type Exchange, NONE } from "./state.ts";
 import { endClient, outBuffer, sendUp, sendUpAssembled, writeRequestId } from "./writes.ts";
@@ -165,6 +165,7 @@ export function upstreamFailed(st: EngineState, ex: Exchange, kind: "connect" | 
     // Part of the response is already with the client; all we can do is cut it short.
     ex.status = ex.status || 502;
     ex.done = true;
+    releaseInFlight(st, ex);
     ex.c.sock.terminate();
     return;
   }
@@ -195,6 +196,7 @@ export function badUpstream(st: EngineState, ex: Exchange, why: string): void {
   if (ex.up) ex.up.active--;
   if (ex.resStarted) {
     ex.done = true;
+    releaseInFlight(st, ex);
     ex.c.sock.terminate();
   } else problem(st, ex, 502, "bad-gateway", "The upstream sent an invalid response.");
 }
