@@ -43,8 +43,9 @@ test("a deadlock victim is run again and both transactions commit", async () => 
     await tx`update pair set v = v + 10 where id = 1`;
   });
   await Promise.all([a, b]);
-  // Exactly one of them was chosen as the victim and ran twice.
-  expect(attemptsA + attemptsB).toBe(3);
+  // At least one was a victim and ran again (usually exactly one; under load both backends'
+  // deadlock checks can see the cycle before either has aborted, and both are retried).
+  expect(attemptsA + attemptsB).toBeGreaterThanOrEqual(3);
   const rows = await t.sql<{ id: number; v: number }[]>`select id, v from pair order by id`;
   expect(rows.map((r) => r.v)).toEqual([11, 11]);
 });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import Redis from "ioredis";
+import { startTcpRelay } from "../platform/testing/tcp-relay.ts";
 import {
   killAll,
   spawnUpstream,
@@ -9,7 +10,6 @@ import {
   testRedisUrl,
   waitFor,
 } from "./testing/helpers.ts";
-import { startRelay } from "./testing/relay.ts";
 
 /**
  * Rate limiting against real Redis (REDIS_URL or the local one, shared, with a
@@ -107,16 +107,14 @@ describe.skipIf(!redisUrl)("rate limiting (Redis)", () => {
 
   test("an outage falls back to in-process buckets (no 5xx); once Redis answers again the shared buckets are used", async () => {
     const target = new URL(redisUrl!);
-    const relay = startRelay(target.hostname, Number(target.port || 6379));
-    const viaRelay = new URL(redisUrl!);
-    viaRelay.hostname = "127.0.0.1";
-    viaRelay.port = String(relay.port);
+    const relay = await startTcpRelay({ host: target.hostname, port: Number(target.port || 6379) });
+    const viaRelay = relay.urlFor(redisUrl!);
     const outagePrefix = `${prefix}outage:`;
     const up = await spawnUpstream("a");
     const p = await startTestProxy(
       testConfig([up], {
         jwtSecret: secret,
-        rateLimit: { enabled: true, zones, redisUrl: viaRelay.toString(), keyPrefix: outagePrefix },
+        rateLimit: { enabled: true, zones, redisUrl: viaRelay, keyPrefix: outagePrefix },
       }),
     );
     const direct = new Redis(redisUrl!);
@@ -158,7 +156,7 @@ describe.skipIf(!redisUrl)("rate limiting (Redis)", () => {
       direct.disconnect();
       await p.stop(1000);
       await up.kill();
-      relay.close();
+      await relay.close();
     }
   }, 30_000);
 });

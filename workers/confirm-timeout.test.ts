@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import amqp from "amqplib";
 import { createTestDatabase, type TestDatabase, testAmqpUrl } from "../db/testing.ts";
 import { createLogger } from "../platform/logger.ts";
@@ -7,6 +7,9 @@ import { recordEvent } from "../server/core/outbox.ts";
 import { createRabbitTransport } from "./rabbitmq.ts";
 import { relayBatch } from "./relay.ts";
 import { until } from "./test-support.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 /** A broker that stops answering (no close, no error) must not wedge the relay. */
 const amqpUrl = await testAmqpUrl();

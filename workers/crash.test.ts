@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import amqp from "amqplib";
 import { createTestDatabase, type TestDatabase, testAmqpUrl } from "../db/testing.ts";
 import { recordEvent } from "../server/core/outbox.ts";
 import { countIds, startWebhookReceiver, until } from "./test-support.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * Acceptance of issue 10: the workers process is SIGKILLed in the middle of a

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../db/testing.ts";
 import { createLogger } from "../platform/logger.ts";
 import { recordEvent } from "../server/core/outbox.ts";
@@ -7,6 +7,9 @@ import { freshWorkerStates } from "../server/ops/worker-state.ts";
 import { startWorkers } from "./run.ts";
 import { workerSettings } from "./settings.ts";
 import { until } from "./test-support.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
 import { queueProbe } from "./probes.ts";
 import { eventsHealthSettings } from "./settings.ts";
 import { recordWorkerState } from "./worker-state.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -68,12 +68,26 @@ async function until(cond: () => Promise<boolean>, what: string, ms = 30_000): P
   }
 }
 
+/** /health once it reports `status` and the first replica `replica`: probe results are shared for about a second, so a change shows up after it. */
+async function healthOnce(status: string, replica: string): Promise<Awaited<ReturnType<typeof health>>> {
+  let last = await health();
+  await until(
+    async () => {
+      last = await health();
+      return last.body.status === status && last.body.checks.replicas[0]?.status === replica;
+    },
+    `/health to report ${status} with the replica ${replica}`,
+    10_000,
+  );
+  return last;
+}
+
 test("a replica in step is listed up with its lag; the report is ok", async () => {
   await until(async () => {
     await db.checkReplicas();
     return db.replicas[0]!.status === "up" && db.replicas[0]!.lagMs === 0;
   }, "the replica to catch up");
-  const { httpStatus, body } = await health();
+  const { httpStatus, body } = await healthOnce("ok", "up");
   expect(httpStatus).toBe(200);
   expect(body.status).toBe("ok");
   expect(body.checks.replicas).toHaveLength(1);
@@ -88,7 +102,7 @@ test("a replica whose replay is paused is listed lagging with its lag; the repor
       await db.checkReplicas();
       return db.replicas[0]!.status === "lagging";
     }, "the replica to lag");
-    const { httpStatus, body } = await health();
+    const { httpStatus, body } = await healthOnce("degraded", "lagging");
     expect(httpStatus).toBe(200);
     expect(body.status).toBe("degraded");
     expect(body.checks.replicas[0]!.status).toBe("lagging");
@@ -102,7 +116,7 @@ test("a stopped replica is listed down with the error; the report is degraded, s
   await replicaAdmin.end({ timeout: 1 });
   await cluster.stopReplica();
   await db.checkReplicas();
-  const { httpStatus, body } = await health();
+  const { httpStatus, body } = await healthOnce("degraded", "down");
   expect(httpStatus).toBe(200);
   expect(body.status).toBe("degraded");
   expect(body.checks.replicas[0]!.name).toBe("replica-1");
