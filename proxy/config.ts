@@ -18,6 +18,10 @@ export type BalancerKind = ProxySettings["PROXY_BALANCER"];
 /** The whole proxy configuration (defaults in `defaultProxyConfig`, knobs in docs/proxy.md). */
 export interface ProxyConfig {
   host: string;
+  /** interface of the admin server (loopback by default: it serves /metrics) */
+  adminHost: string;
+  /** CIDRs of load balancers whose X-Forwarded-For is believed (empty: none) */
+  trustedProxies: string[];
   port: number;
   tlsPort: number;
   adminPort: number;
@@ -38,6 +42,12 @@ export interface ProxyConfig {
     clientIdleMs: number;
     /** a request head must arrive completely within this */
     headerMs: number;
+    /** a request body must arrive completely within this from its head */
+    bodyMs: number;
+    /** bytes per second a request body must average after `bodyMinRateAfterMs`; 0 = off */
+    bodyMinRate: number;
+    /** grace before the minimum body rate applies */
+    bodyMinRateAfterMs: number;
   };
   health: {
     enabled: boolean;
@@ -61,6 +71,10 @@ export interface ProxyConfig {
     maxHeaderBytes: number;
     /** concurrent connections per client IP; 0 = unlimited */
     maxConnsPerIp: number;
+    /** Content-Length bodies up to this are read before an upstream connection is taken */
+    bufferBodyBytes: number;
+    /** proxied requests in progress at once; 0 = unlimited */
+    maxInFlight: number;
   };
   compression: {
     enabled: boolean;
@@ -123,6 +137,8 @@ function fromSettings(
 ): ProxyOverrides {
   return {
     host: s.PROXY_HOST,
+    adminHost: s.PROXY_ADMIN_HOST,
+    trustedProxies: s.PROXY_TRUSTED_PROXIES,
     upstreams: s.PROXY_UPSTREAMS,
     balancer: s.PROXY_BALANCER,
     pool: {
@@ -135,6 +151,9 @@ function fromSettings(
       responseMs: s.PROXY_RESPONSE_TIMEOUT_MS,
       clientIdleMs: s.PROXY_CLIENT_IDLE_TIMEOUT_MS,
       headerMs: s.PROXY_HEADER_TIMEOUT_MS,
+      bodyMs: s.PROXY_BODY_TIMEOUT_MS,
+      bodyMinRate: s.PROXY_BODY_MIN_RATE,
+      bodyMinRateAfterMs: s.PROXY_BODY_MIN_RATE_AFTER_MS,
     },
     health: {
       enabled: s.PROXY_HEALTH_CHECKS,
@@ -149,6 +168,8 @@ function fromSettings(
       maxBodyBytes: s.PROXY_MAX_BODY_BYTES,
       maxHeaderBytes: s.PROXY_MAX_HEADER_BYTES,
       maxConnsPerIp: s.PROXY_MAX_CONNS_PER_IP,
+      bufferBodyBytes: s.PROXY_BUFFER_BODY_BYTES,
+      maxInFlight: s.PROXY_MAX_IN_FLIGHT,
     },
     compression: {
       enabled: s.PROXY_COMPRESSION,
@@ -172,6 +193,8 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
   const d = proxySettings.load({});
   return {
     host: d.PROXY_HOST,
+    adminHost: d.PROXY_ADMIN_HOST,
+    trustedProxies: d.PROXY_TRUSTED_PROXIES,
     port: platform.PROXY_PORT,
     tlsPort: platform.PROXY_TLS_PORT,
     adminPort: platform.PROXY_ADMIN_PORT,
@@ -187,6 +210,9 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
       responseMs: d.PROXY_RESPONSE_TIMEOUT_MS,
       clientIdleMs: d.PROXY_CLIENT_IDLE_TIMEOUT_MS,
       headerMs: d.PROXY_HEADER_TIMEOUT_MS,
+      bodyMs: d.PROXY_BODY_TIMEOUT_MS,
+      bodyMinRate: d.PROXY_BODY_MIN_RATE,
+      bodyMinRateAfterMs: d.PROXY_BODY_MIN_RATE_AFTER_MS,
     },
     health: {
       enabled: d.PROXY_HEALTH_CHECKS,
@@ -203,6 +229,8 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
       maxBodyBytes: d.PROXY_MAX_BODY_BYTES,
       maxHeaderBytes: d.PROXY_MAX_HEADER_BYTES,
       maxConnsPerIp: d.PROXY_MAX_CONNS_PER_IP,
+      bufferBodyBytes: d.PROXY_BUFFER_BODY_BYTES,
+      maxInFlight: d.PROXY_MAX_IN_FLIGHT,
     },
     compression: {
       enabled: d.PROXY_COMPRESSION,

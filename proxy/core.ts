@@ -7,6 +7,7 @@ import { HealthChecker } from "./health.ts";
 import { ProxyMetrics } from "./metrics.ts";
 import { RateLimiter } from "./ratelimit.ts";
 import { StaticFiles } from "./static.ts";
+import { TrustedProxies } from "./trusted.ts";
 import { Upstream } from "./upstream.ts";
 
 /**
@@ -23,6 +24,8 @@ export class ProxyCore {
   readonly health: HealthChecker;
   readonly limiter: RateLimiter;
   readonly statics: StaticFiles;
+  /** peers whose X-Forwarded-For is believed (`PROXY_TRUSTED_PROXIES`) */
+  trusted: TrustedProxies;
   /** lets the engine close pooled sockets of upstreams a reload removed */
   onUpstreamRemoved: (u: Upstream) => void = () => {};
   idleSockets: (u: Upstream) => number = () => 0;
@@ -45,6 +48,7 @@ export class ProxyCore {
     this.health = new HealthChecker(() => this.upstreams, cfg, logger);
     this.limiter = new RateLimiter(cfg, logger, this.metrics);
     this.statics = new StaticFiles(cfg);
+    this.trusted = new TrustedProxies(cfg.trustedProxies);
   }
 
   /** Picks an upstream for a request (excluding the one a retry moves away from). */
@@ -79,6 +83,7 @@ export class ProxyCore {
     this.health.reconfigure(cfg);
     this.limiter.reconfigure(cfg);
     this.statics.reconfigure(cfg);
+    this.trusted = new TrustedProxies(cfg.trustedProxies);
     this.onReload(cfg);
   }
 

@@ -1,6 +1,6 @@
 import type { TCPSocketListener } from "bun";
 import type { ProxyCore } from "./core.ts";
-import { clientHandlers, processBuffered } from "./engine/client.ts";
+import { abortRequest, clientHandlers, processBuffered } from "./engine/client.ts";
 import { rejectHead } from "./engine/local.ts";
 import { upstreamHandlers } from "./engine/response.ts";
 import { type Client, EngineState, type Exchange } from "./engine/state.ts";
@@ -44,10 +44,15 @@ function sweep(st: EngineState): void {
   const now = Date.now();
   st.clock = now;
   const { responseMs, connectMs, clientIdleMs, headerMs } = st.core.cfg.timeouts;
+  const pnow = performance.now();
   // Requests waiting on an upstream: each belongs to its client's `ex`.
   for (const c of st.clients) {
     const ex = c.ex;
     if (!ex || ex.done) continue;
+    if (!ex.bodyDone && bodyTooSlow(st, ex, pnow)) {
+      abortRequest(st, ex, 408, "The request body did not arrive in time.");
+      continue;
+    }
     const conn = ex.conn;
     if (conn && !conn.sock && now - conn.openedAt > connectMs) {
       conn.abandoned = true;
@@ -66,6 +71,22 @@ function sweep(st: EngineState): void {
     } else if (now - c.lastActive > clientIdleMs) c.sock.end();
   }
   st.pool.sweep(now);
+}
+
+/**
+ * A request body past its deadline, or behind the minimum rate: after the
+ * grace period it must have brought `minRate` bytes per second since its
+ * head (a slow-upload attack holds sockets with a byte now and then).
+ */
+function bodyTooSlow(st: EngineState, ex: Exchange, pnow: number): boolean {
+  const { bodyMs, bodyMinRate, bodyMinRateAfterMs } = st.core.cfg.timeouts;
+  const elapsed = pnow - ex.t0;
+  if (elapsed > bodyMs) return true;
+  return (
+    bodyMinRate > 0 &&
+    elapsed > bodyMinRateAfterMs &&
+    ex.bodyBytes * 1000 < bodyMinRate * (elapsed - bodyMinRateAfterMs)
+  );
 }
 
 /** Builds the engine over the shared core. */

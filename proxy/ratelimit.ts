@@ -4,6 +4,7 @@ import type { Logger } from "../platform/logger.ts";
 import { createRedis, type Redis } from "../platform/redis.ts";
 import type { ProxyConfig, RateZone } from "./config.ts";
 import type { ProxyMetrics } from "./metrics.ts";
+import { normalisePath } from "./path.ts";
 
 /** The outcome for one request; seconds are rounded up for the headers. */
 export interface RateDecision {
@@ -56,11 +57,28 @@ export class RateLimiter {
     this.connect();
   }
 
-  /** The zone a path falls in (first prefix match), or undefined when unlimited. */
+  /**
+   * The zone a path falls in (first prefix match on the normalised path, as
+   * the app routes it), or undefined when unlimited.
+   */
   zoneFor(path: string): RateZone | undefined {
     if (!this.cfg.rateLimit.enabled) return undefined;
-    for (const z of this.cfg.rateLimit.zones) if (path.startsWith(z.prefix)) return z;
+    const p = normalisePath(path);
+    for (const z of this.cfg.rateLimit.zones) if (p.startsWith(z.prefix)) return z;
     return undefined;
+  }
+
+  /**
+   * Takes the request's tokens: the user's bucket when a token names one, the
+   * client IP's otherwise; in a `byIp` zone the IP's always, plus the user's
+   * when there is one (the stricter decision wins).
+   */
+  async takeFor(zone: RateZone, ip: string, user: string | null): Promise<RateDecision> {
+    if (!zone.byIp) return this.take(zone, user ? `u:${user}` : `ip:${ip}`);
+    const byIp = await this.take(zone, `ip:${ip}`);
+    if (!user || !byIp.allowed) return byIp;
+    const byUser = await this.take(zone, `u:${user}`);
+    return byUser.allowed && byUser.remaining >= byIp.remaining ? byIp : byUser;
   }
 
   /** Takes one token for `who` (user id or IP) in `zone`. Never throws. */

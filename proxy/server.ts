@@ -40,7 +40,7 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<Pro
   } else port = engine.listen(cfg.port, cfg.host).port;
 
   const admin = Bun.serve({
-    hostname: cfg.host,
+    hostname: cfg.adminHost,
     port: cfg.adminPort,
     fetch(req) {
       const path = new URL(req.url).pathname;

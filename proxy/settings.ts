@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bool, defineSettings, int, knob, type Settings } from "../platform/settings.ts";
+import { parseCidrs } from "./trusted.ts";
 
 /**
  * Every proxy-only environment variable, declared once with its default and
@@ -25,6 +26,12 @@ export interface RateZone {
   rate: number;
   /** bucket size: requests allowed back to back */
   burst: number;
+  /**
+   * Always keyed by client IP: a valid bearer token adds a per-user bucket
+   * (both must have a token) instead of replacing the IP's, so N accounts do
+   * not give one address N times the attempts.
+   */
+  byIp?: boolean;
 }
 
 /** Parses `host:port[=weight]` entries separated by commas; throws naming the bad entry. */
@@ -44,19 +51,28 @@ export function parseUpstreams(text: string): UpstreamSpec[] {
     });
 }
 
-/** Parses `name:prefix:rate:burst` zones separated by commas; throws naming the bad zone. */
+/** Parses `name:prefix:rate:burst[:ip]` zones separated by commas; throws naming the bad zone. */
 export function parseZones(text: string): RateZone[] {
   return text
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const [name, prefix, rate, burst] = entry.split(":");
+      const [name, prefix, rate, burst, key, ...more] = entry.split(":");
       const r = Number(rate);
       const b = Number(burst);
-      if (!name || !prefix?.startsWith("/") || !(r > 0) || !(b >= 1))
-        throw new Error(`bad zone ${JSON.stringify(entry)} (want name:/prefix/:rate:burst)`);
-      return { name, prefix, rate: r, burst: b };
+      if (
+        !name ||
+        !prefix?.startsWith("/") ||
+        !(r > 0) ||
+        !(b >= 1) ||
+        (key !== undefined && key !== "ip") ||
+        more.length
+      )
+        throw new Error(`bad zone ${JSON.stringify(entry)} (want name:/prefix/:rate:burst[:ip])`);
+      return key === "ip"
+        ? { name, prefix, rate: r, burst: b, byIp: true }
+        : { name, prefix, rate: r, burst: b };
     });
 }
 
@@ -75,7 +91,12 @@ const parsed = <T>(parse: (text: string) => T) =>
 const text = z.string().min(1);
 
 const knobs = {
-  PROXY_HOST: knob(text, "0.0.0.0", "interface the proxy's listeners bind"),
+  PROXY_HOST: knob(text, "0.0.0.0", "interface the proxy's public listeners bind"),
+  PROXY_ADMIN_HOST: knob(
+    text,
+    "127.0.0.1",
+    "interface the admin port (`/metrics`, `/upstreams`) binds; loopback unless set",
+  ),
   PROXY_UPSTREAMS: knob(
     parsed(parseUpstreams).optional(),
     undefined,
@@ -127,6 +148,31 @@ const knobs = {
   PROXY_RETRIES: knob(int(0, 10), "1", "extra attempts on another upstream for a failed request"),
   PROXY_MAX_BODY_BYTES: knob(int(0, 2 ** 50), "10485760", "request body limit (413 above it)"),
   PROXY_MAX_HEADER_BYTES: knob(int(1024, 1 << 20), "16384", "request head limit (431 above it)"),
+  PROXY_BODY_TIMEOUT_MS: knob(
+    int(100, 3_600_000),
+    "120000",
+    "a request body must arrive completely within this from the end of its head (408 otherwise)",
+  ),
+  PROXY_BODY_MIN_RATE: knob(
+    int(0, 1 << 30),
+    "1024",
+    "a request body must average this many bytes/s after the grace below (408 otherwise); 0 = off",
+  ),
+  PROXY_BODY_MIN_RATE_AFTER_MS: knob(
+    int(0, 3_600_000),
+    "5000",
+    "grace from the end of a request head before `PROXY_BODY_MIN_RATE` applies",
+  ),
+  PROXY_BUFFER_BODY_BYTES: knob(
+    int(0, 16 << 20),
+    "65536",
+    "bodies with a Content-Length up to this are read completely before an upstream connection is taken",
+  ),
+  PROXY_MAX_IN_FLIGHT: knob(
+    int(0, 10_000_000),
+    "4096",
+    "proxied requests in progress at once, whole proxy (503 above it); 0 = unlimited",
+  ),
   PROXY_MAX_CONNS_PER_IP: knob(
     int(0, 10_000_000),
     "512",
@@ -146,11 +192,17 @@ const knobs = {
     "max-age=31536000; includeSubDomains",
     "Strict-Transport-Security (HTTPS responses only)",
   ),
+  PROXY_TRUSTED_PROXIES: knob(
+    parsed(parseCidrs),
+    "",
+    "peers (CIDRs, IPv4/IPv6, comma-separated) whose `X-Forwarded-For` is believed: the client is its right-most untrusted entry; empty = trust no one",
+    { shownDefault: "(empty)" },
+  ),
   PROXY_RATE_LIMIT: knob(bool, "on", "rate limiting (Redis token buckets; off for the benchmark)"),
   PROXY_RATE_ZONES: knob(
     parsed(parseZones),
-    "auth:/api/auth/:5:10,api:/api/:10:20",
-    "rate-limit zones `name:/prefix/:rate:burst,…` (first matching prefix wins; rate per second)",
+    "auth:/api/auth/:5:10:ip,api:/api/:10:20,ops:/health:5:20:ip,ops:/readyz:5:20:ip",
+    "rate-limit zones `name:/prefix/:rate:burst[:ip],…` matched on the decoded, normalised path (first matching prefix wins; rate per second; `:ip` = always per client IP, a token adds a per-user bucket)",
   ),
   PROXY_RATE_KEY_PREFIX: knob(text, "rl:", "prefix of the rate limiter's Redis keys"),
   PROXY_STATIC_ROOT: knob(text.optional(), undefined, "folder served for non-API paths", {

@@ -11,7 +11,8 @@ import {
   type RequestHead,
 } from "../http1.ts";
 import { verifyAccessToken } from "../jwt.ts";
-import { finishExchange } from "./exchange.ts";
+import { normalisePath } from "../path.ts";
+import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { serveStatic } from "./files.ts";
 import { problem, rejectHead, respondLocal, tooManyConnections } from "./local.ts";
 import { type Client, CRLF, type EngineState, type Exchange, NONE } from "./state.ts";
@@ -24,12 +25,19 @@ import { flushQueue, sendClient, sendUp } from "./writes.ts";
  * end.
  */
 
-const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/metrics", "/api"]);
+// /metrics is not among them: the public listener never serves it (the admin port does).
+const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/api"]);
 const API_PREFIX = Buffer.from("/api/", "latin1");
 
 /** True for paths forwarded to the app instances; everything else is static. */
 export function isProxied(path: string): boolean {
   return path.startsWith("/api/") || proxiedExact.has(path);
+}
+
+/** Paths only the admin port answers (`/metrics`, in any spelling); 404 here, upstream never asked. */
+function isOperationsOnly(path: string): boolean {
+  const p = normalisePath(path);
+  return p === "/metrics" || p.startsWith("/metrics/");
 }
 
 /** Parses and starts the requests waiting in a client's buffer, one at a time. */
@@ -99,7 +107,18 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     done: false,
     extra: "",
     upstreamName: "local",
+    waitBody: false,
+    inFlight: false,
+    clientIp: c.ip,
+    chain: null,
   };
+  if (c.trusted) {
+    const real = st.core.trusted.clientFrom(head.forwardedForJoined ?? head.field("x-forwarded-for"));
+    if (real) {
+      ex.clientIp = real.ip;
+      ex.chain = real.chain;
+    }
+  }
   c.ex = ex;
   if (head.buf[head.targetFrom] !== 0x2f) {
     // absolute-form and asterisk-form are for forward proxies; this is a reverse proxy.
@@ -117,9 +136,16 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     problem(st, ex, 413, "payload-too-large", `Request body exceeds ${limit} bytes.`);
     return;
   }
-  if (!head.targetStartsWith(API_PREFIX) && !isProxied(head.path)) {
-    serveStatic(st, ex);
-    return;
+  if (!head.targetStartsWith(API_PREFIX)) {
+    const path = head.path;
+    if (isOperationsOnly(path)) {
+      problem(st, ex, 404, "not-found", "Not found.");
+      return;
+    }
+    if (!isProxied(path)) {
+      serveStatic(st, ex);
+      return;
+    }
   }
   if (head.expectContinue && !ex.bodyDone) sendClient(st, c, `HTTP/1.1 100 Continue${CRLF}${CRLF}`);
   // Body bytes that came with the head.
@@ -129,13 +155,38 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     c.buf = feedBody(st, ex, buf);
   }
   if (ex.done) return;
+  // A small body still on its way is read here first: a slow sender then holds
+  // no upstream connection (only its own socket, under the body deadline).
+  if (
+    !ex.bodyDone &&
+    head.framing.kind === "length" &&
+    head.framing.length <= st.core.cfg.limits.bufferBodyBytes
+  ) {
+    ex.waitBody = true;
+    return;
+  }
+  route(st, ex);
+}
+
+/** A proxied request ready to go: the in-flight cap, the rate limiter, then an upstream. */
+function route(st: EngineState, ex: Exchange): void {
+  const cap = st.core.cfg.limits.maxInFlight;
+  if (cap > 0 && st.inFlight >= cap) {
+    problem(st, ex, 503, "overloaded", "The proxy is at its request limit; try again shortly.", [
+      ["Retry-After", "1"],
+    ]);
+    return;
+  }
+  ex.inFlight = true;
+  st.inFlight++;
+  const head = ex.head;
   const zone = st.core.cfg.rateLimit.enabled ? st.core.limiter.zoneFor(head.path) : undefined;
   if (!zone) {
     dispatch(st, ex, undefined);
     return;
   }
   const user = verifyAccessToken(head.field("authorization"), st.core.cfg.jwtSecret);
-  st.core.limiter.take(zone, user ? `u:${user}` : `ip:${c.ip}`).then(
+  st.core.limiter.takeFor(zone, ex.clientIp, user).then(
     (d) => gate(st, ex, d),
     () => dispatch(st, ex, undefined),
   );
@@ -186,17 +237,23 @@ function feedBody(st: EngineState, ex: Exchange, data: Buffer): Buffer | null {
       return c.buf;
     }
   }
+  if (ex.waitBody && ex.bodyDone && !ex.done) {
+    ex.waitBody = false;
+    route(st, ex);
+  }
   return rest;
 }
 
-/** A bad or oversized request body: answer if nothing was sent yet, then drop the connection. */
-function abortRequest(st: EngineState, ex: Exchange, status: number, detail: string): void {
+/** A bad, oversized or late request body: answer if nothing was sent yet, then drop the connection. */
+export function abortRequest(st: EngineState, ex: Exchange, status: number, detail: string): void {
   ex.c.closeAfter = true;
   dropUpstream(st, ex);
   if (!ex.resStarted && !ex.done) {
-    problem(st, ex, status, status === 413 ? "payload-too-large" : "bad-request", detail);
+    const code = status === 413 ? "payload-too-large" : status === 408 ? "request-timeout" : "bad-request";
+    problem(st, ex, status, code, detail);
   } else {
     ex.done = true;
+    releaseInFlight(st, ex);
     ex.c.sock.terminate();
   }
 }
@@ -210,6 +267,7 @@ export function clientHandlers(st: EngineState, secure: boolean, redirect: boole
       const c: Client = {
         sock,
         ip,
+        trusted: st.core.trusted.has(ip),
         secure,
         buf: null,
         headStart: 0,
@@ -229,7 +287,8 @@ export function clientHandlers(st: EngineState, secure: boolean, redirect: boole
       const n = (st.perIp.get(ip) ?? 0) + 1;
       st.perIp.set(ip, n);
       const cap = st.core.cfg.limits.maxConnsPerIp;
-      if (cap > 0 && n > cap) tooManyConnections(st, c);
+      // A trusted load balancer carries many clients on its connections: no cap on it.
+      if (cap > 0 && n > cap && !c.trusted) tooManyConnections(st, c);
     },
     data(sock, data) {
       const c = sock.data;

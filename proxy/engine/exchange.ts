@@ -3,6 +3,13 @@ import { endClient, reqId } from "./writes.ts";
 
 /** The end of an exchange, shared by every role that can finish one. */
 
+/** Takes the exchange out of the engine's in-flight count (once). */
+export function releaseInFlight(st: EngineState, ex: Exchange): void {
+  if (!ex.inFlight) return;
+  ex.inFlight = false;
+  st.inFlight--;
+}
+
 /** Whether the client connection may carry another request after this exchange. */
 export function keepClient(st: EngineState, ex: Exchange): boolean {
   return ex.head.keepAlive && !st.draining && !ex.c.closeAfter && ex.bodyDone;
@@ -15,6 +22,7 @@ export function keepClient(st: EngineState, ex: Exchange): boolean {
 export function finishExchange(st: EngineState, ex: Exchange): void {
   if (ex.done) return;
   ex.done = true;
+  releaseInFlight(st, ex);
   const c = ex.c;
   const seconds = (performance.now() - ex.t0) / 1000;
   st.core.metrics.request(ex.upstreamName, ex.status, seconds);
@@ -25,7 +33,7 @@ export function finishExchange(st: EngineState, ex: Exchange): void {
       status: ex.status,
       ms: Math.round(seconds * 100_000) / 100,
       bytes: ex.bytesOut,
-      ip: c.ip,
+      ip: ex.clientIp,
       upstream: ex.upstreamName,
       requestId: reqId(st, ex),
     });

@@ -17,6 +17,8 @@ import type { Upstream } from "../upstream.ts";
 export interface Client {
   sock: Socket<Client>;
   ip: string;
+  /** the peer is a trusted proxy (`PROXY_TRUSTED_PROXIES`): its X-Forwarded-For names the client */
+  trusted: boolean;
   secure: boolean;
   /** received bytes not consumed yet (a head in progress or pipelined requests) */
   buf: Buffer | null;
@@ -78,6 +80,14 @@ export interface Exchange {
   /** RateLimit-* response headers (raw head text) */
   extra: string;
   upstreamName: string;
+  /** a small body is being read in full before an upstream is chosen (`PROXY_BUFFER_BODY_BYTES`) */
+  waitBody: boolean;
+  /** counted in `EngineState.inFlight` (`PROXY_MAX_IN_FLIGHT`) until it ends */
+  inFlight: boolean;
+  /** the client's address: the peer's, or the one a trusted peer's X-Forwarded-For names */
+  clientIp: string;
+  /** behind a trusted peer: X-Forwarded-For up to and including the client, sent upstream as is */
+  chain: string | null;
 }
 
 /** Line end and blank line of HTTP/1.1 heads. */
@@ -97,6 +107,8 @@ export class EngineState {
   clock = Date.now();
   /** open connections per client IP (`PROXY_MAX_CONNS_PER_IP`) */
   readonly perIp = new Map<string, number>();
+  /** proxied exchanges in progress, whole engine (`PROXY_MAX_IN_FLIGHT`) */
+  inFlight = 0;
   readonly listeners: TCPSocketListener<Client>[] = [];
   draining = false;
   /** the HTTPS port the redirecting listener sends clients to */

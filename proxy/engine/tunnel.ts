@@ -1,4 +1,5 @@
 import { copyRanges, type ResponseHead, rangesLength } from "../http1.ts";
+import { releaseInFlight } from "./exchange.ts";
 import { type Conn, CRLF, type EngineState, type Exchange } from "./state.ts";
 import { badUpstream } from "./upstream.ts";
 import { outBuffer, sendClientAssembled, sendUp } from "./writes.ts";
@@ -38,6 +39,7 @@ export function startTunnel(
   if (rest) n += rest.copy(out, n);
   sendClientAssembled(st, c, out, n);
   ex.done = true;
+  releaseInFlight(st, ex);
   c.ex = null;
   st.core.metrics.request(ex.upstreamName, 101, (performance.now() - ex.t0) / 1000);
   if (c.buf) {

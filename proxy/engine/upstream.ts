@@ -1,7 +1,7 @@
 import { copyRanges, copyStartAndRanges, F_FORWARDED_FOR, idempotentMethods } from "../http1.ts";
 import type { RateDecision } from "../ratelimit.ts";
 import type { Upstream } from "../upstream.ts";
-import { finishExchange } from "./exchange.ts";
+import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { problem } from "./local.ts";
 import { type Conn, CRLF, CRLF_CRLF, type EngineState, type Exchange, NONE } from "./state.ts";
 import { endClient, outBuffer, sendUp, sendUpAssembled, writeRequestId } from "./writes.ts";
@@ -61,7 +61,13 @@ function writeUpstreamHead(st: EngineState, ex: Exchange, out: Buffer): number {
           out.latin1Write(`${head.method} ${head.target} HTTP/1.1${CRLF}`, 0),
         );
   const xff = head.fieldFrom(F_FORWARDED_FOR);
-  if (xff >= 0) {
+  if (ex.chain !== null) {
+    // Behind a trusted proxy: the list up to the client, so the app's last entry is the client.
+    n += out.latin1Write(
+      `X-Forwarded-For: ${ex.chain}${CRLF}X-Real-IP: ${ex.clientIp}${CRLF}X-Forwarded-Proto: ${c.secure ? "https" : "http"}${CRLF}X-Forwarded-Host: `,
+      n,
+    );
+  } else if (xff >= 0) {
     n += out.latin1Write("X-Forwarded-For: ", n);
     if (head.forwardedForJoined !== undefined) n += out.latin1Write(head.forwardedForJoined, n);
     else n += buf.copy(out, n, xff, head.fieldTo(F_FORWARDED_FOR));
@@ -159,6 +165,7 @@ export function upstreamFailed(st: EngineState, ex: Exchange, kind: "connect" | 
     // Part of the response is already with the client; all we can do is cut it short.
     ex.status = ex.status || 502;
     ex.done = true;
+    releaseInFlight(st, ex);
     ex.c.sock.terminate();
     return;
   }
@@ -189,6 +196,7 @@ export function badUpstream(st: EngineState, ex: Exchange, why: string): void {
   if (ex.up) ex.up.active--;
   if (ex.resStarted) {
     ex.done = true;
+    releaseInFlight(st, ex);
     ex.c.sock.terminate();
   } else problem(st, ex, 502, "bad-gateway", "The upstream sent an invalid response.");
 }

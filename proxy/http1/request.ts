@@ -24,6 +24,7 @@ import {
   H_HOST,
   H_TRANSFER_ENCODING,
   H_X_FORWARDED_FOR,
+  HOST_NAME,
   LF,
   type RequestField,
   requestFieldNames,
@@ -214,6 +215,8 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   }
   if (hosts > 1 || (minor === 1 && hosts === 0))
     throw new HttpParseError(400, "exactly one Host header required");
+  if (hosts === 1 && !validHost(buf, head.hostFrom, head.hostTo))
+    throw new HttpParseError(400, "invalid Host");
   const framing = bodyFraming(teCount, teChunked, clCount, cl, true);
   if (framing.kind === "chunked" && minor === 0) throw new HttpParseError(400, "chunked request in HTTP/1.0");
   if (expect !== undefined && expect !== "100-continue")
@@ -230,6 +233,30 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead {
   } else head.keepAlive = minor === 1;
   head.expectContinue = expect === "100-continue" && minor === 1;
   return head;
+}
+
+/**
+ * Host = uri-host [ ":" port ] (RFC 9110 §7.2): a reg-name or IPv4 address,
+ * or an IPv6 literal in brackets, then optional port digits. Empty is allowed
+ * (RFC 9112 §3.2).
+ */
+function validHost(buf: Buffer, from: number, to: number): boolean {
+  let i = from;
+  if (buf[i] === 0x5b) {
+    // IP-literal: hex digits, ':' and '.' (an embedded IPv4), up to ']'
+    i++;
+    while (i < to && buf[i] !== 0x5d) {
+      const c = buf[i]! | 0x20;
+      if (!((c >= 0x30 && c <= 0x3a) || (c >= 0x61 && c <= 0x66) || c === 0x2e)) return false;
+      i++;
+    }
+    if (i >= to) return false;
+    i++;
+  } else while (i < to && HOST_NAME[buf[i]!] === 1) i++;
+  if (i === to) return true;
+  if (buf[i] !== 0x3a) return false;
+  for (i++; i < to; i++) if (buf[i]! < 0x30 || buf[i]! > 0x39) return false;
+  return true;
 }
 
 /** Records a field's value range unless an earlier line already set it (slot in `requestFieldNames` order). */

@@ -45,6 +45,14 @@ export const HTAB = 0x09;
 export const TCHAR = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
   TCHAR[c.charCodeAt(0)] = 1;
+/**
+ * reg-name bytes of a Host (RFC 3986 §3.2.2: unreserved, pct-encoded and
+ * sub-delims); a Host of anything else would be read differently, or not at
+ * all, by the app's URL parser.
+ */
+export const HOST_NAME = new Uint8Array(256);
+for (const c of "-._~%!$&'()*+,;=0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  HOST_NAME[c.charCodeAt(0)] = 1;
 /** field-value bytes: HTAB, visible ASCII, SP and obs-text; no other control characters, no bare CR/LF */
 export const FIELD = new Uint8Array(256);
 /** request-target bytes: visible ASCII and obs-text (no SP, no controls) */

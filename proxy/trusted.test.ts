@@ -1,0 +1,84 @@
+import { afterAll, expect, test } from "bun:test";
+import { loadProxyConfig } from "./config.ts";
+import { killAll, rawExchange, spawnUpstream, startTestProxy, testConfig } from "./testing/helpers.ts";
+import { parseCidrs, TrustedProxies } from "./trusted.ts";
+
+/**
+ * Issue 19 item 1: PROXY_TRUSTED_PROXIES. Only from a trusted peer is the
+ * client taken from X-Forwarded-For, walking from the right past trusted hops.
+ * The test's connections come from 127.0.0.1; "untrusted" runs trust another
+ * address instead.
+ */
+afterAll(killAll);
+
+const zones = [{ name: "auth", prefix: "/api/auth/", rate: 0.001, burst: 1, byIp: true }];
+
+const send = (port: number, target: string, xff?: string) =>
+  rawExchange(
+    port,
+    `GET ${target} HTTP/1.1\r\nHost: shop.test\r\n${xff ? `X-Forwarded-For: ${xff}\r\n` : ""}Connection: close\r\n\r\n`,
+  );
+const status = (raw: string) => Number(raw.slice(9, 12));
+const body = (raw: string) => JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)) as Record<string, string>;
+
+test("CIDR parsing and the right-to-left walk", () => {
+  expect(parseCidrs("10.0.0.0/8, ::1, fd00::/8")).toEqual(["10.0.0.0/8", "::1/128", "fd00::/8"]);
+  expect(() => parseCidrs("10.0.0.0/33")).toThrow(/bad CIDR/);
+  expect(() => parseCidrs("example.com")).toThrow(/bad CIDR/);
+  expect(() => loadProxyConfig({ PROXY_TRUSTED_PROXIES: "10.0.0.0/" })).toThrow();
+  expect(loadProxyConfig({}).trustedProxies).toEqual([]);
+  const t = new TrustedProxies(parseCidrs("127.0.0.1, 10.0.0.0/8, fd00::/8"));
+  expect(t.clientFrom("6.6.6.6, 203.0.113.9, 10.1.1.1")).toEqual({
+    ip: "203.0.113.9",
+    chain: "6.6.6.6, 203.0.113.9",
+  });
+  expect(t.clientFrom("2001:db8::1, fd00::5")?.ip).toBe("2001:db8::1");
+  expect(t.clientFrom("10.0.0.1, 10.0.0.2")?.ip).toBe("10.0.0.1");
+  expect(t.clientFrom("203.0.113.9, not-an-ip")).toBeNull();
+  expect(t.clientFrom(undefined)).toBeNull();
+  expect(new TrustedProxies([]).has("127.0.0.1")).toBe(false);
+});
+
+test("from a trusted peer, X-Forwarded-For addresses get their own buckets and reach the app as the client", async () => {
+  const up = await spawnUpstream("a");
+  const p = await startTestProxy(
+    testConfig([up], {
+      trustedProxies: ["127.0.0.1/32", "10.0.0.0/8"],
+      rateLimit: { enabled: true, zones, redisUrl: undefined },
+    }),
+  );
+  try {
+    expect(status(await send(p.port, "/api/auth/x", "203.0.113.7"))).toBe(200);
+    expect(status(await send(p.port, "/api/auth/x", "203.0.113.8"))).toBe(200);
+    expect(status(await send(p.port, "/api/auth/x", "203.0.113.7"))).toBe(429);
+    // A spoofed left-most entry is not believed: the right-most untrusted one is the client (…7, spent).
+    expect(status(await send(p.port, "/api/auth/x", "198.51.100.1, 203.0.113.7, 10.9.9.9"))).toBe(429);
+    // What the app sees: the client last in X-Forwarded-For and as X-Real-IP.
+    const seen = body(await send(p.port, "/api/headers", "198.51.100.1, 203.0.113.20, 10.9.9.9"));
+    expect(seen["x-forwarded-for"]).toBe("198.51.100.1, 203.0.113.20");
+    expect(seen["x-real-ip"]).toBe("203.0.113.20");
+  } finally {
+    await p.stop(1000);
+    await up.kill();
+  }
+});
+
+test("from an untrusted peer the header is ignored: one bucket, the peer is the client", async () => {
+  const up = await spawnUpstream("a");
+  const p = await startTestProxy(
+    testConfig([up], {
+      trustedProxies: ["127.0.0.2/32"],
+      rateLimit: { enabled: true, zones, redisUrl: undefined },
+    }),
+  );
+  try {
+    expect(status(await send(p.port, "/api/auth/x", "203.0.113.7"))).toBe(200);
+    expect(status(await send(p.port, "/api/auth/x", "203.0.113.8"))).toBe(429);
+    const seen = body(await send(p.port, "/api/headers", "203.0.113.9"));
+    expect(seen["x-forwarded-for"]).toBe("203.0.113.9, 127.0.0.1");
+    expect(seen["x-real-ip"]).toBe("127.0.0.1");
+  } finally {
+    await p.stop(1000);
+    await up.kill();
+  }
+});
