@@ -127,12 +127,34 @@ function writeDecimal(value: number, out: Buffer, at: number): number {
   }
   return digits;
 }
-const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/metrics", "/api"]);
+const proxiedExact = new Set([
+  "/healthz",
+  "/readyz",
+  "/health",
+  "/metrics",
+  "/api",
+  "/",
+  "/sitemap.xml",
+  "/robots.txt",
+]);
 const API_PREFIX = Buffer.from("/api/", "latin1");
+// The server-rendered storefront and console (docs/API.md "Pages"): the app answers these.
+const pagePrefixes = [
+  "/c/",
+  "/p/",
+  "/search",
+  "/cart",
+  "/checkout",
+  "/account",
+  "/signin",
+  "/register",
+  "/signout",
+  "/admin",
+];
 
 /** True for paths forwarded to the app instances; everything else is static. */
 export function isProxied(path: string): boolean {
-  return path.startsWith("/api/") || proxiedExact.has(path);
+  return path.startsWith("/api/") || proxiedExact.has(path) || pagePrefixes.some((p) => path.startsWith(p));
 }
 
 /** A running raw engine. */

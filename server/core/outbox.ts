@@ -1,4 +1,4 @@
-import type { TxSql } from "../../db/client.ts";
+import type { Sql, TxSql } from "../../db/client.ts";
 
 /** Every event type of API.md: the one list (webhook subscriptions are checked against it). */
 export const EVENT_TYPES = [
@@ -49,4 +49,10 @@ export async function requeueEvent(tx: TxSql, eventId: string): Promise<boolean>
   const rows = await tx`
     update outbox set published_at = null, last_error = null where id = ${eventId} returning seq`;
   return rows.length > 0;
+}
+
+/** Events recorded but not yet published by the relay (the console's event backlog). */
+export async function outboxBacklog(sql: Sql | TxSql): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where published_at is null`;
+  return row?.n ?? 0;
 }

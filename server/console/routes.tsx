@@ -1,0 +1,35 @@
+import type { Context, Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { RouteModule } from "../core/deps.ts";
+import { isStaff } from "../core/roles.ts";
+import { type PageEnv, pageSession } from "../storefront/session.ts";
+import { ordersPage, transitionOrder } from "./orders.tsx";
+import { adjustStock, archiveProduct, productEditPage, productsPage, savePrice } from "./products.tsx";
+import { systemJson, systemPage } from "./system.tsx";
+
+/** Staff only: others are sent to sign in (the API routes behind check the role again). */
+const staffOnly = createMiddleware<PageEnv>(async (c, next) => {
+  const user = c.get("session").user;
+  if (!user) return c.redirect(`/signin?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  if (!isStaff(user)) return c.text("The console is for staff.", 403);
+  await next();
+});
+
+/** The operator's console at `/admin`: products, stock, orders, system view. */
+export const consoleModule: RouteModule = (app, deps) => {
+  const pages = app as unknown as Hono<PageEnv>;
+  const guard = [pageSession(app, deps), staffOnly] as const;
+  const routes: ["GET" | "POST", string, (c: Context<PageEnv>) => Response | Promise<Response>][] = [
+    ["GET", "/admin", (c) => c.redirect("/admin/products", 303)],
+    ["GET", "/admin/products", productsPage],
+    ["GET", "/admin/products/:id", productEditPage],
+    ["POST", "/admin/products/:id/price", savePrice],
+    ["POST", "/admin/products/:id/stock", adjustStock],
+    ["POST", "/admin/products/:id/archive", archiveProduct],
+    ["GET", "/admin/orders", ordersPage],
+    ["POST", "/admin/orders/:id/transition", transitionOrder],
+    ["GET", "/admin/system", systemPage(deps)],
+    ["GET", "/admin/system.json", systemJson(deps)],
+  ];
+  for (const [method, path, handler] of routes) pages.on(method, path, ...guard, handler);
+};
