@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { nextStatuses, ORDER_STATUSES, type OrderStatus } from "../orders/state.ts";
 import { formatMoney, type Money } from "../storefront/layout.tsx";
-import { renderPage } from "../storefront/render.tsx";
+import { renderPage, seeOther } from "../storefront/render.tsx";
 import type { PageEnv } from "../storefront/session.ts";
 import { ConsoleNav } from "./nav.tsx";
 
@@ -100,9 +100,9 @@ const transitionForm = z.object({ to: z.enum(ORDER_STATUSES) });
 export async function transitionOrder(c: Context<PageEnv>) {
   const id = c.req.param("id") ?? "";
   const f = transitionForm.safeParse(await c.req.parseBody());
-  if (!/^[0-9a-f-]{36}$/.test(id) || !f.success) return c.redirect("/admin/orders?done=error", 303);
+  if (!/^[0-9a-f-]{36}$/.test(id) || !f.success) return seeOther(c, "/admin/orders?done=error");
   const r = await c
     .get("session")
     .api("POST", `/api/admin/orders/${id}/transition`, { json: { to: f.data.to } });
-  return c.redirect(`/admin/orders?done=${r.ok ? "ok" : "error"}`, 303);
+  return seeOther(c, `/admin/orders?done=${r.ok ? "ok" : "error"}`);
 }

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { formatMoney, type Money } from "../storefront/layout.tsx";
-import { renderPage } from "../storefront/render.tsx";
+import { renderPage, seeOther } from "../storefront/render.tsx";
 import type { PageEnv } from "../storefront/session.ts";
 import { ConsoleNav } from "./nav.tsx";
 
@@ -71,7 +71,7 @@ export async function productEditPage(c: Context<PageEnv>) {
   const r = Number.isInteger(id)
     ? await c.get("session").api<AdminProduct>("GET", `/api/admin/products/${id}`)
     : null;
-  if (!r?.ok) return c.redirect("/admin/products", 303);
+  if (!r?.ok) return seeOther(c, "/admin/products");
   const p = r.body;
   return renderPage(
     c,
@@ -132,30 +132,30 @@ const stockForm = z.object({
 export async function savePrice(c: Context<PageEnv>) {
   const id = Number(c.req.param("id"));
   const f = priceForm.safeParse(await c.req.parseBody());
-  if (!Number.isInteger(id) || !f.success) return c.redirect(`/admin/products/${id || ""}?done=error`, 303);
+  if (!Number.isInteger(id) || !f.success) return seeOther(c, `/admin/products/${id || ""}?done=error`);
   const r = await c.get("session").api("PATCH", `/api/admin/products/${id}`, {
     json: { variants: [{ sku: f.data.sku, price: { amount: f.data.amount, currency: f.data.currency } }] },
   });
-  return c.redirect(`/admin/products/${id}?done=${r.ok ? "price" : "error"}`, 303);
+  return seeOther(c, `/admin/products/${id}?done=${r.ok ? "price" : "error"}`);
 }
 
 /** `POST /admin/products/:id/stock`: an audited adjustment with its reason. */
 export async function adjustStock(c: Context<PageEnv>) {
   const id = Number(c.req.param("id"));
   const f = stockForm.safeParse(await c.req.parseBody());
-  if (!Number.isInteger(id) || !f.success) return c.redirect(`/admin/products/${id || ""}?done=error`, 303);
+  if (!Number.isInteger(id) || !f.success) return seeOther(c, `/admin/products/${id || ""}?done=error`);
   const r = await c
     .get("session")
     .api("POST", `/api/admin/inventory/${encodeURIComponent(f.data.sku)}/adjust`, {
       json: { delta: f.data.delta, reason: f.data.reason },
     });
-  return c.redirect(`/admin/products/${id}?done=${r.ok ? "stock" : "error"}`, 303);
+  return seeOther(c, `/admin/products/${id}?done=${r.ok ? "stock" : "error"}`);
 }
 
 /** `POST /admin/products/:id/archive`. */
 export async function archiveProduct(c: Context<PageEnv>) {
   const id = Number(c.req.param("id"));
-  if (!Number.isInteger(id)) return c.redirect("/admin/products", 303);
+  if (!Number.isInteger(id)) return seeOther(c, "/admin/products");
   const r = await c.get("session").api("DELETE", `/api/admin/products/${id}`);
-  return c.redirect(`/admin/products/${id}?done=${r.ok ? "archived" : "error"}`, 303);
+  return seeOther(c, `/admin/products/${id}?done=${r.ok ? "archived" : "error"}`);
 }

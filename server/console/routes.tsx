@@ -2,6 +2,7 @@ import type { Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { RouteModule } from "../core/deps.ts";
 import { isStaff } from "../core/roles.ts";
+import { seeOther } from "../storefront/render.tsx";
 import { type PageEnv, pageSession } from "../storefront/session.ts";
 import { ordersPage, transitionOrder } from "./orders.tsx";
 import { adjustStock, archiveProduct, productEditPage, productsPage, savePrice } from "./products.tsx";
@@ -10,7 +11,7 @@ import { systemJson, systemPage } from "./system.tsx";
 /** Staff only: others are sent to sign in (the API routes behind check the role again). */
 const staffOnly = createMiddleware<PageEnv>(async (c, next) => {
   const user = c.get("session").user;
-  if (!user) return c.redirect(`/signin?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  if (!user) return seeOther(c, `/signin?next=${encodeURIComponent(new URL(c.req.url).pathname)}`);
   if (!isStaff(user)) return c.text("The console is for staff.", 403);
   await next();
 });
@@ -20,7 +21,7 @@ export const consoleModule: RouteModule = (app, deps) => {
   const pages = app as unknown as Hono<PageEnv>;
   const guard = [pageSession(app, deps), staffOnly] as const;
   const routes: ["GET" | "POST", string, (c: Context<PageEnv>) => Response | Promise<Response>][] = [
-    ["GET", "/admin", (c) => c.redirect("/admin/products", 303)],
+    ["GET", "/admin", (c) => seeOther(c, "/admin/products")],
     ["GET", "/admin/products", productsPage],
     ["GET", "/admin/products/:id", productEditPage],
     ["POST", "/admin/products/:id/price", savePrice],

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { AppDeps } from "../core/deps.ts";
 import { formatMoney, type Money } from "./layout.tsx";
-import { renderPage } from "./render.tsx";
+import { renderPage, seeOther } from "./render.tsx";
 import { clearSession, dropCartToken, type PageEnv, storeTokens } from "./session.ts";
 
 interface OrderReply {
@@ -98,7 +98,7 @@ export function authPost(deps: AppDeps, mode: "signin" | "register") {
   return async (c: Context<PageEnv>) => {
     const parsed = authForm.safeParse(await c.req.parseBody());
     const next = safeNext(parsed.success ? parsed.data.next : undefined);
-    if (!parsed.success) return renderAuthError(c, mode, next, "Please enter an email and a password.", 422);
+    if (!parsed.success) return renderAuthError(c, mode, next, "Please enter an email and a password.");
     const s = c.get("session");
     const path = mode === "register" ? "/api/auth/register" : "/api/auth/login";
     const json =
@@ -114,18 +114,11 @@ export function authPost(deps: AppDeps, mode: "signin" | "register") {
           : r.status === 401
             ? "Email or password is wrong."
             : (r.body.detail ?? "Please check the form: passwords need at least 8 characters.");
-      return renderAuthError(
-        c,
-        mode,
-        next,
-        msg,
-        r.status === 409 ? 409 : r.status === 401 ? 401 : 422,
-        parsed.data.email,
-      );
+      return renderAuthError(c, mode, next, msg, parsed.data.email);
     }
     storeTokens(c, deps, r.body);
     dropCartToken(c); // merged into the account's cart by the sign-in
-    return c.redirect(next, 303);
+    return seeOther(c, next);
   };
 }
 
@@ -134,14 +127,12 @@ function renderAuthError(
   mode: "signin" | "register",
   next: string,
   error: string,
-  status: 401 | 409 | 422,
   email = "",
 ) {
   return renderPage(
     c,
     { title: mode === "register" ? "Register" : "Sign in", description: "Your account.", noindex: true },
     <AuthForm mode={mode} next={next} email={email} error={error} />,
-    { status: status === 401 ? 422 : status },
   );
 }
 
@@ -150,7 +141,7 @@ export async function signOut(c: Context<PageEnv>) {
   const s = c.get("session");
   if (s.user) await s.api("POST", "/api/auth/logout");
   clearSession(c);
-  return c.redirect("/", 303);
+  return seeOther(c, "/");
 }
 
 function OrderRows(props: { orders: OrderReply[] }) {
@@ -184,7 +175,7 @@ function OrderRows(props: { orders: OrderReply[] }) {
 /** `GET /account`: the order history. */
 export async function accountPage(c: Context<PageEnv>) {
   const s = c.get("session");
-  if (!s.user) return c.redirect("/signin?next=/account", 303);
+  if (!s.user) return seeOther(c, "/signin?next=/account");
   const r = await s.api<{ items: OrderReply[] }>("GET", "/api/orders?page_size=50");
   const orders = r.ok ? r.body.items : [];
   return renderPage(
@@ -205,9 +196,9 @@ const UUID = /^[0-9a-f-]{36}$/;
 export async function orderPage(c: Context<PageEnv>) {
   const s = c.get("session");
   const id = c.req.param("id") ?? "";
-  if (!s.user) return c.redirect(`/signin?next=/account/orders/${UUID.test(id) ? id : ""}`, 303);
+  if (!s.user) return seeOther(c, `/signin?next=/account/orders/${UUID.test(id) ? id : ""}`);
   const r = UUID.test(id) ? await s.api<OrderReply>("GET", `/api/orders/${id}`) : null;
-  if (!r?.ok) return c.redirect("/account", 303);
+  if (!r?.ok) return seeOther(c, "/account");
   const o = r.body;
   const flash = c.req.query("placed")
     ? "Thank you! Your order was placed."
@@ -249,7 +240,7 @@ export async function orderPage(c: Context<PageEnv>) {
 export async function cancelOrder(c: Context<PageEnv>) {
   const s = c.get("session");
   const id = c.req.param("id") ?? "";
-  if (!s.user || !UUID.test(id)) return c.redirect("/account", 303);
+  if (!s.user || !UUID.test(id)) return seeOther(c, "/account");
   const r = await s.api("POST", `/api/orders/${id}/cancel`);
-  return c.redirect(`/account/orders/${id}?${r.ok ? "cancelled=1" : "error=1"}`, 303);
+  return seeOther(c, `/account/orders/${id}?${r.ok ? "cancelled=1" : "error=1"}`);
 }

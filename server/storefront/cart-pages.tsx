@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { formatMoney, type Money } from "./layout.tsx";
-import { renderPage } from "./render.tsx";
+import { renderPage, seeOther } from "./render.tsx";
 import { type PageEnv, type PageSession, storeCartToken } from "./session.ts";
 
 /** The cart as the API returns it. */
@@ -40,7 +40,7 @@ export async function addToCart(c: Context<PageEnv>) {
   if (!parsed.success) {
     return wantsJson(c)
       ? c.json({ error: "Choose a variant and a quantity." }, 422)
-      : c.redirect("/cart?error=input", 303);
+      : seeOther(c, "/cart?error=input");
   }
   if (!s.user && !s.cartToken) {
     const created = await s.api<CartReply>("POST", "/api/cart");
@@ -51,25 +51,25 @@ export async function addToCart(c: Context<PageEnv>) {
   const r = await s.api<CartReply & { detail?: string }>("POST", "/api/cart/items", { json: parsed.data });
   if (!r.ok) {
     const msg = r.status === 422 ? "Not enough stock for that quantity." : "Could not add to the cart.";
-    return wantsJson(c) ? c.json({ error: msg }, 422) : c.redirect("/cart?error=stock", 303);
+    return wantsJson(c) ? c.json({ error: msg }, 422) : seeOther(c, "/cart?error=stock");
   }
   const count = r.body.items.reduce((n, i) => n + i.quantity, 0);
   return wantsJson(c)
     ? c.json({ count, message: `Added. ${count} items in your cart.` })
-    : c.redirect("/cart", 303);
+    : seeOther(c, "/cart");
 }
 
 /** `POST /cart/items/:id`: new quantity (0 removes the line). */
 export async function updateCartItem(c: Context<PageEnv>) {
   const id = Number(c.req.param("id"));
   const parsed = qtyForm.safeParse(await c.req.parseBody());
-  if (!Number.isInteger(id) || id < 1 || !parsed.success) return c.redirect("/cart?error=input", 303);
+  if (!Number.isInteger(id) || id < 1 || !parsed.success) return seeOther(c, "/cart?error=input");
   const s = c.get("session");
   const r =
     parsed.data.quantity === 0
       ? await s.api("DELETE", `/api/cart/items/${id}`)
       : await s.api("PATCH", `/api/cart/items/${id}`, { json: { quantity: parsed.data.quantity } });
-  return c.redirect(r.ok ? "/cart" : "/cart?error=stock", 303);
+  return seeOther(c, r.ok ? "/cart" : "/cart?error=stock");
 }
 
 const ERRORS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { type CartReply, currentCart, Totals } from "./cart-pages.tsx";
-import { renderPage } from "./render.tsx";
+import { renderPage, seeOther } from "./render.tsx";
 import type { PageEnv } from "./session.ts";
 
 const checkoutForm = z.object({
@@ -45,14 +45,14 @@ function Field(props: {
 /**
  * The checkout form. Each render carries a fresh idempotency key: a double
  * submit of the same form reuses it (one order), a new attempt after a
- * decline gets a new one.
+ * decline gets a new one. A re-rendered form answers 200 with the reason in
+ * an alert (browsers report a 4xx document as a console error).
  */
 function checkoutView(
   c: Context<PageEnv>,
   cart: CartReply,
   prev: Partial<CheckoutForm>,
   error: string | null,
-  status: 200 | 402 | 409 | 422 = 200,
 ) {
   return renderPage(
     c,
@@ -90,16 +90,15 @@ function checkoutView(
         </button>
       </form>
     </>,
-    { status },
   );
 }
 
 /** `GET /checkout` (signed in, non-empty cart). */
 export async function checkoutPage(c: Context<PageEnv>) {
   const s = c.get("session");
-  if (!s.user) return c.redirect("/signin?next=/checkout", 303);
+  if (!s.user) return seeOther(c, "/signin?next=/checkout");
   const cart = await currentCart(s);
-  if (!cart?.items.length) return c.redirect("/cart", 303);
+  if (!cart?.items.length) return seeOther(c, "/cart");
   return checkoutView(c, cart, {}, null);
 }
 
@@ -111,12 +110,12 @@ interface Problem {
 /** `POST /checkout`: places the order, or shows why not (the cart stays as it was). */
 export async function placeOrder(c: Context<PageEnv>) {
   const s = c.get("session");
-  if (!s.user) return c.redirect("/signin?next=/checkout", 303);
+  if (!s.user) return seeOther(c, "/signin?next=/checkout");
   const cart = await currentCart(s);
-  if (!cart?.items.length) return c.redirect("/cart", 303);
+  if (!cart?.items.length) return seeOther(c, "/cart");
   const raw = (await c.req.parseBody()) as Record<string, string>;
   const parsed = checkoutForm.safeParse({ ...raw, line2: raw.line2 || undefined });
-  if (!parsed.success) return checkoutView(c, cart, raw, "Please fill in every required field.", 422);
+  if (!parsed.success) return checkoutView(c, cart, raw, "Please fill in every required field.");
   const f = parsed.data;
   const body = {
     shipping_address: {
@@ -136,7 +135,7 @@ export async function placeOrder(c: Context<PageEnv>) {
       json: body,
       key: f.idempotency_key,
     });
-    if (r.ok) return c.redirect(`/account/orders/${r.body.id}?placed=1`, 303);
+    if (r.ok) return seeOther(c, `/account/orders/${r.body.id}?placed=1`);
     if (r.status === 409 && String(r.body.type).endsWith("checkout-in-progress") && Date.now() < deadline) {
       await Bun.sleep(100);
       continue;
@@ -147,7 +146,6 @@ export async function placeOrder(c: Context<PageEnv>) {
         cart,
         f,
         "Your card was declined. Nothing was charged and your cart is unchanged: try another card.",
-        402,
       );
     }
     if (r.status === 409)
@@ -156,14 +154,7 @@ export async function placeOrder(c: Context<PageEnv>) {
         cart,
         f,
         "Some items are no longer in stock in that quantity. Please review your cart.",
-        409,
       );
-    return checkoutView(
-      c,
-      cart,
-      f,
-      "The order could not be placed. Please check the details and try again.",
-      422,
-    );
+    return checkoutView(c, cart, f, "The order could not be placed. Please check the details and try again.");
   }
 }

@@ -73,6 +73,7 @@ export function Layout(props: {
         <meta name="description" content={meta.description} />
         {canonical && <link rel="canonical" href={canonical} />}
         {meta.noindex && <meta name="robots" content="noindex" />}
+        <link rel="icon" href="data:," />
         <meta property="og:title" content={meta.title} />
         <meta property="og:description" content={meta.description} />
         <meta property="og:type" content={meta.ogType ?? "website"} />

@@ -88,3 +88,12 @@ export function notFoundPage(c: Context<PageEnv>) {
     { status: 404 },
   );
 }
+
+/**
+ * 303 See Other (POST-redirect-GET). The body is not empty on purpose: through
+ * our proxy, a keep-alive connection stalled on the request after an upstream
+ * 303 with `Content-Length: 0` (reported to the proxy's owner).
+ */
+export function seeOther(c: Context, location: string) {
+  return c.body(`See ${location}`, 303, { location, "content-type": "text/plain; charset=utf-8" });
+}
