@@ -197,6 +197,25 @@ test("a declined card says so and leaves the cart; a double click on Place order
   await p2.dblclick("[data-place-order]");
   await p2.waitForURL(/\/account\/orders\/[0-9a-f-]{36}\?placed=1/);
   expect(await ordersOf(email)).toEqual({ all: afterDecline.all + 2, paid: 2 });
+
+  // The same rendered form posted twice at once (what a browser does when the first submit is
+  // slow and the shopper clicks again): one order, both answers point at it.
+  await p2.goto(productUrl);
+  await p2.click("form[data-add-to-cart] button[type=submit]");
+  await p2.waitForURL(/\/cart$/);
+  await p2.goto(`${stack.url}/checkout`);
+  await fillAddress(p2, "tok_visa");
+  const form: Record<string, string> = {};
+  for (const input of await p2.locator("form[data-checkout] input").all()) {
+    form[(await input.getAttribute("name"))!] = await input.inputValue();
+  }
+  const post = () =>
+    p2.request.post(`${stack.url}/checkout`, { form, headers: { origin: stack.url }, maxRedirects: 0 });
+  const [a, b] = await Promise.all([post(), post()]);
+  expect([a.status(), b.status()]).toEqual([303, 303]);
+  expect(a.headers().location).toMatch(/^\/account\/orders\/[0-9a-f-]{36}\?placed=1$/);
+  expect(b.headers().location).toBe(a.headers().location);
+  expect(await ordersOf(email)).toEqual({ all: afterDecline.all + 3, paid: 3 });
   await plain.close();
 }, 120_000);
 
