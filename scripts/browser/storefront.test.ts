@@ -161,7 +161,7 @@ test("a declined card says so and leaves the cart; a double click on Place order
   await page.click("form[data-add-to-cart] button[type=submit]");
   await page.locator(".add-status", { hasText: "Added" }).waitFor();
   await page.goto(`${stack.url}/cart`);
-  const before = await page.locator("table.cart tbody").innerText();
+  const before = await page.locator("table.cart tbody").textContent();
 
   await page.goto(`${stack.url}/checkout`);
   await fillAddress(page, "tok_decline");
@@ -171,7 +171,7 @@ test("a declined card says so and leaves the cart; a double click on Place order
   const afterDecline = await ordersOf(email);
   expect(afterDecline.paid).toBe(0); // the first order was cancelled, the declined one never paid
   await page.goto(`${stack.url}/cart`);
-  expect(await page.locator("table.cart tbody").innerText()).toBe(before);
+  expect(await page.locator("table.cart tbody").textContent()).toBe(before);
 
   // with the script: the second click is swallowed
   await page.goto(`${stack.url}/checkout`);
