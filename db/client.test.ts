@@ -111,6 +111,25 @@ describe("replica routing", () => {
     }
   });
 
+  test("a replica killed with SIGKILL is restarted and readmitted for reads", async () => {
+    const pid = cluster.replicaPid();
+    expect(pid).not.toBeNull();
+    process.kill(pid!, "SIGKILL");
+    await until(async () => {
+      await db.checkReplicas();
+      return db.replicas[0]!.status === "down";
+    });
+    expect(db.reader()).toBe(db.primary);
+    await until(async () => {
+      await db.checkReplicas();
+      return db.replicas[0]!.status === "up";
+    }, 60_000);
+    expect(cluster.replicaPid()).not.toBe(pid);
+    expect(db.reader()).toBe(db.replicas[0]!.sql);
+    const [row] = await db.read((s) => s<{ recovery: boolean }[]>`select pg_is_in_recovery() as recovery`);
+    expect(row!.recovery).toBe(true);
+  }, 90_000);
+
   test("reads still succeed on the primary when the replica is stopped", async () => {
     await replicaAdmin.end({ timeout: 1 });
     await cluster.stopReplica();

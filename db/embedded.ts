@@ -15,8 +15,10 @@ import { type Binaries, reachableBinaries, reachableDataRoot } from "./embedded-
 export interface EmbeddedCluster {
   primaryUrl: string;
   replicaUrls: string[];
-  /** Stops the replica only (tests use this to prove reads fall back). */
+  /** Stops the replica only (tests use this to prove reads fall back); it is not restarted. */
   stopReplica(): Promise<void>;
+  /** The replica's postmaster pid while it runs (the chaos suite kills it). */
+  replicaPid(): number | null;
   stop(): Promise<void>;
 }
 
@@ -127,7 +129,7 @@ function startServer(
     const text = chunk.toString().trim();
     if (
       /FATAL|PANIC|ERROR/.test(text) &&
-      !/starting up|shutting down|administrator command|aborting any active|not yet accepting|Consistent recovery/.test(
+      !/starting up|shutting down|administrator command|aborting any active|not yet accepting|Consistent recovery|unexpected postmaster exit/.test(
         text,
       )
     )
@@ -275,6 +277,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       primaryUrl,
       replicaUrls: replicaPid !== null ? [replicaUrl] : [],
       async stopReplica() {},
+      replicaPid: () => replicaPid,
       async stop() {},
     };
   }
@@ -306,13 +309,46 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     throw err;
   }
 
+  // A replica that dies (crash, kill -9) is started again with backoff until it
+  // answers; the apps' replica monitor readmits it once it has caught up.
+  let keepReplica = replica !== null;
+  const restartReplica = async () => {
+    for (let attempt = 0; keepReplica; attempt++) {
+      await Bun.sleep(Math.min(250 * 2 ** attempt, 2000));
+      if (!keepReplica) return;
+      const child = startServer(bin, replicaDir, replicaPort, ids, opts.logger);
+      replica = child;
+      try {
+        await waitReady(replicaUrl, 30_000, child);
+        opts.logger?.info("embedded replica restarted", { attempt: attempt + 1 });
+        watchReplica(child);
+        return;
+      } catch (err) {
+        // e.g. the killed server's backends still hold its shared memory for a moment.
+        opts.logger?.warn("embedded replica restart failed; retrying", { err: String(err) });
+        await stopServer(child);
+      }
+    }
+  };
+  const watchReplica = (child: ChildProcess) =>
+    child.once("exit", (code, signal) => {
+      if (!keepReplica || replica !== child) return;
+      opts.logger?.warn("embedded replica exited; restarting it", { code, signal });
+      void restartReplica();
+    });
+  if (replica) watchReplica(replica);
+
   return {
     primaryUrl,
     replicaUrls: replica ? [replicaUrl] : [],
     async stopReplica() {
+      keepReplica = false;
       await stopServer(replica);
     },
+    replicaPid: () =>
+      replica && replica.exitCode === null && replica.signalCode === null ? (replica.pid ?? null) : null,
     async stop() {
+      keepReplica = false;
       await stopServer(replica);
       await stopServer(primary);
     },

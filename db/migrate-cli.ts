@@ -4,7 +4,7 @@ import { startEmbeddedPostgres } from "./embedded.ts";
 import { migrate } from "./migrate.ts";
 
 /** `bun run migrate`: applies pending migrations to DATABASE_URL (or the embedded database). */
-const config = loadConfigOrExit();
+const config = loadConfigOrExit("development"); // a tool: serves nothing, signs nothing
 const embedded = config.DATABASE_URL
   ? null
   : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, replica: false });

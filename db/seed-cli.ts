@@ -10,7 +10,7 @@ const { values } = parseArgs({
   options: { products: { type: "string" }, "if-empty": { type: "boolean", default: false } },
   strict: true,
 });
-const config = loadConfigOrExit();
+const config = loadConfigOrExit("development"); // a tool: serves nothing, signs nothing
 const products = values.products === undefined ? config.SEED_PRODUCTS : Number(values.products);
 if (!Number.isInteger(products) || products < 0) {
   console.error(`--products must be a non-negative integer (got ${values.products})`);

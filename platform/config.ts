@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { dataDirSecret } from "./dev-secret.ts";
 import {
   bool,
   ConfigError,
@@ -24,15 +25,21 @@ export { ConfigError } from "./settings.ts";
 const knobs = {
   NODE_ENV: knob(
     z.enum(["development", "production", "test"]),
+    // The default of configs built from a record (tests); processes default to production.
     "development",
-    "`production` turns on strict checks (e.g. JWT_SECRET required)",
+    "`production` requires JWT_SECRET and turns off test-only features (the `test_card` payment provider); processes started without it run as production, `bun run dev` sets development, `bun test` sets test",
+    { shownDefault: "production" },
   ),
   LOG_LEVEL: knob(
     z.enum(["debug", "info", "warn", "error", "silent"]),
     "info",
     "minimum level of JSON log lines",
   ),
-  DATA_DIR: knob(z.string().min(1), ".data", "where the embedded Postgres keeps its files"),
+  DATA_DIR: knob(
+    z.string().min(1),
+    ".data",
+    "where the embedded Postgres keeps its files (and, in development, the generated `jwt-secret`)",
+  ),
   PROXY_PORT: knob(port, "8080", "proxy HTTP port"),
   PROXY_TLS_PORT: knob(port, "8443", "proxy HTTPS port (used when TLS_CERT_FILE and TLS_KEY_FILE are set)"),
   TLS_CERT_FILE: knob(
@@ -104,12 +111,17 @@ const knobs = {
   JWT_SECRET: knob(
     z.string().min(32, "must be at least 32 characters").optional(),
     undefined,
-    "HMAC key for access tokens (required in production)",
+    "HMAC key for access and cart tokens (required in production; in development a random one is kept in `DATA_DIR/jwt-secret`)",
     { secret: true },
   ),
   ACCESS_TOKEN_TTL_S: knob(int(30, 86_400), "900", "access token lifetime in seconds"),
   REFRESH_TOKEN_TTL_S: knob(int(60, 31_536_000), "2592000", "refresh token lifetime in seconds"),
   SHUTDOWN_TIMEOUT_MS: knob(int(0, 600_000), "10000", "how long a process drains in-flight work on SIGTERM"),
+  WEBHOOKS_ALLOW_PRIVATE: knob(
+    bool,
+    "false",
+    "let webhooks reach loopback, private and other non-public addresses (development only; see docs/security.md)",
+  ),
   SEED_PRODUCTS: knob(int(0, 10_000_000), "500", "products `bun run dev` seeds into an empty database"),
 } as const;
 
@@ -130,9 +142,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return shared.load(env);
 }
 
-/** The secret used to sign tokens: the configured one, or a fixed development key. */
+/**
+ * The secret that signs access tokens (and, derived, cart tokens): JWT_SECRET,
+ * or in development and test a random one kept in the data folder
+ * (dev-secret.ts). In production it is required (loadConfig refuses to start).
+ */
 export function jwtSecret(config: Config): string {
-  return config.JWT_SECRET ?? "development-only-secret-change-me-in-production!!";
+  if (config.JWT_SECRET) return config.JWT_SECRET;
+  if (config.NODE_ENV === "production")
+    throw new ConfigError([{ variable: "JWT_SECRET", message: "is required when NODE_ENV=production" }]);
+  return dataDirSecret(config.DATA_DIR);
 }
 
 /**
@@ -152,7 +171,16 @@ export function configDocs(): SettingDoc[] {
   return shared.docs();
 }
 
-/** loadConfig for process entry points: prints the problem and exits 78 (EX_CONFIG). */
-export function loadConfigOrExit(): Config {
+/**
+ * loadConfig for process entry points: prints the problem and exits 78
+ * (EX_CONFIG). A process started without NODE_ENV runs as `production` (so a
+ * deployment that forgot it still demands JWT_SECRET and keeps test-only
+ * features off); `bun run dev` sets `development` for itself and its children,
+ * `bun test` sets `test`. Tools that serve nothing (migrate, seed,
+ * create-admin) pass `development` as their default.
+ */
+export function loadConfigOrExit(defaultEnv: "production" | "development" = "production"): Config {
+  // Set in the environment itself, so code reading it later (and child processes) agrees.
+  process.env.NODE_ENV ||= defaultEnv;
   return loadOrExit(() => loadConfig());
 }

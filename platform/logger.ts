@@ -10,6 +10,30 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+// `scheme://user:password@` in any text: the password goes, the rest stays readable.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]*@/gi;
+// `?password=…` and friends in query strings.
+const QUERY_SECRET =
+  /([?&;](?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|api_?key|key|sig|signature)=)[^&;#\s"']*/gi;
+// Field names whose values are secret whatever they look like.
+const SECRET_KEY =
+  /^(authorization|cookie|set-cookie|password|passwd|pass|secret|token|api_?key|access_token|refresh_token|jwt_secret|[a-z_]*_(secret|password|token))$/i;
+
+/**
+ * Removes secrets from text before it is logged: passwords in URLs
+ * (`postgres://app:hunter2@db/x` → `postgres://app:***@db/x`) and secret query
+ * parameters. Used for every log line and for echoed configuration values.
+ */
+export function redactText(text: string): string {
+  return text.replace(URL_PASSWORD, "$1:***@").replace(QUERY_SECRET, "$1***");
+}
+
+/** JSON.stringify replacer: secret-named fields are dropped, strings are redacted. */
+function redactField(key: string, value: unknown): unknown {
+  if (key !== "" && SECRET_KEY.test(key) && value !== undefined && value !== null) return "[redacted]";
+  return typeof value === "string" ? redactText(value) : value;
+}
+
 function errorFields(value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
   return value;
@@ -25,7 +49,8 @@ export function createLogger(
     if (rank[lvl] < min) return;
     const line: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg, ...base };
     if (fields) for (const [k, v] of Object.entries(fields)) line[k] = errorFields(v);
-    const text = `${JSON.stringify(line)}\n`;
+    // Secrets never reach the log: URL passwords, secret parameters and secret-named fields.
+    const text = `${JSON.stringify(line, redactField)}\n`;
     if (lvl === "error" || lvl === "warn") process.stderr.write(text);
     else process.stdout.write(text);
   };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { redactText } from "./logger.ts";
 
 /**
  * The one configuration mechanism of every process: a group of documented
@@ -140,7 +141,11 @@ export function defineSettings<K extends Record<string, Knob<any>>>(
         if (parsed.success) out[variable] = parsed.data;
         else {
           const why = parsed.error.issues[0]?.message ?? "invalid";
-          problems.push({ variable, message: k.secret ? why : `${why} (got ${JSON.stringify(raw)})` });
+          // Secret knobs never echo their value; others echo it with any URL password removed.
+          problems.push({
+            variable,
+            message: k.secret ? why : `${why} (got ${JSON.stringify(redactText(raw))})`,
+          });
         }
       }
       check?.(out as Settings<K>, problems);

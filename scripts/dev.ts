@@ -6,17 +6,23 @@ import { catalogIsEmpty, seedCatalog } from "../db/seed.ts";
 import { loadConfigOrExit } from "../platform/config.ts";
 import { handleShutdown } from "../platform/lifecycle.ts";
 import { createLogger } from "../platform/logger.ts";
+import { loadOrExit } from "../platform/settings.ts";
 import { Supervisor } from "../platform/supervisor.ts";
 import { proxyRuntimeEnv } from "../proxy/runtime-env.ts";
+import { workerSettings } from "../workers/settings.ts";
 
 /**
  * `bun run dev`: the whole stack in one command. Embedded Postgres (primary +
  * replica) unless DATABASE_URL is set, migrations, a demo catalog on an empty
  * database, then the app instances, the workers and the proxy as supervised
- * children. Ctrl-C stops them all.
+ * children (an embedded replica that dies is restarted by db/embedded.ts).
+ * Ctrl-C stops them all.
  */
 const root = join(import.meta.dir, "..");
+// Processes default to production; this run and its children are development.
+process.env.NODE_ENV ||= "development";
 const config = loadConfigOrExit();
+const workers = loadOrExit(() => workerSettings.load());
 const logger = createLogger(config.LOG_LEVEL, { service: "dev" });
 const database = await resolveDatabase(config, logger);
 
@@ -52,6 +58,9 @@ const banner = [
     : `  App instances:       ${appPorts.map((p) => `http://localhost:${p}`).join("  ")}`,
   hasProxy ? `  Proxy admin:         http://localhost:${config.PROXY_ADMIN_PORT}/metrics` : "",
   `  App instances:       ports ${appPorts.join(", ")}`,
+  hasWorkers
+    ? `  Workers:             http://localhost:${workers.WORKERS_HEALTH_PORT}/health (and /healthz, /metrics)`
+    : "",
   `  Database:            ${database.embedded ? "embedded" : "configured"} primary ${new URL(database.primaryUrl).host}, replicas: ${database.replicaUrls.map((u) => new URL(u).host).join(", ") || "none"}`,
   "  Stop with Ctrl-C.",
   "",

@@ -3,9 +3,11 @@ import type { Config } from "../platform/config.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
 import { Registry } from "../platform/metrics.ts";
 import { createRedis } from "../platform/redis.ts";
+import { loadOrExit } from "../platform/settings.ts";
 import { cacheRuntime, closeCacheRuntime } from "./cache/index.ts";
 import type { AppDeps } from "./core/deps.ts";
 import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes.ts";
+import { eventsHealthSettings } from "./ops/settings.ts";
 
 /**
  * Chooses the implementations once, from the config: the only place that
@@ -15,6 +17,8 @@ export function createDeps(
   config: Config,
   name = "app",
   logger: Logger = createLogger(config.LOG_LEVEL, { service: name }),
+  /** Where process-specific settings groups are read (tests pass their own). */
+  env: Record<string, string | undefined> = process.env,
 ): AppDeps {
   if (!config.DATABASE_URL)
     throw new Error(
@@ -52,7 +56,11 @@ export function createDeps(
     probes: [
       databaseProbe(db),
       redisProbe(redis),
-      queueProbe(config.AMQP_URL),
+      queueProbe(
+        db.primary,
+        config.AMQP_URL,
+        loadOrExit(() => eventsHealthSettings.load(env)),
+      ),
       searchProbe(config.ELASTICSEARCH_URL),
     ],
   };

@@ -16,7 +16,7 @@ import { defaultProviders } from "./payments/providers.ts";
 export function runInstance(opts: { checkoutFaults?: CheckoutFaults } = {}): void {
   const config = loadConfigOrExit();
   const settings = loadOrExit(() => loadDomainSettings(config, process.env));
-  const providers = defaultProviders();
+  const providers = loadOrExit(() => defaultProviders()); // exit 78 on a bad PAYMENTS_TEST_CARD
   const deps = createDeps(config, `app-${config.PORT ?? config.APP_PORT_BASE}`);
   let draining = false;
   const modules = appModules({ ...settings, providers, checkoutFaults: opts.checkoutFaults });

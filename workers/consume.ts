@@ -1,6 +1,7 @@
 import type { Sql } from "../db/client.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { DomainEvent } from "../server/core/outbox.ts";
+import type { EventMetrics } from "./metrics.ts";
 import type { ConsumerSpec } from "./transport.ts";
 
 export interface RetryPolicy {
@@ -17,6 +18,13 @@ export const defaultRetry: RetryPolicy = {
 /** Outcome of one delivery attempt. */
 export type Outcome = "done" | "duplicate" | "retry" | "dead";
 
+/** What every delivery needs besides the event: the retry rules, a logger, optional metrics. */
+export interface DeliveryContext {
+  policy: RetryPolicy;
+  logger: Logger;
+  metrics?: EventMetrics;
+}
+
 /**
  * Runs a consumer on an event at most once per (consumer, event id): the id
  * is recorded in processed_events after the handler succeeds, and a
@@ -28,14 +36,29 @@ export async function deliver(
   consumer: ConsumerSpec,
   event: DomainEvent,
   attempt: number,
-  policy: RetryPolicy,
-  logger: Logger,
+  ctx: DeliveryContext,
+): Promise<Outcome> {
+  const outcome = await attemptDelivery(sql, consumer, event, attempt, ctx);
+  ctx.metrics?.consumed.inc({ consumer: consumer.name, outcome });
+  if (outcome === "retry") ctx.metrics?.retries.inc({ consumer: consumer.name });
+  if (outcome === "dead") ctx.metrics?.deadLetters.inc({ consumer: consumer.name });
+  return outcome;
+}
+
+async function attemptDelivery(
+  sql: Sql,
+  consumer: ConsumerSpec,
+  event: DomainEvent,
+  attempt: number,
+  { policy, logger, metrics }: DeliveryContext,
 ): Promise<Outcome> {
   const [seen] =
     await sql`select 1 from processed_events where consumer = ${consumer.name} and event_id = ${event.id}`;
   if (seen) return "duplicate";
+  const started = performance.now();
   try {
     await consumer.handle(event);
+    metrics?.processing.observe({ consumer: consumer.name }, (performance.now() - started) / 1000);
     await sql`insert into processed_events (consumer, event_id) values (${consumer.name}, ${event.id}) on conflict do nothing`;
     return "done";
   } catch (err) {

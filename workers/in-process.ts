@@ -2,6 +2,7 @@ import type { Sql } from "../db/client.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { DomainEvent } from "../server/core/outbox.ts";
 import { defaultRetry, deliver, type RetryPolicy } from "./consume.ts";
+import type { EventMetrics } from "./metrics.ts";
 import { type ConsumerSpec, type EventTransport, wants } from "./transport.ts";
 
 /**
@@ -15,11 +16,13 @@ export function createInProcessTransport(
   sql: Sql,
   logger: Logger,
   policy: RetryPolicy = defaultRetry,
+  metrics?: EventMetrics,
 ): EventTransport {
   const consumers: ConsumerSpec[] = [];
+  const since = new Date().toISOString();
   async function run(consumer: ConsumerSpec, event: DomainEvent): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await deliver(sql, consumer, event, attempt, policy, logger);
+      const outcome = await deliver(sql, consumer, event, attempt, { policy, logger, metrics });
       if (outcome !== "retry") return;
       await Bun.sleep(policy.backoffMs(attempt));
     }
@@ -38,5 +41,10 @@ export function createInProcessTransport(
       consumers.push(consumer);
     },
     async close() {},
+    status: () => ({ connected: true, since, reconnects: 0, lastError: null }),
+    onConnected() {},
+    async backlog() {
+      return {};
+    },
   };
 }

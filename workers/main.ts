@@ -1,52 +1,53 @@
 import { loadConfigOrExit } from "../platform/config.ts";
 import { handleShutdown } from "../platform/lifecycle.ts";
+import { loadOrExit } from "../platform/settings.ts";
 import { closeDeps, createDeps } from "../server/bootstrap.ts";
+import { eventsHealthSettings } from "../server/ops/settings.ts";
 import { cacheInvalidationConsumer } from "./consumers/cache.ts";
 import { emailConsumer, logMailer } from "./consumers/email.ts";
 import { searchIndexConsumer } from "./consumers/search.ts";
 import { parseSmtpUrl, smtpMailer } from "./consumers/smtp.ts";
 import { webhookConsumer } from "./consumers/webhooks.ts";
-import { createInProcessTransport } from "./in-process.ts";
-import { createRabbitTransport } from "./rabbitmq.ts";
-import { startRelay } from "./relay.ts";
-import type { EventTransport } from "./transport.ts";
+import { startWorkers } from "./run.ts";
+import { workerSettings } from "./settings.ts";
 
 /**
  * The workers process: the outbox relay plus the consumers (cache
- * invalidation, email, webhooks). RabbitMQ when AMQP_URL is set, otherwise the
- * in-process transport with the same retry and dead-letter rules.
+ * invalidation, email, webhooks, search indexing). RabbitMQ when AMQP_URL is
+ * set, otherwise the in-process transport with the same retry and
+ * dead-letter rules. Health, liveness and metrics on WORKERS_HEALTH_PORT.
  */
 const config = loadConfigOrExit();
+const settings = loadOrExit(() => workerSettings.load());
+const limits = loadOrExit(() => eventsHealthSettings.load());
 const deps = createDeps(config, "workers");
 const { logger, db } = deps;
 const mailer = config.SMTP_URL
   ? smtpMailer(parseSmtpUrl(config.SMTP_URL))
   : logMailer(logger.child({ component: "email" }));
 
-let transport: EventTransport;
-if (config.AMQP_URL) {
-  transport = await createRabbitTransport({ url: config.AMQP_URL, sql: db.primary, logger });
-} else {
-  transport = createInProcessTransport(db.primary, logger, {
-    maxAttempts: 4,
-    backoffMs: (n) => 500 * 2 ** (n - 1),
-  });
-}
-for (const consumer of [
-  cacheInvalidationConsumer(deps),
-  emailConsumer(db.primary, mailer),
-  webhookConsumer(db.primary, logger),
-  searchIndexConsumer(deps),
-]) {
-  await transport.subscribe(consumer);
-}
-const relay = startRelay(db.primary, transport, logger);
-logger.info("workers running", { transport: transport.kind });
+const workers = await startWorkers({
+  sql: db.primary,
+  logger,
+  amqpUrl: config.AMQP_URL,
+  consumers: [
+    cacheInvalidationConsumer(deps),
+    emailConsumer(db.primary, mailer),
+    webhookConsumer(db.primary, logger, { allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE }),
+    searchIndexConsumer(deps),
+  ],
+  settings,
+  limits,
+  host: config.APP_HOST,
+  policy: config.AMQP_URL ? undefined : { maxAttempts: 4, backoffMs: (n) => 500 * 2 ** (n - 1) },
+  // A wedged relay cannot heal itself: exit so the supervisor (or orchestrator) starts a fresh process.
+  onWedged: () => setTimeout(() => process.exit(70), 100),
+});
+logger.info("workers running", { transport: workers.transport.kind, health_port: workers.monitor.port });
 
 handleShutdown(
   async () => {
-    await relay.stop();
-    await transport.close();
+    await workers.stop();
     await closeDeps(deps);
   },
   logger,

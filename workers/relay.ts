@@ -1,6 +1,7 @@
 import type { Sql } from "../db/client.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { DomainEvent, EventType } from "../server/core/outbox.ts";
+import type { EventMetrics } from "./metrics.ts";
 import type { EventTransport } from "./transport.ts";
 
 interface OutboxRow {
@@ -14,17 +15,21 @@ interface OutboxRow {
 /**
  * Publishes one batch of unpublished outbox rows in commit order. Rows are
  * locked (SKIP LOCKED, so several relays can run) and marked published in the
- * same transaction only after the transport confirmed them: a crash before
- * that leaves them to be sent again, and consumers drop the duplicate.
- * Returns how many were published.
+ * same transaction only after the transport confirmed them: a crash or a lost
+ * connection before that leaves them to be sent again, and consumers drop the
+ * duplicate. Returns how many were published.
  */
-export async function relayBatch(sql: Sql, transport: EventTransport, batchSize = 100): Promise<number> {
+export async function relayBatch(
+  sql: Sql,
+  transport: EventTransport,
+  opts: { batchSize?: number; metrics?: EventMetrics } = {},
+): Promise<number> {
   return sql.begin(async (tx) => {
     const rows = await tx<OutboxRow[]>`
       select seq, id, type, data, occurred_at from outbox
       where published_at is null
       order by seq
-      limit ${batchSize}
+      limit ${opts.batchSize ?? 100}
       for update skip locked`;
     if (!rows.length) return 0;
     const events: DomainEvent[] = rows.map((r) => ({
@@ -35,6 +40,11 @@ export async function relayBatch(sql: Sql, transport: EventTransport, batchSize 
     }));
     await transport.publish(events);
     await tx`update outbox set published_at = now(), attempts = attempts + 1 where seq = any(${rows.map((r) => r.seq)}::bigint[])`;
+    const now = Date.now();
+    for (const r of rows) {
+      opts.metrics?.published.inc({ type: r.type });
+      opts.metrics?.relayLag.observe({}, Math.max(0, now - r.occurred_at.getTime()) / 1000);
+    }
     return rows.length;
   });
 }
@@ -46,26 +56,38 @@ async function notePublishFailure(sql: Sql, message: string): Promise<void> {
     where seq in (select seq from outbox where published_at is null order by seq limit 100)`.catch(() => {});
 }
 
+/** What the relay has been doing, for the workers' health. */
+export interface RelayStats {
+  /** Last time the loop went round (ms since epoch): a stuck loop stops moving it. */
+  lastTickAt: number;
+  lastPublishAt: number | null;
+  /** Consecutive failed batches. */
+  failures: number;
+  lastError: string | null;
+}
+
 export interface Relay {
   stop(): Promise<void>;
   /** Resolves once the outbox has no unpublished rows (tests). */
   drained(): Promise<void>;
+  stats(): RelayStats;
 }
 
 /**
  * Runs the relay until stopped: drains the outbox, then waits for a NOTIFY on
- * `outbox` or the poll interval. Transport failures back off and retry; rows
- * stay in the outbox meanwhile (RabbitMQ down → events wait).
+ * `outbox`, the transport's reconnection or the poll interval. Failures back
+ * off (jittered, capped at `maxBackoffMs`) and retry; rows stay in the outbox
+ * meanwhile (RabbitMQ down → events wait), and a reconnection retries at once.
  */
 export function startRelay(
   sql: Sql,
   transport: EventTransport,
   logger: Logger,
-  opts: { pollMs?: number } = {},
+  opts: { pollMs?: number; maxBackoffMs?: number; metrics?: EventMetrics } = {},
 ): Relay {
   let stopped = false;
   let wake: (() => void) | null = null;
-  let failures = 0;
+  const stats: RelayStats = { lastTickAt: Date.now(), lastPublishAt: null, failures: 0, lastError: null };
   const idleWaiters: (() => void)[] = [];
   const listening = sql
     .listen("outbox", () => wake?.())
@@ -73,33 +95,50 @@ export function startRelay(
       logger.warn("LISTEN outbox failed; polling only", { err });
       return null;
     });
+  transport.onConnected(() => wake?.());
+
+  /** Sleeps `ms` unless woken (NOTIFY, reconnection, stop). */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      wake = null;
+    });
 
   const loop = (async () => {
     while (!stopped) {
+      stats.lastTickAt = Date.now();
       let published = 0;
       try {
-        published = await relayBatch(sql, transport);
-        if (failures) logger.info("relay recovered", { after_failures: failures });
-        failures = 0;
+        published = await relayBatch(sql, transport, { metrics: opts.metrics });
+        if (stats.failures) logger.info("relay recovered", { after_failures: stats.failures });
+        stats.failures = 0;
+        stats.lastError = null;
       } catch (err) {
-        failures++;
+        stats.failures++;
         const message = err instanceof Error ? err.message : String(err);
-        if (failures === 1 || failures % 20 === 0)
-          logger.warn("relay publish failed; events wait in the outbox", { err: message, failures });
+        stats.lastError = message;
+        opts.metrics?.publishFailures.inc();
+        if (stats.failures === 1 || stats.failures % 20 === 0)
+          logger.warn("relay publish failed; events wait in the outbox", {
+            err: message,
+            failures: stats.failures,
+          });
         await notePublishFailure(sql, message);
-        await Bun.sleep(Math.min(100 * 2 ** failures, 5000));
+        const cap = Math.min(100 * 2 ** stats.failures, opts.maxBackoffMs ?? 2000);
+        await pause(cap / 2 + Math.random() * (cap / 2));
         continue;
       }
-      if (published > 0) continue;
+      if (published > 0) {
+        stats.lastPublishAt = Date.now();
+        continue;
+      }
       for (const w of idleWaiters.splice(0)) w();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, opts.pollMs ?? 1000);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
+      await pause(opts.pollMs ?? 1000);
     }
   })();
 
@@ -117,5 +156,6 @@ export function startRelay(
         wake?.();
       });
     },
+    stats: () => ({ ...stats }),
   };
 }

@@ -21,6 +21,22 @@ export interface EventTransport {
   publish(events: DomainEvent[]): Promise<void>;
   subscribe(consumer: ConsumerSpec): Promise<void>;
   close(): Promise<void>;
+  /** The broker connection as the workers see it (always connected in process). */
+  status(): TransportStatus;
+  /** Calls `fn` each time a (re)connection is ready, so the relay retries at once. */
+  onConnected(fn: () => void): void;
+  /** Messages waiting in each consumer's queue (empty when the transport has no queues or is down). */
+  backlog(): Promise<Record<string, number>>;
+}
+
+/** Connection state reported by the workers' health and heartbeat. */
+export interface TransportStatus {
+  connected: boolean;
+  /** When the current connection was made, or when it was lost (ISO time). */
+  since: string;
+  /** Connections made after a loss. */
+  reconnects: number;
+  lastError: string | null;
 }
 
 /** True when a consumer wants an event type. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import {
   JS_BUDGET_BYTES,
@@ -9,6 +9,9 @@ import {
   watchErrors,
 } from "./checks.ts";
 import { type Stack, startStack } from "./stack.ts";
+
+// bun applies the preload's default timeout to the first file of a run only.
+setDefaultTimeout(60_000);
 
 /**
  * The storefront and console in a real browser (Debian's Chromium through

@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { childEnv } from "../testing/child-env.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { ensureAdmin } from "./bootstrap-admin.ts";
+
+// bun applies the preload's default timeout to the first file of a run only; these tests
+// hash passwords and start processes, and take seconds on a loaded machine.
+setDefaultTimeout(60_000);
 
 let t: TestApp;
 const email = () => `admin.${crypto.randomUUID().slice(0, 10)}@example.com`;
@@ -36,21 +40,39 @@ describe("ensureAdmin", () => {
     expect(ev?.type).toBe("user.registered");
   });
 
-  test("promotes an existing customer and keeps the password unless asked", async () => {
+  test("an existing account is refused without promote and keeps its role", async () => {
     const e = email();
     const reg = await t.request("/api/auth/register", {
       method: "POST",
       json: { email: e, password: "customer-pw", name: "C" },
     });
     expect(reg.status).toBe(201);
-    const r = await ensureAdmin(t.deps.db, { email: e, password: "ignored-pw" });
-    expect(r).toMatchObject({ created: false, passwordChanged: false, user: { role: "admin", name: "C" } });
+    await expect(ensureAdmin(t.deps.db, { email: e, password: "admin-pw-123" })).rejects.toThrow("--promote");
+    await expect(ensureAdmin(t.deps.db, { email: e })).rejects.toThrow("--promote");
+    const [row] = await t.database.sql`select role from users where email = ${e}`;
+    expect(row!.role).toBe("customer");
     expect((await login(e, "customer-pw")).status).toBe(200);
-    const reset = await ensureAdmin(t.deps.db, { email: e, password: "replaced-pw", resetPassword: true });
-    expect(reset.passwordChanged).toBe(true);
-    expect((await login(e, "replaced-pw")).status).toBe(200);
-    // Without a password an existing account is promoted, an unknown one refused.
-    expect((await ensureAdmin(t.deps.db, { email: e })).created).toBe(false);
+    expect((await login(e, "admin-pw-123")).status).toBe(401);
+  });
+
+  test("promote with a password replaces the password and ends the account's sessions", async () => {
+    const e = email();
+    const reg = await t.request("/api/auth/register", {
+      method: "POST",
+      json: { email: e, password: "squatter-pw", name: "Squatter" },
+    });
+    const { refresh_token } = (await reg.json()) as { refresh_token: string };
+    const r = await ensureAdmin(t.deps.db, { email: e, password: "operator-pw", promote: true });
+    expect(r).toMatchObject({ created: false, passwordChanged: true, user: { role: "admin" } });
+    expect((await login(e, "squatter-pw")).status).toBe(401);
+    expect((await login(e, "operator-pw")).status).toBe(200);
+    const refreshed = await t.request("/api/auth/refresh", { method: "POST", json: { refresh_token } });
+    expect(refreshed.status).toBe(401);
+    // Promote without a password keeps it; an unknown email without one is refused.
+    expect(await ensureAdmin(t.deps.db, { email: e, promote: true })).toMatchObject({
+      passwordChanged: false,
+    });
+    expect((await login(e, "operator-pw")).status).toBe(200);
     await expect(ensureAdmin(t.deps.db, { email: email() })).rejects.toThrow("--password");
   });
 
@@ -76,6 +98,21 @@ describe("bun run create-admin", () => {
       role: "admin",
       name: "Root",
     });
+  });
+
+  test("an existing account needs --promote", async () => {
+    const e = email();
+    await t.request("/api/auth/register", {
+      method: "POST",
+      json: { email: e, password: "customer-pw", name: "C" },
+    });
+    const refused = runScript(["--email", e, "--password", "script-pass-2"]);
+    expect(refused.code).toBe(64);
+    expect(refused.err).toContain("--promote");
+    const promoted = runScript(["--email", e, "--password", "script-pass-2", "--promote"]);
+    expect(promoted.code).toBe(0);
+    expect(promoted.out).toContain("password replaced");
+    expect((await login(e, "script-pass-2")).status).toBe(200);
   });
 
   test("bad usage exits 64", () => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { jwtSecret } from "../../platform/config.ts";
 import { jsonBody } from "../../platform/validate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
+import { clientIp } from "../core/client-ip.ts";
 import type { RouteModule } from "../core/deps.ts";
 import { emailSchema, nameSchema, newPasswordSchema, profilePatch } from "../users/schemas.ts";
 import { updateProfile } from "./account.ts";
@@ -41,7 +42,7 @@ export const authModule: RouteModule = (app, deps) => {
   });
 
   r.post("/register", async (c) => c.json(await register(settings, await jsonBody(c, registerBody)), 201));
-  r.post("/login", async (c) => c.json(await login(settings, await jsonBody(c, loginBody))));
+  r.post("/login", async (c) => c.json(await login(settings, await jsonBody(c, loginBody), clientIp(c))));
   r.post("/refresh", async (c) => {
     const body = await jsonBody(c, refreshBody);
     return c.json(await refresh(settings, body.refresh_token));

@@ -75,14 +75,19 @@ export async function register(
 /**
  * Checks credentials and starts a session. Unknown emails cost one dummy
  * verification so that they take as long as wrong passwords; both answer the
- * same 401. Locked accounts answer 429 with Retry-After (see throttle.ts).
+ * same 401. An account locked for the caller's address answers 429 with
+ * Retry-After (see throttle.ts); other addresses are not affected.
  */
-export async function login(s: AuthSettings, input: { email: string; password: string }): Promise<Session> {
-  const attempt = await claimAttempt(s.db.primary, input.email);
+export async function login(
+  s: AuthSettings,
+  input: { email: string; password: string },
+  clientIp = "",
+): Promise<Session> {
+  const attempt = await claimAttempt(s.db.primary, input.email, clientIp);
   if (!attempt.allowed) {
     throw lockedOut(
       attempt.retryAfterS,
-      "Too many failed sign-in attempts for this account. Try again later.",
+      "Too many failed sign-in attempts for this account from your address. Try again later.",
     );
   }
   const found = await getCredentialsByEmail(s.db.primary, input.email);
@@ -90,7 +95,7 @@ export async function login(s: AuthSettings, input: { email: string; password: s
     ? await verifyPassword(input.password, found.password_hash)
     : await verifyDummy(input.password);
   if (!found || !ok) throw badCredentials();
-  await clearAttempts(s.db.primary, input.email);
+  await clearAttempts(s.db.primary, input.email, clientIp);
   const { password_hash: _, ...user } = found;
   const refresh = await s.db.tx((tx) => issueRefreshToken(tx, user.id, s.refreshTtlS));
   return {

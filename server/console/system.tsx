@@ -22,6 +22,8 @@ export interface SystemSnapshot {
   replicas: { name: string; status: string; lag_ms?: number }[];
   checks: { name: string; status: string; latency_ms?: number }[];
   backlog: number;
+  /** Age of the oldest unpublished event, ms. */
+  backlog_age_ms: number;
 }
 
 /**
@@ -49,12 +51,14 @@ export async function systemSnapshot(deps: AppDeps): Promise<SystemSnapshot> {
     status: r.status,
     ...(r.lagMs !== undefined && r.lagMs !== null ? { lag_ms: r.lagMs } : {}),
   }));
+  const backlog = await outboxBacklog(deps.db.primary);
   return {
     at: Date.now(),
     upstreams: await upstreams,
     replicas,
     checks,
-    backlog: await outboxBacklog(deps.db.primary),
+    backlog: backlog.unpublished,
+    backlog_age_ms: backlog.oldest_age_ms,
   };
 }
 
@@ -109,6 +113,7 @@ export function systemPage(deps: AppDeps) {
           ))}
           <li>
             event backlog: <span data-backlog="">{s.backlog}</span> unpublished
+            {s.backlog > 0 ? `, oldest ${Math.round(s.backlog_age_ms / 1000)} s` : ""}
           </li>
         </ul>
         <h2>Live</h2>

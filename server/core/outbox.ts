@@ -1,6 +1,9 @@
 import type { Sql, TxSql } from "../../db/client.ts";
 
-/** Every event type of API.md: the one list (webhook subscriptions are checked against it). */
+/**
+ * Every event type of API.md, plus `user.email_changed` (README, API extensions):
+ * the one list (webhook subscriptions are checked against it).
+ */
 export const EVENT_TYPES = [
   "product.created",
   "product.updated",
@@ -11,6 +14,7 @@ export const EVENT_TYPES = [
   "order.cancelled",
   "order.status_changed",
   "user.registered",
+  "user.email_changed",
   "review.created",
 ] as const;
 
@@ -51,8 +55,17 @@ export async function requeueEvent(tx: TxSql, eventId: string): Promise<boolean>
   return rows.length > 0;
 }
 
-/** Events recorded but not yet published by the relay (the console's event backlog). */
-export async function outboxBacklog(sql: Sql | TxSql): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where published_at is null`;
-  return row?.n ?? 0;
+/** Unpublished outbox rows and the age of the oldest (ms; 0 when none). */
+export interface OutboxBacklog {
+  unpublished: number;
+  oldest_age_ms: number;
+}
+
+/** How many events wait for the relay, and for how long the oldest has (cheap: partial index). */
+export async function outboxBacklog(sql: Sql): Promise<OutboxBacklog> {
+  const [row] = await sql<{ n: number; age_ms: number | null }[]>`
+    select count(*)::int as n,
+           (extract(epoch from now() - min(occurred_at)) * 1000)::float8 as age_ms
+    from outbox where published_at is null`;
+  return { unpublished: row?.n ?? 0, oldest_age_ms: Math.max(0, Math.round(row?.age_ms ?? 0)) };
 }

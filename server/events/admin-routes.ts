@@ -15,6 +15,7 @@ import {
   listEndpoints,
   replayDeadLetter,
 } from "./store.ts";
+import { assertWebhookUrl } from "./webhook-url.ts";
 
 /** What a webhook may subscribe to: the outbox's event types, or `*` for all of them. */
 const subscribable = [...EVENT_TYPES, "*"] as const;
@@ -46,7 +47,9 @@ function webhookRoutes(deps: AppDeps): Hono<AuthEnv> {
   });
   r.post("/", async (c) => {
     // The secret is shown here only; later reads never include it.
-    return c.json(await createEndpoint(sql, await jsonBody(c, createEndpointBody)), 201);
+    const body = await jsonBody(c, createEndpointBody);
+    await assertWebhookUrl(body.url, deps.config.WEBHOOKS_ALLOW_PRIVATE);
+    return c.json(await createEndpoint(sql, body), 201);
   });
   r.delete("/:id", async (c) => {
     const id = endpointId(c.req.param("id"));

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { loads, seedFixture } from "../catalog/test-support.ts";
 import { userWithToken } from "../testing/fixtures.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
+
+// bun applies the preload's default timeout to the first file of a run only.
+setDefaultTimeout(60_000);
 
 /** The storefront pages in-process (the browser tests in scripts/browser/ drive them through the proxy). */
 let t: TestApp;

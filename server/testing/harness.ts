@@ -103,11 +103,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const options: ModuleOptions = {
     cart: { ...settings.cart, ...opts.cart },
     checkout: { ...settings.checkout, ...opts.checkout },
-    providers: opts.providers ?? defaultProviders(),
+    providers: opts.providers ?? defaultProviders(env),
     checkoutFaults: opts.checkoutFaults,
   };
   const modules = opts.modules ?? appModules(options);
-  const build = (cfg = config) => createDeps(cfg, "test", createLogger("silent"));
+  const build = (cfg = config) => createDeps(cfg, "test", createLogger("silent"), env);
   const deps = build();
   // The client fails fast while connecting (no offline queue); tests start once it is up.
   if (deps.redis) await whenRedisReady(deps.redis);

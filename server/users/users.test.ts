@@ -92,7 +92,11 @@ describe("PATCH /api/users/me", () => {
   test("updates name and email (normalised); the next read sees it", async () => {
     const s = await register();
     const e = email();
-    const res = await patch(s, { name: " Countess ", email: ` ${e.toUpperCase()} ` });
+    const res = await patch(s, {
+      name: " Countess ",
+      email: ` ${e.toUpperCase()} `,
+      current_password: "p4ssword!",
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ name: "Countess", email: e });
     expect(await (await t.request("/api/users/me", { headers: auth(s) })).json()).toMatchObject({ email: e });
@@ -101,7 +105,7 @@ describe("PATCH /api/users/me", () => {
   test("409 when the email belongs to another account", async () => {
     const a = await register();
     const b = await register();
-    expect((await patch(a, { email: b.user.email })).status).toBe(409);
+    expect((await patch(a, { email: b.user.email, current_password: "p4ssword!" })).status).toBe(409);
   });
 
   test("422: unknown keys (role), empty patch, bad values, with field paths", async () => {

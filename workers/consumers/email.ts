@@ -6,6 +6,8 @@ import type { ConsumerSpec } from "../transport.ts";
 
 /** One outgoing message. */
 export interface Email {
+  /** The event id: a stable Message-ID, so a resend after a crash is recognisable. */
+  id?: string;
   to: string;
   subject: string;
   text: string;
@@ -20,7 +22,7 @@ export interface Mailer {
 export function logMailer(logger: Logger): Mailer {
   return {
     async send(email) {
-      logger.info("email", { to: email.to, subject: email.subject });
+      logger.info("email", { id: email.id, to: email.to, subject: email.subject });
     },
   };
 }
@@ -41,7 +43,11 @@ async function emailOf(sql: Sql, data: Record<string, unknown>): Promise<string 
 /** Builds the message for an event, or null when the event sends none. */
 export async function composeEmail(sql: Sql, event: DomainEvent): Promise<Email | null> {
   const d = event.data;
-  const to = await emailOf(sql, d);
+  // An email change is told to the address the account had, not the new one.
+  const to =
+    event.type === "user.email_changed" && typeof d.old_email === "string"
+      ? d.old_email
+      : await emailOf(sql, d);
   if (!to) return null;
   switch (event.type) {
     case "user.registered":
@@ -49,6 +55,14 @@ export async function composeEmail(sql: Sql, event: DomainEvent): Promise<Email 
         to,
         subject: "Welcome to the shop",
         text: `Hello ${typeof d.name === "string" ? d.name : ""}, your account is ready.`,
+      };
+    case "user.email_changed":
+      return {
+        to,
+        subject: "The email address of your account was changed",
+        text:
+          `The email address of your shop account was changed to ${String(d.new_email ?? "")}.\n` +
+          "If you did not do this, contact us right away: someone may have access to your account.",
       };
     case "order.placed":
       return {
@@ -83,10 +97,17 @@ export async function composeEmail(sql: Sql, event: DomainEvent): Promise<Email 
 export function emailConsumer(sql: Sql, mailer: Mailer): ConsumerSpec {
   return {
     name: "email",
-    types: ["user.registered", "order.placed", "order.paid", "order.cancelled", "order.status_changed"],
+    types: [
+      "user.registered",
+      "user.email_changed",
+      "order.placed",
+      "order.paid",
+      "order.cancelled",
+      "order.status_changed",
+    ],
     async handle(event) {
       const email = await composeEmail(sql, event);
-      if (email) await mailer.send(email);
+      if (email) await mailer.send({ ...email, id: event.id });
     },
   };
 }

@@ -88,10 +88,15 @@ class ReplyReader {
   }
 }
 
-/** Lines starting with "." get another "." (RFC 5321 §4.5.2); bare LFs become CRLF. */
+/**
+ * Every line break (CRLF, or a lone CR or LF) becomes CRLF first, then lines
+ * starting with "." get another "." (RFC 5321 §4.5.2). A lone CR left alone
+ * would let text such as "\r.\r\n" end the DATA section early (servers
+ * that take a bare CR as a line end), so nothing but CRLF separates lines.
+ */
 export function dotStuff(text: string): string {
   return text
-    .replace(/\r?\n/g, "\r\n")
+    .replace(/\r\n|\r|\n/g, "\r\n")
     .split("\r\n")
     .map((l) => (l.startsWith(".") ? `.${l}` : l))
     .join("\r\n");
@@ -150,7 +155,8 @@ export function smtpMailer(opts: SmtpOptions): Mailer {
           `To: <${to}>`,
           `Subject: ${encodeHeader(subject)}`,
           `Date: ${new Date().toUTCString()}`,
-          `Message-ID: <${crypto.randomUUID()}@${opts.host}>`,
+          // A resend of the same event (at-least-once delivery) carries the same Message-ID, so mail systems can drop it.
+          `Message-ID: <${email.id ?? crypto.randomUUID()}@${opts.host}>`,
           "MIME-Version: 1.0",
           "Content-Type: text/plain; charset=utf-8",
           "Content-Transfer-Encoding: 8bit",

@@ -2,7 +2,9 @@ import { createHmac } from "node:crypto";
 import type { Sql } from "../../db/client.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { DomainEvent } from "../../server/core/outbox.ts";
+import type { Resolver } from "../../server/events/webhook-url.ts";
 import type { ConsumerSpec } from "../transport.ts";
+import { safePost } from "./safe-fetch.ts";
 
 /** `v1=<hex HMAC-SHA256 of "timestamp.body">` with the endpoint's secret. */
 export function signWebhook(secret: string, timestamp: number, body: string): string {
@@ -20,7 +22,11 @@ interface Endpoint {
  * in webhook_deliveries; an endpoint that already answered 2xx for this event
  * is skipped on a retry, so one failing endpoint does not re-send to the others.
  */
-export function webhookConsumer(sql: Sql, logger: Logger, opts: { timeoutMs?: number } = {}): ConsumerSpec {
+export function webhookConsumer(
+  sql: Sql,
+  logger: Logger,
+  opts: { timeoutMs?: number; allowPrivate?: boolean; resolve?: Resolver } = {},
+): ConsumerSpec {
   return {
     name: "webhooks",
     types: "*",
@@ -41,8 +47,9 @@ export function webhookConsumer(sql: Sql, logger: Logger, opts: { timeoutMs?: nu
         let status: number | null = null;
         let error: string | null = null;
         try {
-          const res = await fetch(ep.url, {
-            method: "POST",
+          // Checked again here (the address may have changed since registration) and sent to
+          // the address that was checked; redirects are not followed.
+          status = await safePost(ep.url, {
             headers: {
               "Content-Type": "application/json",
               "User-Agent": "commerce-webhooks/1",
@@ -51,11 +58,10 @@ export function webhookConsumer(sql: Sql, logger: Logger, opts: { timeoutMs?: nu
               "X-Webhook-Signature": signWebhook(ep.secret, timestamp, body),
             },
             body,
-            redirect: "manual",
-            signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+            timeoutMs: opts.timeoutMs ?? 10_000,
+            allowPrivate: opts.allowPrivate ?? false,
+            resolve: opts.resolve,
           });
-          status = res.status;
-          await res.arrayBuffer().catch(() => {});
           if (status < 200 || status > 299) error = `HTTP ${status}`;
         } catch (err) {
           error = err instanceof Error ? err.message : String(err);
