@@ -27,7 +27,7 @@ const report: { page: string; violations: number; jsBytes: number; screenshot: s
 beforeAll(async () => {
   stack = await startStack({ products: 60, instances: 2 });
   browser = await launchChromium();
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -113,6 +113,13 @@ test("a shopper browses, filters, adds to the cart, searches misspelt, registers
   expect(page.url()).toBe(productUrl); // no reload: the script added it
   await expect(page.locator("[data-cart-link]").textContent()).resolves.toBe("Cart (1)");
 
+  // autocomplete: suggestions appear while typing and are reachable with the keyboard
+  await page.locator("#q").pressSequentially(title.slice(0, 4).toLowerCase(), { delay: 50 });
+  await page.locator("#q-suggestions a").first().waitFor();
+  await page.press("#q", "ArrowDown");
+  expect(await page.evaluate("document.activeElement.closest('#q-suggestions') !== null")).toBe(true);
+  await page.press("#q-suggestions a >> nth=0", "Escape");
+
   await page.fill("#q", misspell(title));
   await page.press("#q", "Enter");
   await page.waitForURL(/\/search\?/);
@@ -150,7 +157,7 @@ test("a shopper browses, filters, adds to the cart, searches misspelt, registers
   await page.locator("[data-order-status]", { hasText: "cancelled" }).waitFor();
   await shot(page, "12-order-cancelled");
   await ctx.close();
-}, 120_000);
+}, 240_000);
 
 test("a declined card says so and leaves the cart; a double click on Place order makes one order", async () => {
   const ctx = await browser.newContext();
@@ -220,7 +227,7 @@ test("a declined card says so and leaves the cart; a double click on Place order
   expect(b.headers().location).toBe(a.headers().location);
   expect(await ordersOf(email)).toEqual({ all: afterDecline.all + 3, paid: 3 });
   await plain.close();
-}, 120_000);
+}, 240_000);
 
 test("an operator changes a price and sets stock to 0; the storefront shows both on the next load", async () => {
   const adminEmail = `operator-${crypto.randomUUID().slice(0, 8)}@example.com`;
@@ -279,12 +286,16 @@ test("an operator changes a price and sets stock to 0; the storefront shows both
   await page.goto(`${stack.url}/admin/orders`);
   expect(await page.locator("td[data-status]").count()).toBeGreaterThan(0);
   await checkPage(page, "18-console-orders");
+  await page.goto(`${stack.url}/admin/events`);
+  await page.click("text=Rebuild the search index");
+  await page.locator("text=Search index rebuilt.").waitFor();
+  await checkPage(page, "19-console-events");
   await page.goto(`${stack.url}/admin/system`);
   await page.locator("#chart-latency canvas").waitFor();
-  await checkPage(page, "19-console-system");
+  await checkPage(page, "20-console-system");
   await ctx.close();
   await shopper.close();
-}, 120_000);
+}, 240_000);
 
 test("no page logged a console error", () => {
   expect(errors).toEqual([]);

@@ -1,8 +1,9 @@
 /** The console's section links. */
-export function ConsoleNav(props: { current: "products" | "orders" | "system" }) {
+export function ConsoleNav(props: { current: "products" | "orders" | "events" | "system" }) {
   const links: [typeof props.current, string, string][] = [
     ["products", "/admin/products", "Products"],
     ["orders", "/admin/orders", "Orders"],
+    ["events", "/admin/events", "Events"],
     ["system", "/admin/system", "System"],
   ];
   return (

@@ -4,6 +4,7 @@ import type { RouteModule } from "../core/deps.ts";
 import { isStaff } from "../core/roles.ts";
 import { seeOther } from "../storefront/render.tsx";
 import { type PageEnv, pageSession } from "../storefront/session.ts";
+import { eventsPage, reindexSearch, replayDeadLetter } from "./events.tsx";
 import { ordersPage, transitionOrder } from "./orders.tsx";
 import { adjustStock, archiveProduct, productEditPage, productsPage, savePrice } from "./products.tsx";
 import { systemJson, systemPage } from "./system.tsx";
@@ -16,7 +17,7 @@ const staffOnly = createMiddleware<PageEnv>(async (c, next) => {
   await next();
 });
 
-/** The operator's console at `/admin`: products, stock, orders, system view. */
+/** The operator's console at `/admin`: products, stock, orders, events (webhooks, dead letters, reindex), system view. */
 export const consoleModule: RouteModule = (app, deps) => {
   const pages = app as unknown as Hono<PageEnv>;
   const guard = [pageSession(app, deps), staffOnly] as const;
@@ -29,6 +30,9 @@ export const consoleModule: RouteModule = (app, deps) => {
     ["POST", "/admin/products/:id/archive", archiveProduct],
     ["GET", "/admin/orders", ordersPage],
     ["POST", "/admin/orders/:id/transition", transitionOrder],
+    ["GET", "/admin/events", eventsPage],
+    ["POST", "/admin/events/dead-letters/:id/replay", replayDeadLetter],
+    ["POST", "/admin/events/reindex", reindexSearch],
     ["GET", "/admin/system", systemPage(deps)],
     ["GET", "/admin/system.json", systemJson(deps)],
   ];
