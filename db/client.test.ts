@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import postgres from "postgres";
 import { createLogger } from "../platform/logger.ts";
 import { createDatabase, type Database } from "./client.ts";
 import { withConsistency } from "./context.ts";
-import { type EmbeddedCluster, startEmbeddedPostgres } from "./embedded.ts";
+import { startTestPostgres, type TestPostgres } from "./testing.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 // A real primary + streaming replica (embedded binaries) so that lag can be made certain.
-let cluster: EmbeddedCluster;
-let dir: string;
+let cluster: TestPostgres;
 let db: Database;
 let replicaAdmin: postgres.Sql;
 
@@ -23,9 +22,7 @@ async function until(cond: () => Promise<boolean>, ms = 15_000): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "pg-routing-"));
-  const port = 26000 + Math.floor(Math.random() * 2000) * 2;
-  cluster = await startEmbeddedPostgres({ dataDir: dir, port, replica: true });
+  cluster = await startTestPostgres({ label: "routing", replica: true });
   db = createDatabase({
     primaryUrl: cluster.primaryUrl,
     replicaUrls: cluster.replicaUrls,
@@ -39,13 +36,12 @@ beforeAll(async () => {
     await db.checkReplicas();
     return db.replicas[0]!.status === "up" && db.replicas[0]!.lagMs === 0;
   });
-});
+}, 120_000); // initdb and a replica base backup: far beyond the 5 s default on a busy machine
 
 afterAll(async () => {
   await replicaAdmin?.end({ timeout: 1 }).catch(() => {});
   await db?.close(1);
   await cluster?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe("replica routing", () => {
@@ -93,11 +89,12 @@ describe("replica routing", () => {
         return lagging.replicas[0]!.lagMs === 0;
       });
       await replicaAdmin`select pg_wal_replay_pause()`;
-      await lagging.primary`insert into notes (body) values ('lag-1')`;
-      await Bun.sleep(200);
-      await lagging.primary`insert into notes (body) values ('lag-2')`;
-      await lagging.checkReplicas();
-      expect(lagging.replicas[0]!.status).toBe("lagging");
+      // Writes the paused replica cannot replay; its lag grows until it counts as lagging (polled).
+      await until(async () => {
+        await lagging.primary`insert into notes (body) values ('lag')`;
+        await lagging.checkReplicas();
+        return lagging.replicas[0]!.status === "lagging";
+      });
       expect(lagging.reader()).toBe(lagging.primary);
       await replicaAdmin`select pg_wal_replay_resume()`;
       await until(async () => {

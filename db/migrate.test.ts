@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import postgres from "postgres";
 import { loadMigrations, migrate } from "./migrate.ts";
 import { testServerUrl, withDatabase } from "./testing.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let server: string;
 const name = `test_migrate_${crypto.randomUUID().slice(0, 8)}`;

@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -14,16 +17,29 @@ afterAll(async () => {
 test("a deadlock victim is run again and both transactions commit", async () => {
   let attemptsA = 0;
   let attemptsB = 0;
+  // A barrier instead of sleeps: each transaction takes its second lock only once both hold
+  // their first (the update has returned, so its row lock is held), which makes the deadlock
+  // certain. A retried victim finds the barrier open and simply runs.
+  let holdA!: () => void;
+  let holdB!: () => void;
+  const aHolds = new Promise<void>((r) => {
+    holdA = r;
+  });
+  const bHolds = new Promise<void>((r) => {
+    holdB = r;
+  });
   const a = t.db.tx(async (tx) => {
     attemptsA++;
     await tx`update pair set v = v + 1 where id = 1`;
-    await Bun.sleep(150);
+    holdA();
+    await bHolds;
     await tx`update pair set v = v + 1 where id = 2`;
   });
   const b = t.db.tx(async (tx) => {
     attemptsB++;
     await tx`update pair set v = v + 10 where id = 2`;
-    await Bun.sleep(150);
+    holdB();
+    await aHolds;
     await tx`update pair set v = v + 10 where id = 1`;
   });
   await Promise.all([a, b]);

@@ -1,6 +1,9 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "./config.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 test("defaults apply when nothing is set", () => {
   const c = loadConfig({});
@@ -35,7 +38,11 @@ test("production requires a JWT secret", () => {
 
 test("a process started with bad env fails at start with a clear message", () => {
   const p = Bun.spawnSync([process.execPath, join(import.meta.dir, "../server/cluster.ts")], {
-    env: { ...process.env, APP_INSTANCES: "abc" },
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/tmp",
+      APP_INSTANCES: "abc",
+    },
   });
   expect(p.exitCode).toBe(78);
   expect(p.stderr.toString()).toContain("APP_INSTANCES: must be an integer");

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { loadProxyConfig } from "./config.ts";
 import {
   killAll,
   spawnUpstream,
@@ -83,6 +84,37 @@ describe("balancing", () => {
     } finally {
       await p.stop(1000);
       await Promise.all(ups.map((u) => u.kill()));
+    }
+  });
+  test("PROXY_EJECT_5XX consecutive 5xx eject an upstream; the others take its traffic", async () => {
+    const [a, b] = await Promise.all(["a", "b"].map((n) => spawnUpstream(n)));
+    // The threshold comes from the variable; the ejection lasts a minute, longer than the test.
+    const { ejection } = loadProxyConfig({ PROXY_EJECT_5XX: "3", PROXY_UPSTREAMS: "127.0.0.1:1" });
+    expect(ejection.consecutive5xx).toBe(3);
+    const p = await startTestProxy(
+      testConfig([a!, b!], {
+        balancer: "round-robin",
+        ejection: { ...ejection, baseMs: 60_000, maxMs: 60_000 },
+      }),
+    );
+    try {
+      const base = `http://127.0.0.1:${p.port}`;
+      await (await fetch(`http://127.0.0.1:${a!.port}/api/set-status?code=500`)).arrayBuffer();
+      const answers: string[] = [];
+      for (let i = 0; i < 14; i++) {
+        const r = await fetch(`${base}/api/who`);
+        answers.push(r.status === 200 ? ((await r.json()) as { name: string }).name : String(r.status));
+      }
+      // Round-robin alternates until a's third 500 in a row; from then on only b answers.
+      expect(answers.filter((x) => x === "500")).toHaveLength(3);
+      expect(answers.slice(6)).toEqual(Array(8).fill("b"));
+      const a1 = p.core.status().find((u) => u.id === `127.0.0.1:${a!.port}`)!;
+      expect(a1.ejected).toBe(true);
+      expect(a1.healthy).toBe(true); // its health checks pass: this is passive ejection
+    } finally {
+      await p.stop(1000);
+      await a!.kill();
+      await b!.kill();
     }
   });
 });

@@ -1,36 +1,22 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Config, jwtSecret, loadConfig } from "../platform/config.ts";
+import { type ProxySettings, proxySettings, type RateZone, type UpstreamSpec } from "./settings.ts";
+
+export type { RateZone, UpstreamSpec } from "./settings.ts";
 
 /**
  * The proxy's typed configuration: what nginx.conf held in the reference stack.
- * Precedence: built-in defaults < JSON file (PROXY_CONFIG_FILE) < environment.
- * SIGHUP re-reads both, so the file is the place for values meant to change live.
+ * Every environment variable is declared in `proxy/settings.ts` (one settings
+ * group with the shared ones in `platform/config.ts`); this file shapes them
+ * into `ProxyConfig`. Precedence: defaults < JSON file (PROXY_CONFIG_FILE) <
+ * environment. SIGHUP re-reads both, so the file is the place for values meant
+ * to change live.
  */
-export type BalancerKind = "round-robin" | "least-connections" | "p2c-ewma";
-/** `raw`: Bun.listen + pooled Bun.connect (default); `http-proxy`: node:http + the http-proxy package. */
-export type EngineKind = "raw" | "http-proxy";
-
-/** One upstream app instance. */
-export interface UpstreamSpec {
-  host: string;
-  port: number;
-  weight: number;
-}
-
-/** A rate-limit zone: requests whose path starts with `prefix` share a token bucket per client. */
-export interface RateZone {
-  name: string;
-  prefix: string;
-  /** tokens added per second */
-  rate: number;
-  /** bucket size: requests allowed back to back */
-  burst: number;
-}
+export type BalancerKind = ProxySettings["PROXY_BALANCER"];
 
 /** The whole proxy configuration (defaults in `defaultProxyConfig`, knobs in docs/proxy.md). */
 export interface ProxyConfig {
-  engine: EngineKind;
   host: string;
   port: number;
   tlsPort: number;
@@ -125,74 +111,104 @@ export type ProxyOverrides = {
 };
 
 /** The reference NGINX zones: `auth` 5 r/s burst 10 on /api/auth/, `api` 10 r/s burst 20. */
-export const defaultRateZones: RateZone[] = [
-  { name: "auth", prefix: "/api/auth/", rate: 5, burst: 10 },
-  { name: "api", prefix: "/api/", rate: 10, burst: 20 },
-];
+export const defaultRateZones: RateZone[] = proxySettings.load({}).PROXY_RATE_ZONES;
 
-/** Parses `host:port[=weight]` entries separated by commas. */
-export function parseUpstreams(text: string): UpstreamSpec[] {
-  return text
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const m = /^([^:=\s]+|\[[0-9a-fA-F:]+\]):(\d{1,5})(?:=(\d+(?:\.\d+)?))?$/.exec(entry);
-      if (!m)
-        throw new Error(
-          `PROXY_UPSTREAMS: bad entry ${JSON.stringify(entry)} (want host:port or host:port=weight)`,
-        );
-      const port = Number(m[2]);
-      const weight = m[3] === undefined ? 1 : Number(m[3]);
-      if (port < 1 || port > 65535) throw new Error(`PROXY_UPSTREAMS: bad port in ${entry}`);
-      if (!(weight > 0)) throw new Error(`PROXY_UPSTREAMS: weight must be > 0 in ${entry}`);
-      return { host: m[1]!.replace(/^\[|\]$/g, ""), port, weight };
-    });
+/**
+ * The settings as configuration overrides. A setting left `undefined` (not
+ * given) leaves the configuration below it alone.
+ */
+function fromSettings(
+  s: Partial<ProxySettings>,
+  tls: Partial<Pick<Config, "TLS_CERT_FILE" | "TLS_KEY_FILE">>,
+): ProxyOverrides {
+  return {
+    host: s.PROXY_HOST,
+    upstreams: s.PROXY_UPSTREAMS,
+    balancer: s.PROXY_BALANCER,
+    pool: {
+      maxIdlePerUpstream: s.PROXY_POOL_MAX_IDLE,
+      maxPerUpstream: s.PROXY_POOL_MAX,
+      idleTimeoutMs: s.PROXY_POOL_IDLE_TIMEOUT_MS,
+    },
+    timeouts: {
+      connectMs: s.PROXY_CONNECT_TIMEOUT_MS,
+      responseMs: s.PROXY_RESPONSE_TIMEOUT_MS,
+      clientIdleMs: s.PROXY_CLIENT_IDLE_TIMEOUT_MS,
+      headerMs: s.PROXY_HEADER_TIMEOUT_MS,
+    },
+    health: {
+      enabled: s.PROXY_HEALTH_CHECKS,
+      intervalMs: s.PROXY_HEALTH_INTERVAL_MS,
+      timeoutMs: s.PROXY_HEALTH_TIMEOUT_MS,
+      rise: s.PROXY_HEALTH_RISE,
+      fall: s.PROXY_HEALTH_FALL,
+    },
+    ejection: { consecutive5xx: s.PROXY_EJECT_5XX },
+    retries: s.PROXY_RETRIES,
+    limits: {
+      maxBodyBytes: s.PROXY_MAX_BODY_BYTES,
+      maxHeaderBytes: s.PROXY_MAX_HEADER_BYTES,
+      maxConnsPerIp: s.PROXY_MAX_CONNS_PER_IP,
+    },
+    compression: {
+      enabled: s.PROXY_COMPRESSION,
+      gzipLevel: s.PROXY_GZIP_LEVEL,
+      brotliQuality: s.PROXY_BROTLI_QUALITY,
+    },
+    headers: { contentSecurityPolicy: s.PROXY_CSP, strictTransportSecurity: s.PROXY_HSTS },
+    rateLimit: { enabled: s.PROXY_RATE_LIMIT, zones: s.PROXY_RATE_ZONES, keyPrefix: s.PROXY_RATE_KEY_PREFIX },
+    static: { root: s.PROXY_STATIC_ROOT },
+    tls: { certFile: tls.TLS_CERT_FILE, keyFile: tls.TLS_KEY_FILE, redirectHttp: s.PROXY_TLS_REDIRECT },
+    accessLog: s.PROXY_ACCESS_LOG,
+  };
 }
 
-/** Parses `name:prefix:rate:burst` zones separated by commas. */
-export function parseZones(text: string): RateZone[] {
-  return text
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const [name, prefix, rate, burst] = entry.split(":");
-      const r = Number(rate);
-      const b = Number(burst);
-      if (!name || !prefix?.startsWith("/") || !(r > 0) || !(b >= 1))
-        throw new Error(
-          `PROXY_RATE_ZONES: bad zone ${JSON.stringify(entry)} (want name:/prefix/:rate:burst)`,
-        );
-      return { name, prefix, rate: r, burst: b };
-    });
-}
-
-/** The configuration with nothing overridden, derived from the platform config. */
+/** The configuration with nothing overridden: the settings' defaults and the shared settings. */
 export function defaultProxyConfig(platform: Config): ProxyConfig {
   const upstreams: UpstreamSpec[] = [];
   for (let i = 0; i < platform.APP_INSTANCES; i++)
     upstreams.push({ host: "127.0.0.1", port: platform.APP_PORT_BASE + i, weight: 1 });
+  // Every default that has a variable is the knob's documented default (proxy/settings.ts).
+  const d = proxySettings.load({});
   return {
-    engine: "raw",
-    host: "0.0.0.0",
+    host: d.PROXY_HOST,
     port: platform.PROXY_PORT,
     tlsPort: platform.PROXY_TLS_PORT,
     adminPort: platform.PROXY_ADMIN_PORT,
     upstreams,
-    balancer: "round-robin",
-    pool: { maxIdlePerUpstream: 512, maxPerUpstream: 2048, idleTimeoutMs: 4000 },
-    timeouts: { connectMs: 2000, responseMs: 30_000, clientIdleMs: 75_000, headerMs: 10_000 },
-    health: { enabled: true, path: "/healthz", intervalMs: 2000, timeoutMs: 1000, rise: 2, fall: 2 },
-    ejection: { consecutive5xx: 5, baseMs: 1000, maxMs: 30_000 },
-    retries: 1,
+    balancer: d.PROXY_BALANCER,
+    pool: {
+      maxIdlePerUpstream: d.PROXY_POOL_MAX_IDLE,
+      maxPerUpstream: d.PROXY_POOL_MAX,
+      idleTimeoutMs: d.PROXY_POOL_IDLE_TIMEOUT_MS,
+    },
+    timeouts: {
+      connectMs: d.PROXY_CONNECT_TIMEOUT_MS,
+      responseMs: d.PROXY_RESPONSE_TIMEOUT_MS,
+      clientIdleMs: d.PROXY_CLIENT_IDLE_TIMEOUT_MS,
+      headerMs: d.PROXY_HEADER_TIMEOUT_MS,
+    },
+    health: {
+      enabled: d.PROXY_HEALTH_CHECKS,
+      path: "/healthz",
+      intervalMs: d.PROXY_HEALTH_INTERVAL_MS,
+      timeoutMs: d.PROXY_HEALTH_TIMEOUT_MS,
+      rise: d.PROXY_HEALTH_RISE,
+      fall: d.PROXY_HEALTH_FALL,
+    },
+    ejection: { consecutive5xx: d.PROXY_EJECT_5XX, baseMs: 1000, maxMs: 30_000 },
+    retries: d.PROXY_RETRIES,
     retryBufferBytes: 64 * 1024,
-    limits: { maxBodyBytes: 10 * 1024 * 1024, maxHeaderBytes: 16 * 1024, maxConnsPerIp: 512 },
+    limits: {
+      maxBodyBytes: d.PROXY_MAX_BODY_BYTES,
+      maxHeaderBytes: d.PROXY_MAX_HEADER_BYTES,
+      maxConnsPerIp: d.PROXY_MAX_CONNS_PER_IP,
+    },
     compression: {
-      enabled: true,
+      enabled: d.PROXY_COMPRESSION,
       minBytes: 1024,
-      gzipLevel: 5,
-      brotliQuality: 4,
+      gzipLevel: d.PROXY_GZIP_LEVEL,
+      brotliQuality: d.PROXY_BROTLI_QUALITY,
       bufferMaxBytes: 1024 * 1024,
       types: [
         "text/",
@@ -205,152 +221,70 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
       ],
     },
     headers: {
-      contentSecurityPolicy:
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
+      contentSecurityPolicy: d.PROXY_CSP,
       frameOptions: "DENY",
       referrerPolicy: "strict-origin-when-cross-origin",
       permissionsPolicy: "camera=(), microphone=(), geolocation=()",
-      strictTransportSecurity: "max-age=31536000; includeSubDomains",
+      strictTransportSecurity: d.PROXY_HSTS,
     },
     rateLimit: {
-      enabled: true,
-      zones: defaultRateZones,
+      enabled: d.PROXY_RATE_LIMIT,
+      zones: d.PROXY_RATE_ZONES,
       redisUrl: platform.REDIS_URL,
-      keyPrefix: "rl:",
+      keyPrefix: d.PROXY_RATE_KEY_PREFIX,
     },
     static: {
-      root: join(import.meta.dir, "..", "web"),
+      root: d.PROXY_STATIC_ROOT ?? join(import.meta.dir, "..", "web"),
       cacheMaxBytes: 32 * 1024 * 1024,
       cacheMaxFileBytes: 1024 * 1024,
     },
-    tls: { certFile: undefined, keyFile: undefined, redirectHttp: true },
-    accessLog: true,
+    tls: {
+      certFile: platform.TLS_CERT_FILE,
+      keyFile: platform.TLS_KEY_FILE,
+      redirectHttp: d.PROXY_TLS_REDIRECT,
+    },
+    accessLog: d.PROXY_ACCESS_LOG,
     logLevel: platform.LOG_LEVEL,
     jwtSecret: jwtSecret(platform),
     shutdownTimeoutMs: platform.SHUTDOWN_TIMEOUT_MS,
   };
 }
 
-/** Merges overrides one level deep (sections are merged, arrays replaced). */
+/** Merges overrides one level deep (sections are merged, arrays replaced); `undefined` changes nothing. */
 export function mergeConfig(base: ProxyConfig, over: ProxyOverrides): ProxyConfig {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
     const cur = out[k];
-    out[k] =
-      cur && typeof cur === "object" && !Array.isArray(cur) && typeof v === "object" && !Array.isArray(v)
-        ? { ...cur, ...v }
-        : v;
+    if (cur && typeof cur === "object" && !Array.isArray(cur) && typeof v === "object" && !Array.isArray(v)) {
+      const section: Record<string, unknown> = { ...cur };
+      for (const [field, value] of Object.entries(v as object))
+        if (value !== undefined) section[field] = value;
+      out[k] = section;
+    } else out[k] = v;
   }
   return out as unknown as ProxyConfig;
 }
 
-const num = (name: string, raw: string, min: number, max: number): number => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new Error(`${name}: must be a number in [${min}, ${max}]`);
-  return n;
-};
-const flag = (name: string, raw: string): boolean => {
-  const v = raw.trim().toLowerCase();
-  if (["1", "true", "yes", "on"].includes(v)) return true;
-  if (["0", "false", "no", "off"].includes(v)) return false;
-  throw new Error(`${name}: must be a boolean (on/off)`);
-};
-
-/** Reads proxy-only knobs from the environment. Each knob is documented in docs/proxy.md. */
-export function envOverrides(env: Record<string, string | undefined>): ProxyOverrides {
-  const o: ProxyOverrides = {};
-  const get = (k: string) => (env[k] === undefined || env[k] === "" ? undefined : (env[k] as string));
-  const set = <S extends keyof ProxyOverrides>(section: S, patch: ProxyOverrides[S]) => {
-    const cur = o[section];
-    o[section] = (
-      cur && typeof cur === "object" ? { ...(cur as object), ...(patch as object) } : patch
-    ) as ProxyOverrides[S];
-  };
-  let v: string | undefined;
-  v = get("PROXY_ENGINE");
-  if (v) {
-    if (v !== "raw" && v !== "http-proxy") throw new Error("PROXY_ENGINE: must be raw or http-proxy");
-    o.engine = v;
-  }
-  v = get("PROXY_HOST");
-  if (v) o.host = v;
-  v = get("PROXY_UPSTREAMS");
-  if (v) o.upstreams = parseUpstreams(v);
-  v = get("PROXY_BALANCER");
-  if (v) {
-    if (v !== "round-robin" && v !== "least-connections" && v !== "p2c-ewma")
-      throw new Error("PROXY_BALANCER: must be round-robin, least-connections or p2c-ewma");
-    o.balancer = v;
-  }
-  v = get("PROXY_POOL_MAX_IDLE");
-  if (v) set("pool", { maxIdlePerUpstream: num("PROXY_POOL_MAX_IDLE", v, 0, 1e5) });
-  v = get("PROXY_POOL_MAX");
-  if (v) set("pool", { maxPerUpstream: num("PROXY_POOL_MAX", v, 1, 1e6) });
-  v = get("PROXY_POOL_IDLE_TIMEOUT_MS");
-  if (v) set("pool", { idleTimeoutMs: num("PROXY_POOL_IDLE_TIMEOUT_MS", v, 100, 3.6e6) });
-  v = get("PROXY_CONNECT_TIMEOUT_MS");
-  if (v) set("timeouts", { connectMs: num("PROXY_CONNECT_TIMEOUT_MS", v, 10, 3.6e6) });
-  v = get("PROXY_RESPONSE_TIMEOUT_MS");
-  if (v) set("timeouts", { responseMs: num("PROXY_RESPONSE_TIMEOUT_MS", v, 10, 3.6e6) });
-  v = get("PROXY_CLIENT_IDLE_TIMEOUT_MS");
-  if (v) set("timeouts", { clientIdleMs: num("PROXY_CLIENT_IDLE_TIMEOUT_MS", v, 100, 3.6e6) });
-  v = get("PROXY_HEALTH_CHECKS");
-  if (v) set("health", { enabled: flag("PROXY_HEALTH_CHECKS", v) });
-  v = get("PROXY_HEALTH_INTERVAL_MS");
-  if (v) set("health", { intervalMs: num("PROXY_HEALTH_INTERVAL_MS", v, 50, 3.6e6) });
-  v = get("PROXY_HEALTH_RISE");
-  if (v) set("health", { rise: num("PROXY_HEALTH_RISE", v, 1, 100) });
-  v = get("PROXY_HEALTH_FALL");
-  if (v) set("health", { fall: num("PROXY_HEALTH_FALL", v, 1, 100) });
-  v = get("PROXY_EJECT_5XX");
-  if (v) set("ejection", { consecutive5xx: num("PROXY_EJECT_5XX", v, 1, 1e6) });
-  v = get("PROXY_MAX_BODY_BYTES");
-  if (v) set("limits", { maxBodyBytes: num("PROXY_MAX_BODY_BYTES", v, 0, 2 ** 50) });
-  v = get("PROXY_MAX_HEADER_BYTES");
-  if (v) set("limits", { maxHeaderBytes: num("PROXY_MAX_HEADER_BYTES", v, 1024, 1 << 20) });
-  v = get("PROXY_MAX_CONNS_PER_IP");
-  if (v) set("limits", { maxConnsPerIp: num("PROXY_MAX_CONNS_PER_IP", v, 0, 1e7) });
-  v = get("PROXY_COMPRESSION");
-  if (v) set("compression", { enabled: flag("PROXY_COMPRESSION", v) });
-  v = get("PROXY_GZIP_LEVEL");
-  if (v) set("compression", { gzipLevel: num("PROXY_GZIP_LEVEL", v, 1, 9) });
-  v = get("PROXY_BROTLI_QUALITY");
-  if (v) set("compression", { brotliQuality: num("PROXY_BROTLI_QUALITY", v, 0, 11) });
-  v = get("PROXY_CSP");
-  if (v) set("headers", { contentSecurityPolicy: v });
-  v = get("PROXY_HSTS");
-  if (v) set("headers", { strictTransportSecurity: v });
-  v = get("PROXY_RATE_LIMIT");
-  if (v) set("rateLimit", { enabled: flag("PROXY_RATE_LIMIT", v) });
-  v = get("PROXY_RATE_ZONES");
-  if (v) set("rateLimit", { zones: parseZones(v) });
-  v = get("PROXY_RATE_KEY_PREFIX");
-  if (v) set("rateLimit", { keyPrefix: v });
-  v = get("PROXY_STATIC_ROOT");
-  if (v) set("static", { root: v });
-  v = get("TLS_CERT_FILE");
-  if (v) set("tls", { certFile: v });
-  v = get("TLS_KEY_FILE");
-  if (v) set("tls", { keyFile: v });
-  v = get("PROXY_TLS_REDIRECT");
-  if (v) set("tls", { redirectHttp: flag("PROXY_TLS_REDIRECT", v) });
-  v = get("PROXY_ACCESS_LOG");
-  if (v) o.accessLog = flag("PROXY_ACCESS_LOG", v);
-  return o;
+/** The subset of parsed settings whose variable is set (non-empty) in `env`. */
+function givenIn<T extends object>(values: T, env: Record<string, string | undefined>): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(values) as (keyof T & string)[])
+    if (env[key] !== undefined && env[key] !== "") out[key] = values[key];
+  return out;
 }
 
 /**
  * Builds the proxy configuration from the environment (and PROXY_CONFIG_FILE).
- * Throws with the variable name on a bad value.
+ * Throws ConfigError naming every bad variable.
  */
 export function loadProxyConfig(env: Record<string, string | undefined> = process.env): ProxyConfig {
   const platform = loadConfig(env);
+  const settings = proxySettings.load(env);
   let cfg = defaultProxyConfig(platform);
-  const file = env.PROXY_CONFIG_FILE;
-  if (file) cfg = mergeConfig(cfg, JSON.parse(readFileSync(file, "utf8")) as ProxyOverrides);
-  cfg = mergeConfig(cfg, envOverrides(env));
+  if (settings.PROXY_CONFIG_FILE)
+    cfg = mergeConfig(cfg, JSON.parse(readFileSync(settings.PROXY_CONFIG_FILE, "utf8")) as ProxyOverrides);
+  cfg = mergeConfig(cfg, fromSettings(givenIn(settings, env), givenIn(platform, env)));
   if (cfg.upstreams.length === 0) throw new Error("no upstreams configured");
   return cfg;
 }

@@ -10,7 +10,7 @@ import { StaticFiles } from "./static.ts";
 import { Upstream } from "./upstream.ts";
 
 /**
- * Everything both engines share and SIGHUP replaces: configuration, upstream
+ * Everything the engine shares with the admin server and SIGHUP replaces: configuration, upstream
  * set, balancer, header blocks, rate limiter, static files, metrics, logs.
  */
 export class ProxyCore {

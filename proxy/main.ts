@@ -1,5 +1,6 @@
 import { handleShutdown } from "../platform/lifecycle.ts";
 import { createLogger } from "../platform/logger.ts";
+import { ConfigError } from "../platform/settings.ts";
 import { loadProxyConfig, type ProxyConfig } from "./config.ts";
 import { startProxy } from "./server.ts";
 
@@ -11,7 +12,12 @@ let cfg: ProxyConfig;
 try {
   cfg = loadProxyConfig();
 } catch (err) {
-  console.error(`Invalid proxy configuration: ${err instanceof Error ? err.message : String(err)}`);
+  // ConfigError names every bad variable itself; a bad PROXY_CONFIG_FILE or no upstreams get a prefix.
+  console.error(
+    err instanceof ConfigError
+      ? err.message
+      : `Invalid proxy configuration: ${err instanceof Error ? err.message : String(err)}`,
+  );
   process.exit(78);
 }
 const logger = createLogger(cfg.logLevel, { service: "proxy" });

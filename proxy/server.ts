@@ -4,7 +4,6 @@ import { contentType } from "../platform/metrics.ts";
 import type { ProxyConfig } from "./config.ts";
 import { ProxyCore } from "./core.ts";
 import { createRawEngine } from "./engine.ts";
-import { createHttpProxyEngine } from "./http-proxy-engine.ts";
 
 /** A running proxy: its bound ports and its controls. */
 export interface ProxyHandle {
@@ -32,22 +31,13 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<Pro
       ? { cert: readFileSync(cfg.tls.certFile, "utf8"), key: readFileSync(cfg.tls.keyFile, "utf8") }
       : undefined;
 
+  const engine = createRawEngine(core);
   let port: number;
   let tlsPort: number | null = null;
-  let drain: (ms: number) => Promise<void>;
-  if (cfg.engine === "http-proxy") {
-    const engine = createHttpProxyEngine(core);
-    port = await engine.listen(cfg.port, cfg.host);
-    if (tls) tlsPort = await engine.listen(cfg.tlsPort, cfg.host, tls);
-    drain = (ms) => engine.drain(ms);
-  } else {
-    const engine = createRawEngine(core);
-    if (tls) {
-      tlsPort = engine.listen(cfg.tlsPort, cfg.host, tls).port;
-      port = engine.listen(cfg.port, cfg.host, undefined, cfg.tls.redirectHttp ? tlsPort : undefined).port;
-    } else port = engine.listen(cfg.port, cfg.host).port;
-    drain = (ms) => engine.drain(ms);
-  }
+  if (tls) {
+    tlsPort = engine.listen(cfg.tlsPort, cfg.host, tls).port;
+    port = engine.listen(cfg.port, cfg.host, undefined, cfg.tls.redirectHttp ? tlsPort : undefined).port;
+  } else port = engine.listen(cfg.port, cfg.host).port;
 
   const admin = Bun.serve({
     hostname: cfg.host,
@@ -63,7 +53,6 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<Pro
   });
   core.health.start();
   log.info("proxy listening", {
-    engine: cfg.engine,
     port,
     tlsPort,
     adminPort: admin.port,
@@ -86,7 +75,7 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<Pro
     },
     stop(timeoutMs = cfg.shutdownTimeoutMs) {
       stopped ??= (async () => {
-        await drain(timeoutMs);
+        await engine.drain(timeoutMs);
         await admin.stop(true);
         await core.close();
       })();

@@ -1,4 +1,5 @@
 import { configDocs } from "../platform/config.ts";
+import { proxySettings } from "../proxy/settings.ts";
 import { cartSettingsGroup } from "../server/cart/settings.ts";
 import { checkoutSettingsGroup } from "../server/checkout/settings.ts";
 import { eventsHealthSettings } from "../server/ops/settings.ts";
@@ -13,11 +14,17 @@ const rows = [
   ...paymentSettings.docs(),
   ...eventsHealthSettings.docs(),
   ...workerSettings.docs(),
+  ...proxySettings.docs(),
 ];
+
+/** How the README shows a default: values in code spans; "(unset)", "(empty)" and prose as they are. */
+function shownDefault(value: string): string {
+  if (value === "(unset)") return value;
+  if (value === "") return "(empty)";
+  if (/^[A-Za-z]+( [A-Za-z]+)+$/.test(value)) return value;
+  return `\`${value}\``;
+}
 
 /** Prints the README's configuration table from the settings groups' own descriptions. */
 console.log("| variable | default | meaning |\n| --- | --- | --- |");
-for (const row of rows)
-  console.log(
-    `| \`${row.variable}\` | ${row.default === "(unset)" ? "(unset)" : `\`${row.default}\``} | ${row.doc} |`,
-  );
+for (const row of rows) console.log(`| \`${row.variable}\` | ${shownDefault(row.default)} | ${row.doc} |`);

@@ -42,7 +42,10 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Hono<AppEnv> {
     "/api/*",
     bodyLimit({
       maxSize: 1024 * 1024,
-      onError: (c) => c.json(problemBody(413, "payload-too-large", "The request body exceeds 1 MiB."), 413),
+      onError: (c) =>
+        c.json(problemBody(413, "payload-too-large", "The request body exceeds 1 MiB."), 413, {
+          "Content-Type": "application/problem+json",
+        }),
     }),
   );
 

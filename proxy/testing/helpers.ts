@@ -50,6 +50,66 @@ export async function readJsonLine<T>(
   throw new Error("child did not report readiness in time");
 }
 
+/** JSON lines a child writes on stdout, collected as they come. */
+export interface JsonLines {
+  lines: Record<string, unknown>[];
+  /** Resolves with the first line (seen so far or later) that satisfies `pick`; throws after `timeoutMs`. */
+  waitFor(
+    pick: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Reads a child's output streams (stdout, and stderr where error lines go) to
+ * their end, collecting each JSON line; other lines are passed to stderr.
+ */
+export function watchJsonLines(proc: Subprocess, streams: ReadableStream<Uint8Array>[]): JsonLines {
+  const lines: Record<string, unknown>[] = [];
+  const waiter: { notify: (() => void) | null } = { notify: null };
+  for (const stream of streams)
+    void (async () => {
+      const dec = new TextDecoder();
+      let buf = "";
+      for await (const chunk of stream) {
+        buf += dec.decode(chunk, { stream: true });
+        let nl = buf.indexOf("\n");
+        while (nl >= 0) {
+          const line = buf.slice(0, nl);
+          try {
+            lines.push(JSON.parse(line) as Record<string, unknown>);
+          } catch {
+            if (line.trim()) console.error(line);
+          }
+          buf = buf.slice(nl + 1);
+          nl = buf.indexOf("\n");
+        }
+        waiter.notify?.();
+      }
+      waiter.notify?.();
+    })();
+  return {
+    lines,
+    async waitFor(pick, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = lines.find(pick);
+        if (found) return found;
+        const left = deadline - Date.now();
+        if (left <= 0 || proc.exitCode !== null || proc.signalCode !== null)
+          throw new Error("the child did not log the expected line");
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve) => {
+          waiter.notify = resolve;
+          timer = setTimeout(resolve, Math.min(left, 200));
+        });
+        clearTimeout(timer);
+        waiter.notify = null;
+      }
+    },
+  };
+}
+
 /** Spawns `proxy/testing/upstream.ts` on an ephemeral port. */
 export async function spawnUpstream(name: string, port = 0): Promise<TestUpstream> {
   const proc = Bun.spawn([process.execPath, join(import.meta.dir, "upstream.ts"), name, String(port)], {
@@ -160,26 +220,152 @@ export function rawGet(url: string, headers: Record<string, string> = {}): Promi
   });
 }
 
-/** Writes raw bytes to a TCP port and returns everything received until close or `waitMs` of silence. */
-export async function rawExchange(port: number, bytes: string | Uint8Array, waitMs = 1500): Promise<string> {
+/**
+ * Methods of the complete requests written in `bytes`, in order: heads are
+ * split at their blank line and bodies skipped by Content-Length or chunked
+ * coding (a body that has not been written in full ends the list).
+ */
+function requestMethods(bytes: string | Uint8Array): string[] {
+  const text = typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("latin1");
+  const methods: string[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const headEnd = text.indexOf("\r\n\r\n", at);
+    if (headEnd < 0) break;
+    const head = text.slice(at, headEnd);
+    methods.push(head.slice(0, head.indexOf(" ")));
+    at = headEnd + 4;
+    const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+      const last = text.indexOf("0\r\n\r\n", at);
+      if (last < 0) break;
+      at = last + 5;
+    } else if (cl) at += Number(cl[1]);
+  }
+  return methods;
+}
+
+/**
+ * Length of the first complete response in `buf` (interim 1xx responses count
+ * as their own), or -1 while it is incomplete. Framing per RFC 9112 §6.3:
+ * no body for HEAD, 1xx, 204 and 304; then chunked; then Content-Length;
+ * otherwise the body runs to the close (never complete here).
+ */
+function responseLength(buf: Buffer, method: string): number {
+  const headEnd = buf.indexOf("\r\n\r\n");
+  if (headEnd < 0) return -1;
+  const head = buf.toString("latin1", 0, headEnd);
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
+  const bodyStart = headEnd + 4;
+  if (method === "HEAD" || status < 200 || status === 204 || status === 304) return bodyStart;
+  if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+    let at = bodyStart;
+    for (;;) {
+      const lineEnd = buf.indexOf("\r\n", at);
+      if (lineEnd < 0) return -1;
+      const size = Number.parseInt(buf.toString("latin1", at, lineEnd), 16);
+      if (size === 0) {
+        const end = buf.indexOf("\r\n\r\n", lineEnd - 2);
+        return end < 0 ? -1 : end + 4;
+      }
+      at = lineEnd + 2 + size + 2;
+      if (at > buf.length) return -1;
+    }
+  }
+  const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+  if (cl) return buf.length >= bodyStart + Number(cl[1]) ? bodyStart + Number(cl[1]) : -1;
+  return -1;
+}
+
+/** How many final (non-1xx) responses `buf` holds complete, for requests with these methods. */
+function completeResponses(buf: Buffer, methods: string[]): number {
+  let at = 0;
+  let done = 0;
+  while (at < buf.length && done < methods.length) {
+    const rest = buf.subarray(at);
+    const len = responseLength(rest, methods[done]!);
+    if (len < 0) break;
+    if (!/^HTTP\/1\.[01] 1\d\d/.test(rest.toString("latin1", 0, 12))) done++;
+    at += len;
+  }
+  return done;
+}
+
+/**
+ * Writes raw bytes to a TCP port and returns what came back once every request
+ * in `bytes` has its complete response (framed by Content-Length, chunked
+ * coding or the close) or the server closed the connection. Throws when
+ * neither happens within `timeoutMs`: silence is never taken as the end.
+ */
+export async function rawExchange(
+  port: number,
+  bytes: string | Uint8Array,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const methods = requestMethods(bytes);
   const chunks: Buffer[] = [];
-  let last = Date.now();
   let closed = false;
+  let wake: (() => void) | null = null;
   const sock = await Bun.connect({
     hostname: "127.0.0.1",
     port,
     socket: {
       data(_s, d) {
         chunks.push(Buffer.from(d));
-        last = Date.now();
+        wake?.();
       },
       close() {
         closed = true;
+        wake?.();
       },
     },
   });
   sock.write(bytes);
-  while (!closed && Date.now() - last < waitMs) await Bun.sleep(20);
-  sock.end();
-  return Buffer.concat(chunks).toString("latin1");
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const received = Buffer.concat(chunks);
+      if (closed || (methods.length > 0 && completeResponses(received, methods) >= methods.length))
+        return received.toString("latin1");
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`rawExchange: no complete response and no close within ${timeoutMs} ms`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
+      wake = null;
+    }
+  } finally {
+    sock.end();
+  }
+}
+
+/** Whether tests must have their services (CI, or REQUIRE_SERVICES=1): a missing one fails instead of skipping. */
+export const servicesRequired = process.env.CI === "true" || process.env.REQUIRE_SERVICES === "1";
+
+/**
+ * Redis for tests: REDIS_URL or the local one on 6379, or null when it does not
+ * answer a PING (then the Redis tests are skipped, visibly). Throws instead
+ * when services are required.
+ */
+export async function testRedisUrl(): Promise<string | null> {
+  const url = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+  const { default: Redis } = await import("ioredis");
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return url;
+  } catch (err) {
+    if (servicesRequired)
+      throw new Error(
+        `Redis at ${new URL(url).host} is required (CI / REQUIRE_SERVICES) but did not answer: ${err}`,
+      );
+    return null;
+  } finally {
+    client.disconnect();
+  }
 }

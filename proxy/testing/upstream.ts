@@ -7,6 +7,11 @@ let hits = 0;
 let healthy = true;
 let delayMs = 0;
 let slowSeen = 0;
+/** requests to /api/hang, and how many of them saw their connection close */
+let hangSeen = 0;
+let hangClosed = 0;
+/** status /api/who answers with (0: 200 with the name) */
+let forcedStatus = 0;
 const big = JSON.stringify({
   name,
   items: Array.from({ length: 400 }, (_, i) => ({ id: i, title: `item ${i}` })),
@@ -22,10 +27,27 @@ const server = Bun.serve<undefined>({
       return healthy ? Response.json({ status: "ok" }) : new Response("down", { status: 503 });
     hits++;
     if (p === "/api/who") {
+      if (forcedStatus) return new Response("forced", { status: forcedStatus });
       if (delayMs) await Bun.sleep(delayMs);
       return Response.json({ name });
     }
-    if (p === "/api/hits") return Response.json({ name, hits, slowSeen });
+    if (p === "/api/hits") return Response.json({ name, hits, slowSeen, hangSeen, hangClosed });
+    if (p === "/api/set-status") {
+      forcedStatus = Number(url.searchParams.get("code") ?? 0);
+      return Response.json({ forcedStatus });
+    }
+    if (p === "/api/hang") {
+      // Never answers: the request ends only when the proxy closes the connection.
+      hangSeen++;
+      return new Promise<Response>((resolve) => {
+        req.signal.addEventListener("abort", () => {
+          hangClosed++;
+          resolve(new Response("aborted", { status: 499 }));
+        });
+      });
+    }
+    if (p === "/api/etag")
+      return new Response(big, { headers: { "content-type": "application/json", etag: '"v1-abc"' } });
     if (p === "/api/set-delay") {
       delayMs = Number(url.searchParams.get("ms") ?? 0);
       return Response.json({ delayMs });

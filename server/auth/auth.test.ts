@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { jwtSecret } from "../../platform/config.ts";
 import { verifyAccessToken } from "../core/tokens.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { MAX_ATTEMPTS } from "./throttle.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface SessionBody {
   user: Record<string, unknown> & { id: number; email: string; role: string };

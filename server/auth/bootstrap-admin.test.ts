@@ -4,8 +4,7 @@ import { childEnv } from "../testing/child-env.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { ensureAdmin } from "./bootstrap-admin.ts";
 
-// bun applies the preload's default timeout to the first file of a run only; these tests
-// hash passwords and start processes, and take seconds on a loaded machine.
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
 setDefaultTimeout(60_000);
 
 let t: TestApp;

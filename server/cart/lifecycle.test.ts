@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
 import { restoreCart } from "./lifecycle.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let t: TestDatabase;
 let userId: number;
@@ -31,15 +34,23 @@ test("restoring a cart while the user's new cart is being created merges the lin
   const other = await t.sql.reserve();
   await other`begin`;
   const [fresh] = await other<{ id: string }[]>`insert into carts (user_id) values (${userId}) returning id`;
-  const committing = Bun.sleep(300).then(async () => {
-    await other`commit`;
-    other.release();
-  });
-
   // The restore does not see that cart, tries to reactivate the old one, and
   // waits on the one-active-cart index until the other transaction commits.
-  await t.db.tx((tx) => restoreCart(tx, old!.id));
-  await committing;
+  const restoring = t.db.tx((tx) => restoreCart(tx, old!.id));
+  // Barrier instead of a sleep: commit only once the restore is seen blocked on that
+  // transaction's lock (pg_locks: a lock request not granted, in this database).
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const [waiting] = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
+      where not l.granted and a.datname = current_database()`;
+    if (waiting!.n > 0) break;
+    if (Date.now() > deadline) throw new Error("the restore never waited on the other transaction");
+    await Bun.sleep(10);
+  }
+  await other`commit`;
+  other.release();
+  await restoring;
 
   const carts = await t.sql<
     { id: string; status: string }[]

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { controlledProvider } from "../payments/test-support.ts";
 import {
   checkoutBody,
@@ -11,6 +11,9 @@ import {
 import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { purgeOldKeys } from "./idempotency.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface OrderBody {
   id: string;

@@ -1,9 +1,12 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { recordCapture } from "../payments/records.ts";
 import { controlledProvider } from "../payments/test-support.ts";
 import { checkoutBody, createSkus, createUsers, fillCart, stockOf } from "../testing/fixtures.ts";
 import { createTestApp } from "../testing/harness.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * Money taken but no order recorded: the charge goes through and then the

@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
-import { childEnv } from "../testing/child-env.ts";
+import { startAppProcess } from "../testing/app-process.ts";
 import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from "../testing/fixtures.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * Crash test with real processes: an app instance started from the test-only
@@ -13,39 +16,19 @@ import { checkoutBody, createSkus, createUsers, stockOf, type TestUser } from ".
 let database: TestDatabase;
 let user: TestUser;
 const children: Subprocess[] = [];
-const root = new URL("../../", import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port!;
-  probe.stop(true);
-  return port;
-}
-
 async function startApp(entry: string): Promise<{ base: string; proc: Subprocess }> {
-  const port = await freePort();
-  const env = childEnv({
-    NODE_ENV: "test",
-    LOG_LEVEL: "error",
-    PORT: String(port),
-    DATABASE_URL: database.url,
-    DATABASE_POOL_MAX: "4",
-    RESERVATION_TIMEOUT_S: "1",
-    RESERVATION_SWEEP_INTERVAL_MS: "200",
-  });
-  const proc = Bun.spawn(["bun", entry], { cwd: root, env, stdout: "ignore", stderr: "inherit" });
-  children.push(proc);
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (proc.exitCode !== null) throw new Error(`app exited with ${proc.exitCode} while starting`);
-    const ok = await fetch(`${base}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { base, proc };
-    await Bun.sleep(100);
-  }
-  throw new Error("app did not start");
+  // A fresh port (retried if taken), a minimal environment and process.execPath (testing/app-process.ts).
+  const app = await startAppProcess(
+    {
+      DATABASE_URL: database.url,
+      DATABASE_POOL_MAX: "4",
+      RESERVATION_TIMEOUT_S: "1",
+      RESERVATION_SWEEP_INTERVAL_MS: "200",
+    },
+    entry,
+  );
+  children.push(app.proc);
+  return app;
 }
 
 async function call(base: string, path: string, init: RequestInit & { json?: unknown; key?: string } = {}) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import {
   checkoutBody,
   createSkus,
@@ -11,6 +11,9 @@ import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { claimKey, completeKey, releaseKey, requestHash } from "./idempotency.ts";
 import { placeOrder } from "./place.ts";
 import { sweepExpiredReservations } from "./sweeper.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 interface Problem {
   status: number;

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { Hono } from "hono";
 import { jwtSecret } from "../../platform/config.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { type AuthEnv, authenticate, requireAuth, requireRole } from "./auth.ts";
 import type { AuthUser } from "./roles.ts";
 import { nowSeconds, signAccessToken } from "./tokens.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let t: TestApp;
 let secret: string;

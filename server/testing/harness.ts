@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { createTestDatabase, type TestDatabase, testRedisUrl } from "../../db/testing.ts";
+import { createTestDatabase, servicesRequired, type TestDatabase, testRedisUrl } from "../../db/testing.ts";
 import { loadConfig } from "../../platform/config.ts";
 import { createLogger } from "../../platform/logger.ts";
 import { whenRedisReady } from "../../platform/redis.ts";
@@ -61,6 +61,10 @@ export interface TestAppOptions {
   checkoutFaults?: CheckoutFaults;
   /** Replaces the module list (tests of the app contract mount their own probes). */
   modules?: RouteModule[];
+  /** Mounted before the real module list (test-only routes beside the real ones). */
+  extraModules?: RouteModule[];
+  /** What /readyz asks to know whether the instance is draining (main.ts sets it on SIGTERM). */
+  isDraining?: () => boolean;
 }
 
 function withHeaders(init: TestRequestInit): RequestInit {
@@ -77,8 +81,8 @@ function withHeaders(init: TestRequestInit): RequestInit {
   return { ...rest, headers, body };
 }
 
-function instanceOf(deps: AppDeps, modules: RouteModule[]): TestInstance {
-  const app = createApp(deps, { modules });
+function instanceOf(deps: AppDeps, modules: RouteModule[], isDraining?: () => boolean): TestInstance {
+  const app = createApp(deps, { modules, ...(isDraining ? { isDraining } : {}) });
   return {
     app,
     deps,
@@ -87,7 +91,11 @@ function instanceOf(deps: AppDeps, modules: RouteModule[]): TestInstance {
   };
 }
 
-/** An app on a fresh, migrated test database (real Postgres) and, with `redis`, real Redis. */
+/**
+ * An app on a fresh, migrated test database (real Postgres) and, with `redis`,
+ * real Redis (REDIS_URL or the local server; with REQUIRE_SERVICES/CI a
+ * missing Redis throws instead of falling back to the in-process stores).
+ */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase("app");
   const redisUrl = opts.redis ? await testRedisUrl() : null;
@@ -106,12 +114,14 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     providers: opts.providers ?? defaultProviders(env),
     checkoutFaults: opts.checkoutFaults,
   };
-  const modules = opts.modules ?? appModules(options);
+  const modules = opts.modules ?? [...(opts.extraModules ?? []), ...appModules(options)];
   const build = (cfg = config) => createDeps(cfg, "test", createLogger("silent"), env);
   const deps = build();
   // The client fails fast while connecting (no offline queue); tests start once it is up.
-  if (deps.redis) await whenRedisReady(deps.redis);
-  const main = instanceOf(deps, modules);
+  // With REQUIRE_SERVICES/CI a Redis that never gets ready is an error, not a quiet fallback.
+  if (deps.redis && !(await whenRedisReady(deps.redis, 5000)) && servicesRequired())
+    throw new Error(`Redis is required (REQUIRE_SERVICES/CI) but ${redisUrl} never became ready`);
+  const main = instanceOf(deps, modules, opts.isDraining);
   return {
     ...main,
     database,

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { DomainEvent, EventType } from "../../server/core/outbox.ts";
 import { seedSearchFixture } from "../../server/search/test-support.ts";
 import type { SearchEngine } from "../../server/search/types.ts";
 import { createTestApp, type TestApp } from "../../server/testing/harness.ts";
 import { searchIndexConsumer } from "./search.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let t: TestApp;
 const ids: Record<string, number> = {};
@@ -78,7 +81,19 @@ test("listens to the events that change what search shows", () => {
 });
 
 test("with the default (Postgres) engine every event is a no-op", async () => {
-  const consumer = searchIndexConsumer(t.deps);
-  await consumer.handle(event("product.updated", { id: ids["pixel-phone"] }));
-  await consumer.handle(event("inventory.changed", { sku: "PIX-128" }));
+  const sql = t.database.sql;
+  const vector = async () =>
+    (await sql<{ v: string }[]>`select search_vector::text as v from products where slug = 'pixel-phone'`)[0]!
+      .v;
+  // A stale vector stays stale: the consumer leaves the trigger-maintained vector alone (no reindex).
+  await sql`update products set search_vector = to_tsvector('simple', 'stale') where slug = 'pixel-phone'`;
+  try {
+    const consumer = searchIndexConsumer(t.deps);
+    await consumer.handle(event("product.updated", { id: ids["pixel-phone"], slug: "pixel-phone" }));
+    await consumer.handle(event("inventory.changed", { sku: "PIX-128" }));
+    await consumer.handle(event("product.archived", { id: ids["pixel-phone"], slug: "pixel-phone" }));
+    expect(await vector()).toBe("'stale':1");
+  } finally {
+    await sql`update products set title = title where slug = 'pixel-phone'`;
+  }
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../../../db/testing.ts";
 import { createLogger, type Logger } from "../../../platform/logger.ts";
 import { withFallback } from "../fallback.ts";
@@ -8,6 +8,9 @@ import type { SearchQuery } from "../types.ts";
 import { createElasticsearchEngine } from "./engine.ts";
 import { INDEX_DEFINITION } from "./mapping.ts";
 import { type RecordedRequest, type Reply, recordingFetch } from "./recording-fetch.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 let d: TestDatabase;
 const ids: Record<string, number> = {};

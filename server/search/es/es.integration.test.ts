@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../../../db/testing.ts";
 import { createLogger } from "../../../platform/logger.ts";
 import { seedSearchFixture } from "../test-support.ts";
 import type { SearchEngine } from "../types.ts";
 import { createElasticsearchEngine } from "./engine.ts";
+
+// Real services: more than bun's 5 s default (the preload's setDefaultTimeout reaches only the first file).
+setDefaultTimeout(60_000);
 
 /**
  * Against a real cluster, only when ELASTICSEARCH_URL is set. Uses its own

@@ -1,0 +1,172 @@
+import { z } from "zod";
+import { bool, defineSettings, int, knob, type Settings } from "../platform/settings.ts";
+
+/**
+ * Every proxy-only environment variable, declared once with its default and
+ * its documentation (`bun scripts/config-table.ts` prints them with the shared
+ * ones). The ports, TLS files, `REDIS_URL`, `JWT_SECRET`, `LOG_LEVEL`,
+ * `SHUTDOWN_TIMEOUT_MS`, `APP_PORT_BASE` and `APP_INSTANCES` come from the
+ * shared group (`platform/config.ts`). `proxy/config.ts` turns these values
+ * into the typed `ProxyConfig`.
+ */
+
+/** One upstream app instance. */
+export interface UpstreamSpec {
+  host: string;
+  port: number;
+  weight: number;
+}
+
+/** A rate-limit zone: requests whose path starts with `prefix` share a token bucket per client. */
+export interface RateZone {
+  name: string;
+  prefix: string;
+  /** tokens added per second */
+  rate: number;
+  /** bucket size: requests allowed back to back */
+  burst: number;
+}
+
+/** Parses `host:port[=weight]` entries separated by commas; throws naming the bad entry. */
+export function parseUpstreams(text: string): UpstreamSpec[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^([^:=\s]+|\[[0-9a-fA-F:]+\]):(\d{1,5})(?:=(\d+(?:\.\d+)?))?$/.exec(entry);
+      if (!m) throw new Error(`bad entry ${JSON.stringify(entry)} (want host:port or host:port=weight)`);
+      const port = Number(m[2]);
+      const weight = m[3] === undefined ? 1 : Number(m[3]);
+      if (port < 1 || port > 65535) throw new Error(`bad port in ${entry}`);
+      if (!(weight > 0)) throw new Error(`weight must be > 0 in ${entry}`);
+      return { host: m[1]!.replace(/^\[|\]$/g, ""), port, weight };
+    });
+}
+
+/** Parses `name:prefix:rate:burst` zones separated by commas; throws naming the bad zone. */
+export function parseZones(text: string): RateZone[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [name, prefix, rate, burst] = entry.split(":");
+      const r = Number(rate);
+      const b = Number(burst);
+      if (!name || !prefix?.startsWith("/") || !(r > 0) || !(b >= 1))
+        throw new Error(`bad zone ${JSON.stringify(entry)} (want name:/prefix/:rate:burst)`);
+      return { name, prefix, rate: r, burst: b };
+    });
+}
+
+/** A zod schema running one of the parsers above; its error becomes the setting's problem. */
+const parsed = <T>(parse: (text: string) => T) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+      return z.NEVER;
+    }
+  });
+
+/** A non-empty string kept as written. */
+const text = z.string().min(1);
+
+const knobs = {
+  PROXY_HOST: knob(text, "0.0.0.0", "interface the proxy's listeners bind"),
+  PROXY_UPSTREAMS: knob(
+    parsed(parseUpstreams).optional(),
+    undefined,
+    "app instances to balance over, `host:port[=weight],…`",
+    { shownDefault: "127.0.0.1:APP_PORT_BASE … +APP_INSTANCES−1" },
+  ),
+  PROXY_BALANCER: knob(
+    z.enum(["round-robin", "least-connections", "p2c-ewma"]),
+    "round-robin",
+    "`round-robin` (smooth weighted), `least-connections` or `p2c-ewma`",
+  ),
+  PROXY_POOL_MAX_IDLE: knob(int(0, 100_000), "512", "idle keep-alive sockets kept per upstream"),
+  PROXY_POOL_MAX: knob(
+    int(1, 1_000_000),
+    "2048",
+    "open sockets per upstream (an upstream at the cap is skipped)",
+  ),
+  PROXY_POOL_IDLE_TIMEOUT_MS: knob(
+    int(100, 3_600_000),
+    "4000",
+    "idle pooled sockets are closed after this (keep it below the app's keep-alive timeout)",
+  ),
+  PROXY_CONNECT_TIMEOUT_MS: knob(int(10, 3_600_000), "2000", "upstream connect timeout (then retry)"),
+  PROXY_RESPONSE_TIMEOUT_MS: knob(
+    int(10, 3_600_000),
+    "30000",
+    "no upstream byte for this long → 504 (or abort once the response started)",
+  ),
+  PROXY_CLIENT_IDLE_TIMEOUT_MS: knob(
+    int(100, 3_600_000),
+    "75000",
+    "idle keep-alive client connections are closed after this",
+  ),
+  PROXY_HEADER_TIMEOUT_MS: knob(
+    int(100, 3_600_000),
+    "10000",
+    "a request head must arrive completely within this (408 otherwise)",
+  ),
+  PROXY_HEALTH_CHECKS: knob(bool, "on", "active health checks (`GET /healthz` on every upstream)"),
+  PROXY_HEALTH_INTERVAL_MS: knob(int(50, 3_600_000), "2000", "health-check interval"),
+  PROXY_HEALTH_TIMEOUT_MS: knob(int(10, 3_600_000), "1000", "a health check slower than this fails"),
+  PROXY_HEALTH_RISE: knob(int(1, 100), "2", "consecutive good checks that bring an upstream back"),
+  PROXY_HEALTH_FALL: knob(int(1, 100), "2", "consecutive failed checks that take an upstream out"),
+  PROXY_EJECT_5XX: knob(
+    int(1, 1_000_000),
+    "5",
+    "consecutive 5xx responses that eject an upstream (for 1 s, doubling up to 30 s)",
+  ),
+  PROXY_RETRIES: knob(int(0, 10), "1", "extra attempts on another upstream for a failed request"),
+  PROXY_MAX_BODY_BYTES: knob(int(0, 2 ** 50), "10485760", "request body limit (413 above it)"),
+  PROXY_MAX_HEADER_BYTES: knob(int(1024, 1 << 20), "16384", "request head limit (431 above it)"),
+  PROXY_MAX_CONNS_PER_IP: knob(
+    int(0, 10_000_000),
+    "512",
+    "concurrent connections per client IP; 0 = unlimited",
+  ),
+  PROXY_COMPRESSION: knob(bool, "on", "gzip/brotli of compressible responses"),
+  PROXY_GZIP_LEVEL: knob(int(1, 9), "5", "gzip level for proxied responses"),
+  PROXY_BROTLI_QUALITY: knob(int(0, 11), "4", "brotli quality for proxied responses"),
+  PROXY_CSP: knob(
+    text,
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
+    "Content-Security-Policy sent on every response",
+    { shownDefault: "default-src 'self'; …" },
+  ),
+  PROXY_HSTS: knob(
+    text,
+    "max-age=31536000; includeSubDomains",
+    "Strict-Transport-Security (HTTPS responses only)",
+  ),
+  PROXY_RATE_LIMIT: knob(bool, "on", "rate limiting (Redis token buckets; off for the benchmark)"),
+  PROXY_RATE_ZONES: knob(
+    parsed(parseZones),
+    "auth:/api/auth/:5:10,api:/api/:10:20",
+    "rate-limit zones `name:/prefix/:rate:burst,…` (first matching prefix wins; rate per second)",
+  ),
+  PROXY_RATE_KEY_PREFIX: knob(text, "rl:", "prefix of the rate limiter's Redis keys"),
+  PROXY_STATIC_ROOT: knob(text.optional(), undefined, "folder served for non-API paths", {
+    shownDefault: "web/",
+  }),
+  PROXY_TLS_REDIRECT: knob(bool, "on", "with TLS on, the HTTP port answers 301 to the HTTPS URL"),
+  PROXY_ACCESS_LOG: knob(bool, "on", "one JSON access-log line per request on stdout"),
+  PROXY_CONFIG_FILE: knob(
+    text.optional(),
+    undefined,
+    "JSON file of `ProxyConfig` overrides (below the environment), re-read on SIGHUP",
+  ),
+} as const;
+
+/** The proxy's settings group. */
+export const proxySettings = defineSettings("proxy", knobs);
+
+/** Parsed proxy settings. */
+export type ProxySettings = Settings<typeof knobs>;

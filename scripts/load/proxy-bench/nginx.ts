@@ -1,0 +1,67 @@
+import { join } from "node:path";
+import { root } from "./processes.ts";
+
+/**
+ * The nginx reference configuration, equivalent to the proxy's defaults: same
+ * upstreams with `keepalive 512`, HTTP/1.1 upstream keep-alive, the forwarded
+ * headers and request id, the five security headers, gzip level 5 over 1 KiB,
+ * no rate limit, access log off, static files from `web/`.
+ */
+export function nginxConf(dir: string, port: number, ups: number[]): string {
+  const web = join(root, "web");
+  return `worker_processes 1;
+user root root;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 8192; }
+http {
+  include /etc/nginx/mime.types;
+  access_log off;
+  server_tokens off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  keepalive_requests 1000000;
+  upstream app {
+    ${ups.map((p) => `server 127.0.0.1:${p};`).join("\n    ")}
+    keepalive 512;
+    keepalive_requests 1000000;
+  }
+  gzip on;
+  gzip_comp_level 5;
+  gzip_min_length 1024;
+  gzip_proxied any;
+  gzip_vary on;
+  gzip_types application/json application/problem+json text/css application/javascript text/javascript image/svg+xml;
+  server {
+    listen 127.0.0.1:${port} reuseport backlog=4096;
+    add_header X-Content-Type-Options nosniff always;
+    add_header X-Frame-Options DENY always;
+    add_header Referrer-Policy strict-origin-when-cross-origin always;
+    add_header Content-Security-Policy "default-src 'self'" always;
+    add_header Permissions-Policy "camera=(), microphone=(), geolocation=()" always;
+    add_header X-Request-Id $request_id always;
+    client_max_body_size 10m;
+    location /api/ {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Request-Id $request_id;
+      proxy_hide_header Server;
+    }
+    location / {
+      root ${web};
+      etag on;
+      open_file_cache max=1000 inactive=60s;
+    }
+  }
+}
+`;
+}
