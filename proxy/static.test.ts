@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe("static files", () => {
   test("storefront index with validators and no-cache", async () => {
-    const r = await fetch(`${base}/`);
+    const r = await fetch(`${base}/index.html`);
     expect(r.status).toBe(200);
     expect(await r.text()).toContain("shop");
     expect(r.headers.get("content-type")).toStartWith("text/html");

@@ -7,6 +7,7 @@ import { adminCatalogModule } from "./catalog/admin/routes.ts";
 import { catalogRoutes } from "./catalog/routes.ts";
 import { checkoutModule } from "./checkout/routes.ts";
 import { type CheckoutFaults, type CheckoutSettings, loadCheckoutSettings } from "./checkout/settings.ts";
+import { consoleModule } from "./console/routes.tsx";
 import type { RouteModule } from "./core/deps.ts";
 import { adminEventsModule } from "./events/admin-routes.ts";
 import { adminOrdersModule } from "./orders/admin-routes.ts";
@@ -14,6 +15,7 @@ import { ordersModule } from "./orders/routes.ts";
 import type { ProviderRegistry } from "./payments/providers.ts";
 import { reviewsModule } from "./reviews/routes.ts";
 import { searchModule } from "./search/routes.ts";
+import { storefrontModule } from "./storefront/routes.tsx";
 import { usersModule } from "./users/routes.ts";
 
 /** The settings groups of the domains that have their own (read once, at start-up). */
@@ -49,5 +51,7 @@ export function appModules(o: ModuleOptions): RouteModule[] {
     adminOrdersModule(o.providers),
     adminCatalogModule,
     adminEventsModule,
+    consoleModule,
+    storefrontModule, // server-rendered pages: last, they call the API routes above in-process
   ];
 }

@@ -26,12 +26,33 @@ import { flushQueue, sendClient, sendUp } from "./writes.ts";
  */
 
 // /metrics is not among them: the public listener never serves it (the admin port does).
-const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/api"]);
+const proxiedExact = new Set([
+  "/healthz",
+  "/readyz",
+  "/health",
+  "/api",
+  "/",
+  "/sitemap.xml",
+  "/robots.txt",
+]);
+// The server-rendered storefront and console (docs/API.md "Pages"): the app answers these.
+const pagePrefixes = [
+  "/c/",
+  "/p/",
+  "/search",
+  "/cart",
+  "/checkout",
+  "/account",
+  "/signin",
+  "/register",
+  "/signout",
+  "/admin",
+];
 const API_PREFIX = Buffer.from("/api/", "latin1");
 
 /** True for paths forwarded to the app instances; everything else is static. */
 export function isProxied(path: string): boolean {
-  return path.startsWith("/api/") || proxiedExact.has(path);
+  return path.startsWith("/api/") || proxiedExact.has(path) || pagePrefixes.some((p) => path.startsWith(p));
 }
 
 /** Paths only the admin port answers (`/metrics`, in any spelling); 404 here, upstream never asked. */

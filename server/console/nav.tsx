@@ -1,0 +1,18 @@
+/** The console's section links. */
+export function ConsoleNav(props: { current: "products" | "orders" | "events" | "system" }) {
+  const links: [typeof props.current, string, string][] = [
+    ["products", "/admin/products", "Products"],
+    ["orders", "/admin/orders", "Orders"],
+    ["events", "/admin/events", "Events"],
+    ["system", "/admin/system", "System"],
+  ];
+  return (
+    <nav aria-label="Console" class="cats">
+      {links.map(([key, href, label]) => (
+        <a href={href} aria-current={key === props.current ? "page" : undefined}>
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { loads, seedFixture } from "../catalog/test-support.ts";
+import { userWithToken } from "../testing/fixtures.ts";
+import { createTestApp, type TestApp } from "../testing/harness.ts";
+
+// bun applies the preload's default timeout to the first file of a run only.
+setDefaultTimeout(60_000);
+
+/** The storefront pages in-process (the browser tests in scripts/browser/ drive them through the proxy). */
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  await seedFixture(t.sql);
+});
+afterAll(() => t.close());
+
+const page = (path: string, init: RequestInit = {}) =>
+  t.request(path, { ...init, headers: { host: "shop.test", ...(init.headers as Record<string, string>) } });
+
+/** The JSON-LD documents of a page. */
+function jsonLd(html: string): { "@type": string; [k: string]: unknown }[] {
+  return [...html.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/g)].map((m) =>
+    JSON.parse(m[1]!),
+  );
+}
+
+describe("SEO", () => {
+  test("a product page has title, description, canonical, Open Graph, JSON-LD Product and BreadcrumbList", async () => {
+    const r = await page("/p/pixel-phone");
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    expect(html).toStartWith("<!doctype html>");
+    expect(html).toContain("<title>pixel phone · Commerce</title>");
+    expect(html).toContain('<meta name="description" content="A fine thing"/>');
+    expect(html).toContain('<link rel="canonical" href="http://shop.test/p/pixel-phone"/>');
+    expect(html).toContain('<meta property="og:type" content="product"/>');
+    const docs = jsonLd(html);
+    const product = docs.find((d) => d["@type"] === "Product") as unknown as {
+      offers: { price: string; availability: string }[];
+    };
+    expect(product.offers.map((o) => [o.price, o.availability])).toEqual([
+      ["499.00", "https://schema.org/InStock"],
+      ["599.00", "https://schema.org/OutOfStock"],
+    ]);
+    const crumbs = docs.find((d) => d["@type"] === "BreadcrumbList") as unknown as {
+      itemListElement: { name: string }[];
+    };
+    expect(crumbs.itemListElement.map((i) => i.name)).toEqual(["Home", "Smartphones", "pixel phone"]);
+    // the out-of-stock variant cannot be chosen
+    expect(html).toMatch(/value="PIX-256"[^>]*disabled/);
+  });
+
+  test("robots.txt points at the sitemap, which lists categories and products", async () => {
+    expect(await (await page("/robots.txt")).text()).toContain("Sitemap: http://shop.test/sitemap.xml");
+    const xml = await (await page("/sitemap.xml")).text();
+    expect(xml).toContain("<loc>http://shop.test/c/smartphones</loc>");
+    expect(xml).toContain("<loc>http://shop.test/p/pixel-phone</loc>");
+  });
+
+  test("an unknown product is a 404 page", async () => {
+    const r = await page("/p/no-such-thing");
+    expect(r.status).toBe(404);
+    expect(await r.text()).toContain("Not found");
+  });
+});
+
+test("category listing keeps filters in the URL and shows brand facets", async () => {
+  const html = await (await page("/c/electronics?brand=Globex&sort=price_asc")).text();
+  expect(html).toContain('<option value="Globex" selected="">');
+  expect(html).toContain("pixel phone");
+  expect(html).not.toContain("basic phone"); // Acme
+});
+
+test("a misspelt search says the typo-tolerant match was used", async () => {
+  const html = await (await page("/search?q=pixle")).text();
+  expect(html).toContain("No exact matches for “pixle”");
+  expect(html).toContain("pixel phone");
+  const exact = await (await page("/search?q=pixel")).text();
+  expect(exact).not.toContain("No exact matches");
+});
+
+test("an anonymous product page is served from the cache until a price change, then shows the new price", async () => {
+  await page("/p/basic-phone");
+  const before = loads(t.deps, "page");
+  expect(await (await page("/p/basic-phone")).text()).toContain("$99.00");
+  expect(loads(t.deps, "page")).toBe(before); // a hit: not rendered again
+  const admin = await userWithToken(t, "admin");
+  const [row] = await t.sql<{ id: string }[]>`select id from products where slug = 'basic-phone'`;
+  const patch = await t.request(`/api/admin/products/${row!.id}`, {
+    method: "PATCH",
+    headers: admin.headers,
+    json: { variants: [{ sku: "BAS-1", price: { amount: 12345, currency: "USD" } }] },
+  });
+  expect(patch.status).toBe(200);
+  expect(await (await page("/p/basic-phone")).text()).toContain("$123.45");
+});
+
+describe("forms", () => {
+  test("a cross-site form post is refused; a same-site one is served", async () => {
+    const body = new URLSearchParams({ sku: "BAS-1", quantity: "1" });
+    const evil = await page("/cart/add", {
+      method: "POST",
+      body,
+      headers: { origin: "https://evil.example" },
+    });
+    expect(evil.status).toBe(403);
+    const ok = await page("/cart/add", { method: "POST", body, headers: { origin: "http://shop.test" } });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe("/cart");
+    const cookie = ok.headers.getSetCookie().find((c) => c.startsWith("sf_cart="))!;
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    const cart = await (await page("/cart", { headers: { cookie: cookie.split(";")[0]! } })).text();
+    expect(cart).toContain("basic phone");
+  });
+
+  test("sign-in sets HttpOnly session cookies; checkout needs them", async () => {
+    const anon = await page("/checkout");
+    expect(anon.status).toBe(303);
+    expect(anon.headers.get("location")).toBe("/signin?next=/checkout");
+    const email = `form-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const reg = await page("/register", {
+      method: "POST",
+      body: new URLSearchParams({ name: "Form", email, password: "correct horse battery", next: "/account" }),
+      headers: { origin: "http://shop.test" },
+    });
+    expect(reg.status).toBe(303);
+    const cookies = reg.headers.getSetCookie();
+    expect(cookies.filter((c) => /^sf_(at|rt)=/.test(c) && c.includes("HttpOnly")).length).toBe(2);
+    const jar = cookies.map((c) => c.split(";")[0]).join("; ");
+    const account = await page("/account", { headers: { cookie: jar } });
+    expect(account.status).toBe(200);
+    expect(await account.text()).toContain(`Signed in as ${email}`);
+  });
+});
