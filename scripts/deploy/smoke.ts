@@ -57,14 +57,18 @@ function expectStatus(what: string, got: { status: number; json: Json }, ...want
   return got.json;
 }
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function poll<T>(
+  what: string | (() => string),
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const v = await fn();
     if (v !== undefined) return v;
     await Bun.sleep(250);
   }
-  throw new Error(`smoke: timed out waiting for ${what}`);
+  throw new Error(`smoke: timed out waiting for ${typeof what === "function" ? what() : what}`);
 }
 
 interface Delivery {
@@ -99,13 +103,32 @@ export async function runSmoke(t: SmokeTarget): Promise<Record<string, number>> 
   const run = randomUUID().slice(0, 8);
   const receiver = startReceiver();
   try {
-    await step("health with the replica up", async () => {
-      const h = expectStatus("/health", await call(t, "GET", "/health"), 200);
-      if (h.status !== "ok") throw new Error(`/health status ${String(h.status)}`);
-      const replicas = (h.checks as { replicas?: { status: string }[] } | undefined)?.replicas;
-      if (replicas && !replicas.every((r) => r.status === "up"))
-        throw new Error(`replicas: ${JSON.stringify(replicas)}`);
-    });
+    let lastHealth: unknown;
+    await step("health with the replica up", () =>
+      // A just-deployed stack converges (workers reconnecting, replica catching up): poll.
+      poll(
+        () => `/health ok, every dependency and the replica up (last: ${JSON.stringify(lastHealth)})`,
+        async () => {
+          const pub = await call(t, "GET", "/health");
+          lastHealth = pub.json;
+          if (pub.status !== 200 || pub.json.status !== "ok") return undefined;
+          const full = t.fullHealth ? await t.fullHealth() : pub.json;
+          lastHealth = full;
+          if (full.status !== "ok") return undefined;
+          const checks = full.checks as
+            | (Record<string, { status?: string }> & { replicas?: { status: string }[] })
+            | undefined;
+          if (t.fullHealth) {
+            if (["database", "redis", "queue", "search"].some((k) => checks?.[k]?.status !== "up"))
+              return undefined;
+            if (!checks?.replicas?.length) return undefined;
+          }
+          if (checks?.replicas && !checks.replicas.every((r) => r.status === "up")) return undefined;
+          return true;
+        },
+        90_000,
+      ),
+    );
     const admin = await step("admin login", async () => {
       const body = { email: t.adminEmail, password: t.adminPassword };
       const j = expectStatus("admin login", await call(t, "POST", "/api/auth/login", { body }), 200);
