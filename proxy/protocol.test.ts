@@ -40,15 +40,21 @@ describe("protocol", () => {
     }
   });
 
-  test("HEAD, 204 and 304 keep the connection usable; HTTP/1.0 gets a de-chunked body; client aborts free the upstream", async () => {
+  test("HEAD, 204, 304 and an empty 303 (Content-Length: 0) keep the connection usable; HTTP/1.0 gets a de-chunked body; client aborts free the upstream", async () => {
     const up = await spawnUpstream("a");
     const p = await startTestProxy(testConfig([up]));
     try {
       const seq = await rawExchange(
         p.port,
-        "HEAD /api/big HTTP/1.1\r\nHost: x\r\n\r\nGET /api/status/204 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/status/304 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "HEAD /api/big HTTP/1.1\r\nHost: x\r\n\r\nGET /api/status/204 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/status/304 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/redirect-empty HTTP/1.1\r\nHost: x\r\n\r\nGET /api/who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
       );
-      expect([...seq.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1])).toEqual(["200", "204", "304", "200"]);
+      expect([...seq.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1])).toEqual([
+        "200",
+        "204",
+        "304",
+        "303",
+        "200",
+      ]);
       expect(seq).toEndWith('{"name":"a"}');
       const h10 = await rawExchange(p.port, "GET /api/stream HTTP/1.0\r\n\r\n");
       const [headText, body] = h10.split("\r\n\r\n");

@@ -88,9 +88,12 @@ function startResponse(st: EngineState, ex: Exchange, res: ResponseHead, buf: Bu
   const c = ex.c;
   const f = ex.framing;
   const http10 = ex.head.minor === 0;
-  const enc = st.core.cfg.compression.enabled
-    ? pickEncoding(ex.head.field("accept-encoding"), ex.head.method, res, f, st.core.cfg)
-    : null;
+  // An empty body (a 303 with Content-Length: 0, say) is complete with the head.
+  const empty = f.kind === "length" && f.length === 0;
+  const enc =
+    st.core.cfg.compression.enabled && !empty
+      ? pickEncoding(ex.head.field("accept-encoding"), ex.head.method, res, f, st.core.cfg)
+      : null;
   ex.encoding = enc;
   let keep = keepClient(st, ex) && f.kind !== "close";
   if (f.kind === "chunked") {
@@ -126,7 +129,7 @@ function startResponse(st: EngineState, ex: Exchange, res: ResponseHead, buf: Bu
     c.closeAfter = true;
   }
   ex.resStarted = true;
-  if (f.kind === "none") {
+  if (f.kind === "none" || empty) {
     sendResponseHead(st, ex, res, ranges, h, null);
     upstreamDone(st, ex, restLen === 0);
     return;

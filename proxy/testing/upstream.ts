@@ -96,6 +96,8 @@ const server = Bun.serve<undefined>({
       });
     }
     if (p === "/api/headers") return Response.json(Object.fromEntries(req.headers));
+    if (p === "/api/redirect-empty")
+      return new Response(null, { status: 303, headers: { location: "/api/who", "content-length": "0" } });
     if (p.startsWith("/api/status/")) return new Response("x", { status: Number(p.slice(12)) });
     if (p === "/api/ws") {
       if (srv.upgrade(req)) return undefined;
