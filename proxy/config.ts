@@ -108,6 +108,8 @@ export interface ProxyConfig {
     certFile: string | undefined;
     keyFile: string | undefined;
     redirectHttp: boolean;
+    /** the HTTPS port named in redirects (the published one); undefined = the listener's own */
+    publicPort?: number;
   };
   accessLog: boolean;
   logLevel: Config["LOG_LEVEL"];
@@ -179,7 +181,12 @@ function fromSettings(
     headers: { contentSecurityPolicy: s.PROXY_CSP, strictTransportSecurity: s.PROXY_HSTS },
     rateLimit: { enabled: s.PROXY_RATE_LIMIT, zones: s.PROXY_RATE_ZONES, keyPrefix: s.PROXY_RATE_KEY_PREFIX },
     static: { root: s.PROXY_STATIC_ROOT },
-    tls: { certFile: tls.TLS_CERT_FILE, keyFile: tls.TLS_KEY_FILE, redirectHttp: s.PROXY_TLS_REDIRECT },
+    tls: {
+      certFile: tls.TLS_CERT_FILE,
+      keyFile: tls.TLS_KEY_FILE,
+      redirectHttp: s.PROXY_TLS_REDIRECT,
+      publicPort: s.PROXY_PUBLIC_HTTPS_PORT,
+    },
     accessLog: s.PROXY_ACCESS_LOG,
   };
 }
@@ -270,6 +277,7 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
       certFile: platform.TLS_CERT_FILE,
       keyFile: platform.TLS_KEY_FILE,
       redirectHttp: d.PROXY_TLS_REDIRECT,
+      publicPort: d.PROXY_PUBLIC_HTTPS_PORT,
     },
     accessLog: d.PROXY_ACCESS_LOG,
     logLevel: platform.LOG_LEVEL,

@@ -185,6 +185,25 @@ describe("operations", () => {
     }
   });
 
+  test("the redirect names the public HTTPS port (443 published for the listener's own port: no port at all)", async () => {
+    const up = await spawnUpstream("a");
+    const { cert, key } = makeDevCert(join(tmp, "certs"));
+    const p = await startTestProxy(
+      testConfig([up], { tls: { certFile: cert, keyFile: key, redirectHttp: true, publicPort: 443 } }),
+    );
+    try {
+      const redirect = await rawExchange(
+        p.port,
+        "GET /api/who?x=1 HTTP/1.1\r\nHost: shop.local:80\r\nConnection: close\r\n\r\n",
+      );
+      expect(redirect).toStartWith("HTTP/1.1 301");
+      expect(redirect).toContain("Location: https://shop.local/api/who?x=1\r\n");
+    } finally {
+      await p.stop(1000);
+      await up.kill();
+    }
+  });
+
   test("admin /metrics reports requests by upstream and status, latency, health and pools", async () => {
     const up = await spawnUpstream("a");
     const p = await startTestProxy(testConfig([up]));

@@ -36,7 +36,12 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<Pro
   let tlsPort: number | null = null;
   if (tls) {
     tlsPort = engine.listen(cfg.tlsPort, cfg.host, tls).port;
-    port = engine.listen(cfg.port, cfg.host, undefined, cfg.tls.redirectHttp ? tlsPort : undefined).port;
+    port = engine.listen(
+      cfg.port,
+      cfg.host,
+      undefined,
+      cfg.tls.redirectHttp ? (cfg.tls.publicPort ?? tlsPort) : undefined,
+    ).port;
   } else port = engine.listen(cfg.port, cfg.host).port;
 
   const admin = Bun.serve({

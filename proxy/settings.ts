@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bool, defineSettings, int, knob, type Settings } from "../platform/settings.ts";
+import { bool, defineSettings, int, knob, port, type Settings } from "../platform/settings.ts";
 import { parseCidrs } from "./trusted.ts";
 
 /**
@@ -209,6 +209,11 @@ const knobs = {
     shownDefault: "web/",
   }),
   PROXY_TLS_REDIRECT: knob(bool, "on", "with TLS on, the HTTP port answers 301 to the HTTPS URL"),
+  PROXY_PUBLIC_HTTPS_PORT: knob(
+    port.optional(),
+    undefined,
+    "HTTPS port clients see (e.g. 443 when a container's 8443 is published as 443); the redirect names it; unset = PROXY_TLS_PORT",
+  ),
   PROXY_ACCESS_LOG: knob(bool, "on", "one JSON access-log line per request on stdout"),
   PROXY_CONFIG_FILE: knob(
     text.optional(),
