@@ -26,15 +26,7 @@ import { flushQueue, sendClient, sendUp } from "./writes.ts";
  */
 
 // /metrics is not among them: the public listener never serves it (the admin port does).
-const proxiedExact = new Set([
-  "/healthz",
-  "/readyz",
-  "/health",
-  "/api",
-  "/",
-  "/sitemap.xml",
-  "/robots.txt",
-]);
+const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/api", "/", "/sitemap.xml", "/robots.txt"]);
 // The server-rendered storefront and console (docs/API.md "Pages"): the app answers these.
 const pagePrefixes = [
   "/c/",
