@@ -1,4 +1,4 @@
-import { compose, stackSettings } from "./stack.ts";
+import { compose, removeLeftovers, stackSettings } from "./stack.ts";
 
 /**
  * `bun run deploy:down [--keep-volumes]`: stops and removes the local compose
@@ -7,4 +7,5 @@ import { compose, stackSettings } from "./stack.ts";
 const s = stackSettings();
 const args = ["down", "--remove-orphans", "--timeout", "40"];
 if (!process.argv.includes("--keep-volumes")) args.push("--volumes");
-compose(s, args);
+compose(s, args, { allowFail: true });
+removeLeftovers(s, !process.argv.includes("--keep-volumes"));

@@ -23,7 +23,10 @@ export interface PromoteResult {
 }
 
 /** The runbook's promotion: pg_promote() on the replica, then the primary's DNS name moves to it. */
-export function promoteReplica(s: StackSettings): void {
+export function promoteReplica(s: StackSettings, oldPrimary: string): void {
+  // Step 1: the old primary stays down (its restart policy would bring it back: split brain).
+  run(["docker", "update", "--restart=no", oldPrimary], { allowFail: true });
+  run(["docker", "stop", oldPrimary], { allowFail: true });
   const replica = containerOf(s, "postgres-replica");
   run([
     "docker",
@@ -82,7 +85,7 @@ export async function promoteDrill(s: StackSettings, baseUrl: string): Promise<P
   run(["docker", "kill", "--signal", "KILL", primary]);
   killedAt = performance.now();
   const ackedBeforeKill = acked.filter((a) => a.at <= killedAt);
-  promoteReplica(s);
+  promoteReplica(s, primary);
   const promoteMs = performance.now() - killedAt;
   await waitFor("a write after the promotion", () => (firstAfterKill ? true : undefined), 180_000, 100);
   stop = true;

@@ -153,3 +153,19 @@ export function choosePorts(s: StackSettings, running: boolean): StackSettings {
   writeFileSync(join(s.stateDir, "ports.json"), JSON.stringify({ http: httpPort, https: httpsPort }));
   return { ...s, httpPort, httpsPort };
 }
+
+/**
+ * After `compose down`: force-removes whatever of the project is still there
+ * (compose 1.29 sometimes loses a container it is stopping: "No such
+ * container"), then its networks and, with `volumes`, its volumes.
+ */
+export function removeLeftovers(s: StackSettings, volumes: boolean): void {
+  const label = `label=com.docker.compose.project=${s.project}`;
+  const list = (cmd: string[]) => output(cmd, { allowFail: true }).split("\n").filter(Boolean);
+  const containers = list(["docker", "ps", "-aq", "--filter", label]);
+  if (containers.length) run(["docker", "rm", "-f", "-v", ...containers], { allowFail: true });
+  const networks = list(["docker", "network", "ls", "-q", "--filter", label]);
+  if (networks.length) run(["docker", "network", "rm", ...networks], { allowFail: true });
+  const vols = volumes ? list(["docker", "volume", "ls", "-q", "--filter", label]) : [];
+  if (vols.length) run(["docker", "volume", "rm", ...vols], { allowFail: true });
+}

@@ -3,7 +3,15 @@ import { ensureDockerd, output } from "./docker.ts";
 import { killUnderLoad, restoreDrill, walArchived } from "./drills.ts";
 import { promoteDrill } from "./promote-drill.ts";
 import { runSmoke } from "./smoke.ts";
-import { appHealth, compose, containerOf, healthOf, secret, stackSettings } from "./stack.ts";
+import {
+  appHealth,
+  compose,
+  containerOf,
+  healthOf,
+  removeLeftovers,
+  secret,
+  stackSettings,
+} from "./stack.ts";
 import { ADMIN_EMAIL, deployUp } from "./up.ts";
 
 /**
@@ -79,6 +87,7 @@ try {
   compose(s, ["logs", "--tail", "30"], { allowFail: true });
 } finally {
   compose(s, ["down", "--remove-orphans", "--volumes", "--timeout", "40"], { allowFail: true });
+  removeLeftovers(s, true);
 }
 
 if (!failed && (process.argv.includes("--swarm") || process.env.DEPLOY_TEST_SWARM === "1")) {
