@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import net from "node:net";
 import { createTestDatabase, type TestDatabase } from "../db/testing.ts";
+import { until } from "../platform/testing/until.ts";
 import type { RouteModule } from "./core/deps.ts";
 import { startAppProcess } from "./testing/app-process.ts";
 import { createTestApp, type TestApp } from "./testing/harness.ts";
@@ -186,12 +187,4 @@ function rawGet(port: number, path: string): Promise<string> {
     socket.on("close", () => resolve(data));
     socket.on("error", reject);
   });
-}
-
-async function until(cond: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
 }

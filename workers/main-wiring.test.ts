@@ -3,6 +3,7 @@ import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import amqp from "amqplib";
 import { testAmqpUrl } from "../db/testing.ts";
+import { until } from "../platform/testing/until.ts";
 import type { ProductDetail } from "../server/catalog/present.ts";
 import { closeCatalogCache, seedFixture } from "../server/catalog/test-support.ts";
 import { type EventType, recordEvent } from "../server/core/outbox.ts";
@@ -46,14 +47,6 @@ afterAll(async () => {
   await closeCatalogCache(t);
   await t.close();
 });
-
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(25);
-  }
-}
 
 const emit = (type: EventType, data: Record<string, unknown>) =>
   t.deps.db.tx(async (tx) => (await recordEvent(tx, type, data)).id);

@@ -6,6 +6,7 @@ import { startTestPostgres, type TestPostgres } from "../../db/testing.ts";
 import { loadConfig } from "../../platform/config.ts";
 import { createLogger } from "../../platform/logger.ts";
 import { Registry } from "../../platform/metrics.ts";
+import { until } from "../../platform/testing/until.ts";
 import { createApp } from "../app.ts";
 import type { AppEnv } from "../core/deps.ts";
 import { databaseProbe } from "./probes.ts";
@@ -58,14 +59,6 @@ afterAll(async () => {
 async function health(): Promise<{ httpStatus: number; body: Health }> {
   const res = await app.request("/health");
   return { httpStatus: res.status, body: (await res.json()) as Health };
-}
-
-async function until(cond: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(25);
-  }
 }
 
 /** /health once it reports `status` and the first replica `replica`: probe results are shared for about a second, so a change shows up after it. */
