@@ -44,7 +44,10 @@ const API_PREFIX = Buffer.from("/api/", "latin1");
 
 /** True for paths forwarded to the app instances; everything else is static. */
 export function isProxied(path: string): boolean {
-  return path.startsWith("/api/") || proxiedExact.has(path) || pagePrefixes.some((p) => path.startsWith(p));
+  if (path.startsWith("/api/") || proxiedExact.has(path)) return true;
+  // A plain loop: this runs for every static-file request, and `some` would make a closure each time.
+  for (const prefix of pagePrefixes) if (path.startsWith(prefix)) return true;
+  return false;
 }
 
 /** Paths only the admin port answers (`/metrics`, in any spelling); 404 here, upstream never asked. */
