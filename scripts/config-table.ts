@@ -2,6 +2,7 @@ import { configDocs } from "../platform/config.ts";
 import { proxySettings } from "../proxy/settings.ts";
 import { cartSettingsGroup } from "../server/cart/settings.ts";
 import { checkoutSettingsGroup } from "../server/checkout/settings.ts";
+import { fraudSettingsGroup } from "../server/fraud/settings.ts";
 import { eventsHealthSettings } from "../server/ops/settings.ts";
 import { paymentSettings } from "../server/payments/test-card-policy.ts";
 import { workerSettings } from "../workers/settings.ts";
@@ -11,6 +12,7 @@ const rows = [
   ...configDocs(),
   ...cartSettingsGroup.docs(),
   ...checkoutSettingsGroup.docs(),
+  ...fraudSettingsGroup.docs(),
   ...paymentSettings.docs(),
   ...eventsHealthSettings.docs(),
   ...workerSettings.docs(),

@@ -10,6 +10,8 @@ import { type CheckoutFaults, type CheckoutSettings, loadCheckoutSettings } from
 import { consoleModule } from "./console/routes.tsx";
 import type { RouteModule } from "./core/deps.ts";
 import { adminEventsModule } from "./events/admin-routes.ts";
+import { fraudReviewModule } from "./fraud/routes.ts";
+import { type FraudSettings, loadFraudSettings } from "./fraud/settings.ts";
 import { adminOrdersModule } from "./orders/admin-routes.ts";
 import { ordersModule } from "./orders/routes.ts";
 import type { ProviderRegistry } from "./payments/providers.ts";
@@ -22,11 +24,16 @@ import { usersModule } from "./users/routes.ts";
 export interface DomainSettings {
   cart: CartSettings;
   checkout: CheckoutSettings;
+  fraud: FraudSettings;
 }
 
 /** Reads every domain settings group from `env`; throws ConfigError naming each bad variable. */
 export function loadDomainSettings(config: Config, env: Record<string, string | undefined>): DomainSettings {
-  return { cart: loadCartSettings(config, env), checkout: loadCheckoutSettings(env) };
+  return {
+    cart: loadCartSettings(config, env),
+    checkout: loadCheckoutSettings(env),
+    fraud: loadFraudSettings(env),
+  };
 }
 
 /** What the route modules are built from besides AppDeps. */
@@ -46,9 +53,16 @@ export function appModules(o: ModuleOptions): RouteModule[] {
     searchModule(),
     reviewsModule,
     cartModule(o.cart),
-    checkoutModule({ cart: o.cart, settings: o.checkout, providers: o.providers, faults: o.checkoutFaults }),
+    checkoutModule({
+      cart: o.cart,
+      settings: o.checkout,
+      fraud: o.fraud,
+      providers: o.providers,
+      faults: o.checkoutFaults,
+    }),
     ordersModule(o.providers),
     adminOrdersModule(o.providers),
+    fraudReviewModule(o.providers),
     adminCatalogModule,
     adminEventsModule,
     consoleModule,

@@ -3,6 +3,9 @@ import type { CartSettings } from "../cart/settings.ts";
 import { stockChanged } from "../catalog/invalidate.ts";
 import type { AppDeps } from "../core/deps.ts";
 import type { AuthUser } from "../core/roles.ts";
+import { assessCheckout, type RiskVerdict } from "../fraud/assess.ts";
+import { type AttemptOutcome, setAttemptOutcome } from "../fraud/attempts.ts";
+import type { FraudSettings } from "../fraud/settings.ts";
 import type { ShippingAddress } from "../orders/store.ts";
 import { chargeWithTimeout } from "../payments/provider.ts";
 import type { ProviderRegistry } from "../payments/providers.ts";
@@ -18,6 +21,8 @@ export interface CheckoutRequest {
   user: AuthUser;
   idempotencyKey: string;
   cartToken: string | undefined;
+  /** The client's address as the proxy saw it ("unknown" when there is none). */
+  clientIp: string;
   body: { shipping_address: ShippingAddress; payment: { method: string; token: string } };
 }
 
@@ -32,6 +37,8 @@ export interface CheckoutEnv {
   cart: CartSettings;
   settings: CheckoutSettings;
   providers: ProviderRegistry;
+  /** Fraud scoring; off (or absent) means no order is scored. */
+  fraud?: FraudSettings;
   /** Test-only fault injection; never set in production. */
   faults?: CheckoutFaults;
 }
@@ -133,6 +140,8 @@ async function pay(
 ): Promise<CheckoutResponse> {
   const { user, idempotencyKey: key } = req;
   const provider = env.providers.get(placed.payment.provider)!;
+  // Scored while the charge runs, so scoring adds no latency unless it is the slower of the two.
+  const scoring = scoreCheckout(deps, env, req, placed);
   const result = await chargeWithTimeout(
     provider,
     {
@@ -145,6 +154,7 @@ async function pay(
     },
     env.settings.paymentTimeoutMs,
   );
+  const risk = await scoring;
 
   if (result.outcome === "captured") {
     const ids = {
@@ -167,7 +177,13 @@ async function pay(
       outcome = await deps.db.tx(async (tx) => {
         committing = false;
         env.faults?.beforeConfirm?.();
-        const confirmation = await confirmPayment(tx, placed.order.id, placed.payment.id, result.providerRef);
+        const confirmation = await confirmPayment(
+          tx,
+          placed.order.id,
+          placed.payment.id,
+          result.providerRef,
+          risk,
+        );
         const response: CheckoutResponse =
           confirmation.kind === "paid"
             ? { status: 201, body: { ...confirmation.view } }
@@ -198,6 +214,13 @@ async function pay(
     }
     if (outcome.confirmation.kind === "gone" && outcome.confirmation.refund)
       await sendRefunds(deps, env.providers, [outcome.confirmation.refund]);
+    if (outcome.confirmation.kind === "paid")
+      await noteOutcome(
+        deps,
+        placed,
+        risk,
+        outcome.confirmation.view.status === "review" ? "review" : "paid",
+      );
     return outcome.response;
   }
 
@@ -235,7 +258,46 @@ async function pay(
     return effects;
   });
   if (effects) await stockChanged(deps, effects.restockedSkus);
+  await noteOutcome(deps, placed, risk, declined ? "declined" : "failed");
   return response;
+}
+
+/** Starts the fraud scoring of a placed order (null when scoring is off); never rejects. */
+function scoreCheckout(
+  deps: AppDeps,
+  env: CheckoutEnv,
+  req: CheckoutRequest,
+  placed: Placed,
+): Promise<RiskVerdict | null> {
+  if (!env.fraud?.enabled) return Promise.resolve(null);
+  return assessCheckout(
+    deps,
+    env.fraud,
+    {
+      orderId: placed.order.id,
+      userId: req.user.id,
+      clientIp: req.clientIp === "unknown" ? null : req.clientIp,
+      cardToken: req.body.payment.token,
+      shippingAddress: req.body.shipping_address,
+      amount: placed.order.total,
+      currency: placed.order.currency,
+    },
+    env.faults?.scorer,
+  );
+}
+
+/** Feeds how the attempt ended back to the scorer's history (declines and paid amounts are features). */
+async function noteOutcome(
+  deps: AppDeps,
+  placed: Placed,
+  risk: RiskVerdict | null,
+  outcome: AttemptOutcome,
+): Promise<void> {
+  if (!risk) return;
+  // The order is settled already; losing one history row must not turn it into an error.
+  await setAttemptOutcome(deps.db.primary, placed.order.id, outcome, risk.score).catch((err) =>
+    deps.logger.warn("could not record the fraud attempt's outcome", { order_id: placed.order.id, err }),
+  );
 }
 
 /**

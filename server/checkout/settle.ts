@@ -1,6 +1,7 @@
 import type { TxSql } from "../../db/client.ts";
 import { restoreCart } from "../cart/lifecycle.ts";
-import { findOrder } from "../orders/store.ts";
+import type { RiskVerdict } from "../fraud/assess.ts";
+import { findOrder, setOrderRisk } from "../orders/store.ts";
 import { applyTransition, type TransitionEffects } from "../orders/transition.ts";
 import { type OrderView, toOrderView } from "../orders/view.ts";
 import { type PaymentRow, paymentsOf, setPaymentStatus } from "../payments/records.ts";
@@ -16,13 +17,17 @@ export type Confirmation =
 
 /**
  * Records a captured charge: order pending → paid (`order.paid`, history),
- * payment captured, reservation ended. Short transaction, no external calls.
+ * payment captured, reservation ended — or pending → review when the fraud
+ * verdict says so (`order.review_required`; the stock stays taken). The
+ * verdict's score and reasons are stored on the order. Short transaction, no
+ * external calls.
  */
 export async function confirmPayment(
   tx: TxSql,
   orderId: string,
   paymentId: string,
   providerRef: string,
+  risk: RiskVerdict | null = null,
 ): Promise<Confirmation> {
   const order = await findOrder(tx, orderId, true);
   if (order?.status !== "pending") {
@@ -35,7 +40,10 @@ export async function confirmPayment(
     return { kind: "gone", refund: payment! };
   }
   const payment = await setPaymentStatus(tx, paymentId, "captured", { providerRef });
-  const effects = await applyTransition(tx, order, "paid", null, "payment captured");
+  if (risk) await setOrderRisk(tx, orderId, risk.score, risk.reasons);
+  const effects = risk?.review
+    ? await applyTransition(tx, order, "review", null, `held for fraud review: ${risk.reasons.join(", ")}`)
+    : await applyTransition(tx, order, "paid", null, "payment captured");
   // Built from rows already in hand: this transaction is on every checkout's critical path.
   return { kind: "paid", view: toOrderView(effects.order, effects.lines, [payment!]) };
 }

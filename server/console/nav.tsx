@@ -1,8 +1,9 @@
 /** The console's section links. */
-export function ConsoleNav(props: { current: "products" | "orders" | "events" | "system" }) {
+export function ConsoleNav(props: { current: "products" | "orders" | "fraud" | "events" | "system" }) {
   const links: [typeof props.current, string, string][] = [
     ["products", "/admin/products", "Products"],
     ["orders", "/admin/orders", "Orders"],
+    ["fraud", "/admin/fraud", "Fraud review"],
     ["events", "/admin/events", "Events"],
     ["system", "/admin/system", "System"],
   ];

@@ -5,6 +5,7 @@ import { isStaff } from "../core/roles.ts";
 import { seeOther } from "../storefront/render.tsx";
 import { type PageEnv, pageSession } from "../storefront/session.ts";
 import { eventsPage, reindexSearch, replayDeadLetter } from "./events.tsx";
+import { decideFraudReview, fraudPage } from "./fraud.tsx";
 import { ordersPage, transitionOrder } from "./orders.tsx";
 import { adjustStock, archiveProduct, productEditPage, productsPage, savePrice } from "./products.tsx";
 import { systemJson, systemPage } from "./system.tsx";
@@ -30,6 +31,8 @@ export const consoleModule: RouteModule = (app, deps) => {
     ["POST", "/admin/products/:id/archive", archiveProduct],
     ["GET", "/admin/orders", ordersPage],
     ["POST", "/admin/orders/:id/transition", transitionOrder],
+    ["GET", "/admin/fraud", fraudPage],
+    ["POST", "/admin/fraud/:id", decideFraudReview],
     ["GET", "/admin/events", eventsPage],
     ["POST", "/admin/events/dead-letters/:id/replay", replayDeadLetter],
     ["POST", "/admin/events/reindex", reindexSearch],

@@ -25,6 +25,9 @@ export interface OrderRow {
   shipping_address: ShippingAddress;
   reservation_expires_at: Date | null;
   stock_released: boolean;
+  /** The fraud scorer's score (0..1) and reasons; null when the order was not scored. */
+  risk_score: number | null;
+  risk_reasons: string[] | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -57,7 +60,7 @@ type Raw<T> = { [K in keyof T]: T[K] extends number ? string | number : T[K] };
 
 const orderColumns = (sql: Sql | TxSql) => sql`
   id, user_id, cart_id, status, currency, subtotal, shipping, tax, total, shipping_address,
-  reservation_expires_at, stock_released, created_at, updated_at`;
+  reservation_expires_at, stock_released, risk_score, risk_reasons, created_at, updated_at`;
 
 function toOrder(r: Raw<OrderRow>): OrderRow {
   return {
@@ -68,6 +71,7 @@ function toOrder(r: Raw<OrderRow>): OrderRow {
     shipping: Number(r.shipping),
     tax: Number(r.tax),
     total: Number(r.total),
+    risk_score: r.risk_score === null ? null : Number(r.risk_score),
   };
 }
 
@@ -167,6 +171,16 @@ export async function setOrderStatus(
   await tx`insert into order_status_history (order_id, from_status, to_status, actor_id)
            values (${order.id}, ${order.status}, ${to}, ${actorId})`;
   return toOrder(row!);
+}
+
+/** Stores the fraud scorer's verdict on a locked order (same transaction as its confirmation). */
+export async function setOrderRisk(
+  tx: TxSql,
+  orderId: string,
+  score: number,
+  reasons: string[],
+): Promise<void> {
+  await tx`update orders set risk_score = ${score}, risk_reasons = ${tx.json(reasons)} where id = ${orderId}`;
 }
 
 /** Those of `ids` that are no longer pending (paid, cancelled, ...). */

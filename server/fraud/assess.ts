@@ -1,0 +1,79 @@
+import type { AppDeps } from "../core/deps.ts";
+import { getUserById } from "../users/queries.ts";
+import { type Attempt, recordAttempt } from "./attempts.ts";
+import { scoreFeatures } from "./rules.ts";
+import type { FraudSettings } from "./settings.ts";
+
+/** The scorer's answer for one checkout. */
+export interface RiskVerdict {
+  score: number;
+  reasons: string[];
+  /** True when the order must wait for staff (score at or above the threshold, or policy after a failure). */
+  review: boolean;
+}
+
+/** Test-only seam: runs before the features are read (a throw or a long wait simulates a broken scorer). */
+export type ScorerFault = () => Promise<void> | void;
+
+/** Why a scoring attempt produced no score. */
+class ScorerTimeout extends Error {
+  constructor(ms: number) {
+    super(`fraud scoring took longer than ${ms} ms`);
+    this.name = "ScorerTimeout";
+  }
+}
+
+async function score(
+  deps: AppDeps,
+  settings: FraudSettings,
+  attempt: Omit<Attempt, "accountCreatedAt">,
+  fault?: ScorerFault,
+): Promise<RiskVerdict> {
+  await fault?.();
+  const user = await getUserById(deps.db.primary, attempt.userId);
+  const features = await recordAttempt(deps.db.primary, {
+    ...attempt,
+    accountCreatedAt: user ? new Date(user.created_at) : new Date(),
+  });
+  const s = scoreFeatures(features);
+  return { ...s, review: s.score >= settings.reviewThreshold };
+}
+
+/**
+ * Scores one checkout within `settings.timeoutMs`. Never rejects: when the
+ * scorer fails or is late the verdict follows the failure policy (`allow`:
+ * pass, `review`: hold), with reason `scorer_unavailable`, logged and counted
+ * in `fraud_scoring_failures_total` — so a broken scorer never blocks checkout.
+ */
+export async function assessCheckout(
+  deps: AppDeps,
+  settings: FraudSettings,
+  attempt: Omit<Attempt, "accountCreatedAt">,
+  fault?: ScorerFault,
+): Promise<RiskVerdict> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ScorerTimeout(settings.timeoutMs)), settings.timeoutMs);
+  });
+  try {
+    const verdict = await Promise.race([score(deps, settings, attempt, fault), late]);
+    deps.metrics
+      .counter("fraud_checkouts_scored_total", "checkouts the fraud scorer scored, by verdict")
+      .inc({ verdict: verdict.review ? "review" : "pass" });
+    return verdict;
+  } catch (err) {
+    const reason = err instanceof ScorerTimeout ? "timeout" : "error";
+    deps.metrics
+      .counter("fraud_scoring_failures_total", "fraud scorings that failed or timed out (policy applied)")
+      .inc({ reason, policy: settings.failurePolicy });
+    deps.logger.warn("fraud scoring failed; applying the failure policy", {
+      order_id: attempt.orderId,
+      reason,
+      policy: settings.failurePolicy,
+      err,
+    });
+    return { score: 0, reasons: ["scorer_unavailable"], review: settings.failurePolicy === "review" };
+  } finally {
+    clearTimeout(timer);
+  }
+}
