@@ -8,8 +8,9 @@ alter table orders add constraint orders_status_check
 alter table orders add column risk_score real check (risk_score between 0 and 1);
 alter table orders add column risk_reasons jsonb;
 
--- One row per checkout attempt the scorer saw: the velocity features are counts
--- over these rows. Card tokens and addresses are stored only as SHA-256 hashes.
+-- One row per settled checkout attempt the scorer saw (written in the
+-- transaction that settles the order): the velocity features are counts over
+-- these rows. Card tokens and addresses are stored only as SHA-256 hashes.
 create table fraud_attempts (
   id            bigint generated always as identity primary key,
   order_id      uuid not null,
@@ -20,8 +21,7 @@ create table fraud_attempts (
   amount        bigint not null check (amount >= 0),
   currency      char(3) not null,
   score         real not null,
-  outcome       text not null default 'pending'
-                check (outcome in ('pending', 'paid', 'review', 'declined', 'failed', 'rejected')),
+  outcome       text not null check (outcome in ('paid', 'review', 'declined', 'failed', 'rejected')),
   created_at    timestamptz not null default now()
 );
 create index fraud_attempts_user_idx on fraud_attempts(user_id, created_at);

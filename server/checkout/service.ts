@@ -4,7 +4,6 @@ import { stockChanged } from "../catalog/invalidate.ts";
 import type { AppDeps } from "../core/deps.ts";
 import type { AuthUser } from "../core/roles.ts";
 import { assessCheckout, type RiskVerdict } from "../fraud/assess.ts";
-import { type AttemptOutcome, setAttemptOutcome } from "../fraud/attempts.ts";
 import type { FraudSettings } from "../fraud/settings.ts";
 import type { ShippingAddress } from "../orders/store.ts";
 import { chargeWithTimeout } from "../payments/provider.ts";
@@ -214,13 +213,6 @@ async function pay(
     }
     if (outcome.confirmation.kind === "gone" && outcome.confirmation.refund)
       await sendRefunds(deps, env.providers, [outcome.confirmation.refund]);
-    if (outcome.confirmation.kind === "paid")
-      await noteOutcome(
-        deps,
-        placed,
-        risk,
-        outcome.confirmation.view.status === "review" ? "review" : "paid",
-      );
     return outcome.response;
   }
 
@@ -248,17 +240,18 @@ async function pay(
         headers: { "Retry-After": "1" },
       };
   const effects = await deps.db.tx(async (tx) => {
-    const effects = await abandonCheckout(tx, placed.order.id, {
-      status: declined ? "declined" : "failed",
-      reason: result.reason,
-    });
+    const effects = await abandonCheckout(
+      tx,
+      placed.order.id,
+      { status: declined ? "declined" : "failed", reason: result.reason },
+      risk,
+    );
     // A decline is final for this request; a processor failure is worth retrying with the same key.
     if (declined) await completeKey(tx, user.id, key, response, placed.order.id);
     else await releaseKey(tx, user.id, key, placed.order.id);
     return effects;
   });
   if (effects) await stockChanged(deps, effects.restockedSkus);
-  await noteOutcome(deps, placed, risk, declined ? "declined" : "failed");
   return response;
 }
 
@@ -283,20 +276,6 @@ function scoreCheckout(
       currency: placed.order.currency,
     },
     env.faults?.scorer,
-  );
-}
-
-/** Feeds how the attempt ended back to the scorer's history (declines and paid amounts are features). */
-async function noteOutcome(
-  deps: AppDeps,
-  placed: Placed,
-  risk: RiskVerdict | null,
-  outcome: AttemptOutcome,
-): Promise<void> {
-  if (!risk) return;
-  // The order is settled already; losing one history row must not turn it into an error.
-  await setAttemptOutcome(deps.db.primary, placed.order.id, outcome, risk.score).catch((err) =>
-    deps.logger.warn("could not record the fraud attempt's outcome", { order_id: placed.order.id, err }),
   );
 }
 

@@ -1,6 +1,6 @@
 import type { AppDeps } from "../core/deps.ts";
 import { getUserById } from "../users/queries.ts";
-import { type Attempt, recordAttempt } from "./attempts.ts";
+import { type Attempt, readFeatures } from "./attempts.ts";
 import { scoreFeatures } from "./rules.ts";
 import type { FraudSettings } from "./settings.ts";
 
@@ -10,6 +10,8 @@ export interface RiskVerdict {
   reasons: string[];
   /** True when the order must wait for staff (score at or above the threshold, or policy after a failure). */
   review: boolean;
+  /** What was scored: recorded with its outcome when the order settles (`recordAttempt`). */
+  attempt: Attempt;
 }
 
 /** Test-only seam: runs before the features are read (a throw or a long wait simulates a broken scorer). */
@@ -23,19 +25,30 @@ class ScorerTimeout extends Error {
   }
 }
 
+// An account's creation time never changes: remembered per app instance, bounded.
+const accountAges = new WeakMap<AppDeps, Map<number, Date>>();
+const MAX_REMEMBERED = 100_000;
+
+async function accountCreatedAt(deps: AppDeps, userId: number): Promise<Date> {
+  let known = accountAges.get(deps);
+  if (!known) accountAges.set(deps, (known = new Map()));
+  const hit = known.get(userId);
+  if (hit) return hit;
+  const user = await getUserById(deps.db.primary, userId);
+  const at = user ? new Date(user.created_at) : new Date();
+  if (known.size >= MAX_REMEMBERED) known.clear();
+  known.set(userId, at);
+  return at;
+}
+
 async function score(
   deps: AppDeps,
   settings: FraudSettings,
-  attempt: Omit<Attempt, "accountCreatedAt">,
+  attempt: Attempt,
   fault?: ScorerFault,
-): Promise<RiskVerdict> {
+): Promise<Omit<RiskVerdict, "attempt">> {
   await fault?.();
-  const user = await getUserById(deps.db.primary, attempt.userId);
-  const features = await recordAttempt(deps.db.primary, {
-    ...attempt,
-    accountCreatedAt: user ? new Date(user.created_at) : new Date(),
-  });
-  const s = scoreFeatures(features);
+  const s = scoreFeatures(await readFeatures(deps.db.primary, attempt));
   return { ...s, review: s.score >= settings.reviewThreshold };
 }
 
@@ -48,31 +61,43 @@ async function score(
 export async function assessCheckout(
   deps: AppDeps,
   settings: FraudSettings,
-  attempt: Omit<Attempt, "accountCreatedAt">,
+  input: Omit<Attempt, "accountCreatedAt">,
   fault?: ScorerFault,
 ): Promise<RiskVerdict> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ScorerTimeout(settings.timeoutMs)), settings.timeoutMs);
   });
+  let attempt: Attempt = { ...input, accountCreatedAt: new Date() };
   try {
-    const verdict = await Promise.race([score(deps, settings, attempt, fault), late]);
+    const verdict = await Promise.race([
+      (async () => {
+        attempt = { ...input, accountCreatedAt: await accountCreatedAt(deps, input.userId) };
+        return score(deps, settings, attempt, fault);
+      })(),
+      late,
+    ]);
     deps.metrics
       .counter("fraud_checkouts_scored_total", "checkouts the fraud scorer scored, by verdict")
       .inc({ verdict: verdict.review ? "review" : "pass" });
-    return verdict;
+    return { ...verdict, attempt };
   } catch (err) {
     const reason = err instanceof ScorerTimeout ? "timeout" : "error";
     deps.metrics
       .counter("fraud_scoring_failures_total", "fraud scorings that failed or timed out (policy applied)")
       .inc({ reason, policy: settings.failurePolicy });
     deps.logger.warn("fraud scoring failed; applying the failure policy", {
-      order_id: attempt.orderId,
+      order_id: input.orderId,
       reason,
       policy: settings.failurePolicy,
       err,
     });
-    return { score: 0, reasons: ["scorer_unavailable"], review: settings.failurePolicy === "review" };
+    return {
+      score: 0,
+      reasons: ["scorer_unavailable"],
+      review: settings.failurePolicy === "review",
+      attempt,
+    };
   } finally {
     clearTimeout(timer);
   }

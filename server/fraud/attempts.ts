@@ -53,23 +53,18 @@ interface FeatureRow {
 }
 
 /**
- * Records the attempt and reads its features in ONE statement (the scorer runs
- * on every checkout): the counts are over earlier attempts of the same account,
- * client address or card token — the row being inserted is not visible to the
- * select of the same statement, so the attempt never counts itself.
+ * Reads an attempt's features in ONE read-only statement (it runs on every
+ * checkout, beside the charge): counts over earlier attempts of the same
+ * account, client address or card token. The attempt itself is recorded later
+ * by `recordAttempt`, inside the transaction that settles the order, so
+ * scoring adds no commit of its own.
  */
-export async function recordAttempt(sql: Sql | TxSql, a: Attempt): Promise<RiskFeatures> {
+export async function readFeatures(sql: Sql | TxSql, a: Attempt): Promise<RiskFeatures> {
   const card = cardHash(a.cardToken);
   const address = addressHash(a.shippingAddress);
   const at = a.at ?? null;
   const [row] = await sql<FeatureRow[]>`
     with now_ as (select coalesce(${at}::timestamptz, now()) as t),
-    ins as (
-      insert into fraud_attempts (order_id, user_id, client_ip, card_hash, address_hash, amount, currency, score, created_at)
-      select ${a.orderId}, ${a.userId}, ${a.clientIp}, ${card}, ${address}, ${a.amount}, ${a.currency}, 0, t
-      from now_
-      returning id
-    ),
     recent as (
       select f.* from fraud_attempts f, now_
       where f.created_at > now_.t - interval '90 days' and f.created_at <= now_.t
@@ -117,13 +112,25 @@ export async function recordAttempt(sql: Sql | TxSql, a: Attempt): Promise<RiskF
   };
 }
 
-/** Records how an attempt ended (payment declined, order paid, held, rejected...) and, once known, its score. */
+/** Records a settled attempt (call it in the transaction that settles the order). */
+export async function recordAttempt(
+  sql: Sql | TxSql,
+  a: Attempt,
+  outcome: AttemptOutcome,
+  score: number,
+): Promise<void> {
+  await sql`
+    insert into fraud_attempts (order_id, user_id, client_ip, card_hash, address_hash, amount, currency,
+                                score, outcome, created_at)
+    values (${a.orderId}, ${a.userId}, ${a.clientIp}, ${cardHash(a.cardToken)}, ${addressHash(a.shippingAddress)},
+            ${a.amount}, ${a.currency}, ${score}, ${outcome}, coalesce(${a.at ?? null}::timestamptz, now()))`;
+}
+
+/** Changes a recorded attempt's outcome (a staff decision on a held order). */
 export async function setAttemptOutcome(
   sql: Sql | TxSql,
   orderId: string,
   outcome: AttemptOutcome,
-  score: number | null = null,
 ): Promise<void> {
-  await sql`update fraud_attempts set outcome = ${outcome}, score = coalesce(${score}::real, score)
-            where order_id = ${orderId}`;
+  await sql`update fraud_attempts set outcome = ${outcome} where order_id = ${orderId}`;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
-import { recordAttempt, setAttemptOutcome } from "./attempts.ts";
+import { readFeatures, recordAttempt } from "./attempts.ts";
 import { type RiskFeatures, scoreFeatures } from "./rules.ts";
 import { simulateTraffic } from "./testing.ts";
 
@@ -32,11 +32,11 @@ async function replay(score: (f: RiskFeatures) => number): Promise<Tally> {
   await database.sql`truncate fraud_attempts`;
   const t: Tally = { cleanPaid: 0, falsePositives: 0, fraudPaid: 0, fraudHeld: 0, byAttack: new Map() };
   for (const s of simulateTraffic(300)) {
-    const features = await recordAttempt(database.sql, s.attempt);
+    const features = await readFeatures(database.sql, s.attempt);
     const value = score(features);
     const held = s.pays && value >= THRESHOLD;
     const outcome = !s.pays ? "declined" : held ? "review" : "paid";
-    await setAttemptOutcome(database.sql, s.attempt.orderId, outcome, value);
+    await recordAttempt(database.sql, s.attempt, outcome, value);
     if (!s.pays) continue;
     if (s.attack === null) {
       t.cleanPaid++;

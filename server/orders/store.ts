@@ -150,9 +150,16 @@ export async function listOrders(sql: Sql, f: OrderFilter): Promise<{ rows: Orde
   return { rows: rows.map(toOrder), total: Number(count?.n ?? 0) };
 }
 
+/** The fraud scorer's verdict as stored on an order. */
+export interface OrderRisk {
+  score: number;
+  reasons: string[];
+}
+
 /**
  * Moves a locked order to `to`, with a history row. `released` records that
- * its stock went back; leaving `pending` ends the reservation.
+ * its stock went back; leaving `pending` ends the reservation. `risk` (the
+ * checkout's confirmation) is stored in the same statement.
  */
 export async function setOrderStatus(
   tx: TxSql,
@@ -160,10 +167,13 @@ export async function setOrderStatus(
   to: OrderStatus,
   actorId: number | null,
   released: boolean,
+  risk: OrderRisk | null = null,
 ): Promise<OrderRow> {
   const [row] = await tx<Raw<OrderRow>[]>`
     update orders set status = ${to},
       stock_released = stock_released or ${released},
+      risk_score = coalesce(${risk?.score ?? null}::real, risk_score),
+      risk_reasons = coalesce(${risk ? tx.json(risk.reasons) : null}::jsonb, risk_reasons),
       reservation_expires_at = null,
       updated_at = now()
     where id = ${order.id}
@@ -171,16 +181,6 @@ export async function setOrderStatus(
   await tx`insert into order_status_history (order_id, from_status, to_status, actor_id)
            values (${order.id}, ${order.status}, ${to}, ${actorId})`;
   return toOrder(row!);
-}
-
-/** Stores the fraud scorer's verdict on a locked order (same transaction as its confirmation). */
-export async function setOrderRisk(
-  tx: TxSql,
-  orderId: string,
-  score: number,
-  reasons: string[],
-): Promise<void> {
-  await tx`update orders set risk_score = ${score}, risk_reasons = ${tx.json(reasons)} where id = ${orderId}`;
 }
 
 /** Those of `ids` that are no longer pending (paid, cancelled, ...). */
