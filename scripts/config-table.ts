@@ -5,6 +5,7 @@ import { checkoutSettingsGroup } from "../server/checkout/settings.ts";
 import { fraudSettingsGroup } from "../server/fraud/settings.ts";
 import { eventsHealthSettings } from "../server/ops/settings.ts";
 import { paymentSettings } from "../server/payments/test-card-policy.ts";
+import { recommendSettingsGroup } from "../server/recommend/settings.ts";
 import { workerSettings } from "../workers/settings.ts";
 
 /** Every settings group a process reads, in the order the README lists them. */
@@ -13,6 +14,7 @@ const rows = [
   ...cartSettingsGroup.docs(),
   ...checkoutSettingsGroup.docs(),
   ...fraudSettingsGroup.docs(),
+  ...recommendSettingsGroup.docs(),
   ...paymentSettings.docs(),
   ...eventsHealthSettings.docs(),
   ...workerSettings.docs(),

@@ -15,6 +15,8 @@ import { type FraudSettings, loadFraudSettings } from "./fraud/settings.ts";
 import { adminOrdersModule } from "./orders/admin-routes.ts";
 import { ordersModule } from "./orders/routes.ts";
 import type { ProviderRegistry } from "./payments/providers.ts";
+import { recommendModule } from "./recommend/routes.ts";
+import { loadRecommendSettings, type RecommendSettings } from "./recommend/settings.ts";
 import { reviewsModule } from "./reviews/routes.ts";
 import { searchModule } from "./search/routes.ts";
 import { storefrontModule } from "./storefront/routes.tsx";
@@ -25,6 +27,7 @@ export interface DomainSettings {
   cart: CartSettings;
   checkout: CheckoutSettings;
   fraud: FraudSettings;
+  recommend: RecommendSettings;
 }
 
 /** Reads every domain settings group from `env`; throws ConfigError naming each bad variable. */
@@ -33,6 +36,7 @@ export function loadDomainSettings(config: Config, env: Record<string, string | 
     cart: loadCartSettings(config, env),
     checkout: loadCheckoutSettings(env),
     fraud: loadFraudSettings(env),
+    recommend: loadRecommendSettings(env),
   };
 }
 
@@ -52,6 +56,7 @@ export function appModules(o: ModuleOptions): RouteModule[] {
     catalogRoutes,
     searchModule(),
     reviewsModule,
+    recommendModule(o.recommend),
     cartModule(o.cart),
     checkoutModule({
       cart: o.cart,

@@ -3,8 +3,10 @@ import { handleShutdown } from "../platform/lifecycle.ts";
 import { loadOrExit } from "../platform/settings.ts";
 import { closeDeps, createDeps } from "../server/bootstrap.ts";
 import { eventsHealthSettings } from "../server/ops/settings.ts";
+import { loadRecommendSettings } from "../server/recommend/settings.ts";
 import { cacheInvalidationConsumer } from "./consumers/cache.ts";
 import { emailConsumer, logMailer } from "./consumers/email.ts";
+import { recommendConsumer } from "./consumers/recommend.ts";
 import { searchIndexConsumer } from "./consumers/search.ts";
 import { parseSmtpUrl, smtpMailer } from "./consumers/smtp.ts";
 import { webhookConsumer } from "./consumers/webhooks.ts";
@@ -13,13 +15,14 @@ import { workerSettings } from "./settings.ts";
 
 /**
  * The workers process: the outbox relay plus the consumers (cache
- * invalidation, email, webhooks, search indexing). RabbitMQ when AMQP_URL is
+ * invalidation, email, webhooks, search indexing, recommendations). RabbitMQ when AMQP_URL is
  * set, otherwise the in-process transport with the same retry and
  * dead-letter rules. Health, liveness and metrics on WORKERS_HEALTH_PORT.
  */
 const config = loadConfigOrExit();
 const settings = loadOrExit(() => workerSettings.load());
 const limits = loadOrExit(() => eventsHealthSettings.load());
+const recommend = loadOrExit(() => loadRecommendSettings(process.env));
 const deps = createDeps(config, "workers");
 const { logger, db } = deps;
 const mailer = config.SMTP_URL
@@ -35,6 +38,7 @@ const workers = await startWorkers({
     emailConsumer(db.primary, mailer),
     webhookConsumer(db.primary, logger, { allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE }),
     searchIndexConsumer(deps),
+    recommendConsumer(deps, recommend),
   ],
   settings,
   limits,

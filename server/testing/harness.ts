@@ -114,6 +114,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     cart: { ...settings.cart, ...opts.cart },
     checkout: { ...settings.checkout, ...opts.checkout },
     fraud: { ...settings.fraud, ...opts.fraud },
+    recommend: settings.recommend,
     providers: opts.providers ?? defaultProviders(env),
     checkoutFaults: opts.checkoutFaults,
   };
