@@ -2,6 +2,7 @@ import { configDocs } from "../platform/config.ts";
 import { proxySettings } from "../proxy/settings.ts";
 import { cartSettingsGroup } from "../server/cart/settings.ts";
 import { checkoutSettingsGroup } from "../server/checkout/settings.ts";
+import { forecastSettingsGroup } from "../server/forecast/settings.ts";
 import { fraudSettingsGroup } from "../server/fraud/settings.ts";
 import { eventsHealthSettings } from "../server/ops/settings.ts";
 import { paymentSettings } from "../server/payments/test-card-policy.ts";
@@ -15,6 +16,7 @@ const rows = [
   ...checkoutSettingsGroup.docs(),
   ...fraudSettingsGroup.docs(),
   ...recommendSettingsGroup.docs(),
+  ...forecastSettingsGroup.docs(),
   ...paymentSettings.docs(),
   ...eventsHealthSettings.docs(),
   ...workerSettings.docs(),

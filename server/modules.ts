@@ -10,6 +10,8 @@ import { type CheckoutFaults, type CheckoutSettings, loadCheckoutSettings } from
 import { consoleModule } from "./console/routes.tsx";
 import type { RouteModule } from "./core/deps.ts";
 import { adminEventsModule } from "./events/admin-routes.ts";
+import { forecastModule } from "./forecast/routes.ts";
+import { type ForecastSettings, loadForecastSettings } from "./forecast/settings.ts";
 import { fraudReviewModule } from "./fraud/routes.ts";
 import { type FraudSettings, loadFraudSettings } from "./fraud/settings.ts";
 import { adminOrdersModule } from "./orders/admin-routes.ts";
@@ -28,6 +30,7 @@ export interface DomainSettings {
   checkout: CheckoutSettings;
   fraud: FraudSettings;
   recommend: RecommendSettings;
+  forecast: ForecastSettings;
 }
 
 /** Reads every domain settings group from `env`; throws ConfigError naming each bad variable. */
@@ -37,6 +40,7 @@ export function loadDomainSettings(config: Config, env: Record<string, string | 
     checkout: loadCheckoutSettings(env),
     fraud: loadFraudSettings(env),
     recommend: loadRecommendSettings(env),
+    forecast: loadForecastSettings(env),
   };
 }
 
@@ -68,6 +72,7 @@ export function appModules(o: ModuleOptions): RouteModule[] {
     ordersModule(o.providers),
     adminOrdersModule(o.providers),
     fraudReviewModule(o.providers),
+    forecastModule(o.forecast),
     adminCatalogModule,
     adminEventsModule,
     consoleModule,

@@ -1,9 +1,12 @@
 /** The console's section links. */
-export function ConsoleNav(props: { current: "products" | "orders" | "fraud" | "events" | "system" }) {
+export function ConsoleNav(props: {
+  current: "products" | "orders" | "fraud" | "forecast" | "events" | "system";
+}) {
   const links: [typeof props.current, string, string][] = [
     ["products", "/admin/products", "Products"],
     ["orders", "/admin/orders", "Orders"],
     ["fraud", "/admin/fraud", "Fraud review"],
+    ["forecast", "/admin/forecast", "Low stock"],
     ["events", "/admin/events", "Events"],
     ["system", "/admin/system", "System"],
   ];

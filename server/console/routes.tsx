@@ -5,6 +5,7 @@ import { isStaff } from "../core/roles.ts";
 import { seeOther } from "../storefront/render.tsx";
 import { type PageEnv, pageSession } from "../storefront/session.ts";
 import { eventsPage, reindexSearch, replayDeadLetter } from "./events.tsx";
+import { forecastPage } from "./forecast.tsx";
 import { decideFraudReview, fraudPage } from "./fraud.tsx";
 import { ordersPage, transitionOrder } from "./orders.tsx";
 import { adjustStock, archiveProduct, productEditPage, productsPage, savePrice } from "./products.tsx";
@@ -33,6 +34,7 @@ export const consoleModule: RouteModule = (app, deps) => {
     ["POST", "/admin/orders/:id/transition", transitionOrder],
     ["GET", "/admin/fraud", fraudPage],
     ["POST", "/admin/fraud/:id", decideFraudReview],
+    ["GET", "/admin/forecast", forecastPage],
     ["GET", "/admin/events", eventsPage],
     ["POST", "/admin/events/dead-letters/:id/replay", replayDeadLetter],
     ["POST", "/admin/events/reindex", reindexSearch],

@@ -115,6 +115,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     checkout: { ...settings.checkout, ...opts.checkout },
     fraud: { ...settings.fraud, ...opts.fraud },
     recommend: settings.recommend,
+    forecast: settings.forecast,
     providers: opts.providers ?? defaultProviders(env),
     checkoutFaults: opts.checkoutFaults,
   };
