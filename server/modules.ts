@@ -17,6 +17,7 @@ import { type FraudSettings, loadFraudSettings } from "./fraud/settings.ts";
 import { adminOrdersModule } from "./orders/admin-routes.ts";
 import { ordersModule } from "./orders/routes.ts";
 import type { ProviderRegistry } from "./payments/providers.ts";
+import { pricingModule } from "./pricing/routes.ts";
 import { recommendModule } from "./recommend/routes.ts";
 import { loadRecommendSettings, type RecommendSettings } from "./recommend/settings.ts";
 import { reviewsModule } from "./reviews/routes.ts";
@@ -73,6 +74,7 @@ export function appModules(o: ModuleOptions): RouteModule[] {
     adminOrdersModule(o.providers),
     fraudReviewModule(o.providers),
     forecastModule(o.forecast),
+    pricingModule(o.forecast),
     adminCatalogModule,
     adminEventsModule,
     consoleModule,
