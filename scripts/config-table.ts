@@ -7,6 +7,7 @@ import { fraudSettingsGroup } from "../server/fraud/settings.ts";
 import { eventsHealthSettings } from "../server/ops/settings.ts";
 import { paymentSettings } from "../server/payments/test-card-policy.ts";
 import { recommendSettingsGroup } from "../server/recommend/settings.ts";
+import { semanticSettingsGroup } from "../server/semantic/settings.ts";
 import { workerSettings } from "../workers/settings.ts";
 
 /** Every settings group a process reads, in the order the README lists them. */
@@ -17,6 +18,7 @@ const rows = [
   ...fraudSettingsGroup.docs(),
   ...recommendSettingsGroup.docs(),
   ...forecastSettingsGroup.docs(),
+  ...semanticSettingsGroup.docs(),
   ...paymentSettings.docs(),
   ...eventsHealthSettings.docs(),
   ...workerSettings.docs(),

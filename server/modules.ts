@@ -22,6 +22,9 @@ import { recommendModule } from "./recommend/routes.ts";
 import { loadRecommendSettings, type RecommendSettings } from "./recommend/settings.ts";
 import { reviewsModule } from "./reviews/routes.ts";
 import { searchModule } from "./search/routes.ts";
+import { semanticModule } from "./semantic/routes.ts";
+import type { SemanticSettings } from "./semantic/service.ts";
+import { loadSemanticSettings } from "./semantic/settings.ts";
 import { storefrontModule } from "./storefront/routes.tsx";
 import { usersModule } from "./users/routes.ts";
 
@@ -32,6 +35,8 @@ export interface DomainSettings {
   fraud: FraudSettings;
   recommend: RecommendSettings;
   forecast: ForecastSettings;
+  /** Null when semantic blending is off. */
+  semantic: SemanticSettings | null;
 }
 
 /** Reads every domain settings group from `env`; throws ConfigError naming each bad variable. */
@@ -42,6 +47,7 @@ export function loadDomainSettings(config: Config, env: Record<string, string | 
     fraud: loadFraudSettings(env),
     recommend: loadRecommendSettings(env),
     forecast: loadForecastSettings(env),
+    semantic: loadSemanticSettings(env),
   };
 }
 
@@ -60,6 +66,7 @@ export function appModules(o: ModuleOptions): RouteModule[] {
     usersModule,
     catalogRoutes,
     searchModule(),
+    semanticModule(o.semantic),
     reviewsModule,
     recommendModule(o.recommend),
     cartModule(o.cart),

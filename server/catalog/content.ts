@@ -5,6 +5,7 @@ import { productPage } from "./queries.ts";
 /** The text of a product the content-based recommender reads. */
 export interface ProductContent {
   id: number;
+  slug: string;
   title: string;
   brand: string;
   /** Category slug and name. */
@@ -17,6 +18,7 @@ export interface ProductContent {
 
 interface ContentRow {
   id: string;
+  slug: string;
   title: string;
   brand: string;
   category: string;
@@ -28,6 +30,7 @@ interface ContentRow {
 
 const toContent = (r: ContentRow): ProductContent => ({
   id: Number(r.id),
+  slug: r.slug,
   title: r.title,
   brand: r.brand,
   category: r.category,
@@ -38,7 +41,7 @@ const toContent = (r: ContentRow): ProductContent => ({
 });
 
 const contentColumns = (sql: Sql | TxSql) => sql`
-  p.id, p.title, p.brand, c.slug || ' ' || c.name as category, p.category_id, p.description, p.status,
+  p.id, p.slug, p.title, p.brand, c.slug || ' ' || c.name as category, p.category_id, p.description, p.status,
   array(select v.title from variants v where v.product_id = p.id order by v.position, v.id) as variant_titles`;
 
 /** The content of the given products (any status; unknown ids are absent). */

@@ -4,6 +4,7 @@ import { cosine, mostSimilar, tokens } from "./vectors.ts";
 
 const p = (id: number, title: string, brand = "", categoryId = 1): ProductContent => ({
   id,
+  slug: `p${id}`,
   title,
   brand,
   category: "c",

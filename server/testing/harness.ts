@@ -116,6 +116,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     fraud: { ...settings.fraud, ...opts.fraud },
     recommend: settings.recommend,
     forecast: settings.forecast,
+    semantic: settings.semantic,
     providers: opts.providers ?? defaultProviders(env),
     checkoutFaults: opts.checkoutFaults,
   };
