@@ -8,6 +8,7 @@ import { eventsHealthSettings } from "../server/ops/settings.ts";
 import { paymentSettings } from "../server/payments/test-card-policy.ts";
 import { recommendSettingsGroup } from "../server/recommend/settings.ts";
 import { semanticSettingsGroup } from "../server/semantic/settings.ts";
+import { visionSettingsGroup } from "../server/vision/settings.ts";
 import { workerSettings } from "../workers/settings.ts";
 
 /** Every settings group a process reads, in the order the README lists them. */
@@ -19,6 +20,7 @@ const rows = [
   ...recommendSettingsGroup.docs(),
   ...forecastSettingsGroup.docs(),
   ...semanticSettingsGroup.docs(),
+  ...visionSettingsGroup.docs(),
   ...paymentSettings.docs(),
   ...eventsHealthSettings.docs(),
   ...workerSettings.docs(),

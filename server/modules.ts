@@ -27,6 +27,8 @@ import type { SemanticSettings } from "./semantic/service.ts";
 import { loadSemanticSettings } from "./semantic/settings.ts";
 import { storefrontModule } from "./storefront/routes.tsx";
 import { usersModule } from "./users/routes.ts";
+import { visionModule } from "./vision/routes.ts";
+import { loadVisionSettings, type VisionSettings } from "./vision/settings.ts";
 
 /** The settings groups of the domains that have their own (read once, at start-up). */
 export interface DomainSettings {
@@ -37,6 +39,7 @@ export interface DomainSettings {
   forecast: ForecastSettings;
   /** Null when semantic blending is off. */
   semantic: SemanticSettings | null;
+  vision: VisionSettings;
 }
 
 /** Reads every domain settings group from `env`; throws ConfigError naming each bad variable. */
@@ -48,6 +51,7 @@ export function loadDomainSettings(config: Config, env: Record<string, string | 
     recommend: loadRecommendSettings(env),
     forecast: loadForecastSettings(env),
     semantic: loadSemanticSettings(env),
+    vision: loadVisionSettings(env),
   };
 }
 
@@ -67,6 +71,7 @@ export function appModules(o: ModuleOptions): RouteModule[] {
     catalogRoutes,
     searchModule(),
     semanticModule(o.semantic),
+    visionModule(o.vision),
     reviewsModule,
     recommendModule(o.recommend),
     cartModule(o.cart),

@@ -117,6 +117,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     recommend: settings.recommend,
     forecast: settings.forecast,
     semantic: settings.semantic,
+    vision: settings.vision,
     providers: opts.providers ?? defaultProviders(env),
     checkoutFaults: opts.checkoutFaults,
   };
