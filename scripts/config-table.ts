@@ -1,5 +1,6 @@
 import { configDocs } from "../platform/config.ts";
 import { proxySettings } from "../proxy/settings.ts";
+import { assistantSettingsGroup } from "../server/assistant/settings.ts";
 import { cartSettingsGroup } from "../server/cart/settings.ts";
 import { checkoutSettingsGroup } from "../server/checkout/settings.ts";
 import { forecastSettingsGroup } from "../server/forecast/settings.ts";
@@ -21,6 +22,7 @@ const rows = [
   ...forecastSettingsGroup.docs(),
   ...semanticSettingsGroup.docs(),
   ...visionSettingsGroup.docs(),
+  ...assistantSettingsGroup.docs(),
   ...paymentSettings.docs(),
   ...eventsHealthSettings.docs(),
   ...workerSettings.docs(),

@@ -1,4 +1,7 @@
 import type { Config } from "../platform/config.ts";
+import type { LlmSettings } from "./assistant/llm.ts";
+import { assistantModule } from "./assistant/routes.ts";
+import { loadAssistantSettings } from "./assistant/settings.ts";
 import { authModule } from "./auth/routes.ts";
 import { cartLoginHook } from "./cart/login-hook.ts";
 import { cartModule } from "./cart/routes.ts";
@@ -40,6 +43,8 @@ export interface DomainSettings {
   /** Null when semantic blending is off. */
   semantic: SemanticSettings | null;
   vision: VisionSettings;
+  /** The assistant's optional language model. */
+  assistantLlm: LlmSettings | null;
 }
 
 /** Reads every domain settings group from `env`; throws ConfigError naming each bad variable. */
@@ -52,6 +57,7 @@ export function loadDomainSettings(config: Config, env: Record<string, string | 
     forecast: loadForecastSettings(env),
     semantic: loadSemanticSettings(env),
     vision: loadVisionSettings(env),
+    assistantLlm: loadAssistantSettings(env),
   };
 }
 
@@ -72,6 +78,7 @@ export function appModules(o: ModuleOptions): RouteModule[] {
     searchModule(),
     semanticModule(o.semantic),
     visionModule(o.vision),
+    assistantModule(o.assistantLlm),
     reviewsModule,
     recommendModule(o.recommend),
     cartModule(o.cart),

@@ -118,6 +118,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     forecast: settings.forecast,
     semantic: settings.semantic,
     vision: settings.vision,
+    assistantLlm: settings.assistantLlm,
     providers: opts.providers ?? defaultProviders(env),
     checkoutFaults: opts.checkoutFaults,
   };
