@@ -6,8 +6,9 @@
  *
  *   bun scripts/load/checkout.ts [--buyers 50] [--seconds 10] [--processes 0] [--fraud on|off|both] [--write]
  *
- * --fraud both runs every scenario twice, fraud scoring off then on (each on a
- * fresh database), and prints the throughput ratio: the cost of scoring.
+ * --fraud both sets up two apps (scoring off and on, each on a fresh database),
+ * alternates their runs over 3 rounds and prints the throughput ratio: the
+ * cost of scoring.
  * --processes 0 runs the app in this process (app.request, no sockets);
  * N > 0 starts N real app processes (`bun server/main.ts`) and spreads buyers
  * over them. --write puts the table into docs/orders.md.
@@ -28,6 +29,8 @@ const { values } = parseArgs({
   },
 });
 const FRAUD_MODES = values.fraud === "both" ? [false, true] : [values.fraud !== "off"];
+/** Rounds of alternating off/on runs with --fraud both (each SECONDS long per scenario and mode). */
+const ROUNDS = 3;
 const BUYERS = Number(values.buyers);
 const SECONDS = Number(values.seconds);
 const PROCESSES = Number(values.processes);
@@ -47,6 +50,8 @@ interface Result {
   p95: number;
   p99: number;
   max: number;
+  /** Every checkout latency (ms), for merging rounds. */
+  latencies: number[];
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -56,6 +61,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function runScenario(name: string, send: Send, buyers: TestUser[], skus: string[]): Promise<Result> {
   const latencies: number[] = [];
+  const run = `${name.replace(/\W+/g, "-")}-${crypto.randomUUID().slice(0, 8)}`;
   let orders = 0;
   let conflicts = 0;
   let errors = 0;
@@ -78,7 +84,8 @@ async function runScenario(name: string, send: Send, buyers: TestUser[], skus: s
         const status = await send("/api/checkout", {
           method: "POST",
           token: buyer.token,
-          key: `${name.replace(/\W+/g, "-")}-${b}-${i}`,
+          // Unique per run: rounds repeat scenario names, and a reused key would replay.
+          key: `${run}-${b}-${i}`,
           // One card per buyer, as real traffic: a token shared by every buyer is itself a fraud signal.
           json: checkoutBody(`tok_ok_${b}`),
         });
@@ -104,6 +111,7 @@ async function runScenario(name: string, send: Send, buyers: TestUser[], skus: s
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? 0,
+    latencies,
   };
 }
 
@@ -150,8 +158,14 @@ async function startProcesses(
   return { bases, procs };
 }
 
-/** Runs both scenarios on a fresh database with fraud scoring on or off. */
-async function bench(fraud: boolean): Promise<Result[]> {
+/** A prepared app and buyers; `run` runs one scenario on them. */
+interface Bench {
+  run(name: string, hot: boolean): Promise<Result>;
+  cleanup(): Promise<void>;
+}
+
+/** Sets up an app (in-process or processes) on a fresh database with fraud scoring on or off. */
+async function setup(fraud: boolean): Promise<Bench> {
   let send: Send;
   let cleanup: () => Promise<void>;
   let sql: Parameters<typeof createUsers>[0];
@@ -198,32 +212,63 @@ async function bench(fraud: boolean): Promise<Result[]> {
       await t.close();
     };
   }
-  try {
-    const buyers = await createUsers(sql, BUYERS);
-    const spread = Array.from({ length: 20 }, (_, i) => `BENCH-${String(i).padStart(2, "0")}`);
-    await createSkus(
-      sql,
-      [...spread, "BENCH-HOT"].map((sku) => ({ sku, price: 1000, stock: 10_000_000 })),
-    );
-    // Warm-up: connections, JIT, catalog lookups.
-    await runScenario("warmup", send, buyers.slice(0, 10), spread).catch(() => undefined);
-    const label = FRAUD_MODES.length > 1 ? (fraud ? ", fraud scoring on" : ", fraud scoring off") : "";
-    return [
-      await runScenario(`spread over 20 SKUs${label}`, send, buyers, spread),
-      await runScenario(`one hot SKU${label}`, send, buyers, ["BENCH-HOT"]),
-    ];
-  } finally {
-    await cleanup();
-  }
+  const buyers = await createUsers(sql, BUYERS);
+  const spread = Array.from({ length: 20 }, (_, i) => `BENCH-${String(i).padStart(2, "0")}`);
+  await createSkus(
+    sql,
+    [...spread, "BENCH-HOT"].map((sku) => ({ sku, price: 1000, stock: 10_000_000 })),
+  );
+  // Warm-up: connections, JIT, catalog lookups.
+  await runScenario("warmup", send, buyers.slice(0, 10), spread).catch(() => undefined);
+  return { run: (name, hot) => runScenario(name, send, buyers, hot ? ["BENCH-HOT"] : spread), cleanup };
 }
 
+/** Adds a round's result into a running total. */
+function merge(total: Result | undefined, r: Result): Result {
+  if (!total) return r;
+  const latencies = [...total.latencies, ...r.latencies].sort((a, b) => a - b);
+  return {
+    ...total,
+    orders: total.orders + r.orders,
+    conflicts: total.conflicts + r.conflicts,
+    errors: total.errors + r.errors,
+    seconds: total.seconds + r.seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+    latencies,
+  };
+}
+
+/**
+ * Runs every scenario per fraud mode. With both modes the two apps are up at
+ * once and the scenarios alternate off/on (ABBA) for ROUNDS rounds, so load
+ * from anything else on the host falls on both sides alike.
+ */
 async function main(): Promise<void> {
   const ms = (v: number) => v.toFixed(1);
-  const runs: Result[][] = [];
-  for (const fraud of FRAUD_MODES) runs.push(await bench(fraud));
+  const benches: Bench[] = [];
+  for (const fraud of FRAUD_MODES) benches.push(await setup(fraud));
+  const rounds = FRAUD_MODES.length > 1 ? ROUNDS : 1;
+  const runs: Result[][] = FRAUD_MODES.map(() => []);
+  try {
+    for (let r = 0; r < rounds; r++)
+      for (const [k, hot] of [false, true].entries()) {
+        const order = FRAUD_MODES.map((_, i) => i);
+        if ((r + k) % 2) order.reverse();
+        for (const i of order) {
+          const label = FRAUD_MODES.length > 1 ? `, fraud scoring ${FRAUD_MODES[i] ? "on" : "off"}` : "";
+          const res = await benches[i]!.run(`${hot ? "one hot SKU" : "spread over 20 SKUs"}${label}`, hot);
+          runs[i]![k] = merge(runs[i]![k], res);
+        }
+      }
+  } finally {
+    for (const b of benches) await b.cleanup();
+  }
   const results = runs.flat();
   const mode = PROCESSES > 0 ? `${PROCESSES} app process(es) over HTTP` : "in-process app (app.request)";
-  const header = `${BUYERS} concurrent buyers, ${SECONDS} s per scenario, ${mode}, pool 20, Bun ${Bun.version}, ${new Date().toISOString().slice(0, 10)}`;
+  const header = `${BUYERS} concurrent buyers, ${SECONDS} s per scenario${rounds > 1 ? ` × ${rounds} alternating rounds` : ""}, ${mode}, pool 20, Bun ${Bun.version}, ${new Date().toISOString().slice(0, 10)}`;
   const table = [
     `Run: ${header}.`,
     "",
