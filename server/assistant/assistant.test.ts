@@ -108,3 +108,21 @@ test("staff edit an article and the assistant answers from the new text", async 
   expect((await t.request("/api/admin/help-articles", { token: buyer.token })).status).toBe(403);
   expect((await t.request("/api/ai/assistant", { method: "POST", json: { question: "" } })).status).toBe(422);
 });
+
+test("the console lists the articles and saves an edit by form post", async () => {
+  const [admin] = await createUsers(t.sql, 1, "admin");
+  const cookie = { cookie: `sf_at=${admin!.token}` };
+  const page = await t.request("/admin/help", { headers: cookie });
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('data-article="returns"');
+  const post = await t.request("/admin/help/returns", {
+    method: "POST",
+    headers: { ...cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      title: "Returns",
+      body: "Returns are accepted within 60 days of delivery.",
+    }).toString(),
+  });
+  expect(post.headers.get("location")).toBe("/admin/help?done=ok");
+  expect((await ask("How many days do I have to return something?")).answer).toContain("60 days");
+});

@@ -1,12 +1,13 @@
 /** The console's section links. */
 export function ConsoleNav(props: {
-  current: "products" | "orders" | "fraud" | "forecast" | "events" | "system";
+  current: "products" | "orders" | "fraud" | "forecast" | "help" | "events" | "system";
 }) {
   const links: [typeof props.current, string, string][] = [
     ["products", "/admin/products", "Products"],
     ["orders", "/admin/orders", "Orders"],
     ["fraud", "/admin/fraud", "Fraud review"],
     ["forecast", "/admin/forecast", "Low stock"],
+    ["help", "/admin/help", "Help articles"],
     ["events", "/admin/events", "Events"],
     ["system", "/admin/system", "System"],
   ];

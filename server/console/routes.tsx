@@ -7,6 +7,7 @@ import { type PageEnv, pageSession } from "../storefront/session.ts";
 import { eventsPage, reindexSearch, replayDeadLetter } from "./events.tsx";
 import { forecastPage } from "./forecast.tsx";
 import { decideFraudReview, fraudPage } from "./fraud.tsx";
+import { helpPage, saveHelpArticle } from "./help.tsx";
 import { ordersPage, transitionOrder } from "./orders.tsx";
 import { adjustStock, archiveProduct, productEditPage, productsPage, savePrice } from "./products.tsx";
 import { systemJson, systemPage } from "./system.tsx";
@@ -35,6 +36,8 @@ export const consoleModule: RouteModule = (app, deps) => {
     ["GET", "/admin/fraud", fraudPage],
     ["POST", "/admin/fraud/:id", decideFraudReview],
     ["GET", "/admin/forecast", forecastPage],
+    ["GET", "/admin/help", helpPage],
+    ["POST", "/admin/help/:slug", saveHelpArticle],
     ["GET", "/admin/events", eventsPage],
     ["POST", "/admin/events/dead-letters/:id/replay", replayDeadLetter],
     ["POST", "/admin/events/reindex", reindexSearch],
