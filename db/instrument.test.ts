@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { createLogger } from "../platform/logger.ts";
+import { Registry } from "../platform/metrics.ts";
+import { createDatabase, type Database } from "./client.ts";
+import { nameOf } from "./statement-name.ts";
+import { createTestDatabase, type TestDatabase } from "./testing.ts";
+
+setDefaultTimeout(60_000);
+
+describe("statement names", () => {
+  test("verb and table, never values", () => {
+    expect(nameOf("select id, title from products p where slug = $1")).toBe("select products");
+    expect(nameOf("insert into outbox (type, data) values ($1, $2)")).toBe("insert outbox");
+    expect(nameOf("update inventory set quantity = quantity - $1 where sku = $2")).toBe("update inventory");
+    expect(nameOf("delete from login_throttle where email = $1")).toBe("delete login_throttle");
+    expect(nameOf("select pg_advisory_xact_lock($1)")).toBe("select pg_advisory_xact_lock");
+    expect(nameOf("begin")).toBe("begin");
+  });
+  test("a leading comment names the statement", () => {
+    expect(nameOf("/* reserve stock */ update inventory set quantity = 0")).toBe("reserve stock");
+    expect(nameOf("-- checkout.hold\nselect 1")).toBe("checkout.hold");
+  });
+  test("the main statement of a CTE and a template that starts with a fragment", () => {
+    expect(nameOf("with x as (select 1 from a) update orders set s = 1")).toBe("update orders");
+    expect(nameOf("$\n  select p.id from products p")).toBe("select products");
+  });
+});
+
+describe("instrumented pool (real Postgres)", () => {
+  let t: TestDatabase;
+  let db: Database;
+  const registry = new Registry();
+
+  beforeAll(async () => {
+    t = await createTestDatabase("instrument");
+    db = createDatabase({ primaryUrl: t.url, poolMax: 2, logger: createLogger("silent"), metrics: registry });
+  });
+  afterAll(async () => {
+    await db?.close(1);
+    await t?.drop();
+  });
+
+  const duration = () => registry.histogram("db_query_duration_seconds", "");
+  test("times statements by name, in and out of transactions, and counts errors", async () => {
+    await db.primary`select id from products where slug = ${"x"}`;
+    await db.tx(async (sql) => {
+      await sql`select count(*) from inventory`;
+      await sql.savepoint(async (sp) => {
+        await sp`select 1 from categories`;
+      });
+    });
+    await expect(db.primary`select nope from products`).rejects.toThrow();
+    expect(duration().count({ pool: "primary", statement: "select products" })).toBe(2);
+    expect(duration().count({ pool: "primary", statement: "select inventory" })).toBe(1);
+    expect(duration().count({ pool: "primary", statement: "select categories" })).toBe(1);
+    expect(
+      registry.counter("db_query_errors_total", "").get({ pool: "primary", statement: "select products" }),
+    ).toBe(1);
+    expect(registry.histogram("db_transaction_start_seconds", "").count({ pool: "primary" })).toBe(1);
+  });
+
+  test("pool in use and waits: a third holder on a pool of two waits", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const holders = [1, 2].map(() =>
+      db.tx(async (sql) => {
+        await sql`select 1`;
+        await gate;
+      }),
+    );
+    // `.then` starts the statement now (postgres.js runs it on the first await).
+    const waiting = db.primary`select pg_sleep(0)`.then((rows) => rows);
+    const text = registry.render();
+    expect(text).toContain('db_pool_connections_in_use{pool="primary"} 2');
+    expect(text).toContain('db_pool_waiting{pool="primary"} 1');
+    expect(registry.counter("db_pool_waits_total", "").get({ pool: "primary" })).toBeGreaterThanOrEqual(1);
+    release();
+    await Promise.all([...holders, waiting]);
+    expect(registry.render()).toContain('db_pool_connections_in_use{pool="primary"} 0');
+  });
+});
