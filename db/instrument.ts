@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import type { Counter, Gauge, Histogram, Registry } from "../platform/metrics.ts";
+import type { Counter, Histogram, Registry } from "../platform/metrics.ts";
 import { statementName } from "./statement-name.ts";
 
 type Sql = postgres.Sql;
@@ -89,6 +89,7 @@ export function instrument(sql: Sql, usage: PoolUsage, metrics: DatabaseMetrics)
       if (!ok) metrics.errors.inc({ pool, statement });
     };
     // Own property: postgres.js runs the query from `then`, and `catch`/`finally`/`await` all go through it.
+    // biome-ignore lint/suspicious/noThenProperty: the object is a promise; this wraps its own `then`.
     Object.defineProperty(q, "then", {
       configurable: true,
       writable: true,
