@@ -50,6 +50,9 @@ describe("instrumented pool (real Postgres)", () => {
       });
     });
     await expect(db.primary`select nope from products`).rejects.toThrow();
+    // A statement that is a fragment alone is named by the fragment.
+    await db.primary`${db.primary`select 1 from orders`}`;
+    expect(duration().count({ pool: "primary", statement: "select orders" })).toBe(1);
     expect(duration().count({ pool: "primary", statement: "select products" })).toBe(2);
     expect(duration().count({ pool: "primary", statement: "select inventory" })).toBe(1);
     expect(duration().count({ pool: "primary", statement: "select categories" })).toBe(1);

@@ -58,7 +58,18 @@ export interface PoolUsage {
   holding: number;
 }
 
-type Query = PromiseLike<unknown> & { strings?: readonly string[] };
+type Query = PromiseLike<unknown> & { strings?: readonly string[]; args?: unknown[] };
+
+/** The template that says what a query does: a query that is only `${fragment}` is named by the fragment. */
+function namingStrings(q: Query): readonly string[] {
+  let cur = q;
+  for (let depth = 0; depth < 4; depth++) {
+    const inner = cur.args?.[0] as Query | undefined;
+    if (!cur.strings?.every((s) => !s.trim()) || !inner?.strings) break;
+    cur = inner;
+  }
+  return cur.strings ?? [];
+}
 
 /**
  * Wraps a postgres.js pool so that every statement awaited through it (and
@@ -78,13 +89,12 @@ export function instrument(sql: Sql, usage: PoolUsage, metrics: DatabaseMetrics)
 
   /** Times a query object when it is first awaited; `top` = holds a connection of its own. */
   function timed<Q extends Query>(q: Q, top: boolean): Q {
-    const strings = q.strings;
-    if (!strings) return q;
+    if (!q.strings) return q;
     const then = q.then;
     let started = 0;
     const finish = (ok: boolean) => {
       if (top) release();
-      const statement = statementName(strings);
+      const statement = statementName(namingStrings(q));
       metrics.duration.observe({ pool, statement }, (performance.now() - started) / 1000);
       if (!ok) metrics.errors.inc({ pool, statement });
     };
