@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
+import { createTestDatabase, servicesRequired, type TestDatabase } from "../../db/testing.ts";
 import { freePort, watchJsonLines } from "../../proxy/testing/helpers.ts";
 import { type AppProcess, minimalEnv, startAppProcess } from "../../server/testing/app-process.ts";
 import { alertRules, dashboardQueries, exporterAllowlist, metricNamesIn } from "./files.ts";
@@ -163,6 +163,21 @@ describe("metric names in rules and dashboards", () => {
       expect(names.has(a), `${a} is used by no rule or panel`).toBe(true);
     }
   });
+
+  test.skipIf(!Bun.which("promtool") && !servicesRequired())(
+    "each /metrics output passes `promtool check metrics` (format and naming lint)",
+    () => {
+      for (const [kind, text] of scraped) {
+        const r = Bun.spawnSync([Bun.which("promtool") ?? "promtool", "check", "metrics"], {
+          stdin: new TextEncoder().encode(text),
+          stdout: "pipe",
+          stderr: "pipe",
+        });
+        expect(`${r.stdout.toString()}${r.stderr.toString()}`, kind).toBe("");
+        expect(r.exitCode, kind).toBe(0);
+      }
+    },
+  );
 
   test("the check fails on a name no process exposes", () => {
     const exposed = exposedNames(scraped.get("app")!);
