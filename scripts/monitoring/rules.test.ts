@@ -73,6 +73,15 @@ describe.skipIf(!promtool)("alert rules (promtool)", () => {
   });
 });
 
+// Optional (Debian's prometheus-alertmanager has amtool; CI does not install it).
+const amtool = Bun.which("amtool");
+test.skipIf(!amtool)("amtool check-config: compose/alertmanager/alertmanager.yml", () => {
+  const file = join(monitoringFiles.prometheusDir, "..", "alertmanager", "alertmanager.yml");
+  const r = Bun.spawnSync([amtool ?? "amtool", "check-config", file], { stdout: "pipe", stderr: "pipe" });
+  expect(`${r.stdout.toString()}${r.stderr.toString()}`).toContain("SUCCESS");
+  expect(r.exitCode).toBe(0);
+});
+
 test("every alert has a runbook entry in docs/operations.md", () => {
   const runbook = readFileSync(monitoringFiles.operationsDoc, "utf8");
   const headings = new Set([...runbook.matchAll(/^#{2,4} (\w+)\s*$/gm)].map((m) => m[1]!.toLowerCase()));
