@@ -21,7 +21,7 @@ export interface DatabaseOptions {
   /** Application name shown in pg_stat_activity. */
   applicationName?: string;
   /**
-   * Where statement durations (by name, see statement-name.ts) and pool usage
+   * Where statement durations (named by the function that wrote them, see statement-name.ts) and pool usage
    * are recorded; without it the pools are not instrumented.
    */
   metrics?: Registry;

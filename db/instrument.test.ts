@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createLogger } from "../platform/logger.ts";
 import { Registry } from "../platform/metrics.ts";
-import { createDatabase, type Database } from "./client.ts";
+import { createDatabase, type Database, type Sql, type TxSql } from "./client.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
 setDefaultTimeout(60_000);
@@ -21,24 +21,39 @@ describe("instrumented pool (real Postgres)", () => {
   });
 
   const duration = () => registry.histogram("db_query_duration_seconds", "");
+  // Query helpers as the domains write them: each statement is named by the function that wrote it.
+  const productBySlug = async (sql: Sql, slug: string) => sql`select id from products where slug = ${slug}`;
+  async function countInventory(sql: TxSql) {
+    return sql`select count(*) from inventory`;
+  }
+  async function firstCategory(sql: TxSql) {
+    return sql`select 1 from categories`;
+  }
+  async function brokenRead(sql: Sql) {
+    return sql`select nope from products`;
+  }
+
   test("times statements by name, in and out of transactions, and counts errors", async () => {
-    await db.primary`select id from products where slug = ${"x"}`;
+    await productBySlug(db.primary, "x");
+    await productBySlug(db.primary, "y");
     await db.tx(async (sql) => {
-      await sql`select count(*) from inventory`;
+      await countInventory(sql);
       await sql.savepoint(async (sp) => {
-        await sp`select 1 from categories`;
+        await firstCategory(sp);
       });
     });
-    await expect(db.primary`select nope from products`).rejects.toThrow();
-    // A statement that is a fragment alone is named by the fragment.
-    await db.primary`${db.primary`select 1 from orders`}`;
-    expect(duration().count({ pool: "primary", statement: "select orders" })).toBe(1);
-    expect(duration().count({ pool: "primary", statement: "select products" })).toBe(2);
-    expect(duration().count({ pool: "primary", statement: "select inventory" })).toBe(1);
-    expect(duration().count({ pool: "primary", statement: "select categories" })).toBe(1);
+    await expect(brokenRead(db.primary)).rejects.toThrow();
+    const count = (statement: string) => duration().count({ pool: "primary", statement });
+    expect(count("db.productBySlug")).toBe(2);
+    expect(count("db.countInventory")).toBe(1);
+    expect(count("db.firstCategory")).toBe(1);
+    expect(count("db.brokenRead")).toBe(1);
     expect(
-      registry.counter("db_query_errors_total", "").get({ pool: "primary", statement: "select products" }),
+      registry.counter("db_query_errors_total", "").get({ pool: "primary", statement: "db.brokenRead" }),
     ).toBe(1);
+    expect(
+      registry.counter("db_query_errors_total", "").get({ pool: "primary", statement: "db.productBySlug" }),
+    ).toBe(0);
     expect(registry.histogram("db_transaction_start_seconds", "").count({ pool: "primary" })).toBe(1);
   });
 

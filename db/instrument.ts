@@ -58,18 +58,7 @@ export interface PoolUsage {
   holding: number;
 }
 
-type Query = PromiseLike<unknown> & { strings?: readonly string[]; args?: unknown[] };
-
-/** The template that says what a query does: a query that is only `${fragment}` is named by the fragment. */
-function namingStrings(q: Query): readonly string[] {
-  let cur = q;
-  for (let depth = 0; depth < 4; depth++) {
-    const inner = cur.args?.[0] as Query | undefined;
-    if (!cur.strings?.every((s) => !s.trim()) || !inner?.strings) break;
-    cur = inner;
-  }
-  return cur.strings ?? [];
-}
+type Query = PromiseLike<unknown> & { strings?: readonly string[] };
 
 /**
  * Wraps a postgres.js pool so that every statement awaited through it (and
@@ -87,14 +76,17 @@ export function instrument(sql: Sql, usage: PoolUsage, metrics: DatabaseMetrics)
     usage.holding--;
   };
 
-  /** Times a query object when it is first awaited; `top` = holds a connection of its own. */
+  /**
+   * Times a query object when it is first awaited; `top` = holds a connection of its own.
+   * Runs inside the tag call, so the statement's author is on the stack for its name.
+   */
   function timed<Q extends Query>(q: Q, top: boolean): Q {
     if (!q.strings) return q;
+    const statement = statementName(q.strings);
     const then = q.then;
     let started = 0;
     const finish = (ok: boolean) => {
       if (top) release();
-      const statement = statementName(namingStrings(q));
       metrics.duration.observe({ pool, statement }, (performance.now() - started) / 1000);
       if (!ok) metrics.errors.inc({ pool, statement });
     };

@@ -131,10 +131,14 @@ describe("metric names in rules and dashboards", () => {
     for (const kind of ["app", "workers"]) {
       const text = scraped.get(kind)!;
       expect(text, kind).toMatch(
-        /db_query_duration_seconds_count\{pool="primary",statement="[a-z_. ]+"\} \d+/,
+        /db_query_duration_seconds_count\{pool="primary",statement="[a-z-]+\.[\w:-]+"\} \d+/,
       );
       expect(text, kind).toContain('db_pool_connections_in_use{pool="primary"}');
     }
+    // Named by the function that wrote the statement (the product list the proxy request above asked for).
+    expect(scraped.get("app")).toContain(
+      'db_query_duration_seconds_count{pool="primary",statement="catalog.listProductPage"}',
+    );
     const workers = exposedNames(scraped.get("workers")!);
     for (const n of [
       "events_oldest_unpublished_age_seconds",
