@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,8 @@ import { dashboardQueries, monitoringFiles } from "./files.ts";
  * generates, covers the panels the issue asks for, and every panel query is
  * valid PromQL (promtool parses them as recording rules).
  */
+// promtool runs take seconds on a busy machine: more than bun's 5 s default per test.
+setDefaultTimeout(60_000);
 const promtool = Bun.which("promtool");
 if (!promtool && !servicesRequired())
   console.warn(

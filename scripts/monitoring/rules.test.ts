@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,8 @@ import { alertRules, monitoringFiles } from "./files.ts";
  * Without promtool the suite is skipped with a message, unless the run must
  * use every tool (REQUIRE_SERVICES=1 / CI=true): then it fails.
  */
+// promtool runs take seconds on a busy machine: more than bun's 5 s default per test.
+setDefaultTimeout(60_000);
 const promtool = Bun.which("promtool");
 if (!promtool && !servicesRequired())
   console.warn("scripts/monitoring/rules.test.ts: promtool not found (apt-get install prometheus); skipped");
