@@ -69,6 +69,8 @@ export async function startStack(opts: { products: number; instances: number }):
     APP_PORT_BASE: String(freePortPair()),
     APP_INSTANCES: String(opts.instances),
     SEED_PRODUCTS: "0",
+    // the console tour's webhook receiver listens on loopback
+    WEBHOOKS_ALLOW_PRIVATE: "true",
   });
   const child = Bun.spawn([process.execPath, join(import.meta.dir, "../dev.ts")], {
     env,

@@ -39,7 +39,7 @@ function CategoryFields(props: { prefix: string; v: Values; all: AdminCategory[]
       </p>
       <p>
         <label for={`${prefix}-slug`}>Slug</label>
-        <input id={`${prefix}-slug`} name="slug" value={v.slug ?? ""} required pattern="[a-z0-9-]+" />
+        <input id={`${prefix}-slug`} name="slug" value={v.slug ?? ""} required pattern="[a-z0-9\-]+" />
       </p>
       <p>
         <label for={`${prefix}-parent`}>Parent</label>

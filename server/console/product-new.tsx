@@ -40,7 +40,7 @@ function NewProductForm(props: { v: NewProductValues; categories: { slug: string
   return (
     <form action="/admin/products/new" method="post" class="console-form">
       {field("title", "Title", { required: true, maxlength: 300 })}
-      {field("slug", "Slug (optional: made from the title)", { pattern: "[a-z0-9-]*" })}
+      {field("slug", "Slug (optional: made from the title)", { pattern: "[a-z0-9\\-]*" })}
       {field("brand", "Brand", { maxlength: 120 })}
       <p>
         <label for="np-category">Category</label>
