@@ -188,6 +188,16 @@ export async function systemSteps(kit: TourKit, page: Page, paths: string[]): Pr
     await until(async () => (await number("chart-rate")) > 1, "a request rate on the chart", 30_000);
     await until(async () => (await number("chart-p99")) > 0, "a p99 on the chart", 30_000);
     await until(async () => (await number("chart-cache")) > 0, "a cache hit ratio on the chart", 30_000);
+    // the charts move: wait for two more polls with traffic, so the screenshot shows lines, not points
+    const seen = new Set<string>();
+    await until(
+      async () => {
+        seen.add(`${await page.locator("#chart-rate-now").textContent()}|${await number("chart-p99")}`);
+        return seen.size >= 3;
+      },
+      "three polls with traffic",
+      30_000,
+    );
     await kit.checkPage(page, "28-console-system-under-load");
   } finally {
     loading = false;

@@ -57,6 +57,8 @@ function draw(id: string, keys: string[]) {
     width: Math.min(640, el.clientWidth || 640),
     height: 180,
     series: [{}, ...keys.map((k, i) => ({ label: k, stroke: palette[i % palette.length], width: 2 }))],
+    // a percentage keeps its 0-100 axis instead of one stretched to the data
+    ...(id === "chart-cache" ? { scales: { y: { range: [0, 100] as uPlot.Range.MinMax } } } : {}),
   };
   charts.set(id, new uPlot(opts, data, el));
 }
