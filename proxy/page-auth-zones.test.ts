@@ -2,7 +2,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import Redis from "ioredis";
 import { loadConfig } from "../platform/config.ts";
 import { defaultProxyConfig } from "./config.ts";
-import { killAll, spawnUpstream, startTestProxy, testConfig, testRedisUrl } from "./testing/helpers.ts";
+import {
+  killAll,
+  spawnUpstream,
+  startTestProxy,
+  testConfig,
+  testRedisUrl,
+  waitFor,
+} from "./testing/helpers.ts";
 
 /**
  * The storefront's sign-in and register pages post passwords like the API's
@@ -43,6 +50,17 @@ describe.skipIf(!redisUrl)("page auth posts through the proxy (Redis)", () => {
     );
     try {
       const base = `http://127.0.0.1:${p.port}`;
+      // Until the limiter's Redis connection is up it decides in-process: wait for a bucket
+      // of another zone to appear in Redis, so every request below is counted in one place.
+      const direct = new Redis(redisUrl!);
+      try {
+        await waitFor(async () => {
+          await (await fetch(`${base}/api/ping`)).arrayBuffer();
+          return (await direct.exists(`${prefix}api:ip:127.0.0.1`)) === 1;
+        });
+      } finally {
+        direct.disconnect();
+      }
       const form = { method: "POST", body: new URLSearchParams({ email: "a@b.c", password: "guess" }) };
       const statuses: number[] = [];
       for (let i = 0; i < burst; i++) {

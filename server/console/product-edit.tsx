@@ -185,7 +185,7 @@ export async function productEditView(
       </p>
       <div class="thumbs">
         {p.images.map((src, i) => (
-          <img src={src} alt={`Image ${i + 1} of ${p.title}`} width="120" height="90" />
+          <img src={src} alt={`${p.title}, view ${i + 1}`} width="120" height="90" />
         ))}
       </div>
       <DetailsForm p={p} categories={cats.ok ? cats.body : [p.category]} />
