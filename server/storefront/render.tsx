@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import { cacheRuntime } from "../cache/index.ts";
 import type { AppDeps } from "../core/deps.ts";
+import { acceptsGzip, GzipMemo } from "./gzip-memo.ts";
 import { Layout, type PageMeta } from "./layout.tsx";
 import type { PageEnv } from "./session.ts";
 
@@ -104,10 +105,18 @@ export async function cachedPage(
     },
   );
   if (missing || html === "") return notFoundPage(c);
-  return c.html(withOrigin(html, originOf(c)), 200, {
+  const doc = withOrigin(html, originOf(c));
+  const headers = {
     "cache-control": "public, max-age=0, must-revalidate",
-  });
+    vary: "Accept-Encoding",
+    "content-type": "text/html; charset=UTF-8",
+  };
+  // Sent already compressed (the proxy passes an encoded body through): see GzipMemo.
+  if (!acceptsGzip(c.req.header("accept-encoding"))) return c.body(doc, 200, headers);
+  return c.body(gzipped.get(doc), 200, { ...headers, "content-encoding": "gzip" });
 }
+
+const gzipped = new GzipMemo();
 
 /** The 404 page (also what a browser gets for a path no route knows). */
 export function notFoundPage(c: Context<PageEnv> | Context) {

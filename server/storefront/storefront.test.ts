@@ -214,3 +214,14 @@ test("the gallery: ?image=N shows that view large, each thumbnail is a plain lin
   expect(junk).toMatch(/<img class="gallery-main" src="\/media\/products\/1\.svg"/);
   expect(junk).toContain('<link rel="canonical" href="http://shop.test/p/pixel-phone"/>');
 });
+
+test("a cached page goes out gzipped when the client accepts it (the proxy passes it through), plain otherwise", async () => {
+  const plain = await page("/p/pixel-phone");
+  const text = await plain.text();
+  expect(plain.headers.get("content-encoding")).toBeNull();
+  const gz = await page("/p/pixel-phone", { headers: { "accept-encoding": "gzip, br" } });
+  expect(gz.headers.get("content-encoding")).toBe("gzip");
+  expect(gz.headers.get("vary")).toBe("Accept-Encoding");
+  const { gunzipSync } = await import("node:zlib");
+  expect(gunzipSync(new Uint8Array(await gz.arrayBuffer())).toString()).toBe(text);
+});
