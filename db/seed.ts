@@ -176,7 +176,11 @@ export async function seedCatalog(sql: Sql, opts: SeedOptions): Promise<SeedResu
         'The ' || a.adj || ' ' || n.noun || ' for everyday use. Durable, well made and covered by a two-year warranty.',
         (${brands}::text[])[1 + (g * 7 + ${base}) % ${brands.length}],
         (${leaves}::bigint[])[1 + (g * 13) % ${leaves.length}],
-        jsonb_build_array('/media/products/' || (1 + g % 12) || '.svg'),
+        -- three views per product, so the product page's gallery has something to switch between
+        jsonb_build_array(
+          '/media/products/' || (1 + g % 12) || '.svg',
+          '/media/products/' || (1 + (g + 4) % 12) || '.svg',
+          '/media/products/' || (1 + (g + 8) % 12) || '.svg'),
         'USD',
         now() - (random() * 730) * interval '1 day'
       from generate_series(1, ${opts.products}) g
