@@ -5,7 +5,7 @@ import { assets } from "../storefront/layout.tsx";
 import { renderPage } from "../storefront/render.tsx";
 import type { PageEnv } from "../storefront/session.ts";
 import { ConsoleNav } from "./nav.tsx";
-import { readTraffic, type TrafficCounters } from "./traffic.ts";
+import { proxyAdminBase, readTraffic, type TrafficCounters } from "./traffic.ts";
 
 /** One upstream as the proxy's admin endpoint reports it. */
 interface UpstreamStatus {
@@ -34,7 +34,8 @@ export interface SystemSnapshot {
  * the browser only sees this page), the health probes and the outbox backlog.
  */
 export async function systemSnapshot(deps: AppDeps): Promise<SystemSnapshot> {
-  const upstreams = fetch(`http://127.0.0.1:${deps.config.PROXY_ADMIN_PORT}/upstreams`, {
+  const admin = proxyAdminBase(deps.config);
+  const upstreams = fetch(`${admin}/upstreams`, {
     signal: AbortSignal.timeout(1000),
   })
     .then((r) => (r.ok ? (r.json() as Promise<UpstreamStatus[]>) : null))
@@ -42,7 +43,7 @@ export async function systemSnapshot(deps: AppDeps): Promise<SystemSnapshot> {
   const traffic = upstreams.then((ups) =>
     ups
       ? readTraffic(
-          deps.config.PROXY_ADMIN_PORT,
+          admin,
           ups.map((u) => u.id),
         )
       : null,

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { cacheTraffic, parseMetrics, proxyTraffic, readTraffic } from "./traffic.ts";
+import { cacheTraffic, parseMetrics, proxyAdminBase, proxyTraffic, readTraffic } from "./traffic.ts";
 
 const PROXY = `# HELP proxy_requests_total Requests by upstream and status
 # TYPE proxy_requests_total counter
@@ -37,7 +37,7 @@ test("reads the proxy's admin endpoint and each instance server-side; null when 
   const proxy = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response(PROXY) });
   const app = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response(APP) });
   try {
-    const t = await readTraffic(proxy.port!, [
+    const t = await readTraffic(`http://127.0.0.1:${proxy.port}`, [
       `127.0.0.1:${app.port}`,
       `127.0.0.1:${app.port}`,
       "127.0.0.1:9",
@@ -51,5 +51,12 @@ test("reads the proxy's admin endpoint and each instance server-side; null when 
     await proxy.stop(true);
     await app.stop(true);
   }
-  expect(await readTraffic(9, [])).toBeNull();
+  expect(await readTraffic("http://127.0.0.1:9", [])).toBeNull();
+});
+
+test("the proxy admin base is PROXY_ADMIN_URL when set (proxy in its own container), else loopback", () => {
+  expect(proxyAdminBase({ PROXY_ADMIN_PORT: 9180 })).toBe("http://127.0.0.1:9180");
+  expect(proxyAdminBase({ PROXY_ADMIN_URL: "http://proxy:9180/", PROXY_ADMIN_PORT: 9180 })).toBe(
+    "http://proxy:9180",
+  );
 });

@@ -88,19 +88,21 @@ async function scrape(url: string): Promise<Sample[] | null> {
 }
 
 /**
- * Reads the counters: the proxy's admin port (loopback, never published) and
+ * Reads the counters: the proxy's admin endpoint (private, never published) and
  * the instances the proxy lists (their own ports, where `/metrics` answers
  * because the request does not come through the proxy). Null when the proxy
  * did not answer.
  */
-export async function readTraffic(
-  proxyAdminPort: number,
-  instances: string[],
-): Promise<TrafficCounters | null> {
+export async function readTraffic(proxyAdmin: string, instances: string[]): Promise<TrafficCounters | null> {
   const [proxy, ...apps] = await Promise.all([
-    scrape(`http://127.0.0.1:${proxyAdminPort}/metrics`),
+    scrape(`${proxyAdmin}/metrics`),
     ...instances.map((id) => scrape(`http://${id}/metrics`)),
   ]);
   if (!proxy) return null;
   return { ...proxyTraffic(proxy), cache: cacheTraffic(apps.flatMap((a) => a ?? [])) };
+}
+
+/** Base URL of the proxy's admin endpoint as this instance reaches it. */
+export function proxyAdminBase(config: { PROXY_ADMIN_URL?: string; PROXY_ADMIN_PORT: number }): string {
+  return (config.PROXY_ADMIN_URL ?? `http://127.0.0.1:${config.PROXY_ADMIN_PORT}`).replace(/\/+$/, "");
 }
