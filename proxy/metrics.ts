@@ -31,6 +31,12 @@ export class ProxyMetrics {
     "proxy_rate_limit_local_fallback",
     "1 while the rate limiter uses in-process buckets because Redis is unreachable",
   );
+  readonly h2Cut = this.registry.counter(
+    "proxy_h2_connections_cut_total",
+    "HTTP/2 connections closed by the frame guard (reason: rapid-reset, continuation-flood, control-flood, protocol, stalled)",
+  );
+  /** HTTP/2 connections (also counted in `proxy_client_connections`) */
+  h2Connections = 0;
   clientConnections = 0;
 
   constructor(upstreams: () => readonly Upstream[], poolIdle: (u: Upstream) => number) {
@@ -53,6 +59,9 @@ export class ProxyMetrics {
     });
     this.registry.gauge("proxy_client_connections", "Open client connections", (g) => {
       g.set({}, this.clientConnections);
+    });
+    this.registry.gauge("proxy_h2_connections", "Open HTTP/2 client connections", (g) => {
+      g.set({}, this.h2Connections);
     });
   }
 
