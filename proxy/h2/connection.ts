@@ -127,8 +127,17 @@ export function createH2Front(st: EngineState): H2Front {
     const { sendTimeoutMs } = cfg();
     for (const conn of connections) {
       if (conn.streams.size === 0 && now - conn.lastActive > clientIdleMs) conn.kill("idle");
-      for (const s of conn.streams)
-        if (s.blockedSince && Date.now() - s.blockedSince > sendTimeoutMs) s.terminate();
+      // A response that cannot leave: writes refused, or ended but its last frames still queued
+      // because the client keeps its window shut (flow-control abuse holds memory).
+      const wall = Date.now();
+      for (const s of conn.streams) {
+        const since = s.blockedSince || s.endedAt;
+        if (since && wall - since > sendTimeoutMs) {
+          st.core.metrics.h2Cut.inc({ reason: "stalled" });
+          s.cancel();
+          conn.streams.delete(s);
+        }
+      }
     }
   }, 1000);
   sweeper.unref();
@@ -170,16 +179,7 @@ function onStream(
   headers: IncomingHttpHeaders,
 ): void {
   const parent = conn.c;
-  const sock = new StreamSocket(
-    stream,
-    parent.ip,
-    st.scratch.buffer,
-    (s) => {
-      conn.streams.delete(s);
-      clientClosed(st, c);
-    },
-    conn.flush,
-  );
+  const sock = new StreamSocket(stream, parent.ip, st.scratch.buffer, () => clientClosed(st, c), conn.flush);
   const c: Client = {
     sock: sock as unknown as Socket<Client>, // the engine uses only what StreamSocket has
     ip: parent.ip,

@@ -131,6 +131,8 @@ export class StreamSocket {
   private ended = false;
   /** since when a write has been refused (the client's window is shut); 0 when not */
   blockedSince = 0;
+  /** when the engine ended the response (the stream closes once its last frame is out); 0 before */
+  endedAt = 0;
 
   constructor(
     readonly stream: ServerHttp2Stream,
@@ -182,6 +184,7 @@ export class StreamSocket {
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    this.endedAt = Date.now();
     const s = this.stream;
     if (!s.destroyed) {
       if (this.responded) s.end();
@@ -195,6 +198,14 @@ export class StreamSocket {
     if (this.ended) return;
     this.ended = true;
     if (!this.stream.destroyed) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    queueMicrotask(() => this.onDone(this));
+  }
+
+  /** Resets a stream whose frames cannot leave (flow-control stall), whatever the engine's state. */
+  cancel(): void {
+    this.ended = true;
+    if (!this.stream.destroyed) this.stream.close(constants.NGHTTP2_CANCEL);
+    this.onWrote();
     queueMicrotask(() => this.onDone(this));
   }
 
