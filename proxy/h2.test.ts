@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { connect } from "node:http2";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
@@ -255,6 +256,37 @@ describe("HTTP/2 on the TLS listener", () => {
       const other = await h2Session(p.tlsPort!);
       expect((await h2Request(other, "/api/who")).status).toBe(200);
       other.destroy();
+    });
+  });
+
+  test("h2c with prior knowledge on the plain port when PROXY_H2C is on (and only then)", async () => {
+    await withProxy(
+      {
+        h2: { cleartext: true } as never,
+        tls: { certFile: undefined, keyFile: undefined, redirectHttp: false },
+      },
+      async (p) => {
+        const s = connect(`http://127.0.0.1:${p.port}`);
+        try {
+          const r = await h2Request(s, "/api/who");
+          expect(r.status).toBe(200);
+          expect(json(r.body).name).toBeDefined();
+          // HTTP/1.1 still works on that port.
+          expect((await fetch(`http://127.0.0.1:${p.port}/api/who`)).status).toBe(200);
+        } finally {
+          s.destroy();
+        }
+      },
+    );
+    await withProxy({ tls: { certFile: undefined, keyFile: undefined, redirectHttp: false } }, async (p) => {
+      const s = connect(`http://127.0.0.1:${p.port}`);
+      s.on("error", () => {});
+      const r = await h2Request(s, "/api/who").then(
+        (x) => x.status,
+        () => "refused",
+      );
+      expect(r).not.toBe(200);
+      s.destroy();
     });
   });
 
