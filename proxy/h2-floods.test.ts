@@ -166,3 +166,26 @@ test("a client that never opens its window: the stalled response is reset after 
     expect(await otherClientServed(p)).toBe(200);
   });
 });
+
+test("idle and slow heads: an empty connection kept alive with PINGs, and a header block left open, are closed", async () => {
+  await withProxy({ timeouts: { clientIdleMs: 400, headerMs: 400 } as never }, async (p) => {
+    const pinger = await rawH2(p.tlsPort!);
+    pinger.on("error", () => {});
+    pinger.write(Buffer.concat([PREFACE, frame(SETTINGS, 0, 0)]));
+    const timer = setInterval(() => pinger.writable && pinger.write(frame(PING, 0, 0, Buffer.alloc(8))), 100);
+    const slow = await rawH2(p.tlsPort!);
+    slow.on("error", () => {});
+    // HEADERS without END_HEADERS, then silence: the CONTINUATION never comes.
+    slow.write(
+      Buffer.concat([PREFACE, frame(SETTINGS, 0, 0), frame(HEADERS, END_STREAM, 1, getBlock("/api/who"))]),
+    );
+    try {
+      expect(await closedWithin(pinger, 5000)).toBe(true);
+      expect(await closedWithin(slow, 5000)).toBe(true);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(await cutCount(p, "header-timeout")).toBe(1);
+    expect(await otherClientServed(p)).toBe(200);
+  });
+});

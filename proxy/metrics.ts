@@ -33,7 +33,7 @@ export class ProxyMetrics {
   );
   readonly h2Cut = this.registry.counter(
     "proxy_h2_connections_cut_total",
-    "HTTP/2 connections closed by the frame guard (reason: rapid-reset, continuation-flood, control-flood, protocol, stalled)",
+    "HTTP/2 connections cut by the frame guard or the sweep (reason: rapid-reset, continuation-flood, control-flood, protocol, header-timeout), and streams reset because their frames could not leave (stalled)",
   );
   /** HTTP/2 connections (also counted in `proxy_client_connections`) */
   h2Connections = 0;

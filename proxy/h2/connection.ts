@@ -10,7 +10,7 @@ import type { Socket } from "bun";
 import { abortRequest, clientClosed, clientData, clientDrained } from "../engine/client.ts";
 import { rejectHead } from "../engine/local.ts";
 import type { Client, EngineState, H2Link } from "../engine/state.ts";
-import { FrameGuard, type GuardLimits, type GuardVerdict } from "./guard.ts";
+import { FrameGuard, type GuardLimits, type GuardVerdict, type SweepVerdict } from "./guard.ts";
 import { finishHead, toHttp1Head } from "./request.ts";
 import { SocketDuplex, StreamSocket } from "./socket.ts";
 
@@ -37,6 +37,10 @@ class H2Connection implements H2Link {
   session: ServerHttp2Session | null = null;
   readonly guard: FrameGuard;
   readonly streams = new Set<StreamSocket>();
+  /**
+   * When a stream last opened or ended. Only streams count as activity: a
+   * client that keeps an empty connection open with PINGs is idle.
+   */
   lastActive: number;
   private cut = false;
   readonly flush = () => this.duplex.flushSession();
@@ -52,7 +56,6 @@ class H2Connection implements H2Link {
   }
 
   data(buf: Buffer): void {
-    this.lastActive = this.st.clock;
     const verdict = this.guard.feed(buf, this.st.clock);
     if (verdict) this.kill(verdict);
     else if (!this.duplex.received(buf)) this.c.sock.pause();
@@ -76,7 +79,7 @@ class H2Connection implements H2Link {
   }
 
   /** Cuts a misbehaving connection: GOAWAY (ENHANCE_YOUR_CALM) if it can still be written, then close. */
-  kill(reason: Exclude<GuardVerdict, null> | "stalled" | "idle"): void {
+  kill(reason: Exclude<GuardVerdict, null> | SweepVerdict): void {
     if (this.cut) return;
     this.cut = true;
     if (reason !== "idle") {
@@ -91,9 +94,10 @@ class H2Connection implements H2Link {
       // the session is already gone
     }
     for (const s of this.streams) s.terminate();
-    this.c.sock.end();
+    // A moment for the GOAWAY to leave, then the socket is closed outright: a TLS end()
+    // waits on a peer that may never answer (that peer is the reason for the cut).
     const sock = this.c.sock;
-    setTimeout(() => sock.terminate(), 1000).unref();
+    setTimeout(() => sock.terminate(), 50).unref();
   }
 }
 
@@ -123,9 +127,12 @@ export function createH2Front(st: EngineState): H2Front {
 
   const sweeper = setInterval(() => {
     const now = st.clock;
-    const { clientIdleMs } = st.core.cfg.timeouts;
+    const { clientIdleMs, headerMs } = st.core.cfg.timeouts;
     const { sendTimeoutMs } = cfg();
     for (const conn of connections) {
+      // A header block left open (HEADERS without its last CONTINUATION): a slow-loris over HTTP/2.
+      const since = conn.guard.blockSince;
+      if (since && now - since > headerMs) conn.kill("header-timeout");
       if (conn.streams.size === 0 && now - conn.lastActive > clientIdleMs) conn.kill("idle");
       // A response that cannot leave: writes refused, or ended but its last frames still queued
       // because the client keeps its window shut (flow-control abuse holds memory).
@@ -202,7 +209,9 @@ function onStream(
   sock.data = c;
   st.clients.add(c);
   conn.streams.add(sock);
+  conn.lastActive = st.clock;
   stream.on("close", () => {
+    conn.lastActive = st.clock;
     conn.streams.delete(sock);
     clientClosed(st, c);
   });

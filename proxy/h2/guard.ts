@@ -43,6 +43,9 @@ const ACK = 0x1;
 /** Why a connection was cut; `null` while it behaves. */
 export type GuardVerdict = "rapid-reset" | "continuation-flood" | "control-flood" | "protocol" | null;
 
+/** Why the sweep closes a connection (or resets a stream) on its own. */
+export type SweepVerdict = "stalled" | "idle" | "header-timeout";
+
 /** Per-connection frame accounting (one per HTTP/2 connection). */
 export class FrameGuard {
   /** preface bytes still to skip */
@@ -53,11 +56,14 @@ export class FrameGuard {
   private partial = Buffer.alloc(9);
   private partialLen = 0;
   private inBlock = false;
+  /** when the header block in progress began (its HEADERS frame), 0 when none is open */
+  blockSince = 0;
   private blockBytes = 0;
   private blockFrames = 0;
   private windowStart = 0;
   private resets = 0;
   private control = 0;
+  private now = 0;
   /** the first violation, kept: every later read gets the same answer */
   verdict: GuardVerdict = null;
 
@@ -77,6 +83,7 @@ export class FrameGuard {
       this.preface -= n;
       at = n;
     }
+    this.now = now;
     while (at < buf.length && !this.verdict) {
       if (this.skip > 0) {
         const n = Math.min(this.skip, buf.length - at);
@@ -118,6 +125,7 @@ export class FrameGuard {
     switch (type) {
       case T_HEADERS:
         this.inBlock = (flags & END_HEADERS) === 0;
+        this.blockSince = this.inBlock ? this.now : 0;
         this.blockBytes = length;
         this.blockFrames = 0;
         break;
@@ -130,7 +138,10 @@ export class FrameGuard {
         this.blockFrames++;
         if (this.blockBytes > lim.maxHeaderBlockBytes || this.blockFrames > lim.maxContinuations)
           this.verdict = "continuation-flood";
-        if (flags & END_HEADERS) this.inBlock = false;
+        if (flags & END_HEADERS) {
+          this.inBlock = false;
+          this.blockSince = 0;
+        }
         break;
       case T_RST_STREAM:
         if (++this.resets > lim.maxResetsPerSecond) this.verdict = "rapid-reset";
