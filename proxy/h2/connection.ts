@@ -74,8 +74,8 @@ class H2Connection implements H2Link {
 
   shutdown(): void {
     const s = this.session;
-    if (!s || s.closed || s.destroyed) this.c.sock.end();
-    else s.close(() => this.c.sock.end());
+    if (!s || s.closed || s.destroyed) this.closeSoon();
+    else s.close(() => this.closeSoon());
   }
 
   /** Cuts a misbehaving connection: GOAWAY (ENHANCE_YOUR_CALM) if it can still be written, then close. */
@@ -94,8 +94,15 @@ class H2Connection implements H2Link {
       // the session is already gone
     }
     for (const s of this.streams) s.terminate();
-    // A moment for the GOAWAY to leave, then the socket is closed outright: a TLS end()
-    // waits on a peer that may never answer (that peer is the reason for the cut).
+    this.closeSoon();
+  }
+
+  /**
+   * Closes the socket once the last frames (GOAWAY) had a moment to leave.
+   * Outright: a TLS `end()` here was seen to wait on a peer that never
+   * answered, keeping the connection (and the drain) open.
+   */
+  closeSoon(): void {
     const sock = this.c.sock;
     setTimeout(() => sock.terminate(), 50).unref();
   }
@@ -122,7 +129,7 @@ export function createH2Front(st: EngineState): H2Front {
     conn.session = session;
     session.on("stream", (stream, headers) => onStream(st, conn, stream, headers));
     session.on("error", () => {});
-    session.on("close", () => conn.c.sock.end());
+    session.on("close", () => conn.closeSoon());
   });
 
   const sweeper = setInterval(() => {
