@@ -111,10 +111,28 @@ export interface ProxyConfig {
     /** the HTTPS port named in redirects (the published one); undefined = the listener's own */
     publicPort?: number;
   };
+  /** HTTP/2 to clients (proxy/h2/) */
+  h2: H2Config;
   accessLog: boolean;
   logLevel: Config["LOG_LEVEL"];
   jwtSecret: string;
   shutdownTimeoutMs: number;
+}
+
+/** HTTP/2 on the client side: the listener switches and the protections. */
+export interface H2Config {
+  /** ALPN `h2` on the HTTPS listener */
+  enabled: boolean;
+  /** prior-knowledge HTTP/2 on the plain port (tests) */
+  cleartext: boolean;
+  maxStreams: number;
+  maxHeaderListBytes: number;
+  maxContinuations: number;
+  maxResetsPerSecond: number;
+  maxControlPerSecond: number;
+  windowBytes: number;
+  sessionMemoryMb: number;
+  sendTimeoutMs: number;
 }
 
 /** Deep partial, for overrides in tests and the JSON file. */
@@ -186,6 +204,18 @@ function fromSettings(
       keyFile: tls.TLS_KEY_FILE,
       redirectHttp: s.PROXY_TLS_REDIRECT,
       publicPort: s.PROXY_PUBLIC_HTTPS_PORT,
+    },
+    h2: {
+      enabled: s.PROXY_HTTP2,
+      cleartext: s.PROXY_H2C,
+      maxStreams: s.PROXY_H2_MAX_STREAMS,
+      maxHeaderListBytes: s.PROXY_H2_MAX_HEADER_LIST_BYTES,
+      maxContinuations: s.PROXY_H2_MAX_CONTINUATIONS,
+      maxResetsPerSecond: s.PROXY_H2_MAX_RESETS_PER_SEC,
+      maxControlPerSecond: s.PROXY_H2_MAX_CONTROL_PER_SEC,
+      windowBytes: s.PROXY_H2_WINDOW_BYTES,
+      sessionMemoryMb: s.PROXY_H2_SESSION_MEMORY_MB,
+      sendTimeoutMs: s.PROXY_H2_SEND_TIMEOUT_MS,
     },
     accessLog: s.PROXY_ACCESS_LOG,
   };
@@ -278,6 +308,18 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
       keyFile: platform.TLS_KEY_FILE,
       redirectHttp: d.PROXY_TLS_REDIRECT,
       publicPort: d.PROXY_PUBLIC_HTTPS_PORT,
+    },
+    h2: {
+      enabled: d.PROXY_HTTP2,
+      cleartext: d.PROXY_H2C,
+      maxStreams: d.PROXY_H2_MAX_STREAMS,
+      maxHeaderListBytes: d.PROXY_H2_MAX_HEADER_LIST_BYTES,
+      maxContinuations: d.PROXY_H2_MAX_CONTINUATIONS,
+      maxResetsPerSecond: d.PROXY_H2_MAX_RESETS_PER_SEC,
+      maxControlPerSecond: d.PROXY_H2_MAX_CONTROL_PER_SEC,
+      windowBytes: d.PROXY_H2_WINDOW_BYTES,
+      sessionMemoryMb: d.PROXY_H2_SESSION_MEMORY_MB,
+      sendTimeoutMs: d.PROXY_H2_SEND_TIMEOUT_MS,
     },
     accessLog: d.PROXY_ACCESS_LOG,
     logLevel: platform.LOG_LEVEL,

@@ -1,4 +1,4 @@
-import type { TCPSocketListener } from "bun";
+import type { SocketHandler, TCPSocketListener } from "bun";
 import type { ProxyCore } from "./core.ts";
 import { abortRequest, clientHandlers, processBuffered } from "./engine/client.ts";
 import { rejectHead } from "./engine/local.ts";
@@ -6,6 +6,7 @@ import { upstreamHandlers } from "./engine/response.ts";
 import { type Client, EngineState, type Exchange } from "./engine/state.ts";
 import { upstreamFailed } from "./engine/upstream.ts";
 import { endClient } from "./engine/writes.ts";
+import { createH2Front, type H2Front } from "./h2/connection.ts";
 import type { UpstreamPool } from "./pool.ts";
 
 export { isProxied } from "./engine/client.ts";
@@ -65,7 +66,7 @@ function sweep(st: EngineState): void {
     }
   }
   for (const c of st.clients) {
-    if (c.ex || c.tunnel) continue;
+    if (c.ex || c.tunnel || c.h2) continue;
     if (c.headStart && now - c.headStart > headerMs) {
       rejectHead(st, c, 408, "The request head did not arrive in time.");
     } else if (now - c.lastActive > clientIdleMs) c.sock.end();
@@ -89,6 +90,29 @@ function bodyTooSlow(st: EngineState, ex: Exchange, pnow: number): boolean {
   );
 }
 
+// ALPN lists in wire format (length-prefixed names): h2 preferred, then HTTP/1.1 (and 1.0).
+const ALPN_H2_H1 = "\x02h2\x08http/1.1\x08http/1.0";
+const ALPN_H1 = "\x08http/1.1\x08http/1.0";
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+
+/** A TLS listener's handlers, plus: a socket that negotiated `h2` goes to the HTTP/2 front. */
+function withAlpnH2(socket: SocketHandler<Client>, front: H2Front): void {
+  socket.handshake = (sock, ok) => {
+    if (ok && sock.alpnProtocol === "h2" && sock.data && !sock.data.closed) front.attach(sock.data, sock);
+  };
+}
+
+/** A plain listener's handlers, plus: a connection that starts with the HTTP/2 preface (h2c, tests). */
+function withPriorKnowledge(socket: SocketHandler<Client>, front: H2Front): void {
+  const data = socket.data!;
+  socket.data = (sock, bytes) => {
+    const c = sock.data;
+    if (!c.h2 && !c.ex && !c.buf && bytes.length >= 24 && bytes.subarray(0, 24).equals(H2_PREFACE))
+      front.attach(c, sock);
+    data(sock, bytes);
+  };
+}
+
 /** Builds the engine over the shared core. */
 export function createRawEngine(core: ProxyCore): RawEngine {
   const st = new EngineState(core, upstreamHandlers);
@@ -98,6 +122,11 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   core.onReload = (cfg) => st.pool.reconfigure(cfg);
   const sweeper = setInterval(() => sweep(st), 100);
   sweeper.unref();
+  let h2: H2Front | null = null;
+  const h2Front = () => {
+    h2 ??= createH2Front(st);
+    return h2;
+  };
 
   return {
     pool: st.pool,
@@ -105,8 +134,16 @@ export function createRawEngine(core: ProxyCore): RawEngine {
       const redirect = redirectTo !== undefined;
       if (redirect) st.redirectPort = redirectTo;
       const socket = clientHandlers(st, !!tls, redirect);
+      const h2 = core.cfg.h2;
+      if (tls && h2.enabled) withAlpnH2(socket, h2Front());
+      else if (!tls && !redirect && h2.cleartext) withPriorKnowledge(socket, h2Front());
       const l = tls
-        ? Bun.listen<Client>({ hostname: host, port, tls: { cert: tls.cert, key: tls.key }, socket })
+        ? Bun.listen<Client>({
+            hostname: host,
+            port,
+            tls: { cert: tls.cert, key: tls.key, ALPNProtocols: h2.enabled ? ALPN_H2_H1 : ALPN_H1 },
+            socket,
+          })
         : Bun.listen<Client>({ hostname: host, port, socket });
       st.listeners.push(l);
       return l;
@@ -115,7 +152,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     async drain(timeoutMs) {
       st.draining = true;
       for (const l of st.listeners) l.stop(false);
-      for (const c of st.clients) if (!c.ex && !c.tunnel) endClient(c);
+      for (const c of st.clients)
+        if (c.h2) c.h2.shutdown();
+        else if (!c.ex && !c.tunnel) endClient(c);
       if (st.clients.size > 0)
         await new Promise<void>((resolve) => {
           st.drainResolve = resolve;
@@ -124,6 +163,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
         });
       for (const c of st.clients) c.sock.terminate();
       clearInterval(sweeper);
+      h2?.close();
       st.pool.closeIdle();
     },
   };

@@ -32,6 +32,12 @@ export class ProxyMetrics {
     "proxy_rate_limit_local_fallback",
     "1 while the rate limiter uses in-process buckets because Redis is unreachable",
   );
+  readonly h2Cut = this.registry.counter(
+    "proxy_h2_connections_cut_total",
+    "HTTP/2 connections cut by the frame guard or the sweep (reason: rapid-reset, continuation-flood, control-flood, protocol, header-timeout), and streams reset because their frames could not leave (stalled)",
+  );
+  /** HTTP/2 connections (also counted in `proxy_client_connections`) */
+  h2Connections = 0;
   clientConnections = 0;
 
   constructor(upstreams: () => readonly Upstream[], poolIdle: (u: Upstream) => number) {
@@ -55,6 +61,9 @@ export class ProxyMetrics {
     });
     this.registry.gauge("proxy_client_connections", "Open client connections", (g) => {
       g.set({}, this.clientConnections);
+    });
+    this.registry.gauge("proxy_h2_connections", "Open HTTP/2 client connections", (g) => {
+      g.set({}, this.h2Connections);
     });
   }
 

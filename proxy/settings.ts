@@ -208,6 +208,56 @@ const knobs = {
   PROXY_STATIC_ROOT: knob(text.optional(), undefined, "folder served for non-API paths", {
     shownDefault: "web/",
   }),
+  PROXY_HTTP2: knob(
+    bool,
+    "on",
+    "HTTP/2 on the HTTPS listener (ALPN `h2`; clients that do not offer it get HTTP/1.1 on the same port)",
+  ),
+  PROXY_H2C: knob(
+    bool,
+    "off",
+    "HTTP/2 with prior knowledge (h2c) on the plain port, for tests; browsers never use it",
+  ),
+  PROXY_H2_MAX_STREAMS: knob(
+    int(1, 10_000),
+    "128",
+    "concurrent streams per HTTP/2 connection (SETTINGS_MAX_CONCURRENT_STREAMS)",
+  ),
+  PROXY_H2_MAX_HEADER_LIST_BYTES: knob(
+    int(1024, 1 << 20),
+    "32768",
+    "decoded header list of one HTTP/2 request (SETTINGS_MAX_HEADER_LIST_SIZE); the HTTP/1 head limit applies too",
+  ),
+  PROXY_H2_MAX_CONTINUATIONS: knob(
+    int(0, 10_000),
+    "16",
+    "CONTINUATION frames in one header block; more cuts the connection (CVE-2024-27316)",
+  ),
+  PROXY_H2_MAX_RESETS_PER_SEC: knob(
+    int(1, 1_000_000),
+    "100",
+    "RST_STREAM frames a client may send per second on one connection; more cuts it (rapid reset, CVE-2023-44487)",
+  ),
+  PROXY_H2_MAX_CONTROL_PER_SEC: knob(
+    int(1, 10_000_000),
+    "10000",
+    "PING/SETTINGS/PRIORITY/WINDOW_UPDATE/empty frames per second on one connection; more cuts it",
+  ),
+  PROXY_H2_WINDOW_BYTES: knob(
+    int(65_535, 1 << 30),
+    "1048576",
+    "receive window the proxy gives each HTTP/2 stream (request bodies in flight)",
+  ),
+  PROXY_H2_SESSION_MEMORY_MB: knob(
+    int(1, 1024),
+    "16",
+    "memory one HTTP/2 session may hold for queued frames before new streams are refused",
+  ),
+  PROXY_H2_SEND_TIMEOUT_MS: knob(
+    int(100, 3_600_000),
+    "30000",
+    "a response that cannot send (client window closed) for this long is reset (flow-control stall)",
+  ),
   PROXY_TLS_REDIRECT: knob(bool, "on", "with TLS on, the HTTP port answers 301 to the HTTPS URL"),
   PROXY_PUBLIC_HTTPS_PORT: knob(
     port.optional(),

@@ -296,6 +296,8 @@ export function clientHandlers(st: EngineState, secure: boolean, redirect: boole
         redirect,
         forwarded: Buffer.from(own, "latin1"),
         forwardedFor: Buffer.from(`X-Forwarded-For: ${ip}${CRLF}${own}`, "latin1"),
+        h2: null,
+        stream: false,
       };
       sock.data = c;
       st.clients.add(c);
@@ -308,65 +310,85 @@ export function clientHandlers(st: EngineState, secure: boolean, redirect: boole
     },
     data(sock, data) {
       const c = sock.data;
-      c.lastActive = st.clock;
-      if (c.tunnel) {
-        sendUp(st, c.tunnel, data);
-        return;
-      }
-      if (c.closeAfter && !c.ex) return;
-      const ex = c.ex;
-      if (ex && !ex.bodyDone) {
-        const rest = feedBody(st, ex, data);
-        if (rest) c.buf = c.buf ? Buffer.concat([c.buf, rest]) : rest;
-      } else c.buf = c.buf ? Buffer.concat([c.buf, data]) : data;
-      if (!c.ex) processBuffered(st, c);
-      else if (c.buf && c.buf.length > 1 << 20) sock.pause(); // a flood of pipelined requests waits its turn
+      if (c.h2) c.h2.data(data);
+      else clientData(st, c, data);
     },
     drain(sock) {
       const c = sock.data;
-      if (c.out && flushQueue(sock, c.out)) {
-        c.out = null;
-        const conn = c.ex?.conn ?? c.tunnel;
-        conn?.sock?.resume();
-        const waiters = st.drainWaiters.get(c);
-        if (waiters) {
-          st.drainWaiters.delete(c);
-          for (const w of waiters) w();
-        }
-        if (c.closeAfter && !c.ex) sock.end();
-      }
+      if (c.h2) c.h2.drain();
+      else clientDrained(st, c);
     },
     close(sock) {
       const c = sock.data;
-      if (!c || c.closed) return;
-      c.closed = true;
-      st.clients.delete(c);
-      st.core.metrics.clientConnections--;
-      const n = (st.perIp.get(c.ip) ?? 1) - 1;
-      if (n <= 0) st.perIp.delete(c.ip);
-      else st.perIp.set(c.ip, n);
-      const waiters = st.drainWaiters.get(c);
-      if (waiters) {
-        st.drainWaiters.delete(c);
-        for (const w of waiters) w();
-      }
-      const ex = c.ex;
-      if (ex && !ex.done) {
-        ex.status = ex.status || 499; // client closed first (nginx's convention)
-        dropUpstream(st, ex);
-        ex.zip?.destroy();
-        finishExchange(st, ex);
-      }
-      if (c.tunnel) {
-        const conn = c.tunnel;
-        c.tunnel = null;
-        conn.tunnel = null;
-        st.pool.destroy(conn);
-      }
-      if (st.draining && st.clients.size === 0) st.drainResolve?.();
+      if (c) clientClosed(st, c);
     },
     error() {
       // close follows
     },
   };
+}
+
+/** Request bytes from a client (socket data, or an HTTP/2 stream's head and body). */
+export function clientData(st: EngineState, c: Client, data: Buffer): void {
+  c.lastActive = st.clock;
+  if (c.tunnel) {
+    sendUp(st, c.tunnel, data);
+    return;
+  }
+  if (c.closeAfter && !c.ex) return;
+  const ex = c.ex;
+  if (ex && !ex.bodyDone) {
+    const rest = feedBody(st, ex, data);
+    if (rest) c.buf = c.buf ? Buffer.concat([c.buf, rest]) : rest;
+  } else c.buf = c.buf ? Buffer.concat([c.buf, data]) : data;
+  if (!c.ex) processBuffered(st, c);
+  else if (c.buf && c.buf.length > 1 << 20) c.sock.pause(); // a flood of pipelined requests waits its turn
+}
+
+/** A client's queued bytes were written: resume its upstream, wake static-file streams, close if due. */
+export function clientDrained(st: EngineState, c: Client): void {
+  if (c.out && flushQueue(c.sock, c.out)) {
+    c.out = null;
+    const conn = c.ex?.conn ?? c.tunnel;
+    conn?.sock?.resume();
+    const waiters = st.drainWaiters.get(c);
+    if (waiters) {
+      st.drainWaiters.delete(c);
+      for (const w of waiters) w();
+    }
+    if (c.closeAfter && !c.ex) c.sock.end();
+  }
+}
+
+/** A client went away: counts, waiters, the exchange in progress (499) and any tunnel. */
+export function clientClosed(st: EngineState, c: Client): void {
+  if (c.closed) return;
+  c.closed = true;
+  st.clients.delete(c);
+  if (c.h2) c.h2.closed();
+  if (!c.stream) {
+    st.core.metrics.clientConnections--;
+    const n = (st.perIp.get(c.ip) ?? 1) - 1;
+    if (n <= 0) st.perIp.delete(c.ip);
+    else st.perIp.set(c.ip, n);
+  }
+  const waiters = st.drainWaiters.get(c);
+  if (waiters) {
+    st.drainWaiters.delete(c);
+    for (const w of waiters) w();
+  }
+  const ex = c.ex;
+  if (ex && !ex.done) {
+    ex.status = ex.status || 499; // client closed first (nginx's convention)
+    dropUpstream(st, ex);
+    ex.zip?.destroy();
+    finishExchange(st, ex);
+  }
+  if (c.tunnel) {
+    const conn = c.tunnel;
+    c.tunnel = null;
+    conn.tunnel = null;
+    st.pool.destroy(conn);
+  }
+  if (st.draining && st.clients.size === 0) st.drainResolve?.();
 }

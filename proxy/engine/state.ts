@@ -36,6 +36,22 @@ export interface Client {
   forwarded: Buffer;
   /** the same, led by an X-Forwarded-For naming only this client */
   forwardedFor: Buffer;
+  /** HTTP/2 negotiated (ALPN `h2`): the socket's bytes belong to that session, not the HTTP/1 parser */
+  h2: H2Link | null;
+  /** one HTTP/2 stream carried as a request of its own (`proxy/h2/`): not a socket, not counted per IP */
+  stream: boolean;
+}
+
+/** The HTTP/2 session on a client socket, as the engine's socket handlers see it (`proxy/h2/connection.ts`). */
+export interface H2Link {
+  /** bytes received from the client */
+  data(buf: Buffer): void;
+  /** the socket took its queued bytes */
+  drain(): void;
+  /** the socket closed */
+  closed(): void;
+  /** drain: GOAWAY, let open streams finish */
+  shutdown(): void;
 }
 
 /** A pooled upstream socket carrying exchanges (or a tunnel to a client). */

@@ -1,11 +1,15 @@
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedCatalog } from "../../db/seed.ts";
 import { createTestDatabase, type TestDatabase, testRedisUrl } from "../../db/testing.ts";
+import { makeDevCert } from "../../proxy/dev-cert.ts";
 import { childEnv } from "../../server/testing/child-env.ts";
 
 /** The whole stack as the README starts it (`bun run dev`), on free ports and a fresh database. */
 export interface Stack {
   url: string;
+  /** the proxy's HTTPS port (HTTP/2 and HTTP/1.1, self-signed development certificate) */
+  httpsUrl: string;
   adminPort: number;
   database: TestDatabase;
   stop(): Promise<void>;
@@ -63,13 +67,19 @@ export async function startStack(opts: {
   const redisUrl = await testRedisUrl();
   const proxyPort = freePort();
   const adminPort = freePort();
+  const tlsPort = freePort();
+  const cert = makeDevCert(join(tmpdir(), "browser-stack-certs"));
   const env = childEnv({
     NODE_ENV: "test",
     LOG_LEVEL: "warn",
     DATABASE_URL: database.url,
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     PROXY_PORT: String(proxyPort),
-    PROXY_TLS_PORT: String(freePort()),
+    PROXY_TLS_PORT: String(tlsPort),
+    // HTTPS beside plain HTTP: the tests use both, so no redirect.
+    TLS_CERT_FILE: cert.cert,
+    TLS_KEY_FILE: cert.key,
+    PROXY_TLS_REDIRECT: "off",
     PROXY_ADMIN_PORT: String(adminPort),
     APP_PORT_BASE: String(freePortPair()),
     APP_INSTANCES: String(opts.instances),
@@ -104,5 +114,5 @@ export async function startStack(opts: {
     await stop();
     throw e;
   }
-  return { url, adminPort, database, stop };
+  return { url, httpsUrl: `https://127.0.0.1:${tlsPort}`, adminPort, database, stop };
 }

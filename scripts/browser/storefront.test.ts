@@ -311,6 +311,22 @@ test("a staff member creates a product, adjusts stock and sees the audit row, re
   await staff.close();
 }, 240_000);
 
+test("over HTTPS the page and its assets come over HTTP/2", async () => {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await newPage(ctx);
+  await page.goto(`${stack.httpsUrl}/`);
+  // The navigation and every resource entry: each carries the protocol it came over.
+  const protocols = await page.evaluate(() =>
+    performance
+      .getEntries()
+      .map((e) => (e as PerformanceResourceTiming).nextHopProtocol)
+      .filter((p) => p !== undefined),
+  );
+  expect(protocols.length).toBeGreaterThan(1);
+  expect(new Set(protocols)).toEqual(new Set(["h2"]));
+  await ctx.close();
+});
+
 test("no page logged a console error", () => {
   expect(errors).toEqual([]);
 });

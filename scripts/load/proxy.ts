@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeDevCert } from "../../proxy/dev-cert.ts";
 import { proxyRuntimeEnv } from "../../proxy/runtime-env.ts";
 import { killCheck } from "./proxy-bench/kill-check.ts";
 import { nginxConf } from "./proxy-bench/nginx.ts";
@@ -20,6 +21,7 @@ import {
 } from "./proxy-bench/processes.ts";
 import { type KillResult, markdown, type Row, summarise, writeTable } from "./proxy-bench/report.ts";
 import { newTimeWait, noteUpstreamSockets, timeWaitSockets } from "./proxy-bench/sockets.ts";
+import { type TlsTarget, tlsCells } from "./proxy-bench/tls-cells.ts";
 import { wrk } from "./proxy-bench/wrk.ts";
 
 /**
@@ -53,6 +55,8 @@ interface Target {
   name: string;
   port: number;
   pids: () => number[];
+  /** HTTPS port (HTTP/2 and HTTP/1.1) for the TLS cells: nginx and the proxy */
+  tlsPort?: number;
 }
 
 /** A route of the table. */
@@ -101,17 +105,33 @@ function proxyEnv(port: number, upPorts: number[]): Record<string, string> {
 /** Starts nginx and the proxies in front of `upPorts`; returns the targets in measuring order. */
 async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
   const nginxPort = freePort();
-  writeFileSync(join(tmp, "nginx.conf"), nginxConf(tmp, nginxPort, upPorts));
+  const nginxTls = freePort();
+  const proxyTls = freePort();
+  const cert = makeDevCert(join(tmp, "certs"));
+  writeFileSync(join(tmp, "nginx.conf"), nginxConf(tmp, nginxPort, upPorts, { port: nginxTls, ...cert }));
   const nginxCmd = ["nginx", "-p", tmp, "-c", join(tmp, "nginx.conf"), "-g", "daemon off;"];
   const nginx = spawn(["taskset", "-c", "1", ...nginxCmd]);
   const proxyPort = freePort();
-  const proxy = spawn(
-    ["taskset", "-c", "1", process.execPath, "proxy/main.ts"],
-    proxyEnv(proxyPort, upPorts),
-  );
+  // HTTPS too (HTTP/2 and HTTP/1.1 on one port); the plain port keeps serving (no redirect).
+  const tlsEnv = {
+    TLS_CERT_FILE: cert.cert,
+    TLS_KEY_FILE: cert.key,
+    PROXY_TLS_PORT: String(proxyTls),
+    PROXY_TLS_REDIRECT: "off",
+  };
+  const proxy = spawn(["taskset", "-c", "1", process.execPath, "proxy/main.ts"], {
+    ...proxyEnv(proxyPort, upPorts),
+    ...tlsEnv,
+  });
   const targets: Target[] = [
     { key: "direct", name: "direct", port: upPorts[0]!, pids: () => [] },
-    { key: "nginx", name: "nginx", port: nginxPort, pids: () => [nginx.pid, ...childPids(nginx.pid)] },
+    {
+      key: "nginx",
+      name: "nginx",
+      port: nginxPort,
+      pids: () => [nginx.pid, ...childPids(nginx.pid)],
+      tlsPort: nginxTls,
+    },
   ];
   if (beforeDir) {
     const port = freePort();
@@ -120,7 +140,7 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
     const before = spawn(["taskset", "-c", "1", process.execPath, "proxy/main.ts"], env, beforeDir);
     targets.push({ key: "before", name: beforeName, port, pids: () => [before.pid] });
   }
-  targets.push({ key: "proxy", name: "proxy", port: proxyPort, pids: () => [proxy.pid] });
+  targets.push({ key: "proxy", name: "proxy", port: proxyPort, pids: () => [proxy.pid], tlsPort: proxyTls });
   for (const t of targets) await waitHttp(`http://127.0.0.1:${t.port}/api/small`);
   return targets.filter((t) => !targetFilter || targetFilter.includes(t.key) || t.key === "nginx");
 }
@@ -240,6 +260,10 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const route of routes())
       for (const conns of connLevels) rows.push(...(await cell(targets, route, conns, upPorts)));
+    if (!routeFilter || routeFilter.includes("tls")) {
+      const tlsTargets = targets.filter((t): t is Target & TlsTarget => t.tlsPort !== undefined);
+      rows.push(...(await tlsCells(tlsTargets, rounds, duration, warmup)));
+    }
 
     const kill: KillResult | null = killSeconds > 0 ? await killCheck(killSeconds) : null;
     const before = beforeDir ? describeBefore(beforeDir) : null;

@@ -1,13 +1,21 @@
 import { join } from "node:path";
 import { root } from "./processes.ts";
 
+/** The TLS listener of the reference (`listen … ssl http2`). */
+export interface NginxTls {
+  port: number;
+  cert: string;
+  key: string;
+}
+
 /**
  * The nginx reference configuration, equivalent to the proxy's defaults: same
  * upstreams with `keepalive 512`, HTTP/1.1 upstream keep-alive, the forwarded
  * headers and request id, the five security headers, gzip level 5 over 1 KiB,
- * no rate limit, access log off, static files from `web/`.
+ * no rate limit, access log off, static files from `web/`; with `tls`, the
+ * same on an HTTPS port speaking HTTP/2 and HTTP/1.1.
  */
-export function nginxConf(dir: string, port: number, ups: number[]): string {
+export function nginxConf(dir: string, port: number, ups: number[], tls?: NginxTls): string {
   const web = join(root, "web");
   return `worker_processes 1;
 user root root;
@@ -37,7 +45,25 @@ http {
   gzip_types application/json application/problem+json text/css application/javascript text/javascript image/svg+xml;
   server {
     listen 127.0.0.1:${port} reuseport backlog=4096;
-    add_header X-Content-Type-Options nosniff always;
+${serverBody(web)}  }
+${tls ? tlsServer(tls, web) : ""}}
+`;
+}
+
+/** The TLS server: HTTP/2 and HTTP/1.1 (ALPN) on one port, the same locations plus HSTS, as the proxy. */
+function tlsServer(tls: NginxTls, web: string): string {
+  return `  server {
+    listen 127.0.0.1:${tls.port} ssl http2 reuseport backlog=4096;
+    ssl_certificate ${tls.cert};
+    ssl_certificate_key ${tls.key};
+    add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
+${serverBody(web)}  }
+`;
+}
+
+/** Headers and locations shared by the plain and the TLS server. */
+function serverBody(web: string): string {
+  return `    add_header X-Content-Type-Options nosniff always;
     add_header X-Frame-Options DENY always;
     add_header Referrer-Policy strict-origin-when-cross-origin always;
     add_header Content-Security-Policy "default-src 'self'" always;
@@ -61,7 +87,5 @@ http {
       etag on;
       open_file_cache max=1000 inactive=60s;
     }
-  }
-}
 `;
 }
