@@ -22,6 +22,8 @@ export interface ProxyConfig {
   adminHost: string;
   /** CIDRs of load balancers whose X-Forwarded-For is believed (empty: none) */
   trustedProxies: string[];
+  /** listeners that expect a PROXY protocol header first (from trusted peers only) */
+  proxyProtocol: { http: boolean; https: boolean };
   port: number;
   tlsPort: number;
   adminPort: number;
@@ -129,6 +131,11 @@ export type ProxyOverrides = {
 /** The reference NGINX zones: `auth` 5 r/s burst 10 on /api/auth/, `api` 10 r/s burst 20. */
 export const defaultRateZones: RateZone[] = proxySettings.load({}).PROXY_RATE_ZONES;
 
+/** `PROXY_PROXY_PROTOCOL` as the listeners it applies to. */
+function proxyProtocolListeners(v: ProxySettings["PROXY_PROXY_PROTOCOL"]): ProxyConfig["proxyProtocol"] {
+  return { http: v === "on" || v === "http", https: v === "on" || v === "https" };
+}
+
 /**
  * The settings as configuration overrides. A setting left `undefined` (not
  * given) leaves the configuration below it alone.
@@ -141,6 +148,8 @@ function fromSettings(
     host: s.PROXY_HOST,
     adminHost: s.PROXY_ADMIN_HOST,
     trustedProxies: s.PROXY_TRUSTED_PROXIES,
+    proxyProtocol:
+      s.PROXY_PROXY_PROTOCOL === undefined ? undefined : proxyProtocolListeners(s.PROXY_PROXY_PROTOCOL),
     upstreams: s.PROXY_UPSTREAMS,
     balancer: s.PROXY_BALANCER,
     pool: {
@@ -202,6 +211,7 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
     host: d.PROXY_HOST,
     adminHost: d.PROXY_ADMIN_HOST,
     trustedProxies: d.PROXY_TRUSTED_PROXIES,
+    proxyProtocol: proxyProtocolListeners(d.PROXY_PROXY_PROTOCOL),
     port: platform.PROXY_PORT,
     tlsPort: platform.PROXY_TLS_PORT,
     adminPort: platform.PROXY_ADMIN_PORT,

@@ -2,8 +2,16 @@ import type { TCPSocketListener } from "bun";
 import type { ProxyCore } from "./core.ts";
 import { abortRequest, clientHandlers, processBuffered } from "./engine/client.ts";
 import { rejectHead } from "./engine/local.ts";
+import { relayHandlers } from "./engine/relay.ts";
 import { upstreamHandlers } from "./engine/response.ts";
-import { type Client, EngineState, type Exchange } from "./engine/state.ts";
+import {
+  ADDRESS_KNOWN,
+  AWAIT_PROXY_HEADER,
+  AWAIT_RELAY,
+  type Client,
+  EngineState,
+  type Exchange,
+} from "./engine/state.ts";
 import { upstreamFailed } from "./engine/upstream.ts";
 import { endClient } from "./engine/writes.ts";
 import type { UpstreamPool } from "./pool.ts";
@@ -24,11 +32,17 @@ export { acceptedEncodings } from "./engine/files.ts";
 
 /** A running engine. */
 export interface RawEngine {
+  /**
+   * A client listener; with `proxyProtocol` every connection must open with a
+   * PROXY protocol header from a trusted peer (on a TLS listener: in front of
+   * the handshake, through the relay in `engine/relay.ts`).
+   */
   listen(
     port: number,
     host: string,
     tls?: { cert: string; key: string },
     redirectTo?: number,
+    proxyProtocol?: boolean,
   ): TCPSocketListener<unknown>;
   drain(timeoutMs: number): Promise<void>;
   connections(): number;
@@ -67,7 +81,9 @@ function sweep(st: EngineState): void {
   for (const c of st.clients) {
     if (c.ex || c.tunnel) continue;
     if (c.headStart && now - c.headStart > headerMs) {
-      rejectHead(st, c, 408, "The request head did not arrive in time.");
+      // No address yet (PROXY header or relay): not an HTTP client to answer.
+      if (c.pending !== ADDRESS_KNOWN) c.sock.terminate();
+      else rejectHead(st, c, 408, "The request head did not arrive in time.");
     } else if (now - c.lastActive > clientIdleMs) c.sock.end();
   }
   st.pool.sweep(now);
@@ -101,10 +117,23 @@ export function createRawEngine(core: ProxyCore): RawEngine {
 
   return {
     pool: st.pool,
-    listen(port, host, tls, redirectTo) {
+    listen(port, host, tls, redirectTo, proxyProtocol = false) {
       const redirect = redirectTo !== undefined;
       if (redirect) st.redirectPort = redirectTo;
-      const socket = clientHandlers(st, !!tls, redirect);
+      if (proxyProtocol && tls) {
+        // The TLS listener itself moves to an internal loopback port behind the relay.
+        const inner = Bun.listen<Client>({
+          hostname: "127.0.0.1",
+          port: 0,
+          tls: { cert: tls.cert, key: tls.key },
+          socket: clientHandlers(st, true, redirect, AWAIT_RELAY),
+        });
+        st.listeners.push(inner);
+        const front = Bun.listen({ hostname: host, port, socket: relayHandlers(st, () => inner.port) });
+        st.listeners.push(front);
+        return front;
+      }
+      const socket = clientHandlers(st, !!tls, redirect, proxyProtocol ? AWAIT_PROXY_HEADER : ADDRESS_KNOWN);
       const l = tls
         ? Bun.listen<Client>({ hostname: host, port, tls: { cert: tls.cert, key: tls.key }, socket })
         : Bun.listen<Client>({ hostname: host, port, socket });
@@ -123,6 +152,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
           t.unref();
         });
       for (const c of st.clients) c.sock.terminate();
+      for (const r of st.relays) r.terminate();
       clearInterval(sweeper);
       st.pool.closeIdle();
     },

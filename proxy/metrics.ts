@@ -31,6 +31,10 @@ export class ProxyMetrics {
     "proxy_rate_limit_local_fallback",
     "1 while the rate limiter uses in-process buckets because Redis is unreachable",
   );
+  readonly proxyProtocolRefused = this.registry.counter(
+    "proxy_proxy_protocol_refused_total",
+    "Connections closed on a PROXY protocol listener: peer not trusted, header missing or malformed, or not from the relay",
+  );
   clientConnections = 0;
 
   constructor(upstreams: () => readonly Upstream[], poolIdle: (u: Upstream) => number) {

@@ -35,14 +35,15 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<Pro
   let port: number;
   let tlsPort: number | null = null;
   if (tls) {
-    tlsPort = engine.listen(cfg.tlsPort, cfg.host, tls).port;
+    tlsPort = engine.listen(cfg.tlsPort, cfg.host, tls, undefined, cfg.proxyProtocol.https).port;
     port = engine.listen(
       cfg.port,
       cfg.host,
       undefined,
       cfg.tls.redirectHttp ? (cfg.tls.publicPort ?? tlsPort) : undefined,
+      cfg.proxyProtocol.http,
     ).port;
-  } else port = engine.listen(cfg.port, cfg.host).port;
+  } else port = engine.listen(cfg.port, cfg.host, undefined, undefined, cfg.proxyProtocol.http).port;
 
   const admin = Bun.serve({
     hostname: cfg.adminHost,
@@ -63,6 +64,7 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<Pro
     adminPort: admin.port,
     upstreams: core.upstreams.map((u) => u.id),
     balancer: cfg.balancer,
+    proxyProtocol: cfg.proxyProtocol,
   });
 
   let stopped: Promise<void> | null = null;

@@ -198,6 +198,11 @@ const knobs = {
     "peers (CIDRs, IPv4/IPv6, comma-separated) whose `X-Forwarded-For` is believed: the client is its right-most untrusted entry; empty = trust no one",
     { shownDefault: "(empty)" },
   ),
+  PROXY_PROXY_PROTOCOL: knob(
+    z.enum(["off", "on", "http", "https"]),
+    "off",
+    "PROXY protocol (v1 text or v2 binary) before the first byte of every connection: `on` = both public listeners, `http` or `https` = that listener only. Required from every peer there: a peer outside `PROXY_TRUSTED_PROXIES`, or a missing, malformed or oversized header, closes the connection. On the HTTPS port the header comes before the TLS handshake",
+  ),
   PROXY_RATE_LIMIT: knob(bool, "on", "rate limiting (Redis token buckets; off for the benchmark)"),
   PROXY_RATE_ZONES: knob(
     parsed(parseZones),
