@@ -22,6 +22,8 @@ export interface ProxyConfig {
   adminHost: string;
   /** CIDRs of load balancers whose X-Forwarded-For is believed (empty: none) */
   trustedProxies: string[];
+  /** lower-case name of the header a trusted peer names the client in */
+  realIpHeader: string;
   /** listeners that expect a PROXY protocol header first (from trusted peers only) */
   proxyProtocol: { http: boolean; https: boolean };
   port: number;
@@ -148,6 +150,7 @@ function fromSettings(
     host: s.PROXY_HOST,
     adminHost: s.PROXY_ADMIN_HOST,
     trustedProxies: s.PROXY_TRUSTED_PROXIES,
+    realIpHeader: s.PROXY_REAL_IP_HEADER,
     proxyProtocol:
       s.PROXY_PROXY_PROTOCOL === undefined ? undefined : proxyProtocolListeners(s.PROXY_PROXY_PROTOCOL),
     upstreams: s.PROXY_UPSTREAMS,
@@ -211,6 +214,7 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
     host: d.PROXY_HOST,
     adminHost: d.PROXY_ADMIN_HOST,
     trustedProxies: d.PROXY_TRUSTED_PROXIES,
+    realIpHeader: d.PROXY_REAL_IP_HEADER,
     proxyProtocol: proxyProtocolListeners(d.PROXY_PROXY_PROTOCOL),
     port: platform.PROXY_PORT,
     tlsPort: platform.PROXY_TLS_PORT,

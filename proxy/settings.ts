@@ -198,6 +198,14 @@ const knobs = {
     "peers (CIDRs, IPv4/IPv6, comma-separated) whose `X-Forwarded-For` is believed: the client is its right-most untrusted entry; empty = trust no one",
     { shownDefault: "(empty)" },
   ),
+  PROXY_REAL_IP_HEADER: knob(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be a header name")
+      .transform((v) => v.toLowerCase()),
+    "X-Forwarded-For",
+    "header a trusted peer names the client in: `X-Forwarded-For` (walked from the right past trusted hops) or a single-address header such as `X-Real-IP` or `CF-Connecting-IP`; a missing or malformed value leaves the peer as the client",
+  ),
   PROXY_PROXY_PROTOCOL: knob(
     z.enum(["off", "on", "http", "https"]),
     "off",

@@ -44,6 +44,17 @@ export class TrustedProxies {
   }
 
   /**
+   * The client a trusted peer names in a single-address header
+   * (`PROXY_REAL_IP_HEADER`, e.g. `X-Real-IP`, `CF-Connecting-IP`); null when
+   * absent or not one IP address (then the peer is the client).
+   */
+  clientFromSingle(value: string | undefined): { ip: string; chain: string } | null {
+    const ip = value?.trim();
+    if (!ip || isIP(ip) === 0) return null;
+    return { ip, chain: ip };
+  }
+
+  /**
    * The client behind a trusted peer: walks `X-Forwarded-For` from the right
    * past trusted hops. Returns the address and the list up to and including
    * it, or null when the header is absent or malformed (then the peer is the

@@ -140,7 +140,11 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     chain: null,
   };
   if (c.trusted) {
-    const real = st.core.trusted.clientFrom(head.forwardedForJoined ?? head.field("x-forwarded-for"));
+    const name = st.core.cfg.realIpHeader;
+    const real =
+      name === "x-forwarded-for"
+        ? st.core.trusted.clientFrom(head.forwardedForJoined ?? head.field("x-forwarded-for"))
+        : st.core.trusted.clientFromSingle(head.anyField(name));
     if (real) {
       ex.clientIp = real.ip;
       ex.chain = real.chain;
