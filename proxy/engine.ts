@@ -105,8 +105,20 @@ function bodyTooSlow(st: EngineState, ex: Exchange, pnow: number): boolean {
   );
 }
 
-/** Builds the engine over the shared core. */
-export function createRawEngine(core: ProxyCore): RawEngine {
+/**
+ * Where a public listener binds. `reusePort` (SO_REUSEPORT: the kernel spreads
+ * new connections over every process bound to the port) works in Bun.listen
+ * but is missing from its listen options' type, hence the separate object.
+ */
+function bindTo(hostname: string, port: number, reusePort: boolean): { hostname: string; port: number } {
+  return { hostname, port, ...(reusePort ? { reusePort } : {}) };
+}
+
+/**
+ * Builds the engine over the shared core. `reusePort`: the public listeners
+ * share their ports with the other worker processes (`PROXY_WORKERS`).
+ */
+export function createRawEngine(core: ProxyCore, reusePort = false): RawEngine {
   const st = new EngineState(core, upstreamHandlers);
   st.nextRequest = processBuffered;
   core.idleSockets = (u) => st.pool.idleCount(u);
@@ -129,14 +141,21 @@ export function createRawEngine(core: ProxyCore): RawEngine {
           socket: clientHandlers(st, true, redirect, AWAIT_RELAY),
         });
         st.listeners.push(inner);
-        const front = Bun.listen({ hostname: host, port, socket: relayHandlers(st, () => inner.port) });
+        const front = Bun.listen({
+          ...bindTo(host, port, reusePort),
+          socket: relayHandlers(st, () => inner.port),
+        });
         st.listeners.push(front);
         return front;
       }
       const socket = clientHandlers(st, !!tls, redirect, proxyProtocol ? AWAIT_PROXY_HEADER : ADDRESS_KNOWN);
       const l = tls
-        ? Bun.listen<Client>({ hostname: host, port, tls: { cert: tls.cert, key: tls.key }, socket })
-        : Bun.listen<Client>({ hostname: host, port, socket });
+        ? Bun.listen<Client>({
+            ...bindTo(host, port, reusePort),
+            tls: { cert: tls.cert, key: tls.key },
+            socket,
+          })
+        : Bun.listen<Client>({ ...bindTo(host, port, reusePort), socket });
       st.listeners.push(l);
       return l;
     },

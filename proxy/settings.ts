@@ -206,6 +206,12 @@ const knobs = {
     "X-Forwarded-For",
     "header a trusted peer names the client in: `X-Forwarded-For` (walked from the right past trusted hops) or a single-address header such as `X-Real-IP` or `CF-Connecting-IP`; a missing or malformed value leaves the peer as the client",
   ),
+  PROXY_WORKERS: knob(
+    int(0, 256),
+    "0",
+    "proxy worker processes sharing the public ports (`reusePort`), each with its own pool and health checks, under one supervisor that owns the admin port (metrics summed) and passes SIGHUP/SIGTERM on; 0 = one per core; 1 = a single process, no supervisor",
+    { shownDefault: "0 (one per core)" },
+  ),
   PROXY_PROXY_PROTOCOL: knob(
     z.enum(["off", "on", "http", "https"]),
     "off",

@@ -120,6 +120,8 @@ export async function spawnProxyMain(env: Record<string, string>): Promise<Spawn
         PROXY_ADMIN_PORT: String(adminPort),
         PROXY_HOST: "127.0.0.1",
         PROXY_HEALTH_INTERVAL_MS: "200",
+        // One process unless a test asks for workers (PROXY_WORKERS defaults to one per core).
+        PROXY_WORKERS: "1",
         ...env,
       },
       stdout: "pipe",

@@ -115,6 +115,8 @@ function proxyEnv(port: number, upPorts: number[]): Record<string, string> {
     PROXY_ACCESS_LOG: "off",
     PROXY_MAX_CONNS_PER_IP: "0",
     PROXY_GZIP_LEVEL: "5",
+    // One process on its one core, like nginx's one worker (BENCH_WORKERS for the scaling plan).
+    PROXY_WORKERS: process.env.BENCH_WORKERS ?? "1",
     LOG_LEVEL: "warn",
     ...(realIpMode === "off" ? {} : { PROXY_TRUSTED_PROXIES: "127.0.0.1/32" }),
     ...(realIpMode === "proxy-protocol" ? { PROXY_PROXY_PROTOCOL: "http" } : {}),
