@@ -146,7 +146,12 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
     const before = spawn(["taskset", "-c", "1", process.execPath, "proxy/main.ts"], env, beforeDir);
     targets.push({ key: "before", name: beforeName, port, pids: () => [before.pid] });
   }
-  targets.push({ key: "proxy", name: "proxy", port: proxyPort, pids: () => [proxy.pid] });
+  targets.push({
+    key: "proxy",
+    name: "proxy",
+    port: proxyPort,
+    pids: () => [proxy.pid, ...childPids(proxy.pid)],
+  });
   const measured = targets.filter(
     (t) => (!targetFilter || targetFilter.includes(t.key) || t.key === "nginx") && route0Direct(t),
   );
