@@ -14,6 +14,8 @@ import { ADDRESS_KNOWN, AWAIT_PROXY_HEADER, type Client, CRLF, type EngineState 
 export function admitClient(st: EngineState, c: Client, ip: string): void {
   c.ip = ip;
   c.pending = ADDRESS_KNOWN;
+  // From here the idle and head timeouts apply as on any connection.
+  c.headStart = 0;
   c.trusted = st.core.trusted.has(ip);
   const own = `X-Real-IP: ${ip}${CRLF}X-Forwarded-Proto: ${c.secure ? "https" : "http"}${CRLF}X-Forwarded-Host: `;
   c.forwarded = Buffer.from(own, "latin1");
@@ -84,7 +86,6 @@ export function resolvePending(st: EngineState, c: Client, data: Buffer): boolea
     return false;
   }
   c.buf = r.length < buf.length ? buf.subarray(r.length) : null;
-  c.headStart = 0;
   admitClient(st, c, r.addresses?.sourceIp ?? c.ip);
   return !c.closeAfter;
 }
