@@ -77,6 +77,9 @@ test("both workers serve, and the supervisor's /metrics is the sum of theirs", a
   expect(per[0]! + per[1]!).toBeGreaterThanOrEqual(60);
   expect(summed).toContain("proxy_workers 2");
   expect(summed).toContain("proxy_workers_up 2");
+  // Memory by part, summed over the workers (RSS of two Bun processes: tens of MB at least).
+  const rss = Number(/proxy_memory_bytes\{part="rss"\} (\d+)/.exec(summed)?.[1] ?? 0);
+  expect(rss).toBeGreaterThan(20 * 1024 * 1024);
   expect(summed.match(/# TYPE proxy_requests_total counter/g)?.length).toBe(1);
 });
 
