@@ -87,6 +87,23 @@ function sweep(st: EngineState): void {
     } else if (now - c.lastActive > clientIdleMs) c.sock.end();
   }
   st.pool.sweep(now);
+  collectWhenIdle(st, now);
+}
+
+/** Quiet for this long after a burst: collect the garbage it left. */
+const IDLE_COLLECT_MS = 2000;
+
+/**
+ * Under load the JS heap grows by the collection budget
+ * (`BUN_JSC_largeHeapSize`) before each collection, and once requests stop
+ * nothing runs one: the heap and the response buffers it keeps alive stay
+ * resident. One full collection after a quiet spell hands them back (the
+ * allocator then returns the pages after `MIMALLOC_PURGE_DELAY`).
+ */
+function collectWhenIdle(st: EngineState, now: number): void {
+  if (st.collectedIdle || now - st.lastExchange < IDLE_COLLECT_MS || st.inFlight > 0) return;
+  st.collectedIdle = true;
+  Bun.gc(true);
 }
 
 /**

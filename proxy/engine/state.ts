@@ -127,6 +127,10 @@ export class EngineState {
   readonly perIp = new Map<string, number>();
   /** proxied exchanges in progress, whole engine (`PROXY_MAX_IN_FLIGHT`) */
   inFlight = 0;
+  /** `clock` when the last exchange ended (the idle collection waits for a quiet spell) */
+  lastExchange = 0;
+  /** a collection ran since `lastExchange` */
+  collectedIdle = true;
   readonly listeners: TCPSocketListener<unknown>[] = [];
   /**
    * Connections the HTTPS port's PROXY protocol front relays to the internal
