@@ -175,6 +175,23 @@ describe("PROXY protocol on both listeners (PROXY_PROXY_PROTOCOL=on)", () => {
         expect((await accessLine(p, target)).ip).toBe(ip);
       });
 
+  test("through the TLS relay, a 3 MB upload and an 80 KB response arrive whole", async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024, 7);
+    const sha = new Bun.CryptoHasher("sha256").update(body).digest("hex");
+    const header = encodeV2(v6("2001:db8::77"));
+    const up = await exchange(p.tlsPort, {
+      prefix: header,
+      tls: true,
+      request: `POST /api/echo HTTP/1.1\r\nHost: shop.test\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.toString("latin1")}`,
+      timeoutMs: 20_000,
+    });
+    expect(statusOf(up)).toBe(200);
+    expect(jsonOf(up)).toMatchObject({ bytes: body.length, sha });
+    const down = await exchange(p.tlsPort, { prefix: header, tls: true, request: getRequest("/api/fat") });
+    expect(statusOf(down)).toBe(200);
+    expect(down.text.endsWith("b".repeat(50_000))).toBe(true);
+  });
+
   test("addresses from PROXY headers get their own rate-limit buckets", async () => {
     if (!redisUrl) return console.warn("skipped: no Redis");
     const as = (ip: string, q: string) =>
