@@ -37,6 +37,8 @@ test("CIDR parsing and the right-to-left walk", () => {
   expect(t.clientFrom("203.0.113.9, not-an-ip")).toBeNull();
   expect(t.clientFrom(undefined)).toBeNull();
   expect(new TrustedProxies([]).has("127.0.0.1")).toBe(false);
+  expect(t.has("::ffff:10.1.2.3")).toBe(true);
+  expect(t.has("::ffff:192.0.2.1")).toBe(false);
 });
 
 test("from a trusted peer, X-Forwarded-For addresses get their own buckets and reach the app as the client", async () => {

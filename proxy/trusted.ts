@@ -39,6 +39,8 @@ export class TrustedProxies {
 
   has(ip: string): boolean {
     if (this.empty) return false;
+    // A dual-stack listener (PROXY_HOST=::) sees IPv4 peers as ::ffff:a.b.c.d.
+    if (ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4) return this.has(ip.slice(7));
     const family = isIP(ip);
     return family !== 0 && this.list.check(ip, family === 4 ? "ipv4" : "ipv6");
   }
