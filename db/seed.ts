@@ -1,4 +1,5 @@
 import type { Sql } from "./client.ts";
+import { withIndexesDeferred } from "./seed/deferred-indexes.ts";
 import { DEFAULT_SEED, generateProducts } from "./seed/generate.ts";
 import { insertProducts, insertReviews, insertVariants } from "./seed/insert.ts";
 import { categoryNodes } from "./seed/taxonomy.ts";
@@ -11,6 +12,9 @@ import { categoryNodes } from "./seed/taxonomy.ts";
  * parameter of an `insert ... select from unnest(...)`, thousands of rows per
  * round trip, in one transaction.
  */
+
+/** Tables the seed fills in bulk. */
+const BULK_TABLES = ["products", "variants", "inventory", "reviews"];
 
 export interface SeedOptions {
   products: number;
@@ -66,19 +70,26 @@ export async function seedCatalog(sql: Sql, opts: SeedOptions): Promise<SeedResu
       await tx<{ id: string }[]>`select id from users where email like 'reviewer%@seed.example' order by id`
     ).map((r) => Number(r.id));
     // After the highest id, not the count: a deleted product must not make the sequence repeat a slug.
-    const [existing] = await tx<{ n: number }[]>`select coalesce(max(id), 0)::int as n from products`;
+    const [existing] = await tx<{ n: number; rows: number }[]>`
+      select coalesce(max(id), 0)::int as n, count(*)::int as rows from products`;
     const specs = generateProducts({
       count: opts.products,
       offset: existing!.n,
       seed: opts.seed ?? DEFAULT_SEED,
       maxReviews: reviewerIds.length,
     });
-    const ids = await insertProducts(tx, specs, categoryIds);
-    const variants = await insertVariants(tx, specs, ids);
-    const reviews = await insertReviews(tx, specs, ids, reviewerIds);
+    const load = async () => {
+      const ids = await insertProducts(tx, specs, categoryIds);
+      const variants = await insertVariants(tx, specs, ids);
+      const reviews = await insertReviews(tx, specs, ids, reviewerIds);
+      return { products: ids.size, variants, reviews };
+    };
+    // Rebuilding the indexes pays off when the load is most of the table (a fresh seed).
+    const counts =
+      existing!.rows < opts.products ? await withIndexesDeferred(tx, BULK_TABLES, load) : await load();
     await tx`alter table variants enable trigger user`;
     await tx`alter table inventory enable trigger user`;
-    return { products: ids.size, variants, reviews };
+    return counts;
   });
   await sql`analyze`;
   return { categories: categoryIds.size, ...result, ms: Math.round(performance.now() - started) };
