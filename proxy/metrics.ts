@@ -1,4 +1,5 @@
 import { defaultBuckets, Registry } from "../platform/metrics.ts";
+import { registerProcessMetrics } from "../platform/process-metrics.ts";
 import type { Upstream } from "./upstream.ts";
 
 /**
@@ -35,6 +36,7 @@ export class ProxyMetrics {
 
   constructor(upstreams: () => readonly Upstream[], poolIdle: (u: Upstream) => number) {
     const now = () => Date.now();
+    registerProcessMetrics(this.registry);
     this.registry.gauge(
       "proxy_upstream_healthy",
       "1 when the upstream passes health checks and is not ejected",

@@ -201,7 +201,7 @@ const knobs = {
   PROXY_RATE_LIMIT: knob(bool, "on", "rate limiting (Redis token buckets; off for the benchmark)"),
   PROXY_RATE_ZONES: knob(
     parsed(parseZones),
-    "auth:/api/auth/:5:10:ip,api:/api/:10:20,ops:/health:5:20:ip,ops:/readyz:5:20:ip",
+    "auth:/api/auth/:5:10:ip,auth:/signin:5:10:ip,auth:/register:5:10:ip,api:/api/:10:20,ops:/health:5:20:ip,ops:/readyz:5:20:ip",
     "rate-limit zones `name:/prefix/:rate:burst[:ip],…` matched on the decoded, normalised path (first matching prefix wins; rate per second; `:ip` = always per client IP, a token adds a per-user bucket)",
   ),
   PROXY_RATE_KEY_PREFIX: knob(text, "rl:", "prefix of the rate limiter's Redis keys"),

@@ -52,7 +52,12 @@ export async function waitFor(url: string, timeoutMs: number, log: () => string)
  * Starts `scripts/dev.ts` (apps, workers, proxy under the supervisor) against
  * a fresh migrated database with a seeded demo catalog.
  */
-export async function startStack(opts: { products: number; instances: number }): Promise<Stack> {
+export async function startStack(opts: {
+  products: number;
+  instances: number;
+  /** Extra variables (the page benchmark turns the rate limit and access log off). */
+  env?: Record<string, string>;
+}): Promise<Stack> {
   const database = await createTestDatabase("browser");
   await seedCatalog(database.sql, { products: opts.products });
   const redisUrl = await testRedisUrl();
@@ -69,6 +74,9 @@ export async function startStack(opts: { products: number; instances: number }):
     APP_PORT_BASE: String(freePortPair()),
     APP_INSTANCES: String(opts.instances),
     SEED_PRODUCTS: "0",
+    // the console tour's webhook receiver listens on loopback
+    WEBHOOKS_ALLOW_PRIVATE: "true",
+    ...opts.env,
   });
   const child = Bun.spawn([process.execPath, join(import.meta.dir, "../dev.ts")], {
     env,
