@@ -1,6 +1,7 @@
 import { handleShutdown } from "../platform/lifecycle.ts";
 import { createLogger } from "../platform/logger.ts";
-import { ConfigError } from "../platform/settings.ts";
+import { ConfigError, loadOrExit } from "../platform/settings.ts";
+import { startTracing, stopTracing, tracingSettings } from "../platform/tracing.ts";
 import { loadProxyConfig, type ProxyConfig } from "./config.ts";
 import { startProxy } from "./server.ts";
 
@@ -21,6 +22,11 @@ try {
   process.exit(78);
 }
 const logger = createLogger(cfg.logLevel, { service: "proxy" });
+// Before the proxy starts: its core picks the tracer up once (null when OTEL_EXPORTER_OTLP_ENDPOINT is unset).
+startTracing(
+  "proxy",
+  loadOrExit(() => tracingSettings.load()),
+);
 const proxy = await startProxy(cfg, logger);
 console.log(
   `proxy: http://localhost:${proxy.port}${proxy.tlsPort ? `  https://localhost:${proxy.tlsPort}` : ""}  admin: http://localhost:${proxy.adminPort}/metrics`,
@@ -34,4 +40,8 @@ process.on("SIGHUP", () => {
     logger.error("reload failed; keeping the running configuration", { err });
   }
 });
-handleShutdown(() => proxy.stop(cfg.shutdownTimeoutMs), logger, cfg.shutdownTimeoutMs + 2000);
+handleShutdown(
+  () => proxy.stop(cfg.shutdownTimeoutMs).then(stopTracing),
+  logger,
+  cfg.shutdownTimeoutMs + 2000,
+);

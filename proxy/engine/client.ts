@@ -12,6 +12,7 @@ import {
 } from "../http1.ts";
 import { verifyAccessToken } from "../jwt.ts";
 import { normalisePath } from "../path.ts";
+import { startRequestSpan } from "../trace.ts";
 import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { serveStatic } from "./files.ts";
 import { problem, rejectHead, respondLocal, tooManyConnections } from "./local.ts";
@@ -127,6 +128,8 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     inFlight: false,
     clientIp: c.ip,
     chain: null,
+    span: null,
+    traceparent: null,
   };
   if (c.trusted) {
     const real = st.core.trusted.clientFrom(head.forwardedForJoined ?? head.field("x-forwarded-for"));
@@ -135,6 +138,7 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
       ex.chain = real.chain;
     }
   }
+  if (st.core.tracer !== null) startRequestSpan(st.core.tracer, ex);
   c.ex = ex;
   if (head.buf[head.targetFrom] !== 0x2f) {
     // absolute-form and asterisk-form are for forward proxies; this is a reverse proxy.

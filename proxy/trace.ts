@@ -1,0 +1,58 @@
+import {
+  contextFrom,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  traceparentOf,
+} from "../platform/tracing.ts";
+import type { Exchange } from "./engine/state.ts";
+import { F_TRACEPARENT } from "./http1.ts";
+
+/**
+ * The proxy's part of a trace: one server span per request, continuing the
+ * client's `traceparent` when it sent a valid one, with an event per upstream
+ * attempt. Only called when tracing is on (`ProxyCore.tracer`); with it off
+ * the engine never reaches this module and allocates nothing for tracing.
+ */
+
+/** Starts the request's span and the `traceparent` the upstream will get (naming this span). */
+export function startRequestSpan(tracer: Tracer, ex: Exchange): void {
+  const head = ex.head;
+  const from = head.fieldFrom(F_TRACEPARENT);
+  const parent = contextFrom(
+    from < 0 ? null : { traceparent: head.buf.latin1Slice(from, head.fieldTo(F_TRACEPARENT)) },
+  );
+  const span = tracer.startSpan(
+    `proxy ${head.method}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        "http.request.method": head.method,
+        "url.path": head.path,
+        "client.address": ex.clientIp,
+      },
+    },
+    parent,
+  );
+  ex.span = span;
+  ex.traceparent = traceparentOf(span);
+}
+
+/** Notes an attempt on an upstream (the first, or a retry after a failure). */
+export function noteAttempt(span: Span, upstream: string, attempt: number): void {
+  span.addEvent("upstream attempt", { "server.address": upstream, attempt });
+}
+
+/** Ends the request's span with its outcome (once). */
+export function endRequestSpan(ex: Exchange): void {
+  const span = ex.span;
+  if (span === null) return;
+  ex.span = null;
+  const status = ex.status;
+  span.setAttribute("http.response.status_code", status);
+  span.setAttribute("proxy.upstream", ex.upstreamName);
+  if (ex.attempts > 1) span.setAttribute("proxy.attempts", ex.attempts);
+  if (status >= 500 || status === 0) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
+}
