@@ -1,8 +1,10 @@
 import postgres from "postgres";
 import type { Logger } from "../platform/logger.ts";
+import { tracer } from "../platform/tracing.ts";
 import { currentConsistency, noteCommit } from "./context.ts";
 import { parseLsn } from "./lsn.ts";
 import { type ReplicaState, replicaMonitor } from "./replica-monitor.ts";
+import { traceSql } from "./tracing.ts";
 
 export type Sql = postgres.Sql;
 export type TxSql = postgres.TransactionSql;
@@ -93,10 +95,13 @@ export function createDatabase(opts: DatabaseOptions): Database {
     onnotice: () => {},
     connection: { application_name: opts.applicationName ?? "commerce" },
   };
-  const primary = postgres(opts.primaryUrl, common);
+  // With tracing on, every statement run inside a span gets one of its own (db/tracing.ts).
+  const t = tracer();
+  const traced = (sql: Sql, pool: string): Sql => (t ? traceSql(sql, t, pool) : sql);
+  const primary = traced(postgres(opts.primaryUrl, common), "primary");
   const replicas: ReplicaState[] = (opts.replicaUrls ?? []).map((url, i) => ({
     name: `replica-${i + 1}`,
-    sql: postgres(url, { ...common, connect_timeout: 2 }),
+    sql: traced(postgres(url, { ...common, connect_timeout: 2 }), `replica-${i + 1}`),
     status: "down",
     replayLsn: null,
     lagMs: null,
