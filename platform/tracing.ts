@@ -115,6 +115,8 @@ const propagator = new W3CTraceContextPropagator();
 export interface TracingOptions {
   /** replaces the OTLP exporter (tests collect spans in memory) */
   processor?: SpanProcessor;
+  /** `service.instance.id` (which app instance of several) */
+  instanceId?: string;
 }
 
 /**
@@ -139,7 +141,10 @@ export function startTracing(
   const processor =
     opts.processor ?? new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000, maxQueueSize: 4096 });
   provider = new TracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.OTEL_SERVICE_NAME ?? serviceName }),
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: settings.OTEL_SERVICE_NAME ?? serviceName,
+      ...(opts.instanceId ? { "service.instance.id": opts.instanceId } : {}),
+    }),
     sampler: samplerFor(settings),
     spanProcessors: [processor],
   });
