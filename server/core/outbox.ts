@@ -44,16 +44,27 @@ export function recordEvent(
   return inSpan(
     "outbox.write",
     async () => {
-      const trace = headersOf();
-      const [row] = await tx<{ id: string; occurred_at: Date }[]>`
-        insert into outbox (type, aggregate_id, data, traceparent, tracestate)
-        values (${type}, ${aggregateId === undefined ? null : String(aggregateId)}, ${tx.json(data as Parameters<TxSql["json"]>[0])},
-                ${trace.traceparent ?? null}, ${trace.tracestate ?? null})
-        returning id, occurred_at`;
-      return { id: row!.id, type, occurred_at: row!.occurred_at.toISOString(), data };
+      const row = await insertOutboxRow(tx, type, data, aggregateId);
+      return { id: row.id, type, occurred_at: row.occurred_at.toISOString(), data };
     },
     { kind: SpanKind.PRODUCER, attributes: { "messaging.destination.name": type } },
   );
+}
+
+/** The outbox row, with the trace context of the active span (the `outbox.write` span). */
+async function insertOutboxRow(
+  tx: TxSql,
+  type: EventType,
+  data: Record<string, unknown>,
+  aggregateId: string | number | undefined,
+): Promise<{ id: string; occurred_at: Date }> {
+  const trace = headersOf();
+  const [row] = await tx<{ id: string; occurred_at: Date }[]>`
+    insert into outbox (type, aggregate_id, data, traceparent, tracestate)
+    values (${type}, ${aggregateId === undefined ? null : String(aggregateId)}, ${tx.json(data as Parameters<TxSql["json"]>[0])},
+            ${trace.traceparent ?? null}, ${trace.tracestate ?? null})
+    returning id, occurred_at`;
+  return row!;
 }
 
 /**
