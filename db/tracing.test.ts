@@ -15,7 +15,7 @@ beforeAll(async () => {
   rx = startOtlpReceiver();
   tdb = await createTestDatabase("dbtrace");
   // Tracing first: createDatabase installs the statement spans only when it is on.
-  startTracing(
+  await startTracing(
     "db-test",
     tracingSettings.load({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }),
   );

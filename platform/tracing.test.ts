@@ -17,7 +17,7 @@ afterEach(stopTracing);
 
 describe("tracing", () => {
   test("off without an endpoint: no tracer, no headers, spans cost nothing", async () => {
-    expect(startTracing("t", tracingSettings.load({}))).toBe(false);
+    expect(await startTracing("t", tracingSettings.load({}))).toBe(false);
     expect(tracer()).toBeNull();
     expect(headersOf()).toEqual({});
     expect(await inSpan("x", async (span) => span)).toBeNull();
@@ -26,7 +26,7 @@ describe("tracing", () => {
   test("exports OTLP/HTTP JSON with parent links and continues a caller's traceparent", async () => {
     const rx = startOtlpReceiver();
     try {
-      startTracing(
+      await startTracing(
         "unit",
         tracingSettings.load({
           OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
@@ -61,7 +61,7 @@ describe("tracing", () => {
   test("protobuf is the default encoding", async () => {
     const rx = startOtlpReceiver();
     try {
-      startTracing("unit", tracingSettings.load({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.url }));
+      await startTracing("unit", tracingSettings.load({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.url }));
       await inSpan("one", async () => {});
       await flushTracing();
       await until(() => rx.contentTypes.length > 0, "an export");
@@ -74,7 +74,7 @@ describe("tracing", () => {
   test("a ratio of 0 records no new trace but still propagates ids", async () => {
     const rx = startOtlpReceiver();
     try {
-      startTracing(
+      await startTracing(
         "unit",
         tracingSettings.load({
           OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
@@ -96,7 +96,7 @@ describe("tracing", () => {
 
   test("log lines inside a span carry trace_id and span_id", async () => {
     const rx = startOtlpReceiver();
-    startTracing("unit", tracingSettings.load({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.url }));
+    await startTracing("unit", tracingSettings.load({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.url }));
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => {

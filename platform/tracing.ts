@@ -10,25 +10,10 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter as OtlpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as OtlpProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  type Sampler,
-  type SpanProcessor,
-  TraceIdRatioBasedSampler,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
-import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { z } from "zod";
 import { setTraceFieldSource } from "./logger.ts";
 import { defineSettings, knob, type Settings, url } from "./settings.ts";
+import type { TracingOptions, TracingRuntime } from "./tracing-sdk.ts";
 
 export type { Context, Span, Tracer };
 export { SpanKind, SpanStatusCode };
@@ -37,7 +22,8 @@ export { SpanKind, SpanStatusCode };
  * Distributed tracing with OpenTelemetry: W3C trace context in and out of
  * every process, spans exported over OTLP/HTTP when
  * `OTEL_EXPORTER_OTLP_ENDPOINT` is set. Without an endpoint nothing is
- * registered: `tracer()` is null, callers skip their span code, and the
+ * registered and the SDK is not even loaded (`tracing-sdk.ts` is imported on
+ * demand): `tracer()` is null, callers skip their span code, and the
  * OpenTelemetry API's no-op paths are all that remains.
  */
 
@@ -86,72 +72,29 @@ export const tracingSettings = defineSettings("tracing", {
 /** The parsed tracing settings. */
 export type TracingSettings = Settings<typeof tracingSettings.knobs>;
 
-/** The sampler the settings ask for. */
-export function samplerFor(
-  s: Pick<TracingSettings, "OTEL_TRACES_SAMPLER" | "OTEL_TRACES_SAMPLER_ARG">,
-): Sampler {
-  const ratio = new TraceIdRatioBasedSampler(s.OTEL_TRACES_SAMPLER_ARG);
-  switch (s.OTEL_TRACES_SAMPLER) {
-    case "always_on":
-      return new AlwaysOnSampler();
-    case "always_off":
-      return new AlwaysOffSampler();
-    case "traceidratio":
-      return ratio;
-    case "parentbased_always_on":
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
-    case "parentbased_always_off":
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    default:
-      return new ParentBasedSampler({ root: ratio });
-  }
-}
-
-let provider: TracerProvider | null = null;
+let runtime: TracingRuntime | null = null;
 let activeTracer: Tracer | null = null;
-const propagator = new W3CTraceContextPropagator();
 
-/** Options of `startTracing` beyond the settings (tests pass their own processor). */
-export interface TracingOptions {
-  /** replaces the OTLP exporter (tests collect spans in memory) */
-  processor?: SpanProcessor;
-  /** `service.instance.id` (which app instance of several) */
-  instanceId?: string;
-}
+export type { TracingOptions };
 
 /**
  * Turns tracing on for this process when an endpoint is configured (or a
  * processor is given): OTLP exporter, sampler, W3C propagator and the
- * AsyncLocalStorage context manager. Returns whether tracing is on. Called
- * once by each process entry, before anything starts spans.
+ * AsyncLocalStorage context manager (`tracing-sdk.ts`). Returns whether
+ * tracing is on. Called once by each process entry, before anything that
+ * decides at start-up whether to make spans (the proxy core, the database
+ * client, the app).
  */
-export function startTracing(
+export async function startTracing(
   serviceName: string,
   settings: TracingSettings = tracingSettings.load(),
   opts: TracingOptions = {},
-): boolean {
-  if (provider) return true;
-  const endpoint = settings.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (!endpoint && !opts.processor) return false;
-  const traceUrl = endpoint ? `${endpoint.replace(/\/+$/, "")}/v1/traces` : "";
-  const exporter =
-    settings.OTEL_EXPORTER_OTLP_PROTOCOL === "http/json"
-      ? new OtlpJsonExporter({ url: traceUrl })
-      : new OtlpProtoExporter({ url: traceUrl });
-  const processor =
-    opts.processor ?? new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000, maxQueueSize: 4096 });
-  provider = new TracerProvider({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: settings.OTEL_SERVICE_NAME ?? serviceName,
-      ...(opts.instanceId ? { "service.instance.id": opts.instanceId } : {}),
-    }),
-    sampler: samplerFor(settings),
-    spanProcessors: [processor],
-  });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(propagator);
-  trace.setGlobalTracerProvider(provider);
-  activeTracer = provider.getTracer("commerce-platform");
+): Promise<boolean> {
+  if (runtime) return true;
+  if (!settings.OTEL_EXPORTER_OTLP_ENDPOINT && !opts.processor) return false;
+  const sdk = await import("./tracing-sdk.ts");
+  runtime = sdk.startSdk(serviceName, settings, opts);
+  activeTracer = runtime.tracer;
   setTraceFieldSource(activeTraceFields);
   return true;
 }
@@ -163,13 +106,13 @@ export function tracer(): Tracer | null {
 
 /** Exports what is buffered and stops tracing (shutdown; tests). */
 export async function stopTracing(): Promise<void> {
-  const p = provider;
-  provider = null;
+  const r = runtime;
+  runtime = null;
   activeTracer = null;
   setTraceFieldSource(null);
-  if (!p) return;
-  await p.forceFlush().catch(() => {});
-  await p.shutdown().catch(() => {});
+  if (!r) return;
+  await r.flush().catch(() => {});
+  await r.shutdown().catch(() => {});
   trace.disable();
   context.disable();
   propagation.disable();
@@ -177,7 +120,7 @@ export async function stopTracing(): Promise<void> {
 
 /** Sends buffered spans now (tests wait for them). */
 export async function flushTracing(): Promise<void> {
-  await provider?.forceFlush();
+  await runtime?.flush();
 }
 
 /** W3C trace context headers (`traceparent`, `tracestate`) as a plain record. */
@@ -190,14 +133,14 @@ const recordGetter: TextMapGetter<TraceHeaders> = {
 
 /** A context whose parent is the span the headers name (the root context when they name none). */
 export function contextFrom(headers: TraceHeaders | null | undefined): Context {
-  if (!headers) return ROOT_CONTEXT;
-  return propagator.extract(ROOT_CONTEXT, headers, recordGetter);
+  if (!headers || !activeTracer) return ROOT_CONTEXT;
+  return propagation.extract(ROOT_CONTEXT, headers, recordGetter);
 }
 
 /** The trace context headers naming `ctx`'s span (empty when tracing is off or there is none). */
 export function headersOf(ctx: Context = context.active()): TraceHeaders {
   const out: TraceHeaders = {};
-  if (activeTracer) propagator.inject(ctx, out, { set: (c, k, v) => (c[k] = v) });
+  if (activeTracer) propagation.inject(ctx, out, { set: (c, k, v) => (c[k] = v) });
   return out;
 }
 

@@ -23,7 +23,7 @@ try {
 }
 const logger = createLogger(cfg.logLevel, { service: "proxy" });
 // Before the proxy starts: its core picks the tracer up once (null when OTEL_EXPORTER_OTLP_ENDPOINT is unset).
-startTracing(
+await startTracing(
   "proxy",
   loadOrExit(() => tracingSettings.load()),
 );

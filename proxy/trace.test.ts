@@ -35,7 +35,7 @@ describe("proxy trace context", () => {
 
   test("tracing on: one server span per request, child of the client's, named upstream in traceparent", async () => {
     const rx = startOtlpReceiver();
-    startTracing(
+    await startTracing(
       "proxy",
       tracingSettings.load({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }),
     );

@@ -14,7 +14,16 @@ import { F_TRACEPARENT } from "./http1.ts";
  * client's `traceparent` when it sent a valid one, with an event per upstream
  * attempt. Only called when tracing is on (`ProxyCore.tracer`); with it off
  * the engine never reaches this module and allocates nothing for tracing.
+ * The spans live in a side table rather than on the `Exchange`, so the
+ * engine's per-request record keeps the shape it has without tracing.
  */
+
+/** A request's span and the `traceparent` naming it, sent upstream. */
+interface RequestTrace {
+  span: Span;
+  traceparent: string;
+}
+const traces = new WeakMap<Exchange, RequestTrace>();
 
 /** Starts the request's span and the `traceparent` the upstream will get (naming this span). */
 export function startRequestSpan(tracer: Tracer, ex: Exchange): void {
@@ -35,20 +44,24 @@ export function startRequestSpan(tracer: Tracer, ex: Exchange): void {
     },
     parent,
   );
-  ex.span = span;
-  ex.traceparent = traceparentOf(span);
+  traces.set(ex, { span, traceparent: traceparentOf(span) });
+}
+
+/** The `traceparent` the upstream gets for this request (undefined when it has no span). */
+export function upstreamTraceparent(ex: Exchange): string | undefined {
+  return traces.get(ex)?.traceparent;
 }
 
 /** Notes an attempt on an upstream (the first, or a retry after a failure). */
-export function noteAttempt(span: Span, upstream: string, attempt: number): void {
-  span.addEvent("upstream attempt", { "server.address": upstream, attempt });
+export function noteAttempt(ex: Exchange, upstream: string, attempt: number): void {
+  traces.get(ex)?.span.addEvent("upstream attempt", { "server.address": upstream, attempt });
 }
 
 /** Ends the request's span with its outcome (once). */
 export function endRequestSpan(ex: Exchange): void {
-  const span = ex.span;
-  if (span === null) return;
-  ex.span = null;
+  const span = traces.get(ex)?.span;
+  if (span === undefined) return;
+  traces.delete(ex);
   const status = ex.status;
   span.setAttribute("http.response.status_code", status);
   span.setAttribute("proxy.upstream", ex.upstreamName);

@@ -14,13 +14,13 @@ import { defaultProviders } from "./payments/providers.ts";
  * settings (exit 78 on a bad value), deps, the app, the reservation sweeper
  * and graceful shutdown. `checkoutFaults` is for test entry points only.
  */
-export function runInstance(opts: { checkoutFaults?: CheckoutFaults } = {}): void {
+export async function runInstance(opts: { checkoutFaults?: CheckoutFaults } = {}): Promise<void> {
   const config = loadConfigOrExit();
   const settings = loadOrExit(() => loadDomainSettings(config, process.env));
   const providers = loadOrExit(() => defaultProviders()); // exit 78 on a bad PAYMENTS_TEST_CARD
   const instance = `app-${config.PORT ?? config.APP_PORT_BASE}`;
   // Before the deps and the app: both decide once whether to install their spans.
-  startTracing(
+  await startTracing(
     "app",
     loadOrExit(() => tracingSettings.load()),
     { instanceId: instance },

@@ -22,7 +22,7 @@ const config = loadConfigOrExit();
 const settings = loadOrExit(() => workerSettings.load());
 const limits = loadOrExit(() => eventsHealthSettings.load());
 // Before the deps: the database client installs statement spans only when tracing is on.
-startTracing(
+await startTracing(
   "workers",
   loadOrExit(() => tracingSettings.load()),
 );

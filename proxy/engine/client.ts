@@ -128,8 +128,6 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     inFlight: false,
     clientIp: c.ip,
     chain: null,
-    span: null,
-    traceparent: null,
   };
   if (c.trusted) {
     const real = st.core.trusted.clientFrom(head.forwardedForJoined ?? head.field("x-forwarded-for"));

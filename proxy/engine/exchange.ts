@@ -6,7 +6,7 @@ import { endClient, reqId } from "./writes.ts";
 
 /** Takes the exchange out of the engine's in-flight count (once). */
 export function releaseInFlight(st: EngineState, ex: Exchange): void {
-  if (ex.span !== null) endRequestSpan(ex);
+  if (st.core.tracer !== null) endRequestSpan(ex);
   if (!ex.inFlight) return;
   ex.inFlight = false;
   st.inFlight--;

@@ -1,5 +1,4 @@
 import type { Socket, SocketHandler, TCPSocketListener } from "bun";
-import type { Span } from "../../platform/tracing.ts";
 import type { Compressor } from "../compress.ts";
 import type { ProxyCore } from "../core.ts";
 import { RequestIds } from "../headers.ts";
@@ -89,10 +88,6 @@ export interface Exchange {
   clientIp: string;
   /** behind a trusted peer: X-Forwarded-For up to and including the client, sent upstream as is */
   chain: string | null;
-  /** the request's span; null when tracing is off (`proxy/trace.ts`) */
-  span: Span | null;
-  /** `traceparent` naming `span`, sent upstream; null when tracing is off */
-  traceparent: string | null;
 }
 
 /** Line end and blank line of HTTP/1.1 heads. */

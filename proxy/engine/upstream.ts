@@ -6,7 +6,7 @@ import {
   idempotentMethods,
 } from "../http1.ts";
 import type { RateDecision } from "../ratelimit.ts";
-import { noteAttempt } from "../trace.ts";
+import { noteAttempt, upstreamTraceparent } from "../trace.ts";
 import type { Upstream } from "../upstream.ts";
 import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { problem } from "./local.ts";
@@ -41,7 +41,7 @@ export function dispatch(st: EngineState, ex: Exchange, exclude: Upstream | unde
     return;
   }
   ex.attempts++;
-  if (ex.span !== null) noteAttempt(ex.span, up.id, ex.attempts);
+  if (st.core.tracer !== null) noteAttempt(ex, up.id, ex.attempts);
   ex.up = up;
   ex.upstreamName = up.id;
   up.active++;
@@ -87,9 +87,10 @@ function writeUpstreamHead(st: EngineState, ex: Exchange, out: Buffer): number {
   if (head.hostFrom >= 0) n += buf.copy(out, n, head.hostFrom, head.hostTo);
   n += out.latin1Write("\r\nX-Request-Id: ", n);
   n += writeRequestId(st, ex, out, n);
-  if (ex.traceparent !== null) {
+  const traceparent = st.core.tracer === null ? undefined : upstreamTraceparent(ex);
+  if (traceparent !== undefined) {
     n += out.latin1Write("\r\ntraceparent: ", n);
-    n += out.latin1Write(ex.traceparent, n);
+    n += out.latin1Write(traceparent, n);
   } else {
     // Tracing off: the client's trace context goes on unchanged.
     const tp = head.fieldFrom(F_TRACEPARENT);

@@ -24,3 +24,6 @@ for (const sig of ["SIGINT", "SIGTERM"] as const)
     console.log(`otlp sink: ${requests} export requests, ${(bytes / 1e6).toFixed(1)} MB`);
     process.exit(0);
   });
+
+// A module (not a script): its names stay its own.
+export {};
