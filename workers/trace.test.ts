@@ -138,13 +138,18 @@ describe.skipIf(!amqpUrl)("one trace from the proxy to the worker", () => {
     }, "the app's checkout span");
     const traceId = checkout!.traceId;
     const inTrace = () => rx.spans.filter((s) => s.traceId === traceId);
-    // Each process exports on its own schedule (batches every second): wait for all three.
-    await until(
-      () =>
-        inTrace().some((s) => s.service === "proxy") &&
-        inTrace().some((s) => s.service === "workers" && s.name === "consume email"),
-      "the proxy's and the email consumer's spans in the checkout's trace",
-    );
+    // Each process exports on its own schedule (batches every second), and a child often ends,
+    // and so is sent, before its parent: wait until the proxy's and the email consumer's spans are
+    // in and every received span's parent is too.
+    const complete = () => {
+      const sp = inTrace();
+      return (
+        sp.some((s) => s.service === "proxy") &&
+        sp.some((s) => s.service === "workers" && s.name === "consume email") &&
+        sp.every((s) => s.parentSpanId === "" || sp.some((p) => p.spanId === s.parentSpanId))
+      );
+    };
+    await until(complete, "the checkout's trace from the proxy to the email consumer, every parent received");
     const spans = inTrace();
 
     // Proxy: the root (the client sent no trace context); the app's route span is its child.
