@@ -32,18 +32,14 @@ export function startRequestSpan(tracer: Tracer, ex: Exchange): void {
   const parent = contextFrom(
     from < 0 ? null : { traceparent: head.buf.latin1Slice(from, head.fieldTo(F_TRACEPARENT)) },
   );
-  const span = tracer.startSpan(
-    `proxy ${head.method}`,
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        "http.request.method": head.method,
-        "url.path": head.path,
-        "client.address": ex.clientIp,
-      },
-    },
-    parent,
-  );
+  const span = tracer.startSpan(`proxy ${head.method}`, { kind: SpanKind.SERVER }, parent);
+  // A request the sampler left out still needs ids to pass on, but no attributes (nor the path string).
+  if (span.isRecording())
+    span.setAttributes({
+      "http.request.method": head.method,
+      "url.path": head.path,
+      "client.address": ex.clientIp,
+    });
   traces.set(ex, { span, traceparent: traceparentOf(span) });
 }
 
@@ -54,7 +50,8 @@ export function upstreamTraceparent(ex: Exchange): string | undefined {
 
 /** Notes an attempt on an upstream (the first, or a retry after a failure). */
 export function noteAttempt(ex: Exchange, upstream: string, attempt: number): void {
-  traces.get(ex)?.span.addEvent("upstream attempt", { "server.address": upstream, attempt });
+  const span = traces.get(ex)?.span;
+  if (span?.isRecording()) span.addEvent("upstream attempt", { "server.address": upstream, attempt });
 }
 
 /** Ends the request's span with its outcome (once). */
@@ -62,6 +59,7 @@ export function endRequestSpan(ex: Exchange): void {
   const span = traces.get(ex)?.span;
   if (span === undefined) return;
   traces.delete(ex);
+  if (!span.isRecording()) return;
   const status = ex.status;
   span.setAttribute("http.response.status_code", status);
   span.setAttribute("proxy.upstream", ex.upstreamName);
