@@ -60,7 +60,9 @@ interface Thenable {
 /** Wraps the statement's `then` (postgres.js runs a query when it is awaited) in a span. */
 function instrument(query: Thenable, name: string, tracer: Tracer, pool: string): void {
   const original = query.then;
+  // biome-ignore lint/suspicious/noThenProperty: the seam itself: awaiting a postgres.js query calls its then
   query.then = function tracedThen(onFulfilled, onRejected) {
+    // biome-ignore lint/suspicious/noThenProperty: one span per statement: later thens are the original
     query.then = original;
     const parent = context.active();
     if (!trace.getSpan(parent)) return original.call(query, onFulfilled, onRejected);
