@@ -1,6 +1,7 @@
 import { handleShutdown } from "../platform/lifecycle.ts";
 import { createLogger } from "../platform/logger.ts";
-import { ConfigError } from "../platform/settings.ts";
+import { ConfigError, loadOrExit } from "../platform/settings.ts";
+import { startTracing, stopTracing, tracingSettings } from "../platform/tracing.ts";
 import { loadProxyConfig, type ProxyConfig } from "./config.ts";
 import { startProxy } from "./server.ts";
 import { runWorkers, type WorkerReady } from "./workers.ts";
@@ -35,6 +36,11 @@ if (worker === null && cfg.workers > 1) {
   );
   // A worker's own admin server is for the supervisor only: loopback, any free port.
   const own = worker === null ? cfg : { ...cfg, adminHost: "127.0.0.1", adminPort: 0 };
+  // Before the proxy starts: its core picks the tracer up once (null when OTEL_EXPORTER_OTLP_ENDPOINT is unset).
+  await startTracing(
+    "proxy",
+    loadOrExit(() => tracingSettings.load()),
+  );
   const proxy = await startProxy(own, logger, worker !== null);
   if (worker === null)
     console.log(
@@ -58,5 +64,9 @@ if (worker === null && cfg.workers > 1) {
       logger.error("reload failed; keeping the running configuration", { err });
     }
   });
-  handleShutdown(() => proxy.stop(cfg.shutdownTimeoutMs), logger, cfg.shutdownTimeoutMs + 2000);
+  handleShutdown(
+    () => proxy.stop(cfg.shutdownTimeoutMs).then(stopTracing),
+    logger,
+    cfg.shutdownTimeoutMs + 2000,
+  );
 }

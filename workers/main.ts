@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from "../platform/config.ts";
 import { handleShutdown } from "../platform/lifecycle.ts";
 import { loadOrExit } from "../platform/settings.ts";
+import { startTracing, stopTracing, tracingSettings } from "../platform/tracing.ts";
 import { closeDeps, createDeps } from "../server/bootstrap.ts";
 import { eventsHealthSettings } from "../server/ops/settings.ts";
 import { cacheInvalidationConsumer } from "./consumers/cache.ts";
@@ -20,6 +21,11 @@ import { workerSettings } from "./settings.ts";
 const config = loadConfigOrExit();
 const settings = loadOrExit(() => workerSettings.load());
 const limits = loadOrExit(() => eventsHealthSettings.load());
+// Before the deps: the database client installs statement spans only when tracing is on.
+await startTracing(
+  "workers",
+  loadOrExit(() => tracingSettings.load()),
+);
 const deps = createDeps(config, "workers");
 const { logger, db } = deps;
 const mailer = config.SMTP_URL
@@ -50,6 +56,7 @@ handleShutdown(
   async () => {
     await workers.stop();
     await closeDeps(deps);
+    await stopTracing();
   },
   logger,
   config.SHUTDOWN_TIMEOUT_MS,

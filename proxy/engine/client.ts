@@ -12,6 +12,7 @@ import {
 } from "../http1.ts";
 import { verifyAccessToken } from "../jwt.ts";
 import { normalisePath } from "../path.ts";
+import { startRequestSpan } from "../trace.ts";
 import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { serveStatic } from "./files.ts";
 import { problem, rejectHead, respondLocal } from "./local.ts";
@@ -150,6 +151,7 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
       ex.chain = real.chain;
     }
   }
+  if (st.core.tracer !== null) startRequestSpan(st.core.tracer, ex);
   c.ex = ex;
   if (head.buf[head.targetFrom] !== 0x2f) {
     // absolute-form and asterisk-form are for forward proxies; this is a reverse proxy.
