@@ -20,6 +20,8 @@ export interface SearchModuleOptions {
 export function searchModule(opts: SearchModuleOptions = {}): RouteModule {
   return (app, deps) => {
     const engine = opts.engine ? opts.engine(deps) : searchEngine(deps);
+    // The in-process index starts building now, so it serves within seconds of start-up.
+    engine.start?.();
     const r = new Hono<AppEnv>();
 
     r.get("/", async (c) => {
