@@ -110,7 +110,7 @@ const knobs = {
   SEARCH_SYNC_MS: knob(
     int(20, 60_000),
     "250",
-    "how often the in-process search index polls the outbox for product changes (a NOTIFY wakes it sooner)",
+    "how often the in-process search index polls the products change log (a NOTIFY wakes it sooner)",
   ),
   SMTP_URL: knob(
     url(["smtp", "smtps"]).optional(),

@@ -62,6 +62,42 @@ export function searchSourceProducts(sql: Db, ids: number[]): Promise<SearchSour
     where p.id = any(${ids}::bigint[]) and p.status = 'active' order by p.id`;
 }
 
+/** One entry of the products change log (migration 0090): a product id, or null for "the category tree changed". */
+export interface ProductChange {
+  seq: number;
+  product_id: number | null;
+}
+
+/**
+ * Change-log entries after `seq`, oldest first (committed ones only).
+ * Sequence numbers are taken at insert, not commit, so a later call may still
+ * return a number below one already seen: followers keep a window (see
+ * server/search/memory/follow.ts).
+ */
+export async function productChangesAfter(sql: Db, seq: number, limit: number): Promise<ProductChange[]> {
+  const rows = await sql<{ seq: string; product_id: number | null }[]>`
+    select seq::text, product_id::float8 as product_id from product_changes
+    where seq > ${seq} order by seq limit ${limit}`;
+  return rows.map((r) => ({ seq: Number(r.seq), product_id: r.product_id }));
+}
+
+/** The newest change-log sequence number (0 when empty). */
+export async function latestProductChange(sql: Db): Promise<number> {
+  const [row] = await sql<{ seq: string | null }[]>`select max(seq)::text as seq from product_changes`;
+  return Number(row?.seq ?? 0);
+}
+
+/** Deletes change-log entries older than `ms` (no follower needs them: instances start from a snapshot). */
+export async function pruneProductChanges(sql: Db, ms: number): Promise<number> {
+  const rows = await sql`
+    delete from product_changes where changed_at < now() - make_interval(secs => ${ms / 1000})
+    returning 1`;
+  return rows.length;
+}
+
+/** The channel NOTIFYed when a change is committed. */
+export const PRODUCT_CHANGES_CHANNEL = "product_changes";
+
 /** Titles and slugs of the active products among `ids` (what a suggestion shows). */
 export function searchSourceTitles(
   sql: Db,

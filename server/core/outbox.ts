@@ -69,28 +69,3 @@ export async function outboxBacklog(sql: Sql): Promise<OutboxBacklog> {
     from outbox where published_at is null`;
   return { unpublished: row?.n ?? 0, oldest_age_ms: Math.max(0, Math.round(row?.age_ms ?? 0)) };
 }
-
-/** An outbox row as a reader that follows the outbox sees it. */
-export interface OutboxEntry {
-  seq: number;
-  type: EventType;
-  data: Record<string, unknown>;
-}
-
-/**
- * Events recorded after `seq` (committed ones only: a reader never sees an
- * uncommitted insert), oldest first. Sequence numbers are taken at insert,
- * not at commit, so a later call can still return a number below one already
- * seen; followers keep a window (see server/search/memory/follow.ts).
- */
-export async function eventsAfter(sql: Sql | TxSql, seq: number, limit: number): Promise<OutboxEntry[]> {
-  const rows = await sql<{ seq: string; type: EventType; data: Record<string, unknown> }[]>`
-    select seq, type, data from outbox where seq > ${seq} order by seq limit ${limit}`;
-  return rows.map((r) => ({ seq: Number(r.seq), type: r.type, data: r.data }));
-}
-
-/** The highest sequence number in the outbox (0 when empty). */
-export async function latestEventSeq(sql: Sql | TxSql): Promise<number> {
-  const [row] = await sql<{ seq: string | null }[]>`select max(seq)::text as seq from outbox`;
-  return Number(row?.seq ?? 0);
-}

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { conflict, HttpProblem } from "../../platform/problem.ts";
 import { queryParams } from "../../platform/validate.ts";
+import { type ProductListSource, useProductListSource } from "../catalog/list-source.ts";
 import { type AuthEnv, mountStaffRoutes } from "../core/auth.ts";
 import type { AppDeps, AppEnv, RouteModule } from "../core/deps.ts";
 import { searchEngine } from "./engine.ts";
@@ -10,6 +11,10 @@ import { ReindexInProgressError, type SearchEngine } from "./types.ts";
 export interface SearchModuleOptions {
   /** The engine to use instead of the one chosen from the config (tests). */
   engine?: (deps: AppDeps) => SearchEngine;
+}
+
+function isListSource(engine: SearchEngine): engine is SearchEngine & ProductListSource {
+  return typeof (engine as Partial<ProductListSource>).listIds === "function";
 }
 
 /**
@@ -22,6 +27,8 @@ export function searchModule(opts: SearchModuleOptions = {}): RouteModule {
     const engine = opts.engine ? opts.engine(deps) : searchEngine(deps);
     // The in-process index starts building now, so it serves within seconds of start-up.
     engine.start?.();
+    // The same index chooses uncached product list pages (catalog falls back to SQL when it lags).
+    if (isListSource(engine)) useProductListSource(deps, engine);
     const r = new Hono<AppEnv>();
 
     r.get("/", async (c) => {

@@ -1,28 +1,34 @@
 import type { Sql } from "../../../db/client.ts";
 import {
+  latestProductChange,
+  type ProductChange,
+  productChangesAfter,
   readSearchSnapshot,
-  type SearchSourceCategory,
   searchSourceCategories,
   searchSourceProducts,
 } from "../../catalog/search-source.ts";
-import { eventsAfter, latestEventSeq, type OutboxEntry } from "../../core/outbox.ts";
-import { productIdsOf, SEARCH_EVENT_TYPES } from "../event-products.ts";
-import { OutboxFollower } from "./follow.ts";
+import { LogFollower } from "./follow.ts";
 import { IndexStore } from "./store.ts";
 
-/** Events at most this far below the snapshot's newest are re-checked (commits that were in flight). */
+/** Change-log entries at most this far below the snapshot's newest are re-checked (commits that were in flight). */
 const REPLAY_WINDOW = 1000;
 /** Rows between forced collections during a build. */
 const GC_EVERY = 20_000;
 
+/** A built index and the follower of the change log from the index's snapshot on. */
+export interface BuiltIndex {
+  store: IndexStore;
+  follower: LogFollower<ProductChange>;
+}
+
 /**
  * Builds an index from one consistent snapshot (lexeme counts, categories,
- * products streamed in id order) and the outbox position of that snapshot,
- * so that following the outbox from there misses nothing: events whose
- * transaction was still open when the snapshot was taken are read later,
- * because the follower starts below them and knows which ones it saw.
+ * products streamed in id order) and the change-log position of that
+ * snapshot, so that following the log from there misses nothing: entries
+ * whose transaction was still open when the snapshot was taken are read
+ * later, because the follower starts below them and knows which ones it saw.
  */
-export async function buildIndex(sql: Sql): Promise<{ store: IndexStore; follower: OutboxFollower }> {
+export async function buildIndex(sql: Sql): Promise<BuiltIndex> {
   let store: IndexStore | null = null;
   let floor = 0;
   let seenAbove: number[] = [];
@@ -30,8 +36,8 @@ export async function buildIndex(sql: Sql): Promise<{ store: IndexStore; followe
   let collectedAt = 0;
   await readSearchSnapshot(sql, {
     before: async (tx) => {
-      floor = Math.max(0, (await latestEventSeq(tx)) - REPLAY_WINDOW);
-      seenAbove = (await eventsAfter(tx, floor, REPLAY_WINDOW * 2)).map((e) => e.seq);
+      floor = Math.max(0, (await latestProductChange(tx)) - REPLAY_WINDOW);
+      seenAbove = (await productChangesAfter(tx, floor, REPLAY_WINDOW * 2)).map((e) => e.seq);
     },
     lexemes: (counts, categories, active) => {
       store = new IndexStore(counts, categories, Math.ceil(active * 1.1) + 64);
@@ -50,41 +56,32 @@ export async function buildIndex(sql: Sql): Promise<{ store: IndexStore; followe
   const built = store as IndexStore | null;
   if (!built) throw new Error("search snapshot produced no index");
   built.seal();
-  return { store: built, follower: new OutboxFollower(sql, floor, seenAbove) };
-}
-
-const WATCHED = new Set<string>(SEARCH_EVENT_TYPES);
-
-/** True when the event may change what the index holds for some product. */
-function concernsIndex(e: OutboxEntry): boolean {
-  // A refund that restocks moves stock too (in_stock may flip).
-  return WATCHED.has(e.type) || (e.type === "order.status_changed" && e.data.restocked === true);
+  const follower = new LogFollower<ProductChange>(
+    (seq, limit) => productChangesAfter(sql, seq, limit),
+    floor,
+    seenAbove,
+  );
+  return { store: built, follower };
 }
 
 /**
- * Applies events to the index: re-reads the current state of every product
- * they name (from the primary: the event may be newer than a replica) and
- * upserts or removes it. Replays and reorderings converge, since the state is
- * read, not taken from the event. Categories are re-read first, so a product
- * moved into a new category finds it.
+ * Applies change-log entries: re-reads the current state of every product
+ * they name (from the primary, which the log was read from) and upserts or
+ * removes it; a category entry re-reads the tree. Replays converge, since
+ * the state is read, not carried by the entry. Returns the products touched.
  */
-export async function applyEvents(sql: Sql, store: IndexStore, events: OutboxEntry[]): Promise<number> {
-  const relevant = events.filter(concernsIndex);
-  if (!relevant.length) return 0;
+export async function applyChanges(sql: Sql, store: IndexStore, changes: ProductChange[]): Promise<number> {
+  if (!changes.length) return 0;
   const ids = new Set<number>();
-  for (const e of relevant) {
-    for (const id of await productIdsOf(sql, {
-      id: String(e.seq),
-      type: e.type,
-      occurred_at: "",
-      data: e.data,
-    }))
-      ids.add(id);
+  let categories = false;
+  for (const c of changes) {
+    if (c.product_id === null) categories = true;
+    else ids.add(c.product_id);
   }
+  // A product may have moved into a category created in the same breath: re-read the tree first.
+  if (categories || ids.size) store.setCategories(await searchSourceCategories(sql));
   if (!ids.size) return 0;
-  const categories: SearchSourceCategory[] = await searchSourceCategories(sql);
   const rows = await searchSourceProducts(sql, [...ids]);
-  store.setCategories(categories);
   const found = new Set(rows.map((r) => r.id));
   for (const r of rows) store.upsert(r);
   for (const id of ids) if (!found.has(id)) store.remove(id);

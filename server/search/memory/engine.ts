@@ -1,6 +1,12 @@
 import type { Database } from "../../../db/client.ts";
 import type { Logger } from "../../../platform/logger.ts";
-import { searchSourceTitles } from "../../catalog/search-source.ts";
+import type { ProductListSource } from "../../catalog/list-source.ts";
+import type { ProductListParams } from "../../catalog/schemas.ts";
+import {
+  PRODUCT_CHANGES_CHANNEL,
+  pruneProductChanges,
+  searchSourceTitles,
+} from "../../catalog/search-source.ts";
 import { prepareText } from "../pg/sql.ts";
 import { listItemsInOrder } from "../rows.ts";
 import {
@@ -11,15 +17,17 @@ import {
   type SearchResult,
   type Suggestion,
 } from "../types.ts";
-import { applyEvents, buildIndex } from "./build.ts";
-import type { OutboxFollower } from "./follow.ts";
+import type { BuiltIndex } from "./build.ts";
+import { applyChanges, buildIndex } from "./build.ts";
 import { TypoExpander } from "./fuzzy.ts";
 import { type IndexAnswer, searchAll, searchFullText, searchTypos, suggestSlots } from "./query.ts";
-import type { IndexStore } from "./store.ts";
 import { parseTsquery, type QueryNode } from "./tsquery.ts";
 
 /** Parsed search texts kept (Postgres parses each distinct text once). */
 const PARSE_CACHE = 10_000;
+/** Change-log entries are kept this long (far longer than any instance lags). */
+const PRUNE_AFTER_MS = 3_600_000;
+const PRUNE_EVERY_MS = 600_000;
 /** Old versions tolerated before the index is rebuilt from Postgres. */
 const REBUILD_DEAD = 20_000;
 
@@ -31,14 +39,14 @@ interface Parsed {
 }
 
 /** The in-process engine: `SearchEngine` plus its life cycle. */
-export interface MemoryEngine extends SearchEngine {
-  /** Starts the build and the outbox following; idempotent (the search module calls it at mount). */
+export interface MemoryEngine extends SearchEngine, ProductListSource {
+  /** Starts the build and the change-log following; idempotent (the search module calls it at mount). */
   start(): void;
   /** Resolves once the index serves (searches before that are answered by `fallback`). */
   ready(): Promise<void>;
   /** True once the index serves. */
   isReady(): boolean;
-  /** Stops following the outbox. */
+  /** Stops following the change log. */
   close(): Promise<void>;
 }
 
@@ -49,8 +57,9 @@ function normalise(text: string): string {
 
 /**
  * Search from an index held in this process (see docs/search.md): built from
- * a Postgres snapshot at start, kept current by following the outbox (a
- * NOTIFY on `outbox` wakes it, `syncMs` polling backs it up), answered by
+ * a Postgres snapshot at start, kept current by following the products
+ * change log (migration 0090; a NOTIFY wakes it, `syncMs` polling backs it
+ * up), answered by
  * `fallback` (Postgres full text) until built and for texts with operators
  * it cannot evaluate. Items always come from Postgres (current stock/prices).
  */
@@ -61,8 +70,11 @@ export function createMemoryEngine(opts: {
   syncMs: number;
 }): MemoryEngine {
   const { db, logger, fallback } = opts;
-  let current: { store: IndexStore; follower: OutboxFollower; typos: TypoExpander } | null = null;
+  let current: (BuiltIndex & { typos: TypoExpander }) | null = null;
+  let prunedAt = 0;
   let closed = false;
+  /** WAL position the index reflects at least (every commit before it has been applied). */
+  let appliedLsn = -1n;
   let rebuilding = false;
   let syncing: Promise<void> | null = null;
   let again = false;
@@ -74,8 +86,11 @@ export function createMemoryEngine(opts: {
 
   async function build(): Promise<number> {
     const started = performance.now();
+    // Every commit before this position is in the snapshot read next.
+    const lsn = await db.currentLsn();
     const next = await buildIndex(db.primary);
     current = { ...next, typos: new TypoExpander(next.store.postings) };
+    appliedLsn = lsn;
     markReady();
     const took = Math.round(performance.now() - started);
     logger.info("search index built", { products: next.store.docs.alive, took_ms: took });
@@ -85,10 +100,17 @@ export function createMemoryEngine(opts: {
   async function syncOnce(): Promise<void> {
     const c = current;
     if (!c || closed) return;
-    const events = await c.follower.next();
+    // Read before the log: every commit up to here is among the entries read next.
+    const lsn = await db.currentLsn();
+    const changes = await c.follower.next();
     if (current !== c) return; // swapped by a rebuild meanwhile; the new one follows on its own
-    await applyEvents(db.primary, c.store, events);
+    await applyChanges(db.primary, c.store, changes);
+    if (current === c && lsn > appliedLsn) appliedLsn = lsn;
     if (c.store.deadSlots > REBUILD_DEAD && !rebuilding) void reindex().catch(() => {});
+    if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+      prunedAt = Date.now();
+      await pruneProductChanges(db.primary, PRUNE_AFTER_MS);
+    }
   }
 
   /** One sync at a time; a wake-up during a sync runs another right after. */
@@ -128,9 +150,9 @@ export function createMemoryEngine(opts: {
     timer = setInterval(sync, opts.syncMs);
     timer.unref?.();
     listening = db.primary
-      .listen("outbox", () => sync())
+      .listen(PRODUCT_CHANGES_CHANNEL, () => sync())
       .catch((err: unknown) => {
-        logger.warn("LISTEN outbox failed; the search index polls only", { err });
+        logger.warn("LISTEN product_changes failed; the search index polls only", { err });
         return null;
       });
     void startBuild();
@@ -208,7 +230,14 @@ export function createMemoryEngine(opts: {
       });
     },
 
-    // Every instance follows the outbox itself; the search-indexer consumer has nothing to do here.
+    listIds(params: ProductListParams, minLsn: bigint | null) {
+      const c = current;
+      if (!c || (minLsn !== null && appliedLsn < minLsn)) return null;
+      const found = searchAll(c.store, params);
+      return { ids: found.ids, total: found.total };
+    },
+
+    // Every instance follows the change log itself; the search-indexer consumer has nothing to do here.
     async indexProducts(): Promise<void> {},
     async removeProducts(): Promise<void> {},
     reindex,

@@ -1,5 +1,7 @@
-import type { Sql } from "../../../db/client.ts";
-import { eventsAfter, type OutboxEntry } from "../../core/outbox.ts";
+/** An entry of a sequence-numbered log. */
+export interface Sequenced {
+  seq: number;
+}
 
 /** Rows read per poll. */
 const BATCH = 2000;
@@ -12,17 +14,18 @@ const BATCH = 2000;
 const HOLE_WAIT_MS = 10_000;
 
 /**
- * Reads the outbox in sequence order, exactly once per event, tolerating
- * out-of-order commits: `floor` is the highest number below which every
+ * Reads a sequence-numbered log (the products change log) in order, exactly
+ * once per entry, tolerating out-of-order commits: `floor` is the highest number below which every
  * event was seen (or given up on as rolled back); numbers above it that were
  * seen are remembered until the floor passes them.
  */
-export class OutboxFollower {
+export class LogFollower<T extends Sequenced> {
   /** Sequence number above the floor → when it was first read. */
   private seen = new Map<number, number>();
 
   constructor(
-    private readonly sql: Sql,
+    /** Entries after a sequence number, oldest first, at most `limit`. */
+    private readonly readAfter: (seq: number, limit: number) => Promise<T[]>,
     private floor: number,
     seenAbove: number[],
   ) {
@@ -36,10 +39,10 @@ export class OutboxFollower {
    * batches move the floor; behind a hole, at most one batch above it is
    * read until the hole fills or is given up.
    */
-  async next(now = Date.now()): Promise<OutboxEntry[]> {
-    const fresh: OutboxEntry[] = [];
+  async next(now = Date.now()): Promise<T[]> {
+    const fresh: T[] = [];
     for (;;) {
-      const rows = await eventsAfter(this.sql, this.floor, BATCH);
+      const rows = await this.readAfter(this.floor, BATCH);
       for (const r of rows) {
         if (this.seen.has(r.seq)) continue;
         this.seen.set(r.seq, now);
