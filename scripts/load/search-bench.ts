@@ -17,6 +17,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import postgres from "postgres";
 import { createTestDatabase, testRedisUrl } from "../../db/testing.ts";
 import { proxyRuntimeEnv } from "../../proxy/runtime-env.ts";
 import { type ClassResult, type Instance, run, startInstance, startProxy, stop } from "./search-bench-run.ts";
@@ -31,6 +32,8 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
       seconds: { type: "string", default: "5" },
       concurrency: { type: "string", default: "32" },
       "port-base": { type: "string", default: process.env.BENCH_PORT_BASE ?? "25100" },
+      /** An already seeded database to use as it is (nothing created, seeded or dropped). */
+      "database-url": { type: "string" },
     },
     strict: true,
   });
@@ -38,15 +41,20 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
   let port = Number(values["port-base"]);
-  const db = await createTestDatabase("bench");
+  const given = values["database-url"];
+  const db = given ? existingDatabase(given) : await createTestDatabase("bench");
   const redisUrl = await testRedisUrl();
   const started: Instance[] = [];
   try {
-    console.log(`seeding ${products} products ...`);
-    const { seedCatalog } = await import("../../db/seed.ts");
-    const seeded = await seedCatalog(db.sql, { products });
-    console.log(`seeded in ${seeded.ms} ms`);
-    await db.sql`vacuum analyze`;
+    // Entries of an earlier run on the same database would turn misses into hits.
+    if (given && redisUrl) await dropListCache(redisUrl, db.url);
+    if (!given) {
+      console.log(`seeding ${products} products ...`);
+      const { seedCatalog } = await import("../../db/seed.ts");
+      const seeded = await seedCatalog(db.sql, { products });
+      console.log(`seeded in ${seeded.ms} ms`);
+      await db.sql`vacuum analyze`;
+    }
     const corpus = await readCorpus(db.sql);
     const classes = mode === "search" ? searchClasses(corpus) : listClasses(corpus);
     const results: Record<Engine, ClassResult[]> = { postgres: [], memory: [] };
@@ -128,7 +136,28 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
   } finally {
     for (const p of started.reverse()) await stop(p);
     await db.drop();
+    if (redisUrl) await dropListCache(redisUrl, db.url);
   }
+}
+
+/** A database given on the command line: used as it is, never dropped. */
+function existingDatabase(url: string): { url: string; sql: postgres.Sql; drop(): Promise<void> } {
+  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  return { url, sql, drop: () => sql.end() };
+}
+
+/** Removes the cache entries the run left in Redis (keys are prefixed by the database name). */
+async function dropListCache(redisUrl: string, dbUrl: string): Promise<void> {
+  const { default: Redis } = await import("ioredis");
+  const redis = new Redis(redisUrl);
+  const prefix = `cat:${new URL(dbUrl).pathname.slice(1)}:`;
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== "0");
+  redis.disconnect();
 }
 
 interface Corpus {
@@ -139,7 +168,7 @@ interface Corpus {
 }
 
 /** Words of the seeded titles by frequency (digits-only words left out: they depend on a title format). */
-async function readCorpus(sql: Awaited<ReturnType<typeof createTestDatabase>>["sql"]): Promise<Corpus> {
+async function readCorpus(sql: postgres.Sql): Promise<Corpus> {
   const rows = await sql<
     { title: string }[]
   >`select title from products where status = 'active' order by random() limit 5000`;

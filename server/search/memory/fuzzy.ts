@@ -12,32 +12,85 @@ export function allowedEdits(length: number): number {
   return length < 4 ? 0 : length < 8 ? 1 : 2;
 }
 
+/** Longest word compared; longer ones only match exactly. */
+const MAX_WORD = 48;
+// Three reusable DP rows: the distance is computed millions of times per uncached word.
+let rowA = new Int32Array(MAX_WORD + 1);
+let rowB = new Int32Array(MAX_WORD + 1);
+let rowC = new Int32Array(MAX_WORD + 1);
+const letters = new Int32Array(128);
+
+/**
+ * A lower bound of the edit distance from letter counts (each edit changes
+ * at most two counts by one): rejects most of a dictionary without the DP.
+ * Non-ASCII letters are not counted (the bound stays a lower bound).
+ */
+function bagDistanceAtMost(a: string, b: string, max: number): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    if (c < 128) letters[c]!++;
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c < 128) letters[c]!--;
+  }
+  let plus = 0;
+  let minus = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    if (c < 128 && letters[c] !== 0) {
+      if (letters[c]! > 0) plus += letters[c]!;
+      else minus -= letters[c]!;
+      letters[c] = 0;
+    }
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c < 128 && letters[c] !== 0) {
+      if (letters[c]! > 0) plus += letters[c]!;
+      else minus -= letters[c]!;
+      letters[c] = 0;
+    }
+  }
+  return Math.max(plus, minus) <= max;
+}
+
 /**
  * Optimal-string-alignment distance (insert, delete, substitute, swap two
  * neighbours) when it is at most `max`, else `max + 1`; stops as soon as a
- * row exceeds `max`.
+ * row exceeds `max`. Allocation-free.
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev2 = new Array<number>(b.length + 1).fill(0);
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (a.length > MAX_WORD || b.length > MAX_WORD) return a === b ? 0 : max + 1;
+  if (!bagDistanceAtMost(a, b, max)) return max + 1;
+  let prev2 = rowA;
+  let prev = rowB;
+  let cur = rowC;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = new Array<number>(b.length + 1);
     cur[0] = i;
     let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj)
         v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
+    const t = prev2;
     prev2 = prev;
     prev = cur;
+    cur = t;
   }
-  return prev[b.length]!;
+  const d = prev[b.length]!;
+  rowA = prev2;
+  rowB = prev;
+  rowC = cur;
+  return d;
 }
 
 /**

@@ -102,7 +102,7 @@ export function evaluate(
 
 /**
  * Keeps the candidates that are live and pass the filters (`null`
- * candidates: every slot), with the product list's semantics: category
+ * candidates: every slot), written into the index's shared match buffer, with the product list's semantics: category
  * includes descendants, prices bound the lowest price, unrated products
  * never reach a `min_rating`. One loop over typed columns.
  */
@@ -118,7 +118,8 @@ export function applyFilters(store: IndexStore, candidates: Int32Array | null, f
   const { live, category, price, inStock, rating } = d;
   const brands = d.brand;
   const n = candidates ? candidates.length : d.size;
-  const out = new Int32Array(n);
+  // A view of the shared buffer: valid until the next query (see IndexStore.matchBuffer).
+  const out = store.matchBuffer();
   let k = 0;
   for (let i = 0; i < n; i++) {
     const s = candidates ? candidates[i]! : i;

@@ -17,6 +17,7 @@ export class IndexStore {
   /** Scratch buffers sized to the slot capacity, reused by every query (no allocation per request). */
   private marks = new Uint8Array(0);
   private scores = new Float32Array(0);
+  private matches = new Int32Array(0);
 
   constructor(counts: LexemeCount[], categories: SearchSourceCategory[], expectedProducts: number) {
     this.docs = new DocColumns(expectedProducts);
@@ -134,6 +135,16 @@ export class IndexStore {
   markBuffer(): Uint8Array {
     if (this.marks.length < this.docs.capacity) this.marks = new Uint8Array(this.docs.capacity);
     return this.marks;
+  }
+
+  /**
+   * The buffer filtered matches are written to (one per index: queries run
+   * to completion on the event loop, so a match list is never kept across an
+   * await; callers copy what they keep).
+   */
+  matchBuffer(): Int32Array {
+    if (this.matches.length < this.docs.capacity) this.matches = new Int32Array(this.docs.capacity);
+    return this.matches;
   }
 
   /** A zeroed score buffer of the slot capacity; callers zero what they set before returning. */
