@@ -73,7 +73,9 @@ async function logLine(stream: ReadableStream<Uint8Array>, marker: string): Prom
 /** One app instance (`bun server/main.ts`) with `env`, timed until it answers search (and its index is built). */
 export async function startInstance(env: Record<string, string>, waitIndex: boolean): Promise<Instance> {
   const t0 = performance.now();
-  const proc = Bun.spawn([process.execPath, "server/main.ts"], {
+  // BENCH_APP_FLAGS: extra runtime flags for the app (e.g. `--smol`, to compare memory settings).
+  const flags = (process.env.BENCH_APP_FLAGS ?? "").split(" ").filter(Boolean);
+  const proc = Bun.spawn([process.execPath, ...flags, "server/main.ts"], {
     cwd: root,
     env: {
       ...process.env,

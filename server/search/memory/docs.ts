@@ -47,7 +47,16 @@ export class DocColumns {
   textHash: Int32Array;
   /** `search_norm(title)`: the suggestion order (titles and slugs themselves are read from Postgres). */
   normTitles: string[] = [];
-  readonly slotOfId = new Map<number, number>();
+  /**
+   * Slots of the build are in id order (the snapshot is read by id), so the
+   * live slot of an id is found by binary search there; only products
+   * written after the build (new slots) are in this map. A map of every id
+   * would cost ~7 MB on 100k products.
+   */
+  private readonly laterSlot = new Map<number, number>();
+  /** Slots [0, baseSize) came from the build, in ascending id order. */
+  private baseSize = 0;
+  private sealed = false;
   readonly brandNames: string[] = [];
   private readonly brandIndex = new Map<string, number>();
 
@@ -105,6 +114,28 @@ export class DocColumns {
     this.textHash = grown(this.textHash, n);
   }
 
+  /** Ends the build: later appends are tracked by id. */
+  seal(): void {
+    this.baseSize = this.size;
+    this.sealed = true;
+  }
+
+  /** The live slot of a product id, if it has one. */
+  slotOf(id: number): number | undefined {
+    const later = this.laterSlot.get(id);
+    if (later !== undefined) return later;
+    let lo = 0;
+    let hi = this.sealed ? this.baseSize : this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ids[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < (this.sealed ? this.baseSize : this.size) && this.ids[lo] === id && this.live[lo] === 1
+      ? lo
+      : undefined;
+  }
+
   /** Writes the non-text columns of a slot. */
   setColumns(slot: number, row: SearchSourceProduct, categories: CategoryTable): void {
     this.category[slot] = categories.index(row.category_id);
@@ -131,16 +162,16 @@ export class DocColumns {
     this.textHash[slot] = hashText(row.vector);
     this.live[slot] = 1;
     this.alive++;
-    this.slotOfId.set(row.id, slot);
+    if (this.sealed) this.laterSlot.set(row.id, slot);
     this.setColumns(slot, row, categories);
     return slot;
   }
 
   /** Marks the product's slot dead; false when it had none. */
   kill(id: number): boolean {
-    const slot = this.slotOfId.get(id);
+    const slot = this.slotOf(id);
     if (slot === undefined) return false;
-    this.slotOfId.delete(id);
+    this.laterSlot.delete(id);
     this.live[slot] = 0;
     this.alive--;
     return true;

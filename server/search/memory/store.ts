@@ -33,6 +33,7 @@ export class IndexStore {
 
   /** Ends the build. */
   seal(): void {
+    this.docs.seal();
     this.postings.seal();
     const live: number[] = [];
     for (let s = 0; s < this.docs.size; s++) if (this.docs.live[s]) live.push(s);
@@ -58,7 +59,7 @@ export class IndexStore {
    */
   upsert(row: SearchSourceProduct): void {
     const d = this.docs;
-    const slot = d.slotOfId.get(row.id);
+    const slot = d.slotOf(row.id);
     if (
       slot !== undefined &&
       d.textHash[slot] === hashText(row.vector) &&
@@ -75,7 +76,7 @@ export class IndexStore {
 
   /** Takes a product out (archived or deleted). */
   remove(id: number): void {
-    const slot = this.docs.slotOfId.get(id);
+    const slot = this.docs.slotOf(id);
     if (slot === undefined) return;
     this.removeTitle(slot);
     this.docs.kill(id);
