@@ -233,7 +233,7 @@ export function createMemoryEngine(opts: {
     listIds(params: ProductListParams, minLsn: bigint | null) {
       const c = current;
       if (!c || (minLsn !== null && appliedLsn < minLsn)) return null;
-      const found = searchAll(c.store, params);
+      const found = searchAll(c.store, params, false);
       return { ids: found.ids, total: found.total };
     },
 

@@ -28,6 +28,7 @@ function answer(
   matches: Int32Array,
   match: MatchMode,
   scored: WeightedTerms[] | null,
+  withFacets = true,
 ): IndexAnswer {
   const offset = (query.page - 1) * query.page_size;
   const want = offset + query.page_size;
@@ -41,14 +42,16 @@ function answer(
   return {
     ids: page.map((s) => store.docs.ids[s]!),
     total: matches.length,
-    facets: countFacets(store, matches),
+    facets: withFacets ? countFacets(store, matches) : NO_FACETS,
     match,
   };
 }
 
-/** Every active product through the filters (no text). */
-export function searchAll(store: IndexStore, query: SearchQuery): IndexAnswer {
-  return answer(store, query, applyFilters(store, null, query), "all", null);
+const NO_FACETS: Facets = { categories: [], brands: [], price: [], rating: [] };
+
+/** Every active product through the filters (no text); `withFacets: false` for product lists, which show none. */
+export function searchAll(store: IndexStore, query: SearchQuery, withFacets = true): IndexAnswer {
+  return answer(store, query, applyFilters(store, null, query), "all", null, withFacets);
 }
 
 /** Full text: the parsed tsquery (exactly Postgres's) over the postings, then the filters. */
