@@ -8,8 +8,8 @@ export interface WeightedTerms {
   factor: number;
 }
 
-function intersect(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(Math.min(a.length, b.length));
+function intersect(store: IndexStore, a: Int32Array, b: Int32Array): Int32Array {
+  const out = store.take(Math.min(a.length, b.length));
   let i = 0;
   let j = 0;
   let n = 0;
@@ -50,7 +50,7 @@ export function unionOfTerms(store: IndexStore, terms: number[]): Int32Array {
       }
     }
   }
-  const out = new Int32Array(count);
+  const out = store.take(count);
   let n = 0;
   for (let s = lo; s <= hi && n < count; s++) {
     if (marks[s]) {
@@ -72,7 +72,7 @@ export function evaluate(
   if (node.op === "and") {
     parts.sort((a, b) => a.length - b.length);
     let acc = parts[0]!;
-    for (let i = 1; i < parts.length && acc.length; i++) acc = intersect(acc, parts[i]!);
+    for (let i = 1; i < parts.length && acc.length; i++) acc = intersect(store, acc, parts[i]!);
     return acc;
   }
   // OR: union through the mark buffer.
@@ -89,7 +89,7 @@ export function evaluate(
       }
     }
   }
-  const out = new Int32Array(count);
+  const out = store.take(count);
   let n = 0;
   for (let s = 0; s <= hi && n < count; s++) {
     if (marks[s]) {

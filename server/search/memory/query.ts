@@ -51,11 +51,13 @@ const NO_FACETS: Facets = { categories: [], brands: [], price: [], rating: [] };
 
 /** Every active product through the filters (no text); `withFacets: false` for product lists, which show none. */
 export function searchAll(store: IndexStore, query: SearchQuery, withFacets = true): IndexAnswer {
+  store.resetArena();
   return answer(store, query, applyFilters(store, null, query), "all", null, withFacets);
 }
 
 /** Full text: the parsed tsquery (exactly Postgres's) over the postings, then the filters. */
 export function searchFullText(store: IndexStore, query: SearchQuery, node: QueryNode): IndexAnswer {
+  store.resetArena();
   const candidates = evaluate(store, node, (leaf) => resolveLeaf(store, leaf));
   const matches = applyFilters(store, candidates, query);
   const scored = leaves(node).map((l) => ({ terms: resolveLeaf(store, l), factor: 1 }));
@@ -79,6 +81,7 @@ export function searchTypos(
   query: SearchQuery,
   normalised: string,
 ): IndexAnswer {
+  store.resetArena();
   const groups = expander.expand(words(normalised).slice(0, 10));
   const matches = applyFilters(store, typoMatches(store, groups), query);
   return answer(store, query, matches, "fuzzy", groups.flat());
@@ -91,6 +94,7 @@ export function suggestSlots(
   prefix: string,
   normalised: string,
 ): number[] {
+  store.resetArena();
   const starting = store.titlesStartingWith(normalised, MAX_SUGGESTIONS);
   const expr = prefixTsquery(prefix.replace(/["-]/g, " "));
   if (starting.length < MAX_SUGGESTIONS && expr) {
