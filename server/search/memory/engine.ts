@@ -28,6 +28,8 @@ const PARSE_CACHE = 10_000;
 /** Change-log entries are kept this long (far longer than any instance lags). */
 const PRUNE_AFTER_MS = 3_600_000;
 const PRUNE_EVERY_MS = 600_000;
+/** Postings held in per-term tails (added since the build) tolerated before a rebuild. */
+const REBUILD_TAIL = 500_000;
 /** Old versions tolerated before the index is rebuilt from Postgres. */
 const REBUILD_DEAD = 20_000;
 
@@ -106,7 +108,10 @@ export function createMemoryEngine(opts: {
     if (current !== c) return; // swapped by a rebuild meanwhile; the new one follows on its own
     await applyChanges(db.primary, c.store, changes);
     if (current === c && lsn > appliedLsn) appliedLsn = lsn;
-    if (c.store.deadSlots > REBUILD_DEAD && !rebuilding) void reindex().catch(() => {});
+    // Old versions, or many products added since the build (a bulk import into a running
+    // instance): a rebuild packs them into the compact rows again.
+    const grown = changes.length > 0 && c.store.postings.tailEntries > REBUILD_TAIL;
+    if ((c.store.deadSlots > REBUILD_DEAD || grown) && !rebuilding) void reindex().catch(() => {});
     if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
       prunedAt = Date.now();
       await pruneProductChanges(db.primary, PRUNE_AFTER_MS);
