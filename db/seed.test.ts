@@ -44,6 +44,11 @@ describe("seedCatalog", () => {
         (select coalesce(sum(rating), 0) from reviews r where r.product_id = p.id),
         (select count(*)::int from reviews r where r.product_id = p.id))`;
     expect(wrong!.n).toBe(0);
+    // Three views each, for the product page's gallery.
+    const [views] = await d.sql<
+      { n: number }[]
+    >`select count(*)::int as n from products where jsonb_array_length(images) <> 3`;
+    expect(views!.n).toBe(0);
   });
 
   test("every index is back after the bulk load, and the catalog triggers are on", async () => {

@@ -53,6 +53,11 @@ const knobs = {
     "PEM private key for the proxy's HTTPS listener",
   ),
   PROXY_ADMIN_PORT: knob(port, "9180", "proxy admin port (`/metrics`, upstream status)"),
+  PROXY_ADMIN_URL: knob(
+    url(["http", "https"]).optional(),
+    undefined,
+    "where app instances reach the proxy's admin endpoint for the console's system view (`http://proxy:9180` in containers); unset = `http://127.0.0.1:PROXY_ADMIN_PORT`",
+  ),
   APP_PORT_BASE: knob(port, "3001", "port of the first app instance; instance i listens on base+i"),
   APP_INSTANCES: knob(
     int(1, 64),

@@ -48,6 +48,7 @@ export class ProxyCore {
     this.health = new HealthChecker(() => this.upstreams, cfg, logger);
     this.limiter = new RateLimiter(cfg, logger, this.metrics);
     this.statics = new StaticFiles(cfg);
+    this.metrics.staticCacheBytes = () => this.statics.cachedBytes();
     this.trusted = new TrustedProxies(cfg.trustedProxies);
   }
 

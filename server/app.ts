@@ -5,6 +5,7 @@ import { HttpProblem, problemBody } from "../platform/problem.ts";
 import type { AppDeps, AppEnv, RouteModule } from "./core/deps.ts";
 import { requestId } from "./core/request-id.ts";
 import { opsRoutes } from "./ops/routes.ts";
+import { notFoundPage } from "./storefront/render.tsx";
 
 export interface AppOptions {
   modules?: RouteModule[];
@@ -71,9 +72,12 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Hono<AppEnv> {
     );
   });
   app.notFound((c) =>
-    c.json(problemBody(404, "not-found", `No route for ${c.req.method} ${c.req.path}.`), 404, {
-      "Content-Type": "application/problem+json",
-    }),
+    // a browser asking for a page gets the storefront's 404 page; API clients the problem document
+    !c.req.path.startsWith("/api/") && (c.req.header("accept") ?? "").includes("text/html")
+      ? notFoundPage(c)
+      : c.json(problemBody(404, "not-found", `No route for ${c.req.method} ${c.req.path}.`), 404, {
+          "Content-Type": "application/problem+json",
+        }),
   );
 
   app.route("/", opsRoutes(deps, opts.isDraining ?? (() => false)));

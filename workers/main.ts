@@ -42,6 +42,7 @@ const workers = await startWorkers({
   policy: config.AMQP_URL ? undefined : { maxAttempts: 4, backoffMs: (n) => 500 * 2 ** (n - 1) },
   // A wedged relay cannot heal itself: exit so the supervisor (or orchestrator) starts a fresh process.
   onWedged: () => setTimeout(() => process.exit(70), 100),
+  registry: deps.metrics,
 });
 logger.info("workers running", { transport: workers.transport.kind, health_port: workers.monitor.port });
 

@@ -27,6 +27,8 @@ export async function withIndexesDeferred<T>(
     order by i.indexname`;
   for (const index of indexes) await tx.unsafe(`drop index ${quoteIdent(index.name)}`);
   const result = await load();
+  // GIN builds sort their entries in memory; the default 64 MB makes them spill and merge.
+  await tx`select set_config('maintenance_work_mem', '256MB', true)`;
   // Definitions come from pg_indexes, i.e. from the catalog itself, not from input.
   for (const index of indexes) await tx.unsafe(index.definition);
   return result;

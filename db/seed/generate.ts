@@ -113,7 +113,7 @@ function generateProduct(index: number, seed: number, maxReviews: number): Produ
     ...(parts.material ? { material: parts.material } : {}),
     ...(parts.spec ? { spec: parts.spec } : {}),
     ...(parts.colour ? { colour: parts.colour } : {}),
-    image: `/media/products/${1 + (hashString(type.name) % 12)}.svg`,
+    images: [0, 4, 8].map((k) => `/media/products/${1 + ((hashString(type.name) + k) % 12)}.svg`),
     ageDays: rng.next() * 730,
     variants,
     ratings: ratingsOf(rng, maxReviews),

@@ -28,17 +28,17 @@ export async function insertProducts(
     const rows = await tx<{ id: string; slug: string }[]>`
       insert into products (slug, title, description, brand, category_id, images, currency, created_at,
                             min_price, max_price, in_stock, rating_sum, rating_count)
-      select u.slug, u.title, u.description, u.brand, u.category_id, jsonb_build_array(u.image), 'USD',
+      select u.slug, u.title, u.description, u.brand, u.category_id, u.images::jsonb, 'USD',
              now() - u.age_days * interval '1 day', u.min_price, u.max_price, u.in_stock = 1, u.rating_sum, u.rating_count
       from unnest(${part.map((p) => p.slug)}::text[], ${part.map((p) => p.title)}::text[],
                   ${part.map((p) => p.description)}::text[], ${part.map((p) => p.brand)}::text[],
-                  ${part.map((p) => categoryIds.get(p.category)!)}::bigint[], ${part.map((p) => p.image)}::text[],
+                  ${part.map((p) => categoryIds.get(p.category)!)}::bigint[], ${part.map((p) => JSON.stringify(p.images))}::text[],
                   ${part.map((p) => p.ageDays)}::float8[], ${prices.map((ps) => Math.min(...ps))}::bigint[],
                   ${prices.map((ps) => Math.max(...ps))}::bigint[],
                   ${part.map((p) => (p.variants.some((v) => v.stock > 0) ? 1 : 0))}::int[],
                   ${part.map((p) => p.ratings.reduce((a, b) => a + b, 0))}::bigint[],
                   ${part.map((p) => p.ratings.length)}::int[])
-        as u(slug, title, description, brand, category_id, image, age_days, min_price, max_price, in_stock,
+        as u(slug, title, description, brand, category_id, images, age_days, min_price, max_price, in_stock,
              rating_sum, rating_count)
       returning id, slug`;
     // (in_stock travels as 0/1: postgres.js does not send a JS boolean array as boolean[].)

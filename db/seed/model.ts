@@ -86,7 +86,8 @@ export interface ProductSpec {
   material?: string;
   spec?: string;
   colour?: string;
-  image: string;
+  /** Three views (/media/products/N.svg), so the product page's gallery has something to switch between. */
+  images: string[];
   /** Age in days of created_at. */
   ageDays: number;
   variants: VariantSpec[];

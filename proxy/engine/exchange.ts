@@ -22,6 +22,8 @@ export function keepClient(st: EngineState, ex: Exchange): boolean {
 export function finishExchange(st: EngineState, ex: Exchange): void {
   if (ex.done) return;
   ex.done = true;
+  st.lastExchange = st.clock;
+  st.collectedIdle = false;
   releaseInFlight(st, ex);
   const c = ex.c;
   const seconds = (performance.now() - ex.t0) / 1000;

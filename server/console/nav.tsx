@@ -1,8 +1,13 @@
+/** The console's sections. */
+export type ConsoleSection = "products" | "categories" | "orders" | "webhooks" | "events" | "system";
+
 /** The console's section links. */
-export function ConsoleNav(props: { current: "products" | "orders" | "events" | "system" }) {
-  const links: [typeof props.current, string, string][] = [
+export function ConsoleNav(props: { current: ConsoleSection }) {
+  const links: [ConsoleSection, string, string][] = [
     ["products", "/admin/products", "Products"],
+    ["categories", "/admin/categories", "Categories"],
     ["orders", "/admin/orders", "Orders"],
+    ["webhooks", "/admin/webhooks", "Webhooks"],
     ["events", "/admin/events", "Events"],
     ["system", "/admin/system", "System"],
   ];
