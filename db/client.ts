@@ -1,8 +1,12 @@
 import postgres from "postgres";
 import type { Logger } from "../platform/logger.ts";
+import type { Registry } from "../platform/metrics.ts";
+import { tracer } from "../platform/tracing.ts";
 import { currentConsistency, noteCommit } from "./context.ts";
+import { databaseMetrics, instrument, type PoolUsage } from "./instrument.ts";
 import { parseLsn } from "./lsn.ts";
 import { type ReplicaState, replicaMonitor } from "./replica-monitor.ts";
+import { traceSql } from "./tracing.ts";
 
 export type Sql = postgres.Sql;
 export type TxSql = postgres.TransactionSql;
@@ -18,6 +22,11 @@ export interface DatabaseOptions {
   logger?: Logger;
   /** Application name shown in pg_stat_activity. */
   applicationName?: string;
+  /**
+   * Where statement durations (named by the function that wrote them, see statement-name.ts) and pool usage
+   * are recorded; without it the pools are not instrumented.
+   */
+  metrics?: Registry;
 }
 
 export interface ReadOptions {
@@ -93,10 +102,29 @@ export function createDatabase(opts: DatabaseOptions): Database {
     onnotice: () => {},
     connection: { application_name: opts.applicationName ?? "commerce" },
   };
-  const primary = postgres(opts.primaryUrl, common);
+  const usage: PoolUsage[] = [];
+  const dbMetrics = opts.metrics
+    ? databaseMetrics(opts.metrics, () =>
+        usage.map((u) => ({ name: u.name, max: u.max, holding: u.holding })),
+      )
+    : null;
+  /** The pool, timed and counted when metrics are wanted. */
+  const observed = (sql: Sql, name: string): Sql => {
+    if (!dbMetrics) return sql;
+    const u: PoolUsage = { name, max, holding: 0 };
+    usage.push(u);
+    return instrument(sql, u, dbMetrics);
+  };
+  // With tracing on, every statement run inside a span gets one of its own (db/tracing.ts).
+  const t = tracer();
+  const traced = (sql: Sql, pool: string): Sql => (t ? traceSql(sql, t, pool) : sql);
+  const primary = traced(observed(postgres(opts.primaryUrl, common), "primary"), "primary");
   const replicas: ReplicaState[] = (opts.replicaUrls ?? []).map((url, i) => ({
     name: `replica-${i + 1}`,
-    sql: postgres(url, { ...common, connect_timeout: 2 }),
+    sql: traced(
+      observed(postgres(url, { ...common, connect_timeout: 2 }), `replica-${i + 1}`),
+      `replica-${i + 1}`,
+    ),
     status: "down",
     replayLsn: null,
     lagMs: null,

@@ -53,6 +53,11 @@ const knobs = {
     "PEM private key for the proxy's HTTPS listener",
   ),
   PROXY_ADMIN_PORT: knob(port, "9180", "proxy admin port (`/metrics`, upstream status)"),
+  PROXY_ADMIN_URL: knob(
+    url(["http", "https"]).optional(),
+    undefined,
+    "where app instances reach the proxy's admin endpoint for the console's system view (`http://proxy:9180` in containers); unset = `http://127.0.0.1:PROXY_ADMIN_PORT`",
+  ),
   APP_PORT_BASE: knob(port, "3001", "port of the first app instance; instance i listens on base+i"),
   APP_INSTANCES: knob(
     int(1, 64),
@@ -99,8 +104,18 @@ const knobs = {
   ELASTICSEARCH_URL: knob(
     url(["http", "https"]).optional(),
     undefined,
-    "Elasticsearch; unset = Postgres full-text search",
+    "Elasticsearch (the search engine when set); unset = `SEARCH_ENGINE`",
     { secret: true },
+  ),
+  SEARCH_ENGINE: knob(
+    z.enum(["memory", "postgres"]),
+    "memory",
+    "search engine without `ELASTICSEARCH_URL`: `memory` (in-process index per instance, Postgres answers until it is built) or `postgres` (full text only)",
+  ),
+  SEARCH_SYNC_MS: knob(
+    int(20, 60_000),
+    "250",
+    "how often the in-process search index polls the products change log (a NOTIFY wakes it sooner)",
   ),
   SMTP_URL: knob(
     url(["smtp", "smtps"]).optional(),

@@ -17,13 +17,18 @@ interface Metric {
   render(): string;
 }
 
-/** A monotonically increasing counter. */
+/** A monotonically increasing counter; `collect` may copy a total kept elsewhere right before rendering. */
 export class Counter implements Metric {
   private readonly values = new Map<string, number>();
   constructor(
     readonly name: string,
     readonly help: string,
+    private readonly collect?: (c: Counter) => void,
   ) {}
+  /** Sets a total read from elsewhere (e.g. the CPU time the OS reports); for `collect`. */
+  set(labels: Labels, value: number): void {
+    this.values.set(labelKey(labels), value);
+  }
   inc(labels: Labels = {}, by = 1): void {
     const key = labelKey(labels);
     this.values.set(key, (this.values.get(key) ?? 0) + by);
@@ -32,6 +37,7 @@ export class Counter implements Metric {
     return this.values.get(labelKey(labels)) ?? 0;
   }
   render(): string {
+    this.collect?.(this);
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
     for (const [k, v] of this.values) lines.push(`${this.name}${withBraces(k)} ${v}`);
     return lines.join("\n");
@@ -109,14 +115,18 @@ export class Histogram implements Metric {
 /** Holds metrics by name; `render()` gives the whole exposition text. */
 export class Registry {
   private readonly metrics = new Map<string, Metric>();
-  counter(name: string, help: string): Counter {
-    return this.register(name, () => new Counter(name, help)) as Counter;
+  counter(name: string, help: string, collect?: (c: Counter) => void): Counter {
+    return this.register(name, () => new Counter(name, help, collect)) as Counter;
   }
   gauge(name: string, help: string, collect?: (g: Gauge) => void): Gauge {
     return this.register(name, () => new Gauge(name, help, collect)) as Gauge;
   }
   histogram(name: string, help: string, buckets?: number[]): Histogram {
     return this.register(name, () => new Histogram(name, help, buckets)) as Histogram;
+  }
+  /** A metric that renders its own lines (HELP, TYPE and samples; no trailing newline). */
+  custom(name: string, render: () => string): void {
+    this.register(name, () => ({ name, render }));
   }
   render(): string {
     return `${[...this.metrics.values()].map((m) => m.render()).join("\n")}\n`;

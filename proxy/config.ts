@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type Config, jwtSecret, loadConfig } from "../platform/config.ts";
 import { type ProxySettings, proxySettings, type RateZone, type UpstreamSpec } from "./settings.ts";
@@ -22,6 +23,12 @@ export interface ProxyConfig {
   adminHost: string;
   /** CIDRs of load balancers whose X-Forwarded-For is believed (empty: none) */
   trustedProxies: string[];
+  /** worker processes (`PROXY_WORKERS`, 0 already resolved to the core count) */
+  workers: number;
+  /** lower-case name of the header a trusted peer names the client in */
+  realIpHeader: string;
+  /** listeners that expect a PROXY protocol header first (from trusted peers only) */
+  proxyProtocol: { http: boolean; https: boolean };
   port: number;
   tlsPort: number;
   adminPort: number;
@@ -111,10 +118,28 @@ export interface ProxyConfig {
     /** the HTTPS port named in redirects (the published one); undefined = the listener's own */
     publicPort?: number;
   };
+  /** HTTP/2 to clients (proxy/h2/) */
+  h2: H2Config;
   accessLog: boolean;
   logLevel: Config["LOG_LEVEL"];
   jwtSecret: string;
   shutdownTimeoutMs: number;
+}
+
+/** HTTP/2 on the client side: the listener switches and the protections. */
+export interface H2Config {
+  /** ALPN `h2` on the HTTPS listener */
+  enabled: boolean;
+  /** prior-knowledge HTTP/2 on the plain port (tests) */
+  cleartext: boolean;
+  maxStreams: number;
+  maxHeaderListBytes: number;
+  maxContinuations: number;
+  maxResetsPerSecond: number;
+  maxControlPerSecond: number;
+  windowBytes: number;
+  sessionMemoryMb: number;
+  sendTimeoutMs: number;
 }
 
 /** Deep partial, for overrides in tests and the JSON file. */
@@ -129,6 +154,16 @@ export type ProxyOverrides = {
 /** The reference NGINX zones: `auth` 5 r/s burst 10 on /api/auth/, `api` 10 r/s burst 20. */
 export const defaultRateZones: RateZone[] = proxySettings.load({}).PROXY_RATE_ZONES;
 
+/** `PROXY_WORKERS`: 0 means one per core the process may run on. */
+function workerCount(n: number): number {
+  return n > 0 ? n : Math.max(1, availableParallelism());
+}
+
+/** `PROXY_PROXY_PROTOCOL` as the listeners it applies to. */
+function proxyProtocolListeners(v: ProxySettings["PROXY_PROXY_PROTOCOL"]): ProxyConfig["proxyProtocol"] {
+  return { http: v === "on" || v === "http", https: v === "on" || v === "https" };
+}
+
 /**
  * The settings as configuration overrides. A setting left `undefined` (not
  * given) leaves the configuration below it alone.
@@ -141,6 +176,10 @@ function fromSettings(
     host: s.PROXY_HOST,
     adminHost: s.PROXY_ADMIN_HOST,
     trustedProxies: s.PROXY_TRUSTED_PROXIES,
+    realIpHeader: s.PROXY_REAL_IP_HEADER,
+    workers: s.PROXY_WORKERS === undefined ? undefined : workerCount(s.PROXY_WORKERS),
+    proxyProtocol:
+      s.PROXY_PROXY_PROTOCOL === undefined ? undefined : proxyProtocolListeners(s.PROXY_PROXY_PROTOCOL),
     upstreams: s.PROXY_UPSTREAMS,
     balancer: s.PROXY_BALANCER,
     pool: {
@@ -187,6 +226,18 @@ function fromSettings(
       redirectHttp: s.PROXY_TLS_REDIRECT,
       publicPort: s.PROXY_PUBLIC_HTTPS_PORT,
     },
+    h2: {
+      enabled: s.PROXY_HTTP2,
+      cleartext: s.PROXY_H2C,
+      maxStreams: s.PROXY_H2_MAX_STREAMS,
+      maxHeaderListBytes: s.PROXY_H2_MAX_HEADER_LIST_BYTES,
+      maxContinuations: s.PROXY_H2_MAX_CONTINUATIONS,
+      maxResetsPerSecond: s.PROXY_H2_MAX_RESETS_PER_SEC,
+      maxControlPerSecond: s.PROXY_H2_MAX_CONTROL_PER_SEC,
+      windowBytes: s.PROXY_H2_WINDOW_BYTES,
+      sessionMemoryMb: s.PROXY_H2_SESSION_MEMORY_MB,
+      sendTimeoutMs: s.PROXY_H2_SEND_TIMEOUT_MS,
+    },
     accessLog: s.PROXY_ACCESS_LOG,
   };
 }
@@ -202,6 +253,9 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
     host: d.PROXY_HOST,
     adminHost: d.PROXY_ADMIN_HOST,
     trustedProxies: d.PROXY_TRUSTED_PROXIES,
+    realIpHeader: d.PROXY_REAL_IP_HEADER,
+    workers: workerCount(d.PROXY_WORKERS),
+    proxyProtocol: proxyProtocolListeners(d.PROXY_PROXY_PROTOCOL),
     port: platform.PROXY_PORT,
     tlsPort: platform.PROXY_TLS_PORT,
     adminPort: platform.PROXY_ADMIN_PORT,
@@ -278,6 +332,18 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
       keyFile: platform.TLS_KEY_FILE,
       redirectHttp: d.PROXY_TLS_REDIRECT,
       publicPort: d.PROXY_PUBLIC_HTTPS_PORT,
+    },
+    h2: {
+      enabled: d.PROXY_HTTP2,
+      cleartext: d.PROXY_H2C,
+      maxStreams: d.PROXY_H2_MAX_STREAMS,
+      maxHeaderListBytes: d.PROXY_H2_MAX_HEADER_LIST_BYTES,
+      maxContinuations: d.PROXY_H2_MAX_CONTINUATIONS,
+      maxResetsPerSecond: d.PROXY_H2_MAX_RESETS_PER_SEC,
+      maxControlPerSecond: d.PROXY_H2_MAX_CONTROL_PER_SEC,
+      windowBytes: d.PROXY_H2_WINDOW_BYTES,
+      sessionMemoryMb: d.PROXY_H2_SESSION_MEMORY_MB,
+      sendTimeoutMs: d.PROXY_H2_SEND_TIMEOUT_MS,
     },
     accessLog: d.PROXY_ACCESS_LOG,
     logLevel: platform.LOG_LEVEL,

@@ -1,11 +1,20 @@
-import type { TCPSocketListener } from "bun";
+import type { SocketHandler, TCPSocketListener } from "bun";
 import type { ProxyCore } from "./core.ts";
 import { abortRequest, clientHandlers, processBuffered } from "./engine/client.ts";
 import { rejectHead } from "./engine/local.ts";
+import { relayHandlers } from "./engine/relay.ts";
 import { upstreamHandlers } from "./engine/response.ts";
-import { type Client, EngineState, type Exchange } from "./engine/state.ts";
+import {
+  ADDRESS_KNOWN,
+  AWAIT_PROXY_HEADER,
+  AWAIT_RELAY,
+  type Client,
+  EngineState,
+  type Exchange,
+} from "./engine/state.ts";
 import { upstreamFailed } from "./engine/upstream.ts";
 import { endClient } from "./engine/writes.ts";
+import { createH2Front, type H2Front } from "./h2/connection.ts";
 import type { UpstreamPool } from "./pool.ts";
 
 export { isProxied } from "./engine/client.ts";
@@ -24,11 +33,17 @@ export { acceptedEncodings } from "./engine/files.ts";
 
 /** A running engine. */
 export interface RawEngine {
+  /**
+   * A client listener; with `proxyProtocol` every connection must open with a
+   * PROXY protocol header from a trusted peer (on a TLS listener: in front of
+   * the handshake, through the relay in `engine/relay.ts`).
+   */
   listen(
     port: number,
     host: string,
     tls?: { cert: string; key: string },
     redirectTo?: number,
+    proxyProtocol?: boolean,
   ): TCPSocketListener<unknown>;
   drain(timeoutMs: number): Promise<void>;
   connections(): number;
@@ -65,12 +80,31 @@ function sweep(st: EngineState): void {
     }
   }
   for (const c of st.clients) {
-    if (c.ex || c.tunnel) continue;
+    if (c.ex || c.tunnel || c.h2) continue;
     if (c.headStart && now - c.headStart > headerMs) {
-      rejectHead(st, c, 408, "The request head did not arrive in time.");
+      // No address yet (PROXY header or relay): not an HTTP client to answer.
+      if (c.pending !== ADDRESS_KNOWN) c.sock.terminate();
+      else rejectHead(st, c, 408, "The request head did not arrive in time.");
     } else if (now - c.lastActive > clientIdleMs) c.sock.end();
   }
   st.pool.sweep(now);
+  collectWhenIdle(st, now);
+}
+
+/** Quiet for this long after a burst: collect the garbage it left. */
+const IDLE_COLLECT_MS = 2000;
+
+/**
+ * Under load the JS heap grows by the collection budget
+ * (`BUN_JSC_largeHeapSize`) before each collection, and once requests stop
+ * nothing runs one: the heap and the response buffers it keeps alive stay
+ * resident. One full collection after a quiet spell hands them back (the
+ * allocator then returns the pages after `MIMALLOC_PURGE_DELAY`).
+ */
+function collectWhenIdle(st: EngineState, now: number): void {
+  if (st.collectedIdle || now - st.lastExchange < IDLE_COLLECT_MS || st.inFlight > 0) return;
+  st.collectedIdle = true;
+  Bun.gc(true);
 }
 
 /**
@@ -89,8 +123,43 @@ function bodyTooSlow(st: EngineState, ex: Exchange, pnow: number): boolean {
   );
 }
 
-/** Builds the engine over the shared core. */
-export function createRawEngine(core: ProxyCore): RawEngine {
+// ALPN lists in wire format (length-prefixed names): h2 preferred, then HTTP/1.1 (and 1.0).
+const ALPN_H2_H1 = "\x02h2\x08http/1.1\x08http/1.0";
+const ALPN_H1 = "\x08http/1.1\x08http/1.0";
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+
+/** A TLS listener's handlers, plus: a socket that negotiated `h2` goes to the HTTP/2 front. */
+function withAlpnH2(socket: SocketHandler<Client>, front: H2Front): void {
+  socket.handshake = (sock, ok) => {
+    if (ok && sock.alpnProtocol === "h2" && sock.data && !sock.data.closed) front.attach(sock.data, sock);
+  };
+}
+
+/** A plain listener's handlers, plus: a connection that starts with the HTTP/2 preface (h2c, tests). */
+function withPriorKnowledge(socket: SocketHandler<Client>, front: H2Front): void {
+  const data = socket.data!;
+  socket.data = (sock, bytes) => {
+    const c = sock.data;
+    if (!c.h2 && !c.ex && !c.buf && bytes.length >= 24 && bytes.subarray(0, 24).equals(H2_PREFACE))
+      front.attach(c, sock);
+    data(sock, bytes);
+  };
+}
+
+/**
+ * Where a public listener binds. `reusePort` (SO_REUSEPORT: the kernel spreads
+ * new connections over every process bound to the port) works in Bun.listen
+ * but is missing from its listen options' type, hence the separate object.
+ */
+function bindTo(hostname: string, port: number, reusePort: boolean): { hostname: string; port: number } {
+  return { hostname, port, ...(reusePort ? { reusePort } : {}) };
+}
+
+/**
+ * Builds the engine over the shared core. `reusePort`: the public listeners
+ * share their ports with the other worker processes (`PROXY_WORKERS`).
+ */
+export function createRawEngine(core: ProxyCore, reusePort = false): RawEngine {
   const st = new EngineState(core, upstreamHandlers);
   st.nextRequest = processBuffered;
   core.idleSockets = (u) => st.pool.idleCount(u);
@@ -98,16 +167,47 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   core.onReload = (cfg) => st.pool.reconfigure(cfg);
   const sweeper = setInterval(() => sweep(st), 100);
   sweeper.unref();
+  let h2: H2Front | null = null;
+  const h2Front = () => {
+    h2 ??= createH2Front(st);
+    return h2;
+  };
 
   return {
     pool: st.pool,
-    listen(port, host, tls, redirectTo) {
+    listen(port, host, tls, redirectTo, proxyProtocol = false) {
       const redirect = redirectTo !== undefined;
       if (redirect) st.redirectPort = redirectTo;
-      const socket = clientHandlers(st, !!tls, redirect);
-      const l = tls
-        ? Bun.listen<Client>({ hostname: host, port, tls: { cert: tls.cert, key: tls.key }, socket })
-        : Bun.listen<Client>({ hostname: host, port, socket });
+      const h2 = core.cfg.h2;
+      const tlsOptions = tls && {
+        cert: tls.cert,
+        key: tls.key,
+        ALPNProtocols: h2.enabled ? ALPN_H2_H1 : ALPN_H1,
+      };
+      if (proxyProtocol && tlsOptions) {
+        // The TLS listener itself moves to an internal loopback port behind the relay.
+        const innerSocket = clientHandlers(st, true, redirect, AWAIT_RELAY);
+        if (h2.enabled) withAlpnH2(innerSocket, h2Front());
+        const inner = Bun.listen<Client>({
+          hostname: "127.0.0.1",
+          port: 0,
+          tls: tlsOptions,
+          socket: innerSocket,
+        });
+        st.listeners.push(inner);
+        const front = Bun.listen({
+          ...bindTo(host, port, reusePort),
+          socket: relayHandlers(st, () => inner.port),
+        });
+        st.listeners.push(front);
+        return front;
+      }
+      const socket = clientHandlers(st, !!tls, redirect, proxyProtocol ? AWAIT_PROXY_HEADER : ADDRESS_KNOWN);
+      if (tlsOptions && h2.enabled) withAlpnH2(socket, h2Front());
+      else if (!tls && !redirect && h2.cleartext && !proxyProtocol) withPriorKnowledge(socket, h2Front());
+      const l = tlsOptions
+        ? Bun.listen<Client>({ ...bindTo(host, port, reusePort), tls: tlsOptions, socket })
+        : Bun.listen<Client>({ ...bindTo(host, port, reusePort), socket });
       st.listeners.push(l);
       return l;
     },
@@ -115,7 +215,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
     async drain(timeoutMs) {
       st.draining = true;
       for (const l of st.listeners) l.stop(false);
-      for (const c of st.clients) if (!c.ex && !c.tunnel) endClient(c);
+      for (const c of st.clients)
+        if (c.h2) c.h2.shutdown();
+        else if (!c.ex && !c.tunnel) endClient(c);
       if (st.clients.size > 0)
         await new Promise<void>((resolve) => {
           st.drainResolve = resolve;
@@ -123,7 +225,9 @@ export function createRawEngine(core: ProxyCore): RawEngine {
           t.unref();
         });
       for (const c of st.clients) c.sock.terminate();
+      for (const r of st.relays) r.terminate();
       clearInterval(sweeper);
+      h2?.close();
       st.pool.closeIdle();
     },
   };

@@ -1,4 +1,5 @@
 import { defaultBuckets, Registry } from "../platform/metrics.ts";
+import { registerProcessMetrics } from "../platform/process-metrics.ts";
 import type { Upstream } from "./upstream.ts";
 
 /**
@@ -31,10 +32,24 @@ export class ProxyMetrics {
     "proxy_rate_limit_local_fallback",
     "1 while the rate limiter uses in-process buckets because Redis is unreachable",
   );
+  readonly h2Cut = this.registry.counter(
+    "proxy_h2_connections_cut_total",
+    "HTTP/2 connections cut by the frame guard or the sweep (reason: rapid-reset, continuation-flood, control-flood, protocol, header-timeout), and streams reset because their frames could not leave (stalled)",
+  );
+  /** HTTP/2 connections (also counted in `proxy_client_connections`) */
+  h2Connections = 0;
+  readonly proxyProtocolRefused = this.registry.counter(
+    "proxy_proxy_protocol_refused_total",
+    "Connections closed on a PROXY protocol listener: peer not trusted, header missing or malformed, or not from the relay",
+  );
   clientConnections = 0;
+
+  /** what the static-file cache holds, for `proxy_memory_bytes{part="static_cache"}` */
+  staticCacheBytes: () => number = () => 0;
 
   constructor(upstreams: () => readonly Upstream[], poolIdle: (u: Upstream) => number) {
     const now = () => Date.now();
+    registerProcessMetrics(this.registry);
     this.registry.gauge(
       "proxy_upstream_healthy",
       "1 when the upstream passes health checks and is not ejected",
@@ -54,6 +69,23 @@ export class ProxyMetrics {
     this.registry.gauge("proxy_client_connections", "Open client connections", (g) => {
       g.set({}, this.clientConnections);
     });
+    this.registry.gauge("proxy_h2_connections", "Open HTTP/2 client connections", (g) => {
+      g.set({}, this.h2Connections);
+    });
+    // Where the resident memory goes (issue 18 item 3), read when scraped.
+    this.registry.gauge(
+      "proxy_memory_bytes",
+      "Memory by part: rss (resident), js_heap_used, js_heap_total, external (buffers outside the JS heap), array_buffers, static_cache",
+      (g) => {
+        const m = process.memoryUsage();
+        g.set({ part: "rss" }, m.rss);
+        g.set({ part: "js_heap_used" }, m.heapUsed);
+        g.set({ part: "js_heap_total" }, m.heapTotal);
+        g.set({ part: "external" }, m.external);
+        g.set({ part: "array_buffers" }, m.arrayBuffers);
+        g.set({ part: "static_cache" }, this.staticCacheBytes());
+      },
+    );
   }
 
   /** Counts one finished request. `upstream` is "static" or "local" for answers made by the proxy. */

@@ -198,16 +198,85 @@ const knobs = {
     "peers (CIDRs, IPv4/IPv6, comma-separated) whose `X-Forwarded-For` is believed: the client is its right-most untrusted entry; empty = trust no one",
     { shownDefault: "(empty)" },
   ),
+  PROXY_REAL_IP_HEADER: knob(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be a header name")
+      .transform((v) => v.toLowerCase()),
+    "X-Forwarded-For",
+    "header a trusted peer names the client in: `X-Forwarded-For` (walked from the right past trusted hops) or a single-address header such as `X-Real-IP` or `CF-Connecting-IP`; a missing or malformed value leaves the peer as the client",
+  ),
+  PROXY_WORKERS: knob(
+    int(0, 256),
+    "0",
+    "proxy worker processes sharing the public ports (`reusePort`), each with its own pool and health checks, under one supervisor that owns the admin port (metrics summed) and passes SIGHUP/SIGTERM on; 0 = one per core; 1 = a single process, no supervisor",
+    { shownDefault: "0 (one per core)" },
+  ),
+  PROXY_PROXY_PROTOCOL: knob(
+    z.enum(["off", "on", "http", "https"]),
+    "off",
+    "PROXY protocol (v1 text or v2 binary) before the first byte of every connection: `on` = both public listeners, `http` or `https` = that listener only. Required from every peer there: a peer outside `PROXY_TRUSTED_PROXIES`, or a missing, malformed or oversized header, closes the connection. On the HTTPS port the header comes before the TLS handshake",
+  ),
   PROXY_RATE_LIMIT: knob(bool, "on", "rate limiting (Redis token buckets; off for the benchmark)"),
   PROXY_RATE_ZONES: knob(
     parsed(parseZones),
-    "auth:/api/auth/:5:10:ip,ai:/api/ai/:5:10,api:/api/:10:20,ops:/health:5:20:ip,ops:/readyz:5:20:ip",
+    "auth:/api/auth/:5:10:ip,auth:/signin:5:10:ip,auth:/register:5:10:ip,ai:/api/ai/:5:10,api:/api/:10:20,ops:/health:5:20:ip,ops:/readyz:5:20:ip",
     "rate-limit zones `name:/prefix/:rate:burst[:ip],…` matched on the decoded, normalised path (first matching prefix wins; rate per second; `:ip` = always per client IP, a token adds a per-user bucket)",
   ),
   PROXY_RATE_KEY_PREFIX: knob(text, "rl:", "prefix of the rate limiter's Redis keys"),
   PROXY_STATIC_ROOT: knob(text.optional(), undefined, "folder served for non-API paths", {
     shownDefault: "web/",
   }),
+  PROXY_HTTP2: knob(
+    bool,
+    "on",
+    "HTTP/2 on the HTTPS listener (ALPN `h2`; clients that do not offer it get HTTP/1.1 on the same port)",
+  ),
+  PROXY_H2C: knob(
+    bool,
+    "off",
+    "HTTP/2 with prior knowledge (h2c) on the plain port, for tests; browsers never use it",
+  ),
+  PROXY_H2_MAX_STREAMS: knob(
+    int(1, 10_000),
+    "128",
+    "concurrent streams per HTTP/2 connection (SETTINGS_MAX_CONCURRENT_STREAMS)",
+  ),
+  PROXY_H2_MAX_HEADER_LIST_BYTES: knob(
+    int(1024, 1 << 20),
+    "32768",
+    "decoded header list of one HTTP/2 request (SETTINGS_MAX_HEADER_LIST_SIZE); the HTTP/1 head limit applies too",
+  ),
+  PROXY_H2_MAX_CONTINUATIONS: knob(
+    int(0, 10_000),
+    "16",
+    "CONTINUATION frames in one header block; more cuts the connection (CVE-2024-27316)",
+  ),
+  PROXY_H2_MAX_RESETS_PER_SEC: knob(
+    int(1, 1_000_000),
+    "100",
+    "RST_STREAM frames a client may send per second on one connection; more cuts it (rapid reset, CVE-2023-44487)",
+  ),
+  PROXY_H2_MAX_CONTROL_PER_SEC: knob(
+    int(1, 10_000_000),
+    "10000",
+    "PING/SETTINGS/PRIORITY/WINDOW_UPDATE/empty frames per second on one connection; more cuts it",
+  ),
+  PROXY_H2_WINDOW_BYTES: knob(
+    int(65_535, 1 << 30),
+    "1048576",
+    "receive window the proxy gives each HTTP/2 stream (request bodies in flight)",
+  ),
+  PROXY_H2_SESSION_MEMORY_MB: knob(
+    int(1, 1024),
+    "16",
+    "memory one HTTP/2 session may hold for queued frames before new streams are refused",
+  ),
+  PROXY_H2_SEND_TIMEOUT_MS: knob(
+    int(100, 3_600_000),
+    "30000",
+    "a response that cannot send (client window closed) for this long is reset (flow-control stall)",
+  ),
   PROXY_TLS_REDIRECT: knob(bool, "on", "with TLS on, the HTTP port answers 301 to the HTTPS URL"),
   PROXY_PUBLIC_HTTPS_PORT: knob(
     port.optional(),

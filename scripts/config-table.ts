@@ -1,4 +1,5 @@
 import { configDocs } from "../platform/config.ts";
+import { tracingSettings } from "../platform/tracing.ts";
 import { proxySettings } from "../proxy/settings.ts";
 import { assistantSettingsGroup } from "../server/assistant/settings.ts";
 import { cartSettingsGroup } from "../server/cart/settings.ts";
@@ -27,6 +28,7 @@ const rows = [
   ...eventsHealthSettings.docs(),
   ...workerSettings.docs(),
   ...proxySettings.docs(),
+  ...tracingSettings.docs(),
 ];
 
 /** How the README shows a default: values in code spans; "(unset)", "(empty)" and prose as they are. */

@@ -2,12 +2,14 @@ import { createDatabase } from "../db/client.ts";
 import type { Config } from "../platform/config.ts";
 import { createLogger, type Logger } from "../platform/logger.ts";
 import { Registry } from "../platform/metrics.ts";
+import { registerProcessMetrics } from "../platform/process-metrics.ts";
 import { createRedis } from "../platform/redis.ts";
 import { loadOrExit } from "../platform/settings.ts";
 import { cacheRuntime, closeCacheRuntime } from "./cache/index.ts";
 import type { AppDeps } from "./core/deps.ts";
 import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes.ts";
 import { eventsHealthSettings } from "./ops/settings.ts";
+import { closeSearchEngine } from "./search/engine.ts";
 
 /**
  * Chooses the implementations once, from the config: the only place that
@@ -24,6 +26,8 @@ export function createDeps(
     throw new Error(
       "DATABASE_URL is not set (the cluster shim and `bun run dev` set it for embedded Postgres)",
     );
+  const metrics = new Registry();
+  registerProcessMetrics(metrics);
   const db = createDatabase({
     primaryUrl: config.DATABASE_URL,
     replicaUrls: config.DATABASE_REPLICA_URLS,
@@ -32,9 +36,9 @@ export function createDeps(
     checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS,
     logger,
     applicationName: name,
+    metrics,
   });
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger, name) : null;
-  const metrics = new Registry();
   metrics.gauge("db_pool_max_connections", "configured connections per pool", (g) => {
     for (const p of db.pools()) g.set({ pool: p.name }, p.max);
   });
@@ -72,6 +76,7 @@ export function createDeps(
 /** Closes everything `createDeps` opened. */
 export async function closeDeps(deps: AppDeps): Promise<void> {
   await closeCacheRuntime(deps);
+  await closeSearchEngine(deps);
   await deps.db.close();
   deps.redis?.disconnect();
 }

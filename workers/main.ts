@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from "../platform/config.ts";
 import { handleShutdown } from "../platform/lifecycle.ts";
 import { loadOrExit } from "../platform/settings.ts";
+import { startTracing, stopTracing, tracingSettings } from "../platform/tracing.ts";
 import { closeDeps, createDeps } from "../server/bootstrap.ts";
 import { eventsHealthSettings } from "../server/ops/settings.ts";
 import { loadRecommendSettings } from "../server/recommend/settings.ts";
@@ -23,6 +24,11 @@ const config = loadConfigOrExit();
 const settings = loadOrExit(() => workerSettings.load());
 const limits = loadOrExit(() => eventsHealthSettings.load());
 const recommend = loadOrExit(() => loadRecommendSettings(process.env));
+// Before the deps: the database client installs statement spans only when tracing is on.
+await startTracing(
+  "workers",
+  loadOrExit(() => tracingSettings.load()),
+);
 const deps = createDeps(config, "workers");
 const { logger, db } = deps;
 const mailer = config.SMTP_URL
@@ -46,6 +52,7 @@ const workers = await startWorkers({
   policy: config.AMQP_URL ? undefined : { maxAttempts: 4, backoffMs: (n) => 500 * 2 ** (n - 1) },
   // A wedged relay cannot heal itself: exit so the supervisor (or orchestrator) starts a fresh process.
   onWedged: () => setTimeout(() => process.exit(70), 100),
+  registry: deps.metrics,
 });
 logger.info("workers running", { transport: workers.transport.kind, health_port: workers.monitor.port });
 
@@ -53,6 +60,7 @@ handleShutdown(
   async () => {
     await workers.stop();
     await closeDeps(deps);
+    await stopTracing();
   },
   logger,
   config.SHUTDOWN_TIMEOUT_MS,

@@ -1,5 +1,6 @@
 import type { Sql } from "../db/client.ts";
 import type { Logger } from "../platform/logger.ts";
+import type { Registry } from "../platform/metrics.ts";
 import type { EventsHealthSettings } from "../server/ops/settings.ts";
 import type { RetryPolicy } from "./consume.ts";
 import { startWorkersMonitor, type WorkersMonitor } from "./health.ts";
@@ -22,6 +23,8 @@ export interface WorkersOptions {
   policy?: RetryPolicy;
   relayPollMs?: number;
   onWedged?: () => void;
+  /** Where the event series go (the process's registry, so `/metrics` also shows database and process series). */
+  registry?: Registry;
 }
 
 /** A running workers set: transport, consumers, relay and health monitor. */
@@ -40,7 +43,7 @@ export interface Workers {
  * `bun workers/main.ts` runs it; tests run it in their own process.
  */
 export async function startWorkers(o: WorkersOptions): Promise<Workers> {
-  const metrics = eventMetrics();
+  const metrics = eventMetrics(o.registry);
   // Consumers that start and finish handlers are making progress even while the relay
   // waits on them (in process, publish returns once every consumer is done).
   let lastProgressAt = Date.now();
@@ -69,7 +72,12 @@ export async function startWorkers(o: WorkersOptions): Promise<Workers> {
         confirmTimeoutMs: o.settings.AMQP_CONFIRM_TIMEOUT_MS,
       })
     : createInProcessTransport(o.sql, o.logger, o.policy, metrics);
-  for (const consumer of consumers) await transport.subscribe(consumer);
+  for (const consumer of consumers) {
+    // Zero series from the start: Prometheus' increase() misses a counter's first step from absent to 1.
+    metrics.retries.inc({ consumer: consumer.name }, 0);
+    metrics.deadLetters.inc({ consumer: consumer.name }, 0);
+    await transport.subscribe(consumer);
+  }
   const relay = startRelay(o.sql, transport, o.logger, { metrics, pollMs: o.relayPollMs });
   const monitor = startWorkersMonitor({
     sql: o.sql,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Frame, type Page } from "playwright-core";
 
 const root = join(import.meta.dir, "../..");
 /** Where screenshots go (gitignored). */
@@ -34,13 +34,58 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Collects console errors and uncaught exceptions of a page into `errors`. */
+/**
+ * Collects console errors and uncaught exceptions of a page into `errors`.
+ * One kind is expected and left out: Chromium logs "Failed to load resource"
+ * for the document itself when a page answers 4xx on purpose (a 404 page, a
+ * form shown again with 402/409/422); the same message for any other resource
+ * (a script, an image, a fetch) still counts.
+ */
 export function watchErrors(page: Page, errors: string[]): string[] {
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`${page.url()}: ${m.text()}`);
+    if (m.type() !== "error") return;
+    const own = m.location().url === page.url();
+    if (own && /^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) return;
+    errors.push(`${page.url()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
   return errors;
+}
+
+/**
+ * Runs `act` (a click that submits a form or follows a link) and waits until
+ * the page shows `url` and has parsed it. Polls the URL instead of
+ * `waitForURL`, which fails with net::ERR_ABORTED when the navigation it
+ * latched onto is replaced by a newer one (a double submit, a POST answered
+ * 303, a script's own navigation): only where the page ends up matters.
+ */
+export async function navigates(page: Page, act: () => Promise<unknown>, url: RegExp, ms = 30_000) {
+  let moved = false; // a page already at a matching URL must still leave it
+  const onNav = (f: Frame) => {
+    if (f === page.mainFrame()) moved = true;
+  };
+  page.on("framenavigated", onNav);
+  try {
+    await act();
+    await reached(page, url, () => moved, ms);
+  } finally {
+    page.off("framenavigated", onNav);
+  }
+}
+
+async function reached(page: Page, url: RegExp, moved: () => boolean, ms: number) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (moved() && url.test(page.url())) {
+      const ready = await page
+        .evaluate("document.readyState")
+        .then((s) => s !== "loading")
+        .catch(() => false); // the context went away mid-navigation: look again
+      if (ready) return;
+    }
+    if (Date.now() > deadline) throw new Error(`page did not reach ${url} (at ${page.url()})`);
+    await Bun.sleep(25);
+  }
 }
 
 /** Writes a screenshot of the whole page; returns its path. */

@@ -1,11 +1,15 @@
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedCatalog } from "../../db/seed.ts";
 import { createTestDatabase, type TestDatabase, testRedisUrl } from "../../db/testing.ts";
+import { makeDevCert } from "../../proxy/dev-cert.ts";
 import { childEnv } from "../../server/testing/child-env.ts";
 
 /** The whole stack as the README starts it (`bun run dev`), on free ports and a fresh database. */
 export interface Stack {
   url: string;
+  /** the proxy's HTTPS port (HTTP/2 and HTTP/1.1, self-signed development certificate) */
+  httpsUrl: string;
   adminPort: number;
   database: TestDatabase;
   stop(): Promise<void>;
@@ -52,23 +56,37 @@ export async function waitFor(url: string, timeoutMs: number, log: () => string)
  * Starts `scripts/dev.ts` (apps, workers, proxy under the supervisor) against
  * a fresh migrated database with a seeded demo catalog.
  */
-export async function startStack(opts: { products: number; instances: number }): Promise<Stack> {
+export async function startStack(opts: {
+  products: number;
+  instances: number;
+  /** Extra variables (the page benchmark turns the rate limit and access log off). */
+  env?: Record<string, string>;
+}): Promise<Stack> {
   const database = await createTestDatabase("browser");
   await seedCatalog(database.sql, { products: opts.products });
   const redisUrl = await testRedisUrl();
   const proxyPort = freePort();
   const adminPort = freePort();
+  const tlsPort = freePort();
+  const cert = makeDevCert(join(tmpdir(), "browser-stack-certs"));
   const env = childEnv({
     NODE_ENV: "test",
     LOG_LEVEL: "warn",
     DATABASE_URL: database.url,
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     PROXY_PORT: String(proxyPort),
-    PROXY_TLS_PORT: String(freePort()),
+    PROXY_TLS_PORT: String(tlsPort),
+    // HTTPS beside plain HTTP: the tests use both, so no redirect.
+    TLS_CERT_FILE: cert.cert,
+    TLS_KEY_FILE: cert.key,
+    PROXY_TLS_REDIRECT: "off",
     PROXY_ADMIN_PORT: String(adminPort),
     APP_PORT_BASE: String(freePortPair()),
     APP_INSTANCES: String(opts.instances),
     SEED_PRODUCTS: "0",
+    // the console tour's webhook receiver listens on loopback
+    WEBHOOKS_ALLOW_PRIVATE: "true",
+    ...opts.env,
   });
   const child = Bun.spawn([process.execPath, join(import.meta.dir, "../dev.ts")], {
     env,
@@ -96,5 +114,5 @@ export async function startStack(opts: { products: number; instances: number }):
     await stop();
     throw e;
   }
-  return { url, adminPort, database, stop };
+  return { url, httpsUrl: `https://127.0.0.1:${tlsPort}`, adminPort, database, stop };
 }

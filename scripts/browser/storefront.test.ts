@@ -3,11 +3,21 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import {
   JS_BUDGET_BYTES,
   launchChromium,
+  navigates,
   scriptBytes,
   seriousViolations,
   shot,
   watchErrors,
 } from "./checks.ts";
+import {
+  categorySteps,
+  productSteps,
+  refundSteps,
+  signInAsStaff,
+  systemSteps,
+  type TourKit,
+  webhookSteps,
+} from "./console-tour.ts";
 import { type Stack, startStack } from "./stack.ts";
 
 // bun applies the preload's default timeout to the first file of a run only.
@@ -92,18 +102,19 @@ test("a shopper browses, filters, adds to the cart, searches misspelt, registers
   expect(await page.title()).toContain("Commerce");
   await checkPage(page, "01-home");
 
-  await page.locator(".cats a").first().click();
-  await page.waitForURL(/\/c\//);
+  await navigates(page, () => page.locator(".cats a").first().click(), /\/c\//);
   await checkPage(page, "02-category");
   await page.check("input[name=in_stock]");
   await page.selectOption("#f-brand", { index: 1 });
-  await page.click("form.filters button[type=submit]");
-  await page.waitForURL(/brand=.*in_stock=true|in_stock=true.*brand=/);
+  await navigates(
+    page,
+    () => page.click("form.filters button[type=submit]"),
+    /brand=.*in_stock=true|in_stock=true.*brand=/,
+  );
   expect(await page.locator(".grid .card").count()).toBeGreaterThan(0);
   await shot(page, "03-category-filtered");
 
-  await page.locator(".grid .card a").first().click();
-  await page.waitForURL(/\/p\//);
+  await navigates(page, () => page.locator(".grid .card a").first().click(), /\/p\//);
   productUrl = page.url();
   productSlug = new URL(productUrl).pathname.split("/")[2]!;
   const title = (await page.locator("h1").textContent())!;
@@ -121,8 +132,7 @@ test("a shopper browses, filters, adds to the cart, searches misspelt, registers
   await page.press("#q-suggestions a >> nth=0", "Escape");
 
   await page.fill("#q", misspell(title));
-  await page.press("#q", "Enter");
-  await page.waitForURL(/\/search\?/);
+  await navigates(page, () => page.press("#q", "Enter"), /\/search\?/);
   await page.locator("[data-fuzzy]").waitFor();
   expect(await page.locator(".grid .card").count()).toBeGreaterThan(0);
   await checkPage(page, "05-search-misspelt");
@@ -130,21 +140,17 @@ test("a shopper browses, filters, adds to the cart, searches misspelt, registers
   await page.goto(`${stack.url}/cart`);
   expect(await page.locator("table.cart tbody tr").count()).toBe(1);
   await checkPage(page, "06-cart");
-  await page.click("text=Go to checkout");
-  await page.waitForURL(/\/signin\?next=/);
+  await navigates(page, () => page.click("text=Go to checkout"), /\/signin\?next=/);
   await checkPage(page, "07-signin");
-  await page.click("text=Create an account");
-  await page.waitForURL(/\/register/);
+  await navigates(page, () => page.click("text=Create an account"), /\/register/);
   await checkPage(page, "08-register");
   await page.fill("#a-name", "Ada Shopper");
   await page.fill("#a-email", email);
   await page.fill("#a-password", password);
-  await page.click("form.auth button[type=submit]");
-  await page.waitForURL(/\/checkout$/);
+  await navigates(page, () => page.click("form.auth button[type=submit]"), /\/checkout$/);
   await checkPage(page, "09-checkout");
   await fillAddress(page, "tok_visa");
-  await page.click("[data-place-order]");
-  await page.waitForURL(/\/account\/orders\/[0-9a-f-]{36}\?placed=1/);
+  await navigates(page, () => page.click("[data-place-order]"), /\/account\/orders\/[0-9a-f-]{36}\?placed=1/);
   await page.locator("text=Thank you").waitFor();
   await checkPage(page, "10-order-placed");
   expect(await ordersOf(email)).toEqual({ all: 1, paid: 1 });
@@ -165,8 +171,7 @@ test("a declined card says so and leaves the cart; a double click on Place order
   await page.goto(`${stack.url}/signin`);
   await page.fill("#a-email", email);
   await page.fill("#a-password", password);
-  await page.click("form.auth button[type=submit]");
-  await page.waitForURL(/\/account$/);
+  await navigates(page, () => page.click("form.auth button[type=submit]"), /\/account$/);
   await page.goto(productUrl);
   await page.click("form[data-add-to-cart] button[type=submit]");
   await page.locator(".add-status", { hasText: "Added" }).waitFor();
@@ -186,8 +191,11 @@ test("a declined card says so and leaves the cart; a double click on Place order
   // with the script: the second click is swallowed
   await page.goto(`${stack.url}/checkout`);
   await fillAddress(page, "tok_visa");
-  await page.dblclick("[data-place-order]");
-  await page.waitForURL(/\/account\/orders\/[0-9a-f-]{36}\?placed=1/);
+  await navigates(
+    page,
+    () => page.dblclick("[data-place-order]"),
+    /\/account\/orders\/[0-9a-f-]{36}\?placed=1/,
+  );
   expect(await ordersOf(email)).toEqual({ all: afterDecline.all + 1, paid: 1 });
   await ctx.close();
 
@@ -197,22 +205,18 @@ test("a declined card says so and leaves the cart; a double click on Place order
   await p2.goto(`${stack.url}/signin`);
   await p2.fill("#a-email", email);
   await p2.fill("#a-password", password);
-  await p2.click("form.auth button[type=submit]");
-  await p2.waitForURL(/\/account$/);
+  await navigates(p2, () => p2.click("form.auth button[type=submit]"), /\/account$/);
   await p2.goto(productUrl);
-  await p2.click("form[data-add-to-cart] button[type=submit]");
-  await p2.waitForURL(/\/cart$/);
+  await navigates(p2, () => p2.click("form[data-add-to-cart] button[type=submit]"), /\/cart$/);
   await p2.goto(`${stack.url}/checkout`);
   await fillAddress(p2, "tok_visa");
-  await p2.dblclick("[data-place-order]");
-  await p2.waitForURL(/\/account\/orders\/[0-9a-f-]{36}\?placed=1/);
+  await navigates(p2, () => p2.dblclick("[data-place-order]"), /\/account\/orders\/[0-9a-f-]{36}\?placed=1/);
   expect(await ordersOf(email)).toEqual({ all: afterDecline.all + 2, paid: 2 });
 
   // The same rendered form posted twice at once (what a browser does when the first submit is
   // slow and the shopper clicks again): one order, both answers point at it.
   await p2.goto(productUrl);
-  await p2.click("form[data-add-to-cart] button[type=submit]");
-  await p2.waitForURL(/\/cart$/);
+  await navigates(p2, () => p2.click("form[data-add-to-cart] button[type=submit]"), /\/cart$/);
   await p2.goto(`${stack.url}/checkout`);
   await fillAddress(p2, "tok_visa");
   const form: Record<string, string> = {};
@@ -250,8 +254,7 @@ test("an operator changes a price and sets stock to 0; the storefront shows both
   await page.waitForURL(/\/signin\?next=/);
   await page.fill("#a-email", adminEmail);
   await page.fill("#a-password", password);
-  await page.click("form.auth button[type=submit]");
-  await page.waitForURL(/\/admin\/products$/);
+  await navigates(page, () => page.click("form.auth button[type=submit]"), /\/admin\/products$/);
   await checkPage(page, "14-console-products");
 
   const [row] = await stack.database.sql<
@@ -261,7 +264,7 @@ test("an operator changes a price and sets stock to 0; the storefront shows both
   const sku = (await page.locator("form input[name=sku]").first().getAttribute("value"))!;
   await page.fill(`#price-${sku}`, "123456");
   await page.locator(`form:has(#price-${sku}) button`).click();
-  await page.locator("text=Price saved.").waitFor();
+  await page.locator("text=Variant saved.").waitFor();
   await checkPage(page, "15-console-product-edit");
 
   await shop.goto(productUrl);
@@ -296,6 +299,33 @@ test("an operator changes a price and sets stock to 0; the storefront shows both
   await ctx.close();
   await shopper.close();
 }, 240_000);
+
+test("a staff member creates a product, adjusts stock and sees the audit row, refunds, creates a webhook and sees its delivery, edits categories, watches the system view under load", async () => {
+  const kit: TourKit = { stack, browser, newPage, checkPage };
+  const staff = await signInAsStaff(kit);
+  const path = await productSteps(kit, staff.page, staff.email);
+  await webhookSteps(kit, staff.page, path);
+  await refundSteps(kit, staff.page);
+  await categorySteps(kit, staff.page);
+  await systemSteps(kit, staff.page, [path, productUrl.replace(stack.url, ""), "/"]);
+  await staff.close();
+}, 240_000);
+
+test("over HTTPS the page and its assets come over HTTP/2", async () => {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await newPage(ctx);
+  await page.goto(`${stack.httpsUrl}/`);
+  // The navigation and every resource entry: each carries the protocol it came over.
+  const protocols = await page.evaluate(() =>
+    performance
+      .getEntries()
+      .map((e) => (e as PerformanceResourceTiming).nextHopProtocol)
+      .filter((p) => p !== undefined),
+  );
+  expect(protocols.length).toBeGreaterThan(1);
+  expect(new Set(protocols)).toEqual(new Set(["h2"]));
+  await ctx.close();
+});
 
 test("no page logged a console error", () => {
   expect(errors).toEqual([]);

@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeDevCert } from "../../proxy/dev-cert.ts";
 import { proxyRuntimeEnv } from "../../proxy/runtime-env.ts";
 import { killCheck } from "./proxy-bench/kill-check.ts";
-import { nginxConf } from "./proxy-bench/nginx.ts";
+import { haproxyConf, nginxConf, type RealIpMode } from "./proxy-bench/nginx.ts";
 import { measurePair, type PairSample } from "./proxy-bench/paired.ts";
 import {
   childPids,
@@ -20,6 +21,7 @@ import {
 } from "./proxy-bench/processes.ts";
 import { type KillResult, markdown, type Row, summarise, writeTable } from "./proxy-bench/report.ts";
 import { newTimeWait, noteUpstreamSockets, timeWaitSockets } from "./proxy-bench/sockets.ts";
+import { type TlsTarget, tlsCells } from "./proxy-bench/tls-cells.ts";
 import { wrk } from "./proxy-bench/wrk.ts";
 
 /**
@@ -41,11 +43,27 @@ const targetFilter = process.env.BENCH_TARGETS?.split(",");
 /** A checkout of an earlier commit (with `bun install` done) whose proxy is measured side by side. */
 const beforeDir = process.env.BENCH_BEFORE || null;
 const beforeName = "proxy (before)";
-/** With BENCH_BEFORE: also measure the two proxies side by side at the same time each round (BENCH_PAIRED=0 skips). */
-const paired = beforeDir !== null && process.env.BENCH_PAIRED !== "0";
+/**
+ * With BENCH_BEFORE: also measure the two proxies side by side at the same
+ * time each round (BENCH_PAIRED=0 skips); BENCH_PAIRED=1 without it pairs the
+ * proxy with nginx only.
+ */
+const paired = (beforeDir !== null && process.env.BENCH_PAIRED !== "0") || process.env.BENCH_PAIRED === "1";
 /** BENCH_SEQUENTIAL=0 (with BENCH_BEFORE): only the paired windows, e.g. for an A/A check of the method. */
 const sequential = !paired || process.env.BENCH_SEQUENTIAL !== "0";
-const noDocs = Boolean(process.env.BENCH_NO_DOCS);
+/**
+ * BENCH_REAL_IP: `off` (default), `xff` (nginx and the proxy trust 127.0.0.1;
+ * wrk sends X-Forwarded-For) or `proxy-protocol` (the same, and HAProxy in
+ * front of each writes a PROXY v2 header per connection). Partial runs: the
+ * published table stays the feature-off one.
+ */
+const realIpMode = (process.env.BENCH_REAL_IP ?? "off") as RealIpMode;
+if (!["off", "xff", "proxy-protocol"].includes(realIpMode))
+  throw new Error(`BENCH_REAL_IP must be off, xff or proxy-protocol (got ${realIpMode})`);
+if (realIpMode !== "off" && beforeDir) throw new Error("BENCH_REAL_IP and BENCH_BEFORE do not combine");
+const noDocs = Boolean(process.env.BENCH_NO_DOCS) || realIpMode !== "off";
+/** The client address wrk's requests claim in `xff` mode. */
+const forwardedFor = realIpMode === "xff" ? ["X-Forwarded-For: 203.0.113.7"] : [];
 
 /** A server being measured. */
 interface Target {
@@ -53,6 +71,8 @@ interface Target {
   name: string;
   port: number;
   pids: () => number[];
+  /** HTTPS port (HTTP/2 and HTTP/1.1) for the TLS cells: nginx and the proxy */
+  tlsPort?: number;
 }
 
 /** A route of the table. */
@@ -79,7 +99,13 @@ function routes(): Route[] {
     },
     { key: "static", name: "static file", path: `/static/${staticFile}`, headers: [], direct: false },
   ];
-  return all.filter((r) => !routeFilter || routeFilter.includes(r.key));
+  return all
+    .filter((r) => !routeFilter || routeFilter.includes(r.key))
+    .map((r) => ({
+      ...r,
+      headers: [...r.headers, ...forwardedFor],
+      direct: r.direct && realIpMode === "off",
+    }));
 }
 
 /** Environment of a proxy under test: limiter and access log off, gzip level 5. */
@@ -93,7 +119,11 @@ function proxyEnv(port: number, upPorts: number[]): Record<string, string> {
     PROXY_ACCESS_LOG: "off",
     PROXY_MAX_CONNS_PER_IP: "0",
     PROXY_GZIP_LEVEL: "5",
+    // One process on its one core, like nginx's one worker (BENCH_WORKERS for the scaling plan).
+    PROXY_WORKERS: process.env.BENCH_WORKERS ?? "1",
     LOG_LEVEL: "warn",
+    ...(realIpMode === "off" ? {} : { PROXY_TRUSTED_PROXIES: "127.0.0.1/32" }),
+    ...(realIpMode === "proxy-protocol" ? { PROXY_PROXY_PROTOCOL: "http" } : {}),
     ...proxyRuntimeEnv,
   };
 }
@@ -101,17 +131,36 @@ function proxyEnv(port: number, upPorts: number[]): Record<string, string> {
 /** Starts nginx and the proxies in front of `upPorts`; returns the targets in measuring order. */
 async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
   const nginxPort = freePort();
-  writeFileSync(join(tmp, "nginx.conf"), nginxConf(tmp, nginxPort, upPorts));
+  const nginxTls = freePort();
+  const proxyTls = freePort();
+  const cert = makeDevCert(join(tmp, "certs"));
+  writeFileSync(
+    join(tmp, "nginx.conf"),
+    nginxConf(tmp, nginxPort, upPorts, { port: nginxTls, ...cert }, realIpMode),
+  );
   const nginxCmd = ["nginx", "-p", tmp, "-c", join(tmp, "nginx.conf"), "-g", "daemon off;"];
   const nginx = spawn(["taskset", "-c", "1", ...nginxCmd]);
   const proxyPort = freePort();
-  const proxy = spawn(
-    ["taskset", "-c", "1", process.execPath, "proxy/main.ts"],
-    proxyEnv(proxyPort, upPorts),
-  );
+  // HTTPS too (HTTP/2 and HTTP/1.1 on one port); the plain port keeps serving (no redirect).
+  const tlsEnv = {
+    TLS_CERT_FILE: cert.cert,
+    TLS_KEY_FILE: cert.key,
+    PROXY_TLS_PORT: String(proxyTls),
+    PROXY_TLS_REDIRECT: "off",
+  };
+  const proxy = spawn(["taskset", "-c", "1", process.execPath, "proxy/main.ts"], {
+    ...proxyEnv(proxyPort, upPorts),
+    ...tlsEnv,
+  });
   const targets: Target[] = [
     { key: "direct", name: "direct", port: upPorts[0]!, pids: () => [] },
-    { key: "nginx", name: "nginx", port: nginxPort, pids: () => [nginx.pid, ...childPids(nginx.pid)] },
+    {
+      key: "nginx",
+      name: "nginx",
+      port: nginxPort,
+      pids: () => [nginx.pid, ...childPids(nginx.pid)],
+      tlsPort: nginxTls,
+    },
   ];
   if (beforeDir) {
     const port = freePort();
@@ -120,9 +169,33 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
     const before = spawn(["taskset", "-c", "1", process.execPath, "proxy/main.ts"], env, beforeDir);
     targets.push({ key: "before", name: beforeName, port, pids: () => [before.pid] });
   }
-  targets.push({ key: "proxy", name: "proxy", port: proxyPort, pids: () => [proxy.pid] });
-  for (const t of targets) await waitHttp(`http://127.0.0.1:${t.port}/api/small`);
-  return targets.filter((t) => !targetFilter || targetFilter.includes(t.key) || t.key === "nginx");
+  targets.push({
+    key: "proxy",
+    name: "proxy",
+    port: proxyPort,
+    pids: () => [proxy.pid, ...childPids(proxy.pid)],
+    tlsPort: proxyTls,
+  });
+  const measured = targets.filter(
+    (t) => (!targetFilter || targetFilter.includes(t.key) || t.key === "nginx") && route0Direct(t),
+  );
+  if (realIpMode === "proxy-protocol") for (const t of measured) t.port = balancerInFront(tmp, t.port);
+  for (const t of measured) await waitHttp(`http://127.0.0.1:${t.port}/api/small`);
+  return measured;
+}
+
+/** In `proxy-protocol` mode the app instance, which speaks no PROXY protocol, is not a target. */
+function route0Direct(t: Target): boolean {
+  return t.key !== "direct" || realIpMode !== "proxy-protocol";
+}
+
+/** HAProxy on core 0 (the client side, with wrk) sending PROXY v2 to `port`; returns its own port. */
+function balancerInFront(tmp: string, port: number): number {
+  const front = freePort();
+  const conf = join(tmp, `haproxy-${front}.cfg`);
+  writeFileSync(conf, haproxyConf(tmp, front, port));
+  spawn(["taskset", "-c", "0", "haproxy", "-db", "-f", conf]);
+  return front;
 }
 
 /** One measured cell: warm-up, then wrk with CPU, RSS and upstream churn sampled around it. */
@@ -221,7 +294,7 @@ function describeBefore(dir: string): string {
 }
 
 async function main(): Promise<void> {
-  ensureTools();
+  ensureTools(realIpMode === "proxy-protocol" ? ["haproxy"] : []);
   const tmp = mkdtempSync(join(tmpdir(), "proxy-bench-"));
   for (const d of ["body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(join(tmp, d));
   const cleanup = () => {
@@ -240,6 +313,10 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const route of routes())
       for (const conns of connLevels) rows.push(...(await cell(targets, route, conns, upPorts)));
+    if (!routeFilter || routeFilter.includes("tls")) {
+      const tlsTargets = targets.filter((t): t is Target & TlsTarget => t.tlsPort !== undefined);
+      rows.push(...(await tlsCells(tlsTargets, rounds, duration, warmup)));
+    }
 
     const kill: KillResult | null = killSeconds > 0 ? await killCheck(killSeconds) : null;
     const before = beforeDir ? describeBefore(beforeDir) : null;
@@ -253,6 +330,7 @@ async function main(): Promise<void> {
       },
       durationS: duration,
       rounds,
+      realIp: realIpMode,
       before,
       rows,
       killCheck: kill,
@@ -265,7 +343,7 @@ async function main(): Promise<void> {
     const table = markdown(rows, { date: result.date, durationS: duration, rounds, before, paired }, kill);
     if (!noDocs)
       writeTable([join(root, "docs", "proxy.md"), join(root, "scripts", "load", "README-proxy.md")], table);
-    console.log(`\n${table}`);
+    console.log(`\n${realIpMode === "off" ? "" : `BENCH_REAL_IP=${realIpMode}\n`}${table}`);
   } finally {
     cleanup();
   }

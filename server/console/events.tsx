@@ -3,12 +3,6 @@ import { renderPage, seeOther } from "../storefront/render.tsx";
 import type { PageEnv } from "../storefront/session.ts";
 import { ConsoleNav } from "./nav.tsx";
 
-interface Endpoint {
-  id: string;
-  url: string;
-  events: string[];
-  active: boolean;
-}
 interface DeadLetter {
   id: string | number;
   consumer: string;
@@ -24,31 +18,22 @@ const FLASH: Record<string, string> = {
   error: "That action was refused.",
 };
 
-/** `GET /admin/events`: webhook endpoints, dead letters with replay, search reindex. */
+/** `GET /admin/events`: dead letters with replay, search reindex (webhooks have their own page). */
 export async function eventsPage(c: Context<PageEnv>) {
   const api = c.get("session").api;
-  const [hooks, dead] = await Promise.all([
-    api<{ items: Endpoint[] }>("GET", "/api/admin/webhooks"),
-    api<{ items: DeadLetter[]; total: number }>("GET", "/api/admin/dead-letters?page_size=50"),
-  ]);
+  const dead = await api<{ items: DeadLetter[]; total: number }>(
+    "GET",
+    "/api/admin/dead-letters?page_size=50",
+  );
   return renderPage(
     c,
     { title: "Console · Events", description: "Webhooks and dead letters.", noindex: true },
     <>
       <ConsoleNav current="events" />
       <h1>Events</h1>
-      <h2>Webhook endpoints</h2>
-      {hooks.ok && hooks.body.items.length ? (
-        <ul>
-          {hooks.body.items.map((h) => (
-            <li>
-              {h.url} · {h.events.join(", ")} · {h.active ? "active" : "inactive"}
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>No webhook endpoints.</p>
-      )}
+      <p>
+        Webhook endpoints and their deliveries: <a href="/admin/webhooks">Webhooks</a>.
+      </p>
       <h2>Dead letters</h2>
       {dead.ok && dead.body.items.length ? (
         <table>

@@ -1,13 +1,25 @@
+/** The console's sections. */
+export type ConsoleSection =
+  | "products"
+  | "categories"
+  | "orders"
+  | "fraud"
+  | "forecast"
+  | "help"
+  | "webhooks"
+  | "events"
+  | "system";
+
 /** The console's section links. */
-export function ConsoleNav(props: {
-  current: "products" | "orders" | "fraud" | "forecast" | "help" | "events" | "system";
-}) {
-  const links: [typeof props.current, string, string][] = [
+export function ConsoleNav(props: { current: ConsoleSection }) {
+  const links: [ConsoleSection, string, string][] = [
     ["products", "/admin/products", "Products"],
+    ["categories", "/admin/categories", "Categories"],
     ["orders", "/admin/orders", "Orders"],
     ["fraud", "/admin/fraud", "Fraud review"],
     ["forecast", "/admin/forecast", "Low stock"],
     ["help", "/admin/help", "Help articles"],
+    ["webhooks", "/admin/webhooks", "Webhooks"],
     ["events", "/admin/events", "Events"],
     ["system", "/admin/system", "System"],
   ];

@@ -5,6 +5,7 @@ import { assets } from "../storefront/layout.tsx";
 import { renderPage } from "../storefront/render.tsx";
 import type { PageEnv } from "../storefront/session.ts";
 import { ConsoleNav } from "./nav.tsx";
+import { proxyAdminBase, readTraffic, type TrafficCounters } from "./traffic.ts";
 
 /** One upstream as the proxy's admin endpoint reports it. */
 interface UpstreamStatus {
@@ -24,6 +25,8 @@ export interface SystemSnapshot {
   backlog: number;
   /** Age of the oldest unpublished event, ms. */
   backlog_age_ms: number;
+  /** Cumulative request, latency and cache counters (null when the proxy did not answer). */
+  traffic: TrafficCounters | null;
 }
 
 /**
@@ -31,11 +34,20 @@ export interface SystemSnapshot {
  * the browser only sees this page), the health probes and the outbox backlog.
  */
 export async function systemSnapshot(deps: AppDeps): Promise<SystemSnapshot> {
-  const upstreams = fetch(`http://127.0.0.1:${deps.config.PROXY_ADMIN_PORT}/upstreams`, {
+  const admin = proxyAdminBase(deps.config);
+  const upstreams = fetch(`${admin}/upstreams`, {
     signal: AbortSignal.timeout(1000),
   })
     .then((r) => (r.ok ? (r.json() as Promise<UpstreamStatus[]>) : null))
     .catch(() => null);
+  const traffic = upstreams.then((ups) =>
+    ups
+      ? readTraffic(
+          admin,
+          ups.map((u) => u.id),
+        )
+      : null,
+  );
   const checks = await Promise.all(
     deps.probes.map(async (p): Promise<SystemSnapshot["checks"][number]> => {
       const r = await p.check().catch(() => ({ status: "down" as const, latency_ms: undefined }));
@@ -59,6 +71,7 @@ export async function systemSnapshot(deps: AppDeps): Promise<SystemSnapshot> {
     checks,
     backlog: backlog.unpublished,
     backlog_age_ms: backlog.oldest_age_ms,
+    traffic: await traffic,
   };
 }
 
@@ -118,6 +131,24 @@ export function systemPage(deps: AppDeps) {
         </ul>
         <h2>Live</h2>
         <div class="charts">
+          <figure>
+            <figcaption>
+              Requests per second (through the proxy): <output id="chart-rate-now">–</output>
+            </figcaption>
+            <div class="chart" id="chart-rate" />
+          </figure>
+          <figure>
+            <figcaption>
+              p99 latency (ms, through the proxy): <output id="chart-p99-now">–</output>
+            </figcaption>
+            <div class="chart" id="chart-p99" />
+          </figure>
+          <figure>
+            <figcaption>
+              Cache hit ratio (%, all app instances): <output id="chart-cache-now">–</output>
+            </figcaption>
+            <div class="chart" id="chart-cache" />
+          </figure>
           <figure>
             <figcaption>Latency per instance (ms)</figcaption>
             <div class="chart" id="chart-latency" />

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { AppDeps } from "../core/deps.ts";
 import { formatMoney, type Money } from "./layout.tsx";
-import { renderPage, seeOther } from "./render.tsx";
+import { type PageStatus, renderPage, seeOther } from "./render.tsx";
 import { clearSession, dropCartToken, type PageEnv, storeTokens } from "./session.ts";
 
 interface OrderReply {
@@ -98,7 +98,7 @@ export function authPost(deps: AppDeps, mode: "signin" | "register") {
   return async (c: Context<PageEnv>) => {
     const parsed = authForm.safeParse(await c.req.parseBody());
     const next = safeNext(parsed.success ? parsed.data.next : undefined);
-    if (!parsed.success) return renderAuthError(c, mode, next, "Please enter an email and a password.");
+    if (!parsed.success) return renderAuthError(c, mode, next, "Please enter an email and a password.", 422);
     const s = c.get("session");
     const path = mode === "register" ? "/api/auth/register" : "/api/auth/login";
     const json =
@@ -113,8 +113,10 @@ export function authPost(deps: AppDeps, mode: "signin" | "register") {
           ? "An account with this email already exists."
           : r.status === 401
             ? "Email or password is wrong."
-            : (r.body.detail ?? "Please check the form: passwords need at least 8 characters.");
-      return renderAuthError(c, mode, next, msg, parsed.data.email);
+            : r.status === 429
+              ? "Too many attempts: please wait a moment and try again."
+              : (r.body.detail ?? "Please check the form: passwords need at least 8 characters.");
+      return renderAuthError(c, mode, next, msg, authStatus(r.status), parsed.data.email);
     }
     storeTokens(c, deps, r.body);
     dropCartToken(c); // merged into the account's cart by the sign-in
@@ -122,17 +124,24 @@ export function authPost(deps: AppDeps, mode: "signin" | "register") {
   };
 }
 
+/** The page's status after the API refused a sign-in or registration: its own 4xx where a page can say it. */
+function authStatus(api: number): PageStatus {
+  return api === 401 || api === 409 || api === 429 || api === 400 ? api : 422;
+}
+
 function renderAuthError(
   c: Context<PageEnv>,
   mode: "signin" | "register",
   next: string,
   error: string,
+  status: PageStatus,
   email = "",
 ) {
   return renderPage(
     c,
     { title: mode === "register" ? "Register" : "Sign in", description: "Your account.", noindex: true },
     <AuthForm mode={mode} next={next} email={email} error={error} />,
+    { status },
   );
 }
 

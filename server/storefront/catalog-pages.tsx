@@ -6,14 +6,16 @@ import {
   type Facets,
   FilterForm,
   findCategory,
+  Gallery,
   type ListFilters,
   type ListItem,
+  listUrl,
   Pager,
   ProductGrid,
   Stars,
 } from "./catalog-views.tsx";
 import { Breadcrumbs, breadcrumbLd, formatMoney, type Money } from "./layout.tsx";
-import { cachedPage, notFoundPage, originOf, PageNotFound, renderPage } from "./render.tsx";
+import { cachedPage, notFoundPage, PageNotFound, renderPage } from "./render.tsx";
 import type { PageEnv } from "./session.ts";
 
 const PAGE_SIZE = 12;
@@ -103,13 +105,15 @@ export function homePage(deps: AppDeps) {
 export function categoryPage(deps: AppDeps) {
   return (c: Context<PageEnv>) => {
     const slug = c.req.param("slug") ?? "";
+    if (!/^[a-z0-9-]{1,200}$/.test(slug)) return notFoundPage(c);
     const f = filtersOf(c);
     delete f.q;
     return cachedPage(
       c,
       deps,
-      { key: new URL(c.req.url).pathname + new URL(c.req.url).search, generations: LIST_GENERATIONS },
-      async () => {
+      // known filters only, in a fixed order: unknown or reordered parameters share one entry
+      { key: listUrl(`/c/${slug}`, f), generations: LIST_GENERATIONS },
+      async (origin) => {
         const api = c.get("session").api;
         const tree = await api<CategoryNode[]>("GET", "/api/catalog/categories", { anonymous: true });
         const found = findCategory(tree.body, slug);
@@ -126,7 +130,7 @@ export function categoryPage(deps: AppDeps) {
             title: found.node.name,
             description: `${found.node.name}: ${r.body.total} products. Filter by brand, price and stock.`,
             canonical: `/c/${slug}${page > 1 ? `?page=${page}` : ""}`,
-            jsonLd: [breadcrumbLd(originOf(c), crumbs)],
+            jsonLd: [breadcrumbLd(origin, crumbs)],
           },
           body: (
             <>
@@ -199,6 +203,9 @@ export async function searchPage(c: Context<PageEnv>) {
   );
 }
 
+/** The admin API accepts at most this many images per product. */
+const MAX_IMAGES = 50;
+
 const STOCK_TEXT = { in_stock: "In stock", low_stock: "Only a few left", out_of_stock: "Out of stock" };
 
 /** `GET /p/:slug`: variants with stock, price, rating, reviews; JSON-LD Product and breadcrumbs. */
@@ -206,11 +213,17 @@ export function productPage(deps: AppDeps) {
   return (c: Context<PageEnv>) => {
     const slug = c.req.param("slug") ?? "";
     if (!/^[a-z0-9-]{1,200}$/.test(slug)) return notFoundPage(c);
+    // the gallery's no-JS links: ?image=N; anything else is view 0 (at most 50 entries per product)
+    const n = Number(c.req.query("image") ?? 0);
+    const image = Number.isInteger(n) && n >= 0 && n < MAX_IMAGES ? n : 0;
     return cachedPage(
       c,
       deps,
-      { key: `/p/${slug}`, generations: [CATEGORIES, productGeneration(slug)] },
-      async () => {
+      {
+        key: `/p/${slug}${image ? `?image=${image}` : ""}`,
+        generations: [CATEGORIES, productGeneration(slug)],
+      },
+      async (origin) => {
         const api = c.get("session").api;
         const [r, reviews] = await Promise.all([
           api<ProductDetail | null>("GET", `/api/catalog/products/${slug}`, { anonymous: true }),
@@ -222,7 +235,6 @@ export function productPage(deps: AppDeps) {
         ]);
         const p = r.ok ? r.body : null;
         if (!p) throw new PageNotFound();
-        const origin = originOf(c);
         const crumbs = [
           { name: "Home", path: "/" },
           { name: p.category.name, path: `/c/${p.category.slug}` },
@@ -267,11 +279,7 @@ export function productPage(deps: AppDeps) {
           body: (
             <article class="product">
               <Breadcrumbs trail={crumbs} />
-              <div class="gallery">
-                {p.images.map((src, i) => (
-                  <img src={src} alt={`${p.title}, view ${i + 1}`} width="320" height="240" />
-                ))}
-              </div>
+              <Gallery slug={p.slug} title={p.title} images={p.images} selected={image} />
               <div class="buy">
                 <h1>{p.title}</h1>
                 <p class="brand">{p.brand}</p>

@@ -181,3 +181,47 @@ export function Pager(props: {
     </nav>
   );
 }
+
+/**
+ * The product gallery: one large view and a thumbnail per image. Without
+ * JavaScript each thumbnail is a link to `?image=N` (a cached page of its
+ * own); the client script swaps the large view in place instead.
+ */
+export function Gallery(props: { slug: string; title: string; images: string[]; selected: number }) {
+  const { images, title } = props;
+  const selected = props.selected < images.length ? props.selected : 0;
+  if (!images.length) return <div class="gallery" />;
+  return (
+    <div class="gallery" data-gallery="">
+      <img
+        class="gallery-main"
+        src={images[selected]}
+        alt={`${title}, view ${selected + 1} of ${images.length}`}
+        width="480"
+        height="360"
+        data-gallery-main=""
+      />
+      {images.length > 1 && (
+        <ul class="thumbs" aria-label={`Views of ${title}`}>
+          {images.map((src, i) => (
+            <li>
+              <a
+                href={i ? `/p/${props.slug}?image=${i}` : `/p/${props.slug}`}
+                aria-current={i === selected ? "true" : undefined}
+                data-gallery-thumb={String(i)}
+              >
+                <img
+                  src={src}
+                  alt={`View ${i + 1} of ${images.length}`}
+                  width="80"
+                  height="60"
+                  loading="lazy"
+                />
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

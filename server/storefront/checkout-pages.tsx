@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { type CartReply, currentCart, Totals } from "./cart-pages.tsx";
-import { renderPage, seeOther } from "./render.tsx";
+import { type PageStatus, renderPage, seeOther } from "./render.tsx";
 import type { PageEnv } from "./session.ts";
 
 const checkoutForm = z.object({
@@ -45,14 +45,15 @@ function Field(props: {
 /**
  * The checkout form. Each render carries a fresh idempotency key: a double
  * submit of the same form reuses it (one order), a new attempt after a
- * decline gets a new one. A re-rendered form answers 200 with the reason in
- * an alert (browsers report a 4xx document as a console error).
+ * decline gets a new one. A re-rendered form answers with its 4xx (422 for
+ * the form, 402 for a decline, 409 for stock) and the reason in an alert.
  */
 function checkoutView(
   c: Context<PageEnv>,
   cart: CartReply,
   prev: Partial<CheckoutForm>,
   error: string | null,
+  status: PageStatus = 200,
 ) {
   return renderPage(
     c,
@@ -90,6 +91,7 @@ function checkoutView(
         </button>
       </form>
     </>,
+    { status },
   );
 }
 
@@ -115,7 +117,7 @@ export async function placeOrder(c: Context<PageEnv>) {
   if (!cart?.items.length) return seeOther(c, "/cart");
   const raw = (await c.req.parseBody()) as Record<string, string>;
   const parsed = checkoutForm.safeParse({ ...raw, line2: raw.line2 || undefined });
-  if (!parsed.success) return checkoutView(c, cart, raw, "Please fill in every required field.");
+  if (!parsed.success) return checkoutView(c, cart, raw, "Please fill in every required field.", 422);
   const f = parsed.data;
   const body = {
     shipping_address: {
@@ -146,6 +148,7 @@ export async function placeOrder(c: Context<PageEnv>) {
         cart,
         f,
         "Your card was declined. Nothing was charged and your cart is unchanged: try another card.",
+        402,
       );
     }
     if (r.status === 409)
@@ -154,7 +157,14 @@ export async function placeOrder(c: Context<PageEnv>) {
         cart,
         f,
         "Some items are no longer in stock in that quantity. Please review your cart.",
+        409,
       );
-    return checkoutView(c, cart, f, "The order could not be placed. Please check the details and try again.");
+    return checkoutView(
+      c,
+      cart,
+      f,
+      "The order could not be placed. Please check the details and try again.",
+      r.status >= 500 ? 503 : 422,
+    );
   }
 }

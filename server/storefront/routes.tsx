@@ -7,7 +7,7 @@ import { addToCart, cartPage, updateCartItem } from "./cart-pages.tsx";
 import { categoryPage, homePage, productPage, searchPage } from "./catalog-pages.tsx";
 import type { CategoryNode } from "./catalog-views.tsx";
 import { checkoutPage, placeOrder } from "./checkout-pages.tsx";
-import { originOf } from "./render.tsx";
+import { ORIGIN_MARK, originOf, withOrigin } from "./render.tsx";
 import { type PageEnv, pageSession } from "./session.ts";
 
 /**
@@ -62,9 +62,10 @@ const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 /** sitemap.xml: home, every category, every active product (cached on the list generations). */
 function sitemap(app: Hono<AppEnv>, deps: AppDeps) {
   return async (c: Context) => {
-    const origin = originOf(c);
+    // one entry for every Host: built with the stand-in origin, the request's own put in on the way out
+    const origin = ORIGIN_MARK;
     const xml = await cacheRuntime(deps).aside.fetch(
-      { cache: "page", key: `sitemap:${origin}`, generations: [CATEGORIES, PRODUCT_LISTS] },
+      { cache: "page", key: "sitemap", generations: [CATEGORIES, PRODUCT_LISTS] },
       async () => {
         const urls = [`${origin}/`];
         const tree = (await (await app.request("/api/catalog/categories")).json()) as CategoryNode[];
@@ -90,7 +91,7 @@ function sitemap(app: Hono<AppEnv>, deps: AppDeps) {
           .join("\n")}\n</urlset>\n`;
       },
     );
-    return c.body(xml, 200, { "content-type": "application/xml; charset=utf-8" });
+    return c.body(withOrigin(xml, originOf(c)), 200, { "content-type": "application/xml; charset=utf-8" });
   };
 }
 

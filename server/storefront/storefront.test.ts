@@ -133,3 +133,95 @@ describe("forms", () => {
     expect(await account.text()).toContain(`Signed in as ${email}`);
   });
 });
+
+describe("errors answer 4xx", () => {
+  test("a path no route knows is a 404 page for a browser and a problem document for the API", async () => {
+    const html = await page("/no/such/page", { headers: { accept: "text/html" } });
+    expect(html.status).toBe(404);
+    expect(html.headers.get("content-type")).toContain("text/html");
+    expect(await html.text()).toContain("Not found");
+    const api = await page("/api/nope", { headers: { accept: "text/html" } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get("content-type")).toContain("application/problem+json");
+  });
+
+  test("a refused sign-in or registration shows the form again with 401/409/422, not 200", async () => {
+    const post = (path: string, form: Record<string, string>) =>
+      page(path, {
+        method: "POST",
+        body: new URLSearchParams(form),
+        headers: { origin: "http://shop.test" },
+      });
+    const wrong = await post("/signin", { email: "nobody@example.com", password: "not the password" });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain("Email or password is wrong.");
+    expect((await post("/signin", { email: "", password: "" })).status).toBe(422);
+    const email = `dup-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const form = { name: "Dup", email, password: "correct horse battery" };
+    expect((await post("/register", form)).status).toBe(303);
+    const again = await post("/register", form);
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain("already exists");
+  });
+});
+
+describe("page cache and the Host header", () => {
+  test("one cached entry serves every Host, each answer with its own origin; a malformed Host becomes localhost", async () => {
+    await page("/p/pixel-phone");
+    const before = loads(t.deps, "page");
+    const other = await t.request("/p/pixel-phone", {
+      headers: { host: `h${crypto.randomUUID().slice(0, 6)}.example` },
+    });
+    const html = await other.text();
+    expect(loads(t.deps, "page")).toBe(before); // a hit: a new Host is not a new entry
+    expect(html).toMatch(/<link rel="canonical" href="http:\/\/h\w{6}\.example\/p\/pixel-phone"\/>/);
+    expect(html).not.toContain("shop.test");
+    expect(html).not.toContain(".invalid");
+    const evil = await t.request("/p/pixel-phone", { headers: { host: 'x"><script>alert(1)</script>' } });
+    const evilHtml = await evil.text();
+    expect(evilHtml).not.toContain("<script>alert(1)");
+    expect(evilHtml).toContain('href="http://localhost/p/pixel-phone"');
+  });
+
+  test("unknown or reordered listing parameters share one entry", async () => {
+    await page("/c/electronics?brand=Globex&sort=price_asc");
+    const before = loads(t.deps, "page");
+    await page("/c/electronics?sort=price_asc&brand=Globex&utm_source=x");
+    await page(`/c/electronics?brand=Globex&sort=price_asc&junk=${crypto.randomUUID()}`);
+    expect(loads(t.deps, "page")).toBe(before);
+  });
+});
+
+test("the gallery: ?image=N shows that view large, each thumbnail is a plain link", async () => {
+  const [row] = await t.sql<{ id: string }[]>`select id from products where slug = 'pixel-phone'`;
+  const admin = await userWithToken(t, "admin");
+  const patch = await t.request(`/api/admin/products/${row!.id}`, {
+    method: "PATCH",
+    headers: admin.headers,
+    json: { images: ["/media/products/1.svg", "/media/products/2.svg", "/media/products/3.svg"] },
+  });
+  expect(patch.status).toBe(200);
+  const first = await (await page("/p/pixel-phone")).text();
+  expect(first).toMatch(/<img class="gallery-main" src="\/media\/products\/1\.svg"/);
+  expect(first).toContain('<a href="/p/pixel-phone?image=2" data-gallery-thumb="2">');
+  const third = await (await page("/p/pixel-phone?image=2")).text();
+  expect(third).toMatch(
+    /<img class="gallery-main" src="\/media\/products\/3\.svg" alt="pixel phone, view 3 of 3"/,
+  );
+  expect(third).toContain('<a href="/p/pixel-phone?image=2" aria-current="true" data-gallery-thumb="2">');
+  // out of range: the first view (and the canonical URL never carries the parameter)
+  const junk = await (await page("/p/pixel-phone?image=9999")).text();
+  expect(junk).toMatch(/<img class="gallery-main" src="\/media\/products\/1\.svg"/);
+  expect(junk).toContain('<link rel="canonical" href="http://shop.test/p/pixel-phone"/>');
+});
+
+test("a cached page goes out gzipped when the client accepts it (the proxy passes it through), plain otherwise", async () => {
+  const plain = await page("/p/pixel-phone");
+  const text = await plain.text();
+  expect(plain.headers.get("content-encoding")).toBeNull();
+  const gz = await page("/p/pixel-phone", { headers: { "accept-encoding": "gzip, br" } });
+  expect(gz.headers.get("content-encoding")).toBe("gzip");
+  expect(gz.headers.get("vary")).toBe("Accept-Encoding");
+  const { gunzipSync } = await import("node:zlib");
+  expect(gunzipSync(new Uint8Array(await gz.arrayBuffer())).toString()).toBe(text);
+});

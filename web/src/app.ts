@@ -103,6 +103,25 @@ function setupCheckout(form: HTMLFormElement) {
   });
 }
 
+/** Thumbnails swap the large view in place (they are plain links to `?image=N` without the script). */
+function setupGallery(gallery: HTMLElement) {
+  const main = gallery.querySelector<HTMLImageElement>("[data-gallery-main]");
+  if (!main) return;
+  gallery.addEventListener("click", (e) => {
+    const link = (e.target as Element).closest<HTMLAnchorElement>("a[data-gallery-thumb]");
+    if (!link || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    e.preventDefault();
+    const thumb = link.querySelector("img");
+    if (!thumb) return;
+    main.src = thumb.src;
+    main.alt = main.alt.replace(/view \d+ of/, `view ${Number(link.dataset.galleryThumb) + 1} of`);
+    for (const a of gallery.querySelectorAll("a[data-gallery-thumb]")) a.removeAttribute("aria-current");
+    link.setAttribute("aria-current", "true");
+    history.replaceState(null, "", link.href);
+  });
+}
+
+for (const g of document.querySelectorAll<HTMLElement>("[data-gallery]")) setupGallery(g);
 const q = document.querySelector<HTMLInputElement>("input[data-suggest]");
 if (q) setupSuggest(q);
 for (const f of document.querySelectorAll<HTMLFormElement>("form[data-add-to-cart]")) setupAddToCart(f);

@@ -134,6 +134,11 @@ export function markdown(
     lines.push(
       `| ${r.route} | ${r.conns} | ${r.target} | ${r.rps.toFixed(0)} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ${r.errors} | ${r.cpuUsPerReq ?? "-"} | ${r.target === "direct" ? "-" : r.rssMb} | ${r.timeWaitUpstream ?? "-"} | ${r.ratio ?? "-"} |${withBefore ? ` ${r.ratioBefore ?? "-"} | ${r.cpuRatioBefore ?? "-"} |` : ""}`,
     );
+  if (rows.some((r) => r.route.startsWith("HTTP/2")))
+    lines.push(
+      "",
+      "HTTPS rows: nginx `listen … ssl http2` and the proxy's TLS port, each serving HTTP/2 (h2load -t1, 16 connections × 32 streams) and HTTP/1.1 (wrk, 64 connections) on one port. h2load reports no percentiles: in its rows p50 is the mean request time and p99 the slowest.",
+    );
   if (kill)
     lines.push(
       "",

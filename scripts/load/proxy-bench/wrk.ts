@@ -17,14 +17,25 @@ const toMs = (v: string): number => {
   return m[2] === "us" ? n / 1000 : m[2] === "ms" ? n : m[2] === "s" ? n * 1000 : n * 60_000;
 };
 
-/** `wrk -t1 -c<conns> -d<seconds>s --latency` against `url` with extra request headers. */
+/**
+ * `wrk -t1 -c<conns> -d<seconds>s --latency` against `url` with extra request
+ * headers; pinned to core 0 unless `pinned` is false (benchmarks of the whole stack).
+ */
 export async function wrk(
   url: string,
   conns: number,
   seconds: number,
   headers: string[] = [],
+  pinned = true,
 ): Promise<WrkResult> {
-  const args = ["taskset", "-c", "0", "wrk", "-t1", `-c${conns}`, `-d${seconds}s`, "--latency"];
+  const args = [
+    ...(pinned ? ["taskset", "-c", "0"] : []),
+    "wrk",
+    "-t1",
+    `-c${conns}`,
+    `-d${seconds}s`,
+    "--latency",
+  ];
   args.push("--timeout", "5s");
   for (const h of headers) args.push("-H", h);
   args.push(url);

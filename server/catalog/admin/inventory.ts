@@ -1,20 +1,46 @@
 import { Hono } from "hono";
 import { conflict, notFound, unprocessable } from "../../../platform/problem.ts";
-import { jsonBody } from "../../../platform/validate.ts";
+import { jsonBody, validate } from "../../../platform/validate.ts";
 import { type AuthEnv, currentUser } from "../../core/auth.ts";
 import type { AppDeps } from "../../core/deps.ts";
+import { listAdjustments } from "../../inventory/adjustments.ts";
 import { adjustStock, InsufficientStockError, stockStatus } from "../../inventory/stock.ts";
+import { getUserById } from "../../users/queries.ts";
 import { invalidateProductsBySku } from "../invalidate.ts";
-import { adjustBody, MAX_STOCK, skuSchema } from "./schemas.ts";
+import { adjustBody, adjustmentsQuery, MAX_STOCK, skuSchema } from "./schemas.ts";
 
 const tooMuch = () =>
   unprocessable(`Stock of one SKU may not exceed ${MAX_STOCK}.`, [
     { path: "delta", message: `would take the stock above ${MAX_STOCK}` },
   ]);
 
-/** `POST /api/admin/inventory/:sku/adjust`: audited, never below zero (409 with what is available). */
+/**
+ * `POST /api/admin/inventory/:sku/adjust`: audited, never below zero (409 with what is available).
+ * `GET /api/admin/inventory/adjustments?sku=…&sku=…`: the audit list of those SKUs, newest first.
+ */
 export function adminInventoryRoutes(deps: AppDeps): Hono<AuthEnv> {
   const r = new Hono<AuthEnv>();
+
+  r.get("/adjustments", async (c) => {
+    const { sku, limit } = validate(
+      adjustmentsQuery,
+      { sku: c.req.queries("sku") ?? [], limit: c.req.query("limit") },
+      "query string",
+    );
+    const items = await deps.db.read(async (sql) => {
+      const rows = await listAdjustments(sql, sku, limit);
+      // who: the actor's email, read through the users module (a handful of staff at most)
+      const actors = new Map<number, string | null>();
+      for (const id of new Set(rows.flatMap((a) => (a.actor_id === null ? [] : [a.actor_id])))) {
+        actors.set(id, (await getUserById(sql, id))?.email ?? null);
+      }
+      return rows.map((a) => ({
+        ...a,
+        actor: a.actor_id === null ? null : { id: a.actor_id, email: actors.get(a.actor_id) ?? null },
+      }));
+    });
+    return c.json({ items });
+  });
 
   r.post("/:sku/adjust", async (c) => {
     const sku = skuSchema.safeParse(c.req.param("sku"));

@@ -135,6 +135,12 @@ export const adjustBody = z.object({
   reason: text(500, 1),
 });
 
+/** `GET /api/admin/inventory/adjustments`: one to 100 SKUs (repeat `sku`), at most `limit` rows. */
+export const adjustmentsQuery = z.object({
+  sku: z.array(skuSchema).min(1, "name at least one sku").max(100),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
 /** `POST /api/admin/categories`. */
 export const createCategoryBody = z.object({
   slug: slugSchema.pipe(z.string().max(120)),
