@@ -31,7 +31,10 @@ const MAX_REMEMBERED = 100_000;
 
 async function accountCreatedAt(deps: AppDeps, userId: number): Promise<Date> {
   let known = accountAges.get(deps);
-  if (!known) accountAges.set(deps, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    accountAges.set(deps, known);
+  }
   const hit = known.get(userId);
   if (hit) return hit;
   const user = await getUserById(deps.db.primary, userId);

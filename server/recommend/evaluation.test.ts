@@ -26,7 +26,10 @@ function generateOrders(seed = 11): Order[] {
   // Zipf popularity: product i has weight 1/(i+1).
   const cumulative: number[] = [];
   let sum = 0;
-  for (let i = 0; i < products; i++) cumulative.push((sum += 1 / (i + 1)));
+  for (let i = 0; i < products; i++) {
+    sum += 1 / (i + 1);
+    cumulative.push(sum);
+  }
   const popular = () => {
     const x = rnd() * sum;
     let lo = 0;

@@ -13,7 +13,6 @@ interface Answer {
 
 let t: TestApp;
 let buyers: TestUser[];
-const slugs = ["tent", "sleeping-bag", "camp-stove", "teapot", "mug", "kettle"];
 
 async function product(slug: string, title: string, category: number): Promise<number> {
   const [row] = await t.sql<{ id: string }[]>`

@@ -41,7 +41,12 @@ export async function addOrder(
   if (ids.length < 2) return true;
   const a: number[] = [];
   const b: number[] = [];
-  for (const x of ids) for (const y of ids) if (x !== y) a.push(x), b.push(y);
+  for (const x of ids)
+    for (const y of ids)
+      if (x !== y) {
+        a.push(x);
+        b.push(y);
+      }
   await tx`
     insert into rec_pairs (product_id, other_id, weight, support)
     select x, y, ${inc}, 1 from unnest(${a}::bigint[], ${b}::bigint[]) as t(x, y)

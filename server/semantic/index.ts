@@ -44,7 +44,7 @@ export function buildProductVectors(v: WordVectors, products: ProductContent[]):
     rows.push(vec);
   }
   const matrix = new Float32Array(rows.length * v.dimensions);
-  rows.forEach((r, i) => matrix.set(r, i * v.dimensions));
+  for (const [i, r] of rows.entries()) matrix.set(r, i * v.dimensions);
   return { ids, slugs, matrix };
 }
 

@@ -110,7 +110,8 @@ export async function hybridSearch(
   const query = index ? embed(index.words, tokens(q)) : null;
   if (!index || !query) return { mode: "lexical", items: lexical.items.slice(0, limit) };
   const scores = new Map<string, number>();
-  lexical.items.forEach((item, rank) => scores.set(item.slug, (1 - s.semanticWeight) * (1 - rank / POOL)));
+  for (const [rank, item] of lexical.items.entries())
+    scores.set(item.slug, (1 - s.semanticWeight) * (1 - rank / POOL));
   const idOf = new Map<string, number>();
   for (const n of nearest(index.products, query, POOL)) {
     idOf.set(n.slug, n.id);
