@@ -37,3 +37,10 @@ test("samples with the same name and labels add up; comments appear once, before
   );
   expect(sumExpositions([])).toBe("\n");
 });
+
+test("a family with no samples yet keeps its HELP and TYPE (alerts and dashboards can find it)", () => {
+  const worker = "# HELP proxy_retries_total Retries\n# TYPE proxy_retries_total counter\nproxy_up 1\n";
+  const out = sumExpositions([worker, worker]);
+  expect(out).toContain("# HELP proxy_retries_total Retries\n# TYPE proxy_retries_total counter");
+  expect(out).toContain("proxy_up 2");
+});

@@ -41,6 +41,9 @@ export function sumExpositions(texts: string[]): string {
     }
     out.push(`${series} ${totals.get(series)}`);
   }
+  // Families no worker has a sample of yet (a labelled counter before its first
+  // increment) keep their HELP/TYPE, as a single process shows them.
+  for (const [family, lines] of comments) if (!introduced.has(family)) out.push(...lines);
   return `${out.join("\n")}\n`;
 }
 
