@@ -7,6 +7,7 @@ import { type Client, EngineState, type Exchange } from "./engine/state.ts";
 import { upstreamFailed } from "./engine/upstream.ts";
 import { endClient } from "./engine/writes.ts";
 import { createH2Front, type H2Front } from "./h2/connection.ts";
+import { createNativeH2Front } from "./h2/native.ts";
 import type { UpstreamPool } from "./pool.ts";
 
 export { isProxied } from "./engine/client.ts";
@@ -124,7 +125,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
   sweeper.unref();
   let h2: H2Front | null = null;
   const h2Front = () => {
-    h2 ??= createH2Front(st);
+    h2 ??= core.cfg.h2.impl === "node" ? createH2Front(st) : createNativeH2Front(st);
     return h2;
   };
 
