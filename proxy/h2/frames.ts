@@ -68,7 +68,7 @@ export function frame(type: number, flags: number, id: number, payload?: Uint8Ar
 export function wordsFrame(type: number, id: number, ...words: number[]): Buffer {
   const out = Buffer.allocUnsafe(9 + 4 * words.length);
   putFrameHeader(out, 0, 4 * words.length, type, 0, id);
-  words.forEach((w, i) => out.writeUInt32BE(w >>> 0, 9 + 4 * i));
+  for (let i = 0; i < words.length; i++) out.writeUInt32BE(words[i]! >>> 0, 9 + 4 * i);
   return out;
 }
 

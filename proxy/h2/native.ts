@@ -82,14 +82,20 @@ export class NativeConnection implements H2Link, StreamOwner {
   data(buf: Buffer): void {
     if (this.cut) return;
     const verdict = this.guard.feed(buf, this.st.clock);
-    if (verdict) return this.kill(verdict);
+    if (verdict) {
+      this.kill(verdict);
+      return;
+    }
     let b = this.inbuf ? Buffer.concat([this.inbuf, buf]) : buf;
     this.inbuf = null;
     let at = 0;
     if (this.prefaceLeft > 0) {
       const n = Math.min(this.prefaceLeft, b.length);
       const off = PREFACE.length - this.prefaceLeft;
-      if (!b.subarray(0, n).equals(PREFACE.subarray(off, off + n))) return this.kill("protocol");
+      if (!b.subarray(0, n).equals(PREFACE.subarray(off, off + n))) {
+        this.kill("protocol");
+        return;
+      }
       this.prefaceLeft -= n;
       at = n;
     }
@@ -173,14 +179,24 @@ export class NativeConnection implements H2Link, StreamOwner {
   // ---- frames in ----
 
   private frame(type: number, flags: number, id: number, p: Buffer): void {
-    if (this.blockId && type !== T.CONTINUATION) return this.kill("protocol");
+    if (this.blockId && type !== T.CONTINUATION) {
+      this.kill("protocol");
+      return;
+    }
     switch (type) {
-      case T.DATA:
-        return this.onData(flags, id, p);
-      case T.HEADERS:
-        return this.onHeaders(flags, id, p);
+      case T.DATA: {
+        this.onData(flags, id, p);
+        return;
+      }
+      case T.HEADERS: {
+        this.onHeaders(flags, id, p);
+        return;
+      }
       case T.CONTINUATION:
-        if (id !== this.blockId) return this.kill("protocol");
+        if (id !== this.blockId) {
+          this.kill("protocol");
+          return;
+        }
         this.blockParts.push(p);
         if (flags & F.END_HEADERS) this.endBlock();
         return;
@@ -194,19 +210,30 @@ export class NativeConnection implements H2Link, StreamOwner {
       }
       case T.SETTINGS:
         if (flags & F.ACK) return;
-        if (id !== 0 || p.length % 6) return this.kill("protocol");
-        return this.onSettings(p);
+        if (id !== 0 || p.length % 6) {
+          this.kill("protocol");
+          return;
+        }
+        {
+          this.onSettings(p);
+          return;
+        }
       case T.PING:
         if (flags & F.ACK) return;
-        if (p.length !== 8) return this.kill("protocol");
+        if (p.length !== 8) {
+          this.kill("protocol");
+          return;
+        }
         this.send(frame(T.PING, F.ACK, 0, p));
         return;
       case T.GOAWAY:
         this.goingAway = true;
         if (this.streams.size === 0) this.closeSoon();
         return;
-      case T.WINDOW_UPDATE:
-        return this.onWindowUpdate(id, p);
+      case T.WINDOW_UPDATE: {
+        this.onWindowUpdate(id, p);
+        return;
+      }
       default:
         return; // PRIORITY and unknown types are ignored (§5.5)
     }
@@ -217,7 +244,10 @@ export class NativeConnection implements H2Link, StreamOwner {
       const key = p.readUInt16BE(i);
       const v = p.readUInt32BE(i + 2);
       if (key === 4) {
-        if (v > 0x7fffffff) return this.kill("protocol");
+        if (v > 0x7fffffff) {
+          this.kill("protocol");
+          return;
+        }
         const delta = v - this.peerInitialWindow;
         this.peerInitialWindow = v;
         for (const s of this.streams.values()) {
@@ -225,7 +255,10 @@ export class NativeConnection implements H2Link, StreamOwner {
           if (s.queued || s.ended) this.wake(s);
         }
       } else if (key === 5) {
-        if (v < MAX_FRAME || v > 16_777_215) return this.kill("protocol");
+        if (v < MAX_FRAME || v > 16_777_215) {
+          this.kill("protocol");
+          return;
+        }
         this.peerMaxFrame = v;
       }
     }
@@ -233,7 +266,10 @@ export class NativeConnection implements H2Link, StreamOwner {
   }
 
   private onWindowUpdate(id: number, p: Buffer): void {
-    if (p.length !== 4) return this.kill("protocol");
+    if (p.length !== 4) {
+      this.kill("protocol");
+      return;
+    }
     const inc = p.readUInt32BE(0) & 0x7fffffff;
     if (id === 0) {
       this.sendWindow += inc;
@@ -247,12 +283,18 @@ export class NativeConnection implements H2Link, StreamOwner {
   }
 
   private onData(flags: number, id: number, p: Buffer): void {
-    if (id === 0) return this.kill("protocol");
+    if (id === 0) {
+      this.kill("protocol");
+      return;
+    }
     this.credit(p.length);
     let body = p;
     if (flags & F.PADDED) {
       const pad = p[0] ?? 0;
-      if (pad >= p.length) return this.kill("protocol");
+      if (pad >= p.length) {
+        this.kill("protocol");
+        return;
+      }
       body = p.subarray(1, p.length - pad);
     }
     const s = this.streams.get(id);
@@ -260,7 +302,10 @@ export class NativeConnection implements H2Link, StreamOwner {
       if (id > this.lastId) this.kill("protocol");
       return;
     }
-    if (s.remoteEnded) return this.reset(s, E.STREAM_CLOSED);
+    if (s.remoteEnded) {
+      this.reset(s, E.STREAM_CLOSED);
+      return;
+    }
     if (body.length) s.body(Buffer.from(body));
     if (flags & F.END_STREAM) s.bodyEnd();
   }
@@ -275,7 +320,10 @@ export class NativeConnection implements H2Link, StreamOwner {
   }
 
   private onHeaders(flags: number, id: number, p: Buffer): void {
-    if (id === 0 || (id & 1) === 0) return this.kill("protocol");
+    if (id === 0 || (id & 1) === 0) {
+      this.kill("protocol");
+      return;
+    }
     let block = p;
     let from = 0;
     let pad = 0;
@@ -284,7 +332,10 @@ export class NativeConnection implements H2Link, StreamOwner {
       from = 1;
     }
     if (flags & F.PRIORITY) from += 5;
-    if (from + pad > p.length) return this.kill("protocol");
+    if (from + pad > p.length) {
+      this.kill("protocol");
+      return;
+    }
     block = p.subarray(from, p.length - pad);
     this.blockId = id;
     this.blockFlags = flags;
@@ -303,18 +354,27 @@ export class NativeConnection implements H2Link, StreamOwner {
     try {
       fields = this.decoder.decode(block, this.st.core.cfg.h2.maxHeaderListBytes);
     } catch (e) {
-      if (e instanceof HpackError) return this.kill("compression");
+      if (e instanceof HpackError) {
+        this.kill("compression");
+        return;
+      }
       throw e;
     }
     const endStream = (flags & F.END_STREAM) !== 0;
     const known = this.streams.get(id);
     if (known) {
       // Trailers: their fields are not passed on (HTTP/1.0 has none); they may end the body.
-      if (!endStream) return this.reset(known, E.PROTOCOL_ERROR);
+      if (!endStream) {
+        this.reset(known, E.PROTOCOL_ERROR);
+        return;
+      }
       known.bodyEnd();
       return;
     }
-    if (id <= this.lastId) return this.kill("protocol");
+    if (id <= this.lastId) {
+      this.kill("protocol");
+      return;
+    }
     this.lastId = id;
     if (this.goingAway || this.streams.size >= this.st.core.cfg.h2.maxStreams || this.overMemory()) {
       this.send(wordsFrame(T.RST_STREAM, id, E.REFUSED_STREAM));
