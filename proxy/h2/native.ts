@@ -467,11 +467,11 @@ export class NativeConnection implements H2Link, StreamOwner {
         const chunk = s.queue[0]!;
         const n = Math.min(chunk.length, s.sendWindow, this.sendWindow, this.peerMaxFrame);
         const last = n === chunk.length && s.queue.length === 1 && s.ended;
-        const out = Buffer.allocUnsafe(9 + n);
-        putFrameHeader(out, 0, n, T.DATA, last ? F.END_STREAM : 0, s.id);
-        out.set(n === chunk.length ? chunk : chunk.subarray(0, n), 9);
-        this.batch.push(out);
-        this.batchBytes += out.length;
+        // The frame header and the bytes go into the batch apart: the batch's one concat is the only copy.
+        const header = Buffer.allocUnsafe(9);
+        putFrameHeader(header, 0, n, T.DATA, last ? F.END_STREAM : 0, s.id);
+        this.batch.push(header, n === chunk.length ? chunk : chunk.subarray(0, n));
+        this.batchBytes += 9 + n;
         if (n === chunk.length) s.queue.shift();
         else s.queue[0] = chunk.subarray(n);
         s.queued -= n;
