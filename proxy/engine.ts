@@ -7,7 +7,7 @@ import { type Client, EngineState, type Exchange } from "./engine/state.ts";
 import { upstreamFailed } from "./engine/upstream.ts";
 import { endClient } from "./engine/writes.ts";
 import { createH2Front, type H2Front } from "./h2/connection.ts";
-import { createNativeH2Front } from "./h2/native.ts";
+import { createNativeH2Front } from "./h2/native-front.ts";
 import type { UpstreamPool } from "./pool.ts";
 
 export { isProxied } from "./engine/client.ts";

@@ -67,7 +67,7 @@ describe("encodeResponseHead", () => {
       ["set-cookie", "b=2"],
     ]);
     expect(
-      serverFields(encodeResponseHead("HTTP/1.1 418 I'm a teapot\r\nX-Long: " + "z".repeat(300))),
+      serverFields(encodeResponseHead(`HTTP/1.1 418 I'm a teapot\r\nX-Long: ${"z".repeat(300)}`)),
     ).toEqual([
       [":status", "418"],
       ["x-long", "z".repeat(300)],

@@ -1,21 +1,11 @@
 import type { Socket } from "bun";
-import { clientClosed, clientDrained } from "../engine/client.ts";
+import { clientClosed } from "../engine/client.ts";
 import type { Client, EngineState, H2Link } from "../engine/state.ts";
-import type { H2Front } from "./connection.ts";
-import {
-  E,
-  F,
-  frame,
-  headersFrames,
-  PREFACE,
-  putFrameHeader,
-  settingsFrame,
-  T,
-  wordsFrame,
-} from "./frames.ts";
+import { E, F, frame, PREFACE, settingsFrame, T, wordsFrame } from "./frames.ts";
 import { FrameGuard, type GuardLimits, type GuardVerdict, type SweepVerdict } from "./guard.ts";
 import { type Field, HpackDecoder, HpackError } from "./hpack.ts";
 import { openStream } from "./native-open.ts";
+import { FrameSender, MAX_FRAME } from "./native-send.ts";
 import { NativeStream, type StreamOwner } from "./native-stream.ts";
 
 /**
@@ -27,10 +17,9 @@ import { NativeStream, type StreamOwner } from "./native-stream.ts";
  */
 
 const CONN_WINDOW = 16 * 1024 * 1024;
-const MAX_FRAME = 16_384;
 
 /** One HTTP/2 connection. */
-export class NativeConnection implements H2Link, StreamOwner {
+export class NativeConnection extends FrameSender implements H2Link, StreamOwner {
   readonly guard: FrameGuard;
   readonly streams = new Map<number, NativeStream>();
   lastActive: number;
@@ -43,19 +32,8 @@ export class NativeConnection implements H2Link, StreamOwner {
   private blockParts: Buffer[] = [];
   private lastId = 0;
   private goingAway = false;
-  private cut = false;
-  // sending
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
-  private scheduled = false;
-  private rest: Buffer | null = null;
-  private readonly waking = new Set<NativeStream>();
-  private sendWindow = 65_535;
-  private peerInitialWindow = 65_535;
-  private peerMaxFrame = MAX_FRAME;
   // receiving
   private recvCredit = 0;
-  private readonly flushNow = () => this.flush();
 
   constructor(
     readonly st: EngineState,
@@ -63,6 +41,7 @@ export class NativeConnection implements H2Link, StreamOwner {
     readonly sock: Socket<Client>,
     limits: GuardLimits,
   ) {
+    super();
     this.guard = new FrameGuard(limits);
     this.lastActive = st.clock;
     const h = st.core.cfg.h2;
@@ -113,18 +92,6 @@ export class NativeConnection implements H2Link, StreamOwner {
       b = b.subarray(at);
       this.inbuf = Buffer.from(b);
     }
-  }
-
-  drain(): void {
-    if (!this.rest) return;
-    const rest = this.rest;
-    const n = Math.max(0, this.sock.write(rest));
-    if (n < rest.length) {
-      this.rest = rest.subarray(n);
-      return;
-    }
-    this.rest = null;
-    this.schedule();
   }
 
   closed(): void {
@@ -394,15 +361,6 @@ export class NativeConnection implements H2Link, StreamOwner {
 
   // ---- StreamOwner ----
 
-  sendHeaders(s: NativeStream, block: Uint8Array): void {
-    this.send(headersFrames(s.id, block, false, this.peerMaxFrame));
-  }
-
-  wake(s: NativeStream): void {
-    this.waking.add(s);
-    this.schedule();
-  }
-
   reset(s: NativeStream, code: number): void {
     if (s.done) return;
     if (!this.cut) this.send(wordsFrame(T.RST_STREAM, s.id, code));
@@ -419,7 +377,7 @@ export class NativeConnection implements H2Link, StreamOwner {
   }
 
   /** The stream is over (sent its end, reset, or the connection went): the engine forgets its client. */
-  private forget(s: NativeStream): void {
+  protected forget(s: NativeStream): void {
     if (s.done) return;
     s.done = true;
     s.queue = [];
@@ -430,129 +388,4 @@ export class NativeConnection implements H2Link, StreamOwner {
     clientClosed(this.st, s.data);
     if (this.goingAway && this.streams.size === 0 && !this.cut) this.closeSoon();
   }
-
-  // ---- frames out ----
-
-  private send(b: Buffer): void {
-    if (this.cut) return;
-    this.batch.push(b);
-    this.batchBytes += b.length;
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    queueMicrotask(this.flushNow);
-  }
-
-  /** Moves what the windows allow from the streams into the batch and writes the batch. */
-  private flush(): void {
-    this.scheduled = false;
-    if (this.cut && !this.batch.length) return;
-    if (!this.rest) this.pump();
-    if (this.rest || this.batch.length === 0) return;
-    const data = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch, this.batchBytes);
-    this.batch = [];
-    this.batchBytes = 0;
-    const n = Math.max(0, this.sock.write(data));
-    if (n < data.length) this.rest = data.subarray(n);
-  }
-
-  private pump(): void {
-    if (this.waking.size === 0) return;
-    const drained: NativeStream[] = [];
-    for (const s of this.waking) {
-      while (s.queued > 0 && s.sendWindow > 0 && this.sendWindow > 0) {
-        const chunk = s.queue[0]!;
-        const n = Math.min(chunk.length, s.sendWindow, this.sendWindow, this.peerMaxFrame);
-        const last = n === chunk.length && s.queue.length === 1 && s.ended;
-        // The frame header and the bytes go into the batch apart: the batch's one concat is the only copy.
-        const header = Buffer.allocUnsafe(9);
-        putFrameHeader(header, 0, n, T.DATA, last ? F.END_STREAM : 0, s.id);
-        this.batch.push(header, n === chunk.length ? chunk : chunk.subarray(0, n));
-        this.batchBytes += 9 + n;
-        if (n === chunk.length) s.queue.shift();
-        else s.queue[0] = chunk.subarray(n);
-        s.queued -= n;
-        s.sendWindow -= n;
-        this.sendWindow -= n;
-        if (last) {
-          this.finish(s);
-          break;
-        }
-      }
-      if (s.done) continue;
-      if (s.queued === 0 && s.ended) {
-        this.send(frame(T.DATA, F.END_STREAM, s.id));
-        this.finish(s);
-        continue;
-      }
-      if (s.queued === 0) s.blockedSince = 0;
-      else if (!s.blockedSince) s.blockedSince = Date.now();
-      if (s.refused && s.queued < 16_384) drained.push(s);
-    }
-    for (const s of this.waking) if (s.done || s.queued === 0 || s.sendWindow <= 0) this.waking.delete(s);
-    for (const s of drained) {
-      s.refused = false;
-      clientDrained(this.st, s.data);
-    }
-  }
-
-  /** END_STREAM went out: the response is complete. */
-  private finish(s: NativeStream): void {
-    s.ended = true;
-    // The client may still be sending a body nobody reads now: tell it to stop (§8.1).
-    if (!s.remoteEnded) this.send(wordsFrame(T.RST_STREAM, s.id, E.NO_ERROR));
-    this.forget(s);
-  }
-}
-
-/** Builds the native HTTP/2 front of an engine. */
-export function createNativeH2Front(st: EngineState): H2Front {
-  const cfg = () => st.core.cfg.h2;
-  const connections = new Set<NativeConnection>();
-  const sweeper = setInterval(() => {
-    const now = st.clock;
-    const { clientIdleMs, headerMs } = st.core.cfg.timeouts;
-    const { sendTimeoutMs } = cfg();
-    const wall = Date.now();
-    for (const conn of connections) {
-      if (conn.c.closed) {
-        connections.delete(conn);
-        continue;
-      }
-      // A header block left open (HEADERS without its last CONTINUATION): a slow-loris over HTTP/2.
-      const since = conn.guard.blockSince;
-      if (since && now - since > headerMs) conn.kill("header-timeout");
-      if (conn.streams.size === 0 && now - conn.lastActive > clientIdleMs) conn.kill("idle");
-      // A response that cannot leave because the client keeps its window shut holds memory.
-      for (const s of [...conn.streams.values()]) {
-        if (s.blockedSince && wall - s.blockedSince > sendTimeoutMs) {
-          st.core.metrics.h2Cut.inc({ reason: "stalled" });
-          s.cancel();
-        }
-      }
-    }
-  }, 1000);
-  sweeper.unref();
-  return {
-    attach(c, sock) {
-      const h = cfg();
-      sock.setNoDelay(true);
-      const conn = new NativeConnection(st, c, sock, {
-        maxResetsPerSecond: h.maxResetsPerSecond,
-        maxControlPerSecond: h.maxControlPerSecond,
-        maxHeaderBlockBytes: h.maxHeaderListBytes + 4096,
-        maxContinuations: h.maxContinuations,
-        maxFrameBytes: MAX_FRAME,
-      });
-      c.h2 = conn;
-      st.core.metrics.h2Connections++;
-      connections.add(conn);
-    },
-    close() {
-      clearInterval(sweeper);
-    },
-  };
 }
