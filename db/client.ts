@@ -1,10 +1,12 @@
 import postgres from "postgres";
 import type { Logger } from "../platform/logger.ts";
 import type { Registry } from "../platform/metrics.ts";
+import { tracer } from "../platform/tracing.ts";
 import { currentConsistency, noteCommit } from "./context.ts";
 import { databaseMetrics, instrument, type PoolUsage } from "./instrument.ts";
 import { parseLsn } from "./lsn.ts";
 import { type ReplicaState, replicaMonitor } from "./replica-monitor.ts";
+import { traceSql } from "./tracing.ts";
 
 export type Sql = postgres.Sql;
 export type TxSql = postgres.TransactionSql;
@@ -113,10 +115,16 @@ export function createDatabase(opts: DatabaseOptions): Database {
     usage.push(u);
     return instrument(sql, u, dbMetrics);
   };
-  const primary = observed(postgres(opts.primaryUrl, common), "primary");
+  // With tracing on, every statement run inside a span gets one of its own (db/tracing.ts).
+  const t = tracer();
+  const traced = (sql: Sql, pool: string): Sql => (t ? traceSql(sql, t, pool) : sql);
+  const primary = traced(observed(postgres(opts.primaryUrl, common), "primary"), "primary");
   const replicas: ReplicaState[] = (opts.replicaUrls ?? []).map((url, i) => ({
     name: `replica-${i + 1}`,
-    sql: observed(postgres(url, { ...common, connect_timeout: 2 }), `replica-${i + 1}`),
+    sql: traced(
+      observed(postgres(url, { ...common, connect_timeout: 2 }), `replica-${i + 1}`),
+      `replica-${i + 1}`,
+    ),
     status: "down",
     replayLsn: null,
     lagMs: null,

@@ -104,8 +104,18 @@ const knobs = {
   ELASTICSEARCH_URL: knob(
     url(["http", "https"]).optional(),
     undefined,
-    "Elasticsearch; unset = Postgres full-text search",
+    "Elasticsearch (the search engine when set); unset = `SEARCH_ENGINE`",
     { secret: true },
+  ),
+  SEARCH_ENGINE: knob(
+    z.enum(["memory", "postgres"]),
+    "memory",
+    "search engine without `ELASTICSEARCH_URL`: `memory` (in-process index per instance, Postgres answers until it is built) or `postgres` (full text only)",
+  ),
+  SEARCH_SYNC_MS: knob(
+    int(20, 60_000),
+    "250",
+    "how often the in-process search index polls the products change log (a NOTIFY wakes it sooner)",
   ),
   SMTP_URL: knob(
     url(["smtp", "smtps"]).optional(),

@@ -39,6 +39,19 @@ function errorFields(value: unknown): unknown {
   return value;
 }
 
+/** Fields naming the active trace span, or null outside one. */
+type TraceFieldSource = () => { trace_id: string; span_id: string } | null;
+let traceFields: TraceFieldSource | null = null;
+
+/**
+ * Lets tracing (`tracing.ts`) add `trace_id` and `span_id` to every line
+ * written inside a span; a hook rather than an import, so the logger stays
+ * free of OpenTelemetry when tracing is off.
+ */
+export function setTraceFieldSource(source: TraceFieldSource | null): void {
+  traceFields = source;
+}
+
 /** Creates a logger writing JSON lines; `base` fields are merged into every line. */
 export function createLogger(
   level: LogLevel = (process.env.LOG_LEVEL as LogLevel | undefined) ?? "info",
@@ -49,6 +62,11 @@ export function createLogger(
     if (rank[lvl] < min) return;
     const line: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg, ...base };
     if (fields) for (const [k, v] of Object.entries(fields)) line[k] = errorFields(v);
+    const ids = traceFields?.();
+    if (ids) {
+      line.trace_id = ids.trace_id;
+      line.span_id = ids.span_id;
+    }
     // Secrets never reach the log: URL passwords, secret parameters and secret-named fields.
     const text = `${JSON.stringify(line, redactField)}\n`;
     if (lvl === "error" || lvl === "warn") process.stderr.write(text);

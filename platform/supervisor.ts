@@ -5,12 +5,16 @@ export interface ChildSpec {
   name: string;
   cmd: string[];
   env: Record<string, string | undefined>;
+  /** messages the child sends with `process.send` (JSON); without it the child gets no IPC channel */
+  onMessage?: (message: unknown) => void;
 }
 
 interface Running {
   spec: ChildSpec;
   proc: Subprocess | null;
   restarts: number;
+  /** restarts since start, never reset */
+  total: number;
   startedAt: number;
   timer: Timer | null;
 }
@@ -35,7 +39,7 @@ export class Supervisor {
   ) {}
 
   start(spec: ChildSpec): void {
-    const entry: Running = { spec, proc: null, restarts: 0, startedAt: 0, timer: null };
+    const entry: Running = { spec, proc: null, restarts: 0, total: 0, startedAt: 0, timer: null };
     this.children.set(spec.name, entry);
     this.spawn(entry);
   }
@@ -52,6 +56,9 @@ export class Supervisor {
       env: { ...process.env, ...entry.spec.env, SUPERVISOR_PID: String(process.pid) },
       stdio: ["ignore", stdio, stdio],
       onExit: (_p, code, signal) => this.onExit(entry, code, signal),
+      ...(entry.spec.onMessage
+        ? { ipc: (message: unknown) => entry.spec.onMessage?.(message), serialization: "json" as const }
+        : {}),
     });
     this.logger.info("child started", { child: entry.spec.name, pid: entry.proc.pid });
   }
@@ -63,11 +70,22 @@ export class Supervisor {
     const min = this.opts.minBackoffMs ?? 250;
     const delay = Math.min(min * 2 ** entry.restarts, this.opts.maxBackoffMs ?? 10_000);
     entry.restarts++;
+    entry.total++;
     this.logger.warn("child exited; restarting", { child: entry.spec.name, code, signal, delay_ms: delay });
     entry.timer = setTimeout(() => {
       entry.timer = null;
       if (!this.stopping) this.spawn(entry);
     }, delay);
+  }
+
+  /** Restarts since start per child name. */
+  restarts(): Record<string, number> {
+    return Object.fromEntries([...this.children].map(([n, r]) => [n, r.total]));
+  }
+
+  /** Sends `sig` to every running child (e.g. SIGHUP: reload). */
+  signal(sig: NodeJS.Signals): void {
+    for (const entry of this.children.values()) entry.proc?.kill(sig);
   }
 
   /** SIGTERM to every child, SIGKILL to those still running after `graceMs`. */

@@ -5,6 +5,13 @@
 export class AccessLog {
   private buf: string[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * When several processes share stdout (`PROXY_WORKERS`): write at most this
+   * many bytes at once, whole lines only. A pipe write up to PIPE_BUF (4096 on
+   * Linux) is atomic, so lines of different workers never interleave. 0 = one
+   * write per flush.
+   */
+  maxWriteBytes = 0;
 
   constructor(
     public enabled: boolean,
@@ -39,8 +46,20 @@ export class AccessLog {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!this.buf.length) return;
-    const text = `${this.buf.join("\n")}\n`;
+    const lines = this.buf;
     this.buf = [];
-    this.write(text);
+    if (this.maxWriteBytes <= 0) {
+      this.write(`${lines.join("\n")}\n`);
+      return;
+    }
+    let chunk = "";
+    for (const line of lines) {
+      if (chunk && Buffer.byteLength(chunk) + Buffer.byteLength(line) + 1 > this.maxWriteBytes) {
+        this.write(chunk);
+        chunk = "";
+      }
+      chunk += `${line}\n`;
+    }
+    if (chunk) this.write(chunk);
   }
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type Config, jwtSecret, loadConfig } from "../platform/config.ts";
 import { type ProxySettings, proxySettings, type RateZone, type UpstreamSpec } from "./settings.ts";
@@ -22,6 +23,12 @@ export interface ProxyConfig {
   adminHost: string;
   /** CIDRs of load balancers whose X-Forwarded-For is believed (empty: none) */
   trustedProxies: string[];
+  /** worker processes (`PROXY_WORKERS`, 0 already resolved to the core count) */
+  workers: number;
+  /** lower-case name of the header a trusted peer names the client in */
+  realIpHeader: string;
+  /** listeners that expect a PROXY protocol header first (from trusted peers only) */
+  proxyProtocol: { http: boolean; https: boolean };
   port: number;
   tlsPort: number;
   adminPort: number;
@@ -149,6 +156,16 @@ export type ProxyOverrides = {
 /** The reference NGINX zones: `auth` 5 r/s burst 10 on /api/auth/, `api` 10 r/s burst 20. */
 export const defaultRateZones: RateZone[] = proxySettings.load({}).PROXY_RATE_ZONES;
 
+/** `PROXY_WORKERS`: 0 means one per core the process may run on. */
+function workerCount(n: number): number {
+  return n > 0 ? n : Math.max(1, availableParallelism());
+}
+
+/** `PROXY_PROXY_PROTOCOL` as the listeners it applies to. */
+function proxyProtocolListeners(v: ProxySettings["PROXY_PROXY_PROTOCOL"]): ProxyConfig["proxyProtocol"] {
+  return { http: v === "on" || v === "http", https: v === "on" || v === "https" };
+}
+
 /**
  * The settings as configuration overrides. A setting left `undefined` (not
  * given) leaves the configuration below it alone.
@@ -161,6 +178,10 @@ function fromSettings(
     host: s.PROXY_HOST,
     adminHost: s.PROXY_ADMIN_HOST,
     trustedProxies: s.PROXY_TRUSTED_PROXIES,
+    realIpHeader: s.PROXY_REAL_IP_HEADER,
+    workers: s.PROXY_WORKERS === undefined ? undefined : workerCount(s.PROXY_WORKERS),
+    proxyProtocol:
+      s.PROXY_PROXY_PROTOCOL === undefined ? undefined : proxyProtocolListeners(s.PROXY_PROXY_PROTOCOL),
     upstreams: s.PROXY_UPSTREAMS,
     balancer: s.PROXY_BALANCER,
     pool: {
@@ -235,6 +256,9 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
     host: d.PROXY_HOST,
     adminHost: d.PROXY_ADMIN_HOST,
     trustedProxies: d.PROXY_TRUSTED_PROXIES,
+    realIpHeader: d.PROXY_REAL_IP_HEADER,
+    workers: workerCount(d.PROXY_WORKERS),
+    proxyProtocol: proxyProtocolListeners(d.PROXY_PROXY_PROTOCOL),
     port: platform.PROXY_PORT,
     tlsPort: platform.PROXY_TLS_PORT,
     adminPort: platform.PROXY_ADMIN_PORT,

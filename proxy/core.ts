@@ -1,4 +1,5 @@
 import type { Logger } from "../platform/logger.ts";
+import { type Tracer, tracer } from "../platform/tracing.ts";
 import { AccessLog } from "./access-log.ts";
 import { type Balancer, createBalancer } from "./balancer.ts";
 import type { ProxyConfig } from "./config.ts";
@@ -29,6 +30,8 @@ export class ProxyCore {
   /** lets the engine close pooled sockets of upstreams a reload removed */
   onUpstreamRemoved: (u: Upstream) => void = () => {};
   idleSockets: (u: Upstream) => number = () => 0;
+  /** the process's tracer when tracing is on (`platform/tracing.ts`), else null: the engine checks this once per request */
+  readonly tracer: Tracer | null = tracer();
   /** lets the engine pick up pool settings on reload */
   onReload: (cfg: ProxyConfig) => void = () => {};
 
@@ -48,6 +51,7 @@ export class ProxyCore {
     this.health = new HealthChecker(() => this.upstreams, cfg, logger);
     this.limiter = new RateLimiter(cfg, logger, this.metrics);
     this.statics = new StaticFiles(cfg);
+    this.metrics.staticCacheBytes = () => this.statics.cachedBytes();
     this.trusted = new TrustedProxies(cfg.trustedProxies);
   }
 

@@ -2,8 +2,16 @@ import type { SocketHandler, TCPSocketListener } from "bun";
 import type { ProxyCore } from "./core.ts";
 import { abortRequest, clientHandlers, processBuffered } from "./engine/client.ts";
 import { rejectHead } from "./engine/local.ts";
+import { relayHandlers } from "./engine/relay.ts";
 import { upstreamHandlers } from "./engine/response.ts";
-import { type Client, EngineState, type Exchange } from "./engine/state.ts";
+import {
+  ADDRESS_KNOWN,
+  AWAIT_PROXY_HEADER,
+  AWAIT_RELAY,
+  type Client,
+  EngineState,
+  type Exchange,
+} from "./engine/state.ts";
 import { upstreamFailed } from "./engine/upstream.ts";
 import { endClient } from "./engine/writes.ts";
 import { createH2Front, type H2Front } from "./h2/connection.ts";
@@ -26,11 +34,17 @@ export { acceptedEncodings } from "./engine/files.ts";
 
 /** A running engine. */
 export interface RawEngine {
+  /**
+   * A client listener; with `proxyProtocol` every connection must open with a
+   * PROXY protocol header from a trusted peer (on a TLS listener: in front of
+   * the handshake, through the relay in `engine/relay.ts`).
+   */
   listen(
     port: number,
     host: string,
     tls?: { cert: string; key: string },
     redirectTo?: number,
+    proxyProtocol?: boolean,
   ): TCPSocketListener<unknown>;
   drain(timeoutMs: number): Promise<void>;
   connections(): number;
@@ -69,10 +83,29 @@ function sweep(st: EngineState): void {
   for (const c of st.clients) {
     if (c.ex || c.tunnel || c.h2) continue;
     if (c.headStart && now - c.headStart > headerMs) {
-      rejectHead(st, c, 408, "The request head did not arrive in time.");
+      // No address yet (PROXY header or relay): not an HTTP client to answer.
+      if (c.pending !== ADDRESS_KNOWN) c.sock.terminate();
+      else rejectHead(st, c, 408, "The request head did not arrive in time.");
     } else if (now - c.lastActive > clientIdleMs) c.sock.end();
   }
   st.pool.sweep(now);
+  collectWhenIdle(st, now);
+}
+
+/** Quiet for this long after a burst: collect the garbage it left. */
+const IDLE_COLLECT_MS = 2000;
+
+/**
+ * Under load the JS heap grows by the collection budget
+ * (`BUN_JSC_largeHeapSize`) before each collection, and once requests stop
+ * nothing runs one: the heap and the response buffers it keeps alive stay
+ * resident. One full collection after a quiet spell hands them back (the
+ * allocator then returns the pages after `MIMALLOC_PURGE_DELAY`).
+ */
+function collectWhenIdle(st: EngineState, now: number): void {
+  if (st.collectedIdle || now - st.lastExchange < IDLE_COLLECT_MS || st.inFlight > 0) return;
+  st.collectedIdle = true;
+  Bun.gc(true);
 }
 
 /**
@@ -114,8 +147,20 @@ function withPriorKnowledge(socket: SocketHandler<Client>, front: H2Front): void
   };
 }
 
-/** Builds the engine over the shared core. */
-export function createRawEngine(core: ProxyCore): RawEngine {
+/**
+ * Where a public listener binds. `reusePort` (SO_REUSEPORT: the kernel spreads
+ * new connections over every process bound to the port) works in Bun.listen
+ * but is missing from its listen options' type, hence the separate object.
+ */
+function bindTo(hostname: string, port: number, reusePort: boolean): { hostname: string; port: number } {
+  return { hostname, port, ...(reusePort ? { reusePort } : {}) };
+}
+
+/**
+ * Builds the engine over the shared core. `reusePort`: the public listeners
+ * share their ports with the other worker processes (`PROXY_WORKERS`).
+ */
+export function createRawEngine(core: ProxyCore, reusePort = false): RawEngine {
   const st = new EngineState(core, upstreamHandlers);
   st.nextRequest = processBuffered;
   core.idleSockets = (u) => st.pool.idleCount(u);
@@ -131,21 +176,39 @@ export function createRawEngine(core: ProxyCore): RawEngine {
 
   return {
     pool: st.pool,
-    listen(port, host, tls, redirectTo) {
+    listen(port, host, tls, redirectTo, proxyProtocol = false) {
       const redirect = redirectTo !== undefined;
       if (redirect) st.redirectPort = redirectTo;
-      const socket = clientHandlers(st, !!tls, redirect);
       const h2 = core.cfg.h2;
-      if (tls && h2.enabled) withAlpnH2(socket, h2Front());
-      else if (!tls && !redirect && h2.cleartext) withPriorKnowledge(socket, h2Front());
-      const l = tls
-        ? Bun.listen<Client>({
-            hostname: host,
-            port,
-            tls: { cert: tls.cert, key: tls.key, ALPNProtocols: h2.enabled ? ALPN_H2_H1 : ALPN_H1 },
-            socket,
-          })
-        : Bun.listen<Client>({ hostname: host, port, socket });
+      const tlsOptions = tls && {
+        cert: tls.cert,
+        key: tls.key,
+        ALPNProtocols: h2.enabled ? ALPN_H2_H1 : ALPN_H1,
+      };
+      if (proxyProtocol && tlsOptions) {
+        // The TLS listener itself moves to an internal loopback port behind the relay.
+        const innerSocket = clientHandlers(st, true, redirect, AWAIT_RELAY);
+        if (h2.enabled) withAlpnH2(innerSocket, h2Front());
+        const inner = Bun.listen<Client>({
+          hostname: "127.0.0.1",
+          port: 0,
+          tls: tlsOptions,
+          socket: innerSocket,
+        });
+        st.listeners.push(inner);
+        const front = Bun.listen({
+          ...bindTo(host, port, reusePort),
+          socket: relayHandlers(st, () => inner.port),
+        });
+        st.listeners.push(front);
+        return front;
+      }
+      const socket = clientHandlers(st, !!tls, redirect, proxyProtocol ? AWAIT_PROXY_HEADER : ADDRESS_KNOWN);
+      if (tlsOptions && h2.enabled) withAlpnH2(socket, h2Front());
+      else if (!tls && !redirect && h2.cleartext && !proxyProtocol) withPriorKnowledge(socket, h2Front());
+      const l = tlsOptions
+        ? Bun.listen<Client>({ ...bindTo(host, port, reusePort), tls: tlsOptions, socket })
+        : Bun.listen<Client>({ ...bindTo(host, port, reusePort), socket });
       st.listeners.push(l);
       return l;
     },
@@ -163,6 +226,7 @@ export function createRawEngine(core: ProxyCore): RawEngine {
           t.unref();
         });
       for (const c of st.clients) c.sock.terminate();
+      for (const r of st.relays) r.terminate();
       clearInterval(sweeper);
       h2?.close();
       st.pool.closeIdle();

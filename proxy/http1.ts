@@ -24,6 +24,7 @@ export {
 export {
   F_FORWARDED_FOR,
   F_REQUEST_ID,
+  F_TRACEPARENT,
   hopByHop,
   idempotentMethods,
   type RequestField,

@@ -38,7 +38,14 @@ export class ProxyMetrics {
   );
   /** HTTP/2 connections (also counted in `proxy_client_connections`) */
   h2Connections = 0;
+  readonly proxyProtocolRefused = this.registry.counter(
+    "proxy_proxy_protocol_refused_total",
+    "Connections closed on a PROXY protocol listener: peer not trusted, header missing or malformed, or not from the relay",
+  );
   clientConnections = 0;
+
+  /** what the static-file cache holds, for `proxy_memory_bytes{part="static_cache"}` */
+  staticCacheBytes: () => number = () => 0;
 
   constructor(upstreams: () => readonly Upstream[], poolIdle: (u: Upstream) => number) {
     const now = () => Date.now();
@@ -65,6 +72,20 @@ export class ProxyMetrics {
     this.registry.gauge("proxy_h2_connections", "Open HTTP/2 client connections", (g) => {
       g.set({}, this.h2Connections);
     });
+    // Where the resident memory goes (issue 18 item 3), read when scraped.
+    this.registry.gauge(
+      "proxy_memory_bytes",
+      "Memory by part: rss (resident), js_heap_used, js_heap_total, external (buffers outside the JS heap), array_buffers, static_cache",
+      (g) => {
+        const m = process.memoryUsage();
+        g.set({ part: "rss" }, m.rss);
+        g.set({ part: "js_heap_used" }, m.heapUsed);
+        g.set({ part: "js_heap_total" }, m.heapTotal);
+        g.set({ part: "external" }, m.external);
+        g.set({ part: "array_buffers" }, m.arrayBuffers);
+        g.set({ part: "static_cache" }, this.staticCacheBytes());
+      },
+    );
   }
 
   /** Counts one finished request. `upstream` is "static" or "local" for answers made by the proxy. */

@@ -41,6 +41,7 @@ async function spawnProxy(env: Record<string, string>) {
         PROXY_RATE_LIMIT: "off",
         PROXY_ACCESS_LOG: "off",
         PROXY_HEALTH_INTERVAL_MS: "200",
+        PROXY_WORKERS: "1",
         ...env,
       },
       stdout: "pipe",

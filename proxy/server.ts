@@ -22,8 +22,9 @@ export interface ProxyHandle {
 /**
  * Starts the proxy in-process: client listener(s), the admin server and the
  * health checker. Port 0 binds an ephemeral port (tests); the handle says which.
+ * `reusePort` lets other worker processes bind the same public ports.
  */
-export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<ProxyHandle> {
+export async function startProxy(cfg: ProxyConfig, logger?: Logger, reusePort = false): Promise<ProxyHandle> {
   const log = logger ?? createLogger(cfg.logLevel, { service: "proxy" });
   const core = new ProxyCore(cfg, log);
   const tls =
@@ -31,18 +32,21 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<Pro
       ? { cert: readFileSync(cfg.tls.certFile, "utf8"), key: readFileSync(cfg.tls.keyFile, "utf8") }
       : undefined;
 
-  const engine = createRawEngine(core);
+  // Workers share stdout: access-log writes stay within one atomic pipe write.
+  if (reusePort) core.accessLog.maxWriteBytes = 4096;
+  const engine = createRawEngine(core, reusePort);
   let port: number;
   let tlsPort: number | null = null;
   if (tls) {
-    tlsPort = engine.listen(cfg.tlsPort, cfg.host, tls).port;
+    tlsPort = engine.listen(cfg.tlsPort, cfg.host, tls, undefined, cfg.proxyProtocol.https).port;
     port = engine.listen(
       cfg.port,
       cfg.host,
       undefined,
       cfg.tls.redirectHttp ? (cfg.tls.publicPort ?? tlsPort) : undefined,
+      cfg.proxyProtocol.http,
     ).port;
-  } else port = engine.listen(cfg.port, cfg.host).port;
+  } else port = engine.listen(cfg.port, cfg.host, undefined, undefined, cfg.proxyProtocol.http).port;
 
   const admin = Bun.serve({
     hostname: cfg.adminHost,
@@ -63,6 +67,7 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger): Promise<Pro
     adminPort: admin.port,
     upstreams: core.upstreams.map((u) => u.id),
     balancer: cfg.balancer,
+    proxyProtocol: cfg.proxyProtocol,
   });
 
   let stopped: Promise<void> | null = null;

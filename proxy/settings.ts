@@ -198,10 +198,29 @@ const knobs = {
     "peers (CIDRs, IPv4/IPv6, comma-separated) whose `X-Forwarded-For` is believed: the client is its right-most untrusted entry; empty = trust no one",
     { shownDefault: "(empty)" },
   ),
+  PROXY_REAL_IP_HEADER: knob(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be a header name")
+      .transform((v) => v.toLowerCase()),
+    "X-Forwarded-For",
+    "header a trusted peer names the client in: `X-Forwarded-For` (walked from the right past trusted hops) or a single-address header such as `X-Real-IP` or `CF-Connecting-IP`; a missing or malformed value leaves the peer as the client",
+  ),
+  PROXY_WORKERS: knob(
+    int(0, 256),
+    "0",
+    "proxy worker processes sharing the public ports (`reusePort`), each with its own pool and health checks, under one supervisor that owns the admin port (metrics summed) and passes SIGHUP/SIGTERM on; 0 = one per core; 1 = a single process, no supervisor",
+    { shownDefault: "0 (one per core)" },
+  ),
+  PROXY_PROXY_PROTOCOL: knob(
+    z.enum(["off", "on", "http", "https"]),
+    "off",
+    "PROXY protocol (v1 text or v2 binary) before the first byte of every connection: `on` = both public listeners, `http` or `https` = that listener only. Required from every peer there: a peer outside `PROXY_TRUSTED_PROXIES`, or a missing, malformed or oversized header, closes the connection. On the HTTPS port the header comes before the TLS handshake",
+  ),
   PROXY_RATE_LIMIT: knob(bool, "on", "rate limiting (Redis token buckets; off for the benchmark)"),
   PROXY_RATE_ZONES: knob(
     parsed(parseZones),
-    "auth:/api/auth/:5:10:ip,auth:/signin:5:10:ip,auth:/register:5:10:ip,api:/api/:10:20,ops:/health:5:20:ip,ops:/readyz:5:20:ip",
+    "auth:/api/auth/:5:10:ip,auth:/signin:5:10:ip,auth:/register:5:10:ip,ai:/api/ai/:5:10,api:/api/:10:20,ops:/health:5:20:ip,ops:/readyz:5:20:ip",
     "rate-limit zones `name:/prefix/:rate:burst[:ip],…` matched on the decoded, normalised path (first matching prefix wins; rate per second; `:ip` = always per client IP, a token adds a per-user bucket)",
   ),
   PROXY_RATE_KEY_PREFIX: knob(text, "rl:", "prefix of the rate limiter's Redis keys"),

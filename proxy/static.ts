@@ -76,6 +76,11 @@ export class StaticFiles {
   /** URL path → relative file path (or null: refused), memoised: resolving decodes and splits */
   private readonly resolved = new Map<string, string | null>();
   private cacheBytes = 0;
+
+  /** Bytes held by the file cache (bodies and their compressed forms), for the memory metrics. */
+  cachedBytes(): number {
+    return this.cacheBytes;
+  }
   private root: string;
   private realRoot: string;
 

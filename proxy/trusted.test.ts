@@ -37,6 +37,8 @@ test("CIDR parsing and the right-to-left walk", () => {
   expect(t.clientFrom("203.0.113.9, not-an-ip")).toBeNull();
   expect(t.clientFrom(undefined)).toBeNull();
   expect(new TrustedProxies([]).has("127.0.0.1")).toBe(false);
+  expect(t.has("::ffff:10.1.2.3")).toBe(true);
+  expect(t.has("::ffff:192.0.2.1")).toBe(false);
 });
 
 test("from a trusted peer, X-Forwarded-For addresses get their own buckets and reach the app as the client", async () => {
@@ -79,6 +81,35 @@ test("from an untrusted peer the header is ignored: one bucket, the peer is the 
     expect(seen["x-real-ip"]).toBe("127.0.0.1");
   } finally {
     await p.stop(1000);
+    await up.kill();
+  }
+});
+
+test("PROXY_REAL_IP_HEADER: a single-address header from a trusted peer names the client", async () => {
+  expect(loadProxyConfig({ PROXY_REAL_IP_HEADER: "CF-Connecting-IP" }).realIpHeader).toBe("cf-connecting-ip");
+  expect(() => loadProxyConfig({ PROXY_REAL_IP_HEADER: "bad header" })).toThrow(/PROXY_REAL_IP_HEADER/);
+  const up = await spawnUpstream("a");
+  const trusting = await startTestProxy(
+    testConfig([up], { trustedProxies: ["127.0.0.1/32"], realIpHeader: "cf-connecting-ip" }),
+  );
+  const untrusting = await startTestProxy(
+    testConfig([up], { trustedProxies: ["127.0.0.2/32"], realIpHeader: "cf-connecting-ip" }),
+  );
+  const ask = (port: number, lines: string) =>
+    rawExchange(port, `GET /api/headers HTTP/1.1\r\nHost: shop.test\r\n${lines}Connection: close\r\n\r\n`);
+  try {
+    const seen = body(
+      await ask(trusting.port, "X-Forwarded-For: 6.6.6.6\r\nCf-Connecting-Ip:  2001:db8::9 \r\n"),
+    );
+    expect([seen["x-real-ip"], seen["x-forwarded-for"]]).toEqual(["2001:db8::9", "2001:db8::9"]);
+    // Not one address: the peer stays the client (its X-Forwarded-For is not consulted either).
+    const junk = body(await ask(trusting.port, "CF-Connecting-IP: 203.0.113.5, 10.0.0.1\r\n"));
+    expect(junk["x-real-ip"]).toBe("127.0.0.1");
+    const ignored = body(await ask(untrusting.port, "CF-Connecting-IP: 203.0.113.5\r\n"));
+    expect(ignored["x-real-ip"]).toBe("127.0.0.1");
+  } finally {
+    await trusting.stop(1000);
+    await untrusting.stop(1000);
     await up.kill();
   }
 });

@@ -39,8 +39,21 @@ export class TrustedProxies {
 
   has(ip: string): boolean {
     if (this.empty) return false;
+    // A dual-stack listener (PROXY_HOST=::) sees IPv4 peers as ::ffff:a.b.c.d.
+    if (ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4) return this.has(ip.slice(7));
     const family = isIP(ip);
     return family !== 0 && this.list.check(ip, family === 4 ? "ipv4" : "ipv6");
+  }
+
+  /**
+   * The client a trusted peer names in a single-address header
+   * (`PROXY_REAL_IP_HEADER`, e.g. `X-Real-IP`, `CF-Connecting-IP`); null when
+   * absent or not one IP address (then the peer is the client).
+   */
+  clientFromSingle(value: string | undefined): { ip: string; chain: string } | null {
+    const ip = value?.trim();
+    if (!ip || isIP(ip) === 0) return null;
+    return { ip, chain: ip };
   }
 
   /**

@@ -47,7 +47,8 @@ if (hasProxy)
   supervisor.start({
     name: "proxy",
     cmd: [bun, join(root, "proxy/main.ts")],
-    env: { ...env, ...proxyRuntimeEnv },
+    // One proxy process in development unless asked (PROXY_WORKERS defaults to one per core).
+    env: { ...env, ...proxyRuntimeEnv, PROXY_WORKERS: process.env.PROXY_WORKERS ?? "1" },
   });
 
 const appPorts = Array.from({ length: config.APP_INSTANCES }, (_, i) => config.APP_PORT_BASE + i);

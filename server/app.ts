@@ -2,8 +2,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { withConsistency } from "../db/context.ts";
 import { HttpProblem, problemBody } from "../platform/problem.ts";
+import { tracer } from "../platform/tracing.ts";
 import type { AppDeps, AppEnv, RouteModule } from "./core/deps.ts";
 import { requestId } from "./core/request-id.ts";
+import { traceRequests } from "./core/trace.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { notFoundPage } from "./storefront/render.tsx";
 
@@ -13,7 +15,7 @@ export interface AppOptions {
 }
 
 /**
- * Builds the Hono app: request ids, metrics, per-request read consistency,
+ * Builds the Hono app: request ids, trace spans (when tracing is on), metrics, per-request read consistency,
  * problem errors, the ops routes and every domain module.
  */
 export function createApp(deps: AppDeps, opts: AppOptions = {}): Hono<AppEnv> {
@@ -26,6 +28,9 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Hono<AppEnv> {
   const inFlight = deps.metrics.gauge("http_requests_in_flight", "requests being handled now");
 
   app.use(requestId());
+  // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT): a server span per request; off: not mounted at all.
+  const t = tracer();
+  if (t) app.use(traceRequests(t));
   app.use(async function observe(c, next) {
     const started = performance.now();
     inFlight.inc();

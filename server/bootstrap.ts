@@ -9,6 +9,7 @@ import { cacheRuntime, closeCacheRuntime } from "./cache/index.ts";
 import type { AppDeps } from "./core/deps.ts";
 import { databaseProbe, queueProbe, redisProbe, searchProbe } from "./ops/probes.ts";
 import { eventsHealthSettings } from "./ops/settings.ts";
+import { closeSearchEngine } from "./search/engine.ts";
 
 /**
  * Chooses the implementations once, from the config: the only place that
@@ -75,6 +76,7 @@ export function createDeps(
 /** Closes everything `createDeps` opened. */
 export async function closeDeps(deps: AppDeps): Promise<void> {
   await closeCacheRuntime(deps);
+  await closeSearchEngine(deps);
   await deps.db.close();
   deps.redis?.disconnect();
 }

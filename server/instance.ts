@@ -1,6 +1,7 @@
 import { loadConfigOrExit } from "../platform/config.ts";
 import { handleShutdown } from "../platform/lifecycle.ts";
 import { loadOrExit } from "../platform/settings.ts";
+import { startTracing, stopTracing, tracingSettings } from "../platform/tracing.ts";
 import { createApp } from "./app.ts";
 import { closeDeps, createDeps } from "./bootstrap.ts";
 import type { CheckoutFaults } from "./checkout/settings.ts";
@@ -13,11 +14,18 @@ import { defaultProviders } from "./payments/providers.ts";
  * settings (exit 78 on a bad value), deps, the app, the reservation sweeper
  * and graceful shutdown. `checkoutFaults` is for test entry points only.
  */
-export function runInstance(opts: { checkoutFaults?: CheckoutFaults } = {}): void {
+export async function runInstance(opts: { checkoutFaults?: CheckoutFaults } = {}): Promise<void> {
   const config = loadConfigOrExit();
   const settings = loadOrExit(() => loadDomainSettings(config, process.env));
   const providers = loadOrExit(() => defaultProviders()); // exit 78 on a bad PAYMENTS_TEST_CARD
-  const deps = createDeps(config, `app-${config.PORT ?? config.APP_PORT_BASE}`);
+  const instance = `app-${config.PORT ?? config.APP_PORT_BASE}`;
+  // Before the deps and the app: both decide once whether to install their spans.
+  await startTracing(
+    "app",
+    loadOrExit(() => tracingSettings.load()),
+    { instanceId: instance },
+  );
+  const deps = createDeps(config, instance);
   let draining = false;
   const modules = appModules({ ...settings, providers, checkoutFaults: opts.checkoutFaults });
   const app = createApp(deps, { modules, isDraining: () => draining });
@@ -37,6 +45,7 @@ export function runInstance(opts: { checkoutFaults?: CheckoutFaults } = {}): voi
       stopSweeper();
       await server.stop(false); // stop accepting; wait for in-flight requests
       await closeDeps(deps);
+      await stopTracing();
     },
     deps.logger,
     config.SHUTDOWN_TIMEOUT_MS,

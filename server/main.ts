@@ -1,4 +1,4 @@
 import { runInstance } from "./instance.ts";
 
 /** One app instance. The cluster shim starts N of these with PORT set. */
-runInstance();
+await runInstance();

@@ -1,5 +1,6 @@
 import type { Sql } from "../db/client.ts";
 import type { Logger } from "../platform/logger.ts";
+import { contextFrom, inSpan, SpanKind, type TraceHeaders } from "../platform/tracing.ts";
 import type { DomainEvent } from "../server/core/outbox.ts";
 import type { EventMetrics } from "./metrics.ts";
 import type { ConsumerSpec } from "./transport.ts";
@@ -30,6 +31,9 @@ export interface DeliveryContext {
  * is recorded in processed_events after the handler succeeds, and a
  * redelivered event that is already recorded is skipped. After the last
  * attempt the event goes to dead_letters (replayable) instead of blocking.
+ * With tracing on, each attempt is a consumer span continuing `trace` (the
+ * relay's publish span), and the handler's own work (statements, webhook
+ * calls, mail) nests in it.
  */
 export async function deliver(
   sql: Sql,
@@ -37,8 +41,26 @@ export async function deliver(
   event: DomainEvent,
   attempt: number,
   ctx: DeliveryContext,
+  trace?: TraceHeaders,
 ): Promise<Outcome> {
-  const outcome = await attemptDelivery(sql, consumer, event, attempt, ctx);
+  const outcome = await inSpan(
+    `consume ${consumer.name}`,
+    async (span) => {
+      const result = await attemptDelivery(sql, consumer, event, attempt, ctx);
+      span?.setAttribute("messaging.consumer.outcome", result);
+      return result;
+    },
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextFrom(trace),
+      attributes: {
+        "messaging.destination.name": event.type,
+        "messaging.message.id": event.id,
+        "messaging.consumer.group.name": consumer.name,
+        attempt,
+      },
+    },
+  );
   ctx.metrics?.consumed.inc({ consumer: consumer.name, outcome });
   if (outcome === "retry") ctx.metrics?.retries.inc({ consumer: consumer.name });
   if (outcome === "dead") ctx.metrics?.deadLetters.inc({ consumer: consumer.name });

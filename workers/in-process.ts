@@ -1,5 +1,6 @@
 import type { Sql } from "../db/client.ts";
 import type { Logger } from "../platform/logger.ts";
+import type { TraceHeaders } from "../platform/tracing.ts";
 import type { DomainEvent } from "../server/core/outbox.ts";
 import { defaultRetry, deliver, type RetryPolicy } from "./consume.ts";
 import type { EventMetrics } from "./metrics.ts";
@@ -20,20 +21,20 @@ export function createInProcessTransport(
 ): EventTransport {
   const consumers: ConsumerSpec[] = [];
   const since = new Date().toISOString();
-  async function run(consumer: ConsumerSpec, event: DomainEvent): Promise<void> {
+  async function run(consumer: ConsumerSpec, event: DomainEvent, trace?: TraceHeaders): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await deliver(sql, consumer, event, attempt, { policy, logger, metrics });
+      const outcome = await deliver(sql, consumer, event, attempt, { policy, logger, metrics }, trace);
       if (outcome !== "retry") return;
       await Bun.sleep(policy.backoffMs(attempt));
     }
   }
   return {
     kind: "in-process",
-    async publish(events) {
+    async publish(events, trace) {
       // Events of one batch go out in order per consumer; consumers run side by side.
       await Promise.all(
         consumers.map(async (c) => {
-          for (const e of events) if (wants(c, e.type)) await run(c, e);
+          for (const [i, e] of events.entries()) if (wants(c, e.type)) await run(c, e, trace?.[i]);
         }),
       );
     },

@@ -112,7 +112,7 @@ describe.skipIf(!amqpUrl)("workers/main.ts on RabbitMQ", () => {
       try {
         const ch = await conn.createChannel();
         await ch.checkExchange(`${prefix}.events`);
-        for (const name of ["cache-invalidation", "email", "webhooks", "search-indexer"]) {
+        for (const name of ["cache-invalidation", "email", "webhooks", "search-indexer", "recommend"]) {
           await ch.checkQueue(`${prefix}.${name}`);
         }
       } finally {
@@ -126,7 +126,7 @@ describe.skipIf(!amqpUrl)("workers/main.ts on RabbitMQ", () => {
       await workers.exited;
       const conn = await amqp.connect(amqpUrl!);
       const ch = await conn.createChannel();
-      for (const name of ["cache-invalidation", "email", "webhooks", "search-indexer"]) {
+      for (const name of ["cache-invalidation", "email", "webhooks", "search-indexer", "recommend"]) {
         await ch.deleteQueue(`${prefix}.${name}`).catch(() => {});
       }
       await ch.deleteExchange(`${prefix}.events`).catch(() => {});

@@ -1,5 +1,6 @@
 import type amqp from "amqplib";
 import type { Sql } from "../db/client.ts";
+import type { TraceHeaders } from "../platform/tracing.ts";
 import type { DomainEvent } from "../server/core/outbox.ts";
 import { type DeliveryContext, deliver } from "./consume.ts";
 import type { ConsumerSpec } from "./transport.ts";
@@ -9,6 +10,15 @@ type ChannelModel = Awaited<ReturnType<typeof amqp.connect>>;
 export type Channel = Awaited<ReturnType<ChannelModel["createChannel"]>>;
 
 const ATTEMPT_HEADER = "x-attempt";
+
+/** The W3C trace context the relay put in the message headers, if any. */
+function traceHeaders(msg: { properties: { headers?: Record<string, unknown> } }): TraceHeaders | undefined {
+  const h = msg.properties.headers;
+  const traceparent = h?.traceparent;
+  if (typeof traceparent !== "string") return undefined;
+  const tracestate = h?.tracestate;
+  return typeof tracestate === "string" ? { traceparent, tracestate } : { traceparent };
+}
 
 /** What a consumer needs from the transport that owns it. */
 export interface ConsumerWiring {
@@ -68,7 +78,7 @@ export async function startConsumer(
       }
       const attempt = Number(msg.properties.headers?.[ATTEMPT_HEADER] ?? 1);
       try {
-        const outcome = await deliver(w.sql, consumer, event, attempt, w.ctx);
+        const outcome = await deliver(w.sql, consumer, event, attempt, w.ctx, traceHeaders(msg));
         if (outcome === "retry" && !w.isClosing()) {
           const timer = setTimeout(() => {
             w.timers.delete(timer);

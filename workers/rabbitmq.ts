@@ -1,6 +1,7 @@
 import amqp from "amqplib";
 import type { Sql } from "../db/client.ts";
 import type { Logger } from "../platform/logger.ts";
+import type { TraceHeaders } from "../platform/tracing.ts";
 import type { DomainEvent } from "../server/core/outbox.ts";
 import { defaultRetry, type RetryPolicy } from "./consume.ts";
 import type { EventMetrics } from "./metrics.ts";
@@ -67,9 +68,17 @@ function withHeartbeat(url: string): string {
  * a nack, a closed channel, or no confirm within `timeoutMs` (a broker that
  * stopped answering: the connection is then replaced).
  */
-async function publishConfirmed(s: Session, exchange: string, events: DomainEvent[], timeoutMs: number) {
-  for (const e of events) {
+async function publishConfirmed(
+  s: Session,
+  exchange: string,
+  events: DomainEvent[],
+  trace: readonly TraceHeaders[] | undefined,
+  timeoutMs: number,
+) {
+  for (const [i, e] of events.entries()) {
     s.pub.publish(exchange, e.type, Buffer.from(JSON.stringify(e)), {
+      // W3C trace context as message headers (`traceparent`, `tracestate`).
+      headers: trace?.[i],
       persistent: true,
       messageId: e.id,
       type: e.type,
@@ -195,10 +204,10 @@ export async function createRabbitTransport(opts: RabbitOptions): Promise<EventT
 
   return {
     kind: "rabbitmq",
-    async publish(events: DomainEvent[]) {
+    async publish(events: DomainEvent[], trace?: readonly TraceHeaders[]) {
       const s = session;
       if (!s) throw new Error(`broker not connected${state.lastError ? ` (${state.lastError})` : ""}`);
-      await publishConfirmed(s, exchange, events, opts.confirmTimeoutMs ?? 10_000);
+      await publishConfirmed(s, exchange, events, trace, opts.confirmTimeoutMs ?? 10_000);
     },
 
     async subscribe(consumer: ConsumerSpec) {

@@ -1,5 +1,14 @@
 import type { Sql } from "../db/client.ts";
 import type { Logger } from "../platform/logger.ts";
+import {
+  contextFrom,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TraceHeaders,
+  traceparentOf,
+  tracer,
+} from "../platform/tracing.ts";
 import type { DomainEvent, EventType } from "../server/core/outbox.ts";
 import type { EventMetrics } from "./metrics.ts";
 import type { EventTransport } from "./transport.ts";
@@ -10,6 +19,56 @@ interface OutboxRow {
   type: EventType;
   data: Record<string, unknown>;
   occurred_at: Date;
+  traceparent: string | null;
+  tracestate: string | null;
+}
+
+/**
+ * With tracing on, a producer span per event, child of the span that wrote
+ * it (its outbox row's trace context), and the headers naming that span for
+ * the transport to carry to the consumers. Null when tracing is off.
+ */
+function startPublishSpans(rows: OutboxRow[]): { spans: Span[]; headers: TraceHeaders[] } | null {
+  const t = tracer();
+  if (!t) return null;
+  const spans: Span[] = [];
+  const headers: TraceHeaders[] = [];
+  for (const r of rows) {
+    const parent = contextFrom(
+      r.traceparent
+        ? r.tracestate
+          ? { traceparent: r.traceparent, tracestate: r.tracestate }
+          : { traceparent: r.traceparent }
+        : null,
+    );
+    const span = t.startSpan(
+      `publish ${r.type}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: { "messaging.destination.name": r.type, "messaging.message.id": r.id },
+      },
+      parent,
+    );
+    spans.push(span);
+    headers.push(
+      r.tracestate
+        ? { traceparent: traceparentOf(span), tracestate: r.tracestate }
+        : { traceparent: traceparentOf(span) },
+    );
+  }
+  return { spans, headers };
+}
+
+/** Ends the batch's publish spans, failed when the transport did not confirm. */
+function endPublishSpans(spans: Span[], err: unknown): void {
+  for (const span of spans) {
+    if (err !== undefined)
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: err instanceof Error ? err.message : String(err),
+      });
+    span.end();
+  }
 }
 
 /**
@@ -26,7 +85,7 @@ export async function relayBatch(
 ): Promise<number> {
   return sql.begin(async (tx) => {
     const rows = await tx<OutboxRow[]>`
-      select seq, id, type, data, occurred_at from outbox
+      select seq, id, type, data, occurred_at, traceparent, tracestate from outbox
       where published_at is null
       order by seq
       limit ${opts.batchSize ?? 100}
@@ -38,7 +97,14 @@ export async function relayBatch(
       occurred_at: r.occurred_at.toISOString(),
       data: r.data,
     }));
-    await transport.publish(events);
+    const traced = startPublishSpans(rows);
+    try {
+      await transport.publish(events, traced?.headers);
+    } catch (err) {
+      if (traced) endPublishSpans(traced.spans, err);
+      throw err;
+    }
+    if (traced) endPublishSpans(traced.spans, undefined);
     await tx`update outbox set published_at = now(), attempts = attempts + 1 where seq = any(${rows.map((r) => r.seq)}::bigint[])`;
     const now = Date.now();
     for (const r of rows) {

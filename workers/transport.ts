@@ -1,3 +1,4 @@
+import type { TraceHeaders } from "../platform/tracing.ts";
 import type { DomainEvent } from "../server/core/outbox.ts";
 
 /** Handles one event; throwing asks for a retry. */
@@ -18,7 +19,11 @@ export interface ConsumerSpec {
  */
 export interface EventTransport {
   readonly kind: "rabbitmq" | "in-process";
-  publish(events: DomainEvent[]): Promise<void>;
+  /**
+   * `trace[i]` is the W3C trace context of `events[i]` (the relay's publish
+   * span), carried as message headers, never inside the event itself.
+   */
+  publish(events: DomainEvent[], trace?: readonly TraceHeaders[]): Promise<void>;
   subscribe(consumer: ConsumerSpec): Promise<void>;
   close(): Promise<void>;
   /** The broker connection as the workers see it (always connected in process). */

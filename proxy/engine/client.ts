@@ -12,10 +12,20 @@ import {
 } from "../http1.ts";
 import { verifyAccessToken } from "../jwt.ts";
 import { normalisePath } from "../path.ts";
+import { startRequestSpan } from "../trace.ts";
 import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { serveStatic } from "./files.ts";
-import { problem, rejectHead, respondLocal, tooManyConnections } from "./local.ts";
-import { type Client, CRLF, type EngineState, type Exchange, NONE } from "./state.ts";
+import { problem, rejectHead, respondLocal } from "./local.ts";
+import { admitClient, openPending, releaseClient, resolvePending } from "./peer.ts";
+import {
+  ADDRESS_KNOWN,
+  AWAIT_PROXY_HEADER,
+  type Client,
+  CRLF,
+  type EngineState,
+  type Exchange,
+  NONE,
+} from "./state.ts";
 import { dispatch, dropUpstream, forwardBody, gate } from "./upstream.ts";
 import { flushQueue, sendClient, sendUp } from "./writes.ts";
 
@@ -41,6 +51,8 @@ const pagePrefixes = [
   "/admin",
 ];
 const API_PREFIX = Buffer.from("/api/", "latin1");
+/** Forwarding lines of a client whose address is not known yet (replaced in `admitClient`). */
+const NO_BYTES = Buffer.alloc(0);
 
 /** True for paths forwarded to the app instances; everything else is static. */
 export function isProxied(path: string): boolean {
@@ -129,12 +141,17 @@ function startExchange(st: EngineState, c: Client, head: RequestHead): void {
     chain: null,
   };
   if (c.trusted) {
-    const real = st.core.trusted.clientFrom(head.forwardedForJoined ?? head.field("x-forwarded-for"));
+    const name = st.core.cfg.realIpHeader;
+    const real =
+      name === "x-forwarded-for"
+        ? st.core.trusted.clientFrom(head.forwardedForJoined ?? head.field("x-forwarded-for"))
+        : st.core.trusted.clientFromSingle(head.anyField(name));
     if (real) {
       ex.clientIp = real.ip;
       ex.chain = real.chain;
     }
   }
+  if (st.core.tracer !== null) startRequestSpan(st.core.tracer, ex);
   c.ex = ex;
   if (head.buf[head.targetFrom] !== 0x2f) {
     // absolute-form and asterisk-form are for forward proxies; this is a reverse proxy.
@@ -274,16 +291,25 @@ export function abortRequest(st: EngineState, ex: Exchange, status: number, deta
   }
 }
 
-/** Socket handlers of a client listener (made once per listener). */
-export function clientHandlers(st: EngineState, secure: boolean, redirect: boolean): SocketHandler<Client> {
+/**
+ * Socket handlers of a client listener (made once per listener). `first` says
+ * how the client's address becomes known: `ADDRESS_KNOWN` (the socket peer),
+ * `AWAIT_PROXY_HEADER` or `AWAIT_RELAY` (see `peer.ts`).
+ */
+export function clientHandlers(
+  st: EngineState,
+  secure: boolean,
+  redirect: boolean,
+  first: number = ADDRESS_KNOWN,
+): SocketHandler<Client> {
   return {
     open(sock) {
-      const ip = sock.remoteAddress;
-      const own = `X-Real-IP: ${ip}${CRLF}X-Forwarded-Proto: ${secure ? "https" : "http"}${CRLF}X-Forwarded-Host: `;
       const c: Client = {
         sock,
-        ip,
-        trusted: st.core.trusted.has(ip),
+        ip: sock.remoteAddress,
+        trusted: false,
+        pending: first,
+        counted: false,
         secure,
         buf: null,
         headStart: 0,
@@ -294,22 +320,33 @@ export function clientHandlers(st: EngineState, secure: boolean, redirect: boole
         closed: false,
         tunnel: null,
         redirect,
-        forwarded: Buffer.from(own, "latin1"),
-        forwardedFor: Buffer.from(`X-Forwarded-For: ${ip}${CRLF}${own}`, "latin1"),
+        forwarded: NO_BYTES,
+        forwardedFor: NO_BYTES,
         h2: null,
         stream: false,
       };
       sock.data = c;
       st.clients.add(c);
       st.core.metrics.clientConnections++;
-      const n = (st.perIp.get(ip) ?? 0) + 1;
-      st.perIp.set(ip, n);
-      const cap = st.core.cfg.limits.maxConnsPerIp;
-      // A trusted load balancer carries many clients on its connections: no cap on it.
-      if (cap > 0 && n > cap && !c.trusted) tooManyConnections(st, c);
+      if (first === ADDRESS_KNOWN) admitClient(st, c, c.ip);
+      else openPending(st, c);
     },
     data(sock, data) {
       const c = sock.data;
+      if (c.pending !== ADDRESS_KNOWN) {
+        if (c.pending === AWAIT_PROXY_HEADER) {
+          if (resolvePending(st, c, data) && c.buf) {
+            if (c.h2) {
+              // The PROXY header and the HTTP/2 preface arrived together.
+              const rest = c.buf;
+              c.buf = null;
+              c.h2.data(rest);
+            } else processBuffered(st, c);
+          }
+          return;
+        }
+        if (!resolvePending(st, c, data)) return;
+      }
       if (c.h2) c.h2.data(data);
       else clientData(st, c, data);
     },
@@ -368,9 +405,7 @@ export function clientClosed(st: EngineState, c: Client): void {
   if (c.h2) c.h2.closed();
   if (!c.stream) {
     st.core.metrics.clientConnections--;
-    const n = (st.perIp.get(c.ip) ?? 1) - 1;
-    if (n <= 0) st.perIp.delete(c.ip);
-    else st.perIp.set(c.ip, n);
+    releaseClient(st, c);
   }
   const waiters = st.drainWaiters.get(c);
   if (waiters) {

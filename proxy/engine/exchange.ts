@@ -1,3 +1,4 @@
+import { endRequestSpan } from "../trace.ts";
 import type { EngineState, Exchange } from "./state.ts";
 import { endClient, reqId } from "./writes.ts";
 
@@ -5,6 +6,7 @@ import { endClient, reqId } from "./writes.ts";
 
 /** Takes the exchange out of the engine's in-flight count (once). */
 export function releaseInFlight(st: EngineState, ex: Exchange): void {
+  if (st.core.tracer !== null) endRequestSpan(ex);
   if (!ex.inFlight) return;
   ex.inFlight = false;
   st.inFlight--;
@@ -22,6 +24,8 @@ export function keepClient(st: EngineState, ex: Exchange): boolean {
 export function finishExchange(st: EngineState, ex: Exchange): void {
   if (ex.done) return;
   ex.done = true;
+  st.lastExchange = st.clock;
+  st.collectedIdle = false;
   releaseInFlight(st, ex);
   const c = ex.c;
   const seconds = (performance.now() - ex.t0) / 1000;

@@ -19,6 +19,14 @@ export interface Client {
   ip: string;
   /** the peer is a trusted proxy (`PROXY_TRUSTED_PROXIES`): its X-Forwarded-For names the client */
   trusted: boolean;
+  /**
+   * The address is not known yet: `AWAIT_PROXY_HEADER` (a PROXY protocol
+   * header must come first) or `AWAIT_RELAY` (relayed from the HTTPS port's
+   * PROXY protocol front, which names it); `ADDRESS_KNOWN` otherwise.
+   */
+  pending: number;
+  /** counted in `EngineState.perIp` under `ip` */
+  counted: boolean;
   secure: boolean;
   /** received bytes not consumed yet (a head in progress or pipelined requests) */
   buf: Buffer | null;
@@ -106,6 +114,16 @@ export interface Exchange {
   chain: string | null;
 }
 
+/** `Client.pending` values. */
+export const ADDRESS_KNOWN = 0;
+export const AWAIT_PROXY_HEADER = 1;
+export const AWAIT_RELAY = 2;
+
+/** The real client behind a relayed connection (keyed by the relay's local port). */
+export interface RelayedPeer {
+  ip: string;
+}
+
 /** Line end and blank line of HTTP/1.1 heads. */
 export const CRLF = "\r\n";
 export const CRLF_CRLF = "\r\n\r\n";
@@ -125,7 +143,19 @@ export class EngineState {
   readonly perIp = new Map<string, number>();
   /** proxied exchanges in progress, whole engine (`PROXY_MAX_IN_FLIGHT`) */
   inFlight = 0;
-  readonly listeners: TCPSocketListener<Client>[] = [];
+  /** `clock` when the last exchange ended (the idle collection waits for a quiet spell) */
+  lastExchange = 0;
+  /** a collection ran since `lastExchange` */
+  collectedIdle = true;
+  readonly listeners: TCPSocketListener<unknown>[] = [];
+  /**
+   * Connections the HTTPS port's PROXY protocol front relays to the internal
+   * TLS listener, by the relay's local port (the TLS side's remote port):
+   * the client address each one carries.
+   */
+  readonly relayed = new Map<number, RelayedPeer>();
+  /** relay front connections still open (closed at the end of a drain) */
+  readonly relays = new Set<Socket<unknown>>();
   draining = false;
   /** the HTTPS port the redirecting listener sends clients to */
   redirectPort = 0;

@@ -1,5 +1,12 @@
-import { copyRanges, copyStartAndRanges, F_FORWARDED_FOR, idempotentMethods } from "../http1.ts";
+import {
+  copyRanges,
+  copyStartAndRanges,
+  F_FORWARDED_FOR,
+  F_TRACEPARENT,
+  idempotentMethods,
+} from "../http1.ts";
 import type { RateDecision } from "../ratelimit.ts";
+import { noteAttempt, upstreamTraceparent } from "../trace.ts";
 import type { Upstream } from "../upstream.ts";
 import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { problem } from "./local.ts";
@@ -34,6 +41,7 @@ export function dispatch(st: EngineState, ex: Exchange, exclude: Upstream | unde
     return;
   }
   ex.attempts++;
+  if (st.core.tracer !== null) noteAttempt(ex, up.id, ex.attempts);
   ex.up = up;
   ex.upstreamName = up.id;
   up.active++;
@@ -79,6 +87,18 @@ function writeUpstreamHead(st: EngineState, ex: Exchange, out: Buffer): number {
   if (head.hostFrom >= 0) n += buf.copy(out, n, head.hostFrom, head.hostTo);
   n += out.latin1Write("\r\nX-Request-Id: ", n);
   n += writeRequestId(st, ex, out, n);
+  const traceparent = st.core.tracer === null ? undefined : upstreamTraceparent(ex);
+  if (traceparent !== undefined) {
+    n += out.latin1Write("\r\ntraceparent: ", n);
+    n += out.latin1Write(traceparent, n);
+  } else {
+    // Tracing off: the client's trace context goes on unchanged.
+    const tp = head.fieldFrom(F_TRACEPARENT);
+    if (tp >= 0) {
+      n += out.latin1Write("\r\ntraceparent: ", n);
+      n += buf.copy(out, n, tp, head.fieldTo(F_TRACEPARENT));
+    }
+  }
   const fr = head.framing;
   if (head.hostFrom >= 0 && fr.kind === "none" && !head.upgrade) {
     n += out.latin1Write(CRLF_CRLF, n);

@@ -9,7 +9,7 @@ import {
 import type { Socket } from "bun";
 import { abortRequest, clientClosed, clientData, clientDrained } from "../engine/client.ts";
 import { rejectHead } from "../engine/local.ts";
-import type { Client, EngineState, H2Link } from "../engine/state.ts";
+import { ADDRESS_KNOWN, type Client, type EngineState, type H2Link } from "../engine/state.ts";
 import { FrameGuard, type GuardLimits, type GuardVerdict, type SweepVerdict } from "./guard.ts";
 import { finishHead, toHttp1Head } from "./request.ts";
 import { SocketDuplex, StreamSocket } from "./socket.ts";
@@ -198,6 +198,9 @@ function onStream(
     sock: sock as unknown as Socket<Client>, // the engine uses only what StreamSocket has
     ip: parent.ip,
     trusted: parent.trusted,
+    // The connection holds the per-IP count; its streams are not connections.
+    pending: ADDRESS_KNOWN,
+    counted: false,
     secure: parent.secure,
     buf: null,
     headStart: 0,

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http2";
 import type { Socket } from "bun";
 import { rejectHead } from "../engine/local.ts";
-import type { Client, EngineState } from "../engine/state.ts";
+import { ADDRESS_KNOWN, type Client, type EngineState } from "../engine/state.ts";
 import type { Field } from "./hpack.ts";
 import type { NativeStream } from "./native-stream.ts";
 import { toHttp1Head } from "./request.ts";
@@ -23,6 +23,9 @@ export function openStream(
     sock: s as unknown as Socket<Client>, // the engine uses only what NativeStream has
     ip: parent.ip,
     trusted: parent.trusted,
+    // The connection holds the per-IP count; its streams are not connections.
+    pending: ADDRESS_KNOWN,
+    counted: false,
     secure: parent.secure,
     buf: null,
     headStart: 0,

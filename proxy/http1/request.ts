@@ -112,6 +112,21 @@ export class RequestHead {
     return from < 0 ? undefined : latin1(this.buf, from, this.fieldTo(slot));
   }
 
+  /**
+   * Any header by its lower-case name, read from the head's bytes (the first
+   * one when repeated, trimmed). For the rare header the parser does not keep
+   * a range of (the configured real-IP header): slower than `field`.
+   */
+  anyField(lowerName: string): string | undefined {
+    const lines = latin1(this.buf, this.lineEnd, this.end).split("\r\n");
+    for (const line of lines) {
+      const colon = line.indexOf(":");
+      if (colon === lowerName.length && line.slice(0, colon).toLowerCase() === lowerName)
+        return line.slice(colon + 1).trim();
+    }
+    return undefined;
+  }
+
   /** Start of a field's value range (slot in `requestFieldNames` order), -1 when absent. */
   fieldFrom(slot: number): number {
     return this.fields === null ? -1 : this.fields[slot * 2]!;

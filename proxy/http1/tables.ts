@@ -13,7 +13,8 @@ export type RequestField =
   | "range"
   | "if-none-match"
   | "if-modified-since"
-  | "if-range";
+  | "if-range"
+  | "traceparent";
 
 /** The request fields in slot order (a head keeps their value ranges by slot). */
 export const requestFieldNames: RequestField[] = [
@@ -26,6 +27,7 @@ export const requestFieldNames: RequestField[] = [
   "if-none-match",
   "if-modified-since",
   "if-range",
+  "traceparent",
 ];
 /** Slot of each field name in `requestFieldNames`. */
 export const fieldSlot = new Map<string, number>(requestFieldNames.map((n, i) => [n, i]));
@@ -33,6 +35,7 @@ export const fieldSlot = new Map<string, number>(requestFieldNames.map((n, i) =>
 export const F_REQUEST_ID = 0;
 export const F_FORWARDED_FOR = 1;
 export const F_UPGRADE = 4;
+export const F_TRACEPARENT = 9;
 
 /** Bytes the parsers compare against. */
 export const CR = 0x0d;
@@ -97,6 +100,7 @@ export const H_CONTENT_TYPE = 28;
 export const H_CONTENT_ENCODING = 29;
 export const H_CACHE_CONTROL = 30;
 export const H_CONTENT_RANGE = 31;
+const H_TRACEPARENT = 32;
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) never forwarded in either direction. */
 export const hopByHop = new Set([
@@ -179,6 +183,8 @@ export const requestNames = nameTable(
     ["if-none-match", H_IF_NONE_MATCH, true],
     ["if-modified-since", H_IF_MODIFIED_SINCE, true],
     ["if-range", H_IF_RANGE, true],
+    // Re-written by the engine: as received with tracing off, naming the proxy's span with it on.
+    ["traceparent", H_TRACEPARENT, false],
   ],
   fieldSlot,
 );

@@ -140,7 +140,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   procs.start({
     name: "proxy",
     cmd: [bun, join(root, "proxy/main.ts")],
-    env: { ...env, ...proxyRuntimeEnv },
+    // One proxy process: the experiments reason about a single pool and health view.
+    env: { ...env, ...proxyRuntimeEnv, PROXY_WORKERS: "1" },
   });
   const proxyUrl = `http://127.0.0.1:${ports.proxy}`;
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { makeDevCert } from "../../proxy/dev-cert.ts";
 import { proxyRuntimeEnv } from "../../proxy/runtime-env.ts";
 import { killCheck } from "./proxy-bench/kill-check.ts";
-import { nginxConf } from "./proxy-bench/nginx.ts";
+import { haproxyConf, nginxConf, type RealIpMode } from "./proxy-bench/nginx.ts";
 import { measurePair, type PairSample } from "./proxy-bench/paired.ts";
 import {
   childPids,
@@ -45,11 +45,27 @@ const beforeDir = process.env.BENCH_BEFORE || null;
 /** BENCH_H2_NODE=1: also run the proxy with `PROXY_H2_IMPL=node` (HTTPS cells only measure it). */
 const h2NodeToo = process.env.BENCH_H2_NODE === "1";
 const beforeName = "proxy (before)";
-/** With BENCH_BEFORE: also measure the two proxies side by side at the same time each round (BENCH_PAIRED=0 skips). */
-const paired = beforeDir !== null && process.env.BENCH_PAIRED !== "0";
+/**
+ * With BENCH_BEFORE: also measure the two proxies side by side at the same
+ * time each round (BENCH_PAIRED=0 skips); BENCH_PAIRED=1 without it pairs the
+ * proxy with nginx only.
+ */
+const paired = (beforeDir !== null && process.env.BENCH_PAIRED !== "0") || process.env.BENCH_PAIRED === "1";
 /** BENCH_SEQUENTIAL=0 (with BENCH_BEFORE): only the paired windows, e.g. for an A/A check of the method. */
 const sequential = !paired || process.env.BENCH_SEQUENTIAL !== "0";
-const noDocs = Boolean(process.env.BENCH_NO_DOCS);
+/**
+ * BENCH_REAL_IP: `off` (default), `xff` (nginx and the proxy trust 127.0.0.1;
+ * wrk sends X-Forwarded-For) or `proxy-protocol` (the same, and HAProxy in
+ * front of each writes a PROXY v2 header per connection). Partial runs: the
+ * published table stays the feature-off one.
+ */
+const realIpMode = (process.env.BENCH_REAL_IP ?? "off") as RealIpMode;
+if (!["off", "xff", "proxy-protocol"].includes(realIpMode))
+  throw new Error(`BENCH_REAL_IP must be off, xff or proxy-protocol (got ${realIpMode})`);
+if (realIpMode !== "off" && beforeDir) throw new Error("BENCH_REAL_IP and BENCH_BEFORE do not combine");
+const noDocs = Boolean(process.env.BENCH_NO_DOCS) || realIpMode !== "off";
+/** The client address wrk's requests claim in `xff` mode. */
+const forwardedFor = realIpMode === "xff" ? ["X-Forwarded-For: 203.0.113.7"] : [];
 
 /** A server being measured. */
 interface Target {
@@ -85,7 +101,13 @@ function routes(): Route[] {
     },
     { key: "static", name: "static file", path: `/static/${staticFile}`, headers: [], direct: false },
   ];
-  return all.filter((r) => !routeFilter || routeFilter.includes(r.key));
+  return all
+    .filter((r) => !routeFilter || routeFilter.includes(r.key))
+    .map((r) => ({
+      ...r,
+      headers: [...r.headers, ...forwardedFor],
+      direct: r.direct && realIpMode === "off",
+    }));
 }
 
 /** Environment of a proxy under test: limiter and access log off, gzip level 5. */
@@ -99,7 +121,11 @@ function proxyEnv(port: number, upPorts: number[]): Record<string, string> {
     PROXY_ACCESS_LOG: "off",
     PROXY_MAX_CONNS_PER_IP: "0",
     PROXY_GZIP_LEVEL: "5",
+    // One process on its one core, like nginx's one worker (BENCH_WORKERS for the scaling plan).
+    PROXY_WORKERS: process.env.BENCH_WORKERS ?? "1",
     LOG_LEVEL: "warn",
+    ...(realIpMode === "off" ? {} : { PROXY_TRUSTED_PROXIES: "127.0.0.1/32" }),
+    ...(realIpMode === "proxy-protocol" ? { PROXY_PROXY_PROTOCOL: "http" } : {}),
     ...proxyRuntimeEnv,
   };
 }
@@ -110,7 +136,10 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
   const nginxTls = freePort();
   const proxyTls = freePort();
   const cert = makeDevCert(join(tmp, "certs"));
-  writeFileSync(join(tmp, "nginx.conf"), nginxConf(tmp, nginxPort, upPorts, { port: nginxTls, ...cert }));
+  writeFileSync(
+    join(tmp, "nginx.conf"),
+    nginxConf(tmp, nginxPort, upPorts, { port: nginxTls, ...cert }, realIpMode),
+  );
   const nginxCmd = ["nginx", "-p", tmp, "-c", join(tmp, "nginx.conf"), "-g", "daemon off;"];
   const nginx = spawn(["taskset", "-c", "1", ...nginxCmd]);
   const proxyPort = freePort();
@@ -155,11 +184,35 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
     const node = spawn(["taskset", "-c", "1", process.execPath, "proxy/main.ts"], env);
     targets.push({ key: "h2node", name: "proxy (node:http2)", port, pids: () => [node.pid], tlsPort });
   }
-  targets.push({ key: "proxy", name: "proxy", port: proxyPort, pids: () => [proxy.pid], tlsPort: proxyTls });
-  for (const t of targets) await waitHttp(`http://127.0.0.1:${t.port}/api/small`);
-  return targets.filter(
-    (t) => !targetFilter || targetFilter.includes(t.key) || t.key === "nginx" || t.key === "h2node",
+  targets.push({
+    key: "proxy",
+    name: "proxy",
+    port: proxyPort,
+    pids: () => [proxy.pid, ...childPids(proxy.pid)],
+    tlsPort: proxyTls,
+  });
+  const measured = targets.filter(
+    (t) =>
+      (!targetFilter || targetFilter.includes(t.key) || t.key === "nginx" || t.key === "h2node") &&
+      route0Direct(t),
   );
+  if (realIpMode === "proxy-protocol") for (const t of measured) t.port = balancerInFront(tmp, t.port);
+  for (const t of measured) await waitHttp(`http://127.0.0.1:${t.port}/api/small`);
+  return measured;
+}
+
+/** In `proxy-protocol` mode the app instance, which speaks no PROXY protocol, is not a target. */
+function route0Direct(t: Target): boolean {
+  return t.key !== "direct" || realIpMode !== "proxy-protocol";
+}
+
+/** HAProxy on core 0 (the client side, with wrk) sending PROXY v2 to `port`; returns its own port. */
+function balancerInFront(tmp: string, port: number): number {
+  const front = freePort();
+  const conf = join(tmp, `haproxy-${front}.cfg`);
+  writeFileSync(conf, haproxyConf(tmp, front, port));
+  spawn(["taskset", "-c", "0", "haproxy", "-db", "-f", conf]);
+  return front;
 }
 
 /** One measured cell: warm-up, then wrk with CPU, RSS and upstream churn sampled around it. */
@@ -258,7 +311,7 @@ function describeBefore(dir: string): string {
 }
 
 async function main(): Promise<void> {
-  ensureTools();
+  ensureTools(realIpMode === "proxy-protocol" ? ["haproxy"] : []);
   const tmp = mkdtempSync(join(tmpdir(), "proxy-bench-"));
   for (const d of ["body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(join(tmp, d));
   const cleanup = () => {
@@ -294,6 +347,7 @@ async function main(): Promise<void> {
       },
       durationS: duration,
       rounds,
+      realIp: realIpMode,
       before,
       rows,
       killCheck: kill,
@@ -306,7 +360,7 @@ async function main(): Promise<void> {
     const table = markdown(rows, { date: result.date, durationS: duration, rounds, before, paired }, kill);
     if (!noDocs)
       writeTable([join(root, "docs", "proxy.md"), join(root, "scripts", "load", "README-proxy.md")], table);
-    console.log(`\n${table}`);
+    console.log(`\n${realIpMode === "off" ? "" : `BENCH_REAL_IP=${realIpMode}\n`}${table}`);
   } finally {
     cleanup();
   }

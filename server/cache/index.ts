@@ -1,10 +1,12 @@
 import { databaseName } from "../../platform/config.ts";
+import { tracer } from "../../platform/tracing.ts";
 import type { AppDeps } from "../core/deps.ts";
 import { CacheAside } from "./aside.ts";
 import { type Cache, lsnVersion } from "./cache.ts";
 import { MemoryCache } from "./memory-cache.ts";
 import { PgVersionBus } from "./pg-bus.ts";
 import { RedisCache } from "./redis-cache.ts";
+import { tracedCache } from "./traced.ts";
 
 export type { AsideSpec, Loader } from "./aside.ts";
 export type { Cache } from "./cache.ts";
@@ -33,9 +35,11 @@ export function cacheKeyPrefix(deps: AppDeps): string {
 export function cacheRuntime(deps: AppDeps): CacheRuntime {
   let rt = runtimes.get(deps);
   if (!rt) {
-    const cache: Cache = deps.redis
+    const store: Cache = deps.redis
       ? new RedisCache(deps.redis, cacheKeyPrefix(deps))
       : new MemoryCache({ bus: new PgVersionBus(deps.db.primary, "catalog_cache", deps.logger) });
+    const t = tracer();
+    const cache = t ? tracedCache(store, t) : store;
     rt = { cache, aside: new CacheAside(cache, deps.db, deps.metrics, deps.logger) };
     runtimes.set(deps, rt);
   }

@@ -27,7 +27,8 @@ const redisAvailable = (await testRedisUrl()) !== null;
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp({ redis: true });
+  // The SQL list path and its caching (memory/list-source.test.ts covers lists chosen by the search index).
+  t = await createTestApp({ redis: true, env: { SEARCH_ENGINE: "postgres" } });
   await seedFixture(t.database.sql);
 });
 afterAll(async () => {

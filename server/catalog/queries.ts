@@ -74,6 +74,21 @@ export function productPage(
     order by page.ord`;
 }
 
+/**
+ * The rows of these products in the order given (a page chosen elsewhere,
+ * e.g. by an index), with category and variants; inactive ones are skipped.
+ */
+export function listProductsByIds(sql: Db, ids: number[]): Promise<ProductRow[]> {
+  if (!ids.length) return Promise.resolve([]);
+  return sql<ProductRow[]>`
+    select ${productColumns(sql)}
+    from unnest(${ids}::bigint[]) with ordinality as page(id, ord)
+    join products p on p.id = page.id
+    join categories c on c.id = p.category_id
+    where p.status = 'active'
+    order by page.ord`;
+}
+
 /** One product by slug, or null; `activeOnly` hides archived products. */
 export async function loadProductBySlug(
   sql: Db,

@@ -1,8 +1,15 @@
 import { cacheRuntime } from "../cache/index.ts";
 import type { AppDeps } from "../core/deps.ts";
 import { CATEGORIES, PRODUCT_LISTS, productGeneration } from "./generations.ts";
+import { productListSource } from "./list-source.ts";
 import { presentDetail, presentListItem } from "./present.ts";
-import { countProducts, listProductPage, loadCategoryTree, loadProductBySlug } from "./queries.ts";
+import {
+  countProducts,
+  listProductPage,
+  listProductsByIds,
+  loadCategoryTree,
+  loadProductBySlug,
+} from "./queries.ts";
 import { countCacheKey, listCacheKey, type ProductFilters, type ProductListParams } from "./schemas.ts";
 
 /**
@@ -33,6 +40,17 @@ export function productListJson(deps: AppDeps, params: ProductListParams): Promi
   return cacheRuntime(deps).aside.fetch(
     { cache: "product_list", key: listCacheKey(params), generations: LIST_GENERATIONS },
     async (minLsn) => {
+      // The in-process index (when registered and fresh enough) picks the page without SQL scans.
+      const fast = productListSource(deps)?.listIds(params, minLsn);
+      if (fast) {
+        const rows = await deps.db.read((sql) => listProductsByIds(sql, fast.ids), { minLsn });
+        return JSON.stringify({
+          items: rows.map(presentListItem),
+          page: params.page,
+          page_size: params.page_size,
+          total: fast.total,
+        });
+      }
       const [total, rows] = await Promise.all([
         productCount(deps, params),
         deps.db.read((sql) => listProductPage(sql, params), { minLsn }),

@@ -4,6 +4,7 @@ import { demandPrimary } from "../../db/context.ts";
 import { HttpProblem } from "../../platform/problem.ts";
 import { jsonBody, safeText } from "../../platform/validate.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
+import { clientIp } from "../core/client-ip.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import type { ProviderRegistry } from "../payments/providers.ts";
 import { type CheckoutEnv, runCheckout } from "./service.ts";
@@ -60,6 +61,7 @@ function checkoutRoutes(deps: AppDeps, env: CheckoutEnv): Hono<AuthEnv> {
       user,
       idempotencyKey: key,
       cartToken: c.req.header("x-cart-token") || undefined,
+      clientIp: clientIp(c),
       body,
     });
     const headers: Record<string, string> = { ...res.headers };

@@ -3,6 +3,8 @@ import type { CartSettings } from "../cart/settings.ts";
 import { stockChanged } from "../catalog/invalidate.ts";
 import type { AppDeps } from "../core/deps.ts";
 import type { AuthUser } from "../core/roles.ts";
+import { assessCheckout, type RiskVerdict } from "../fraud/assess.ts";
+import type { FraudSettings } from "../fraud/settings.ts";
 import type { ShippingAddress } from "../orders/store.ts";
 import { chargeWithTimeout } from "../payments/provider.ts";
 import type { ProviderRegistry } from "../payments/providers.ts";
@@ -18,6 +20,8 @@ export interface CheckoutRequest {
   user: AuthUser;
   idempotencyKey: string;
   cartToken: string | undefined;
+  /** The client's address as the proxy saw it ("unknown" when there is none). */
+  clientIp: string;
   body: { shipping_address: ShippingAddress; payment: { method: string; token: string } };
 }
 
@@ -32,6 +36,8 @@ export interface CheckoutEnv {
   cart: CartSettings;
   settings: CheckoutSettings;
   providers: ProviderRegistry;
+  /** Fraud scoring; off (or absent) means no order is scored. */
+  fraud?: FraudSettings;
   /** Test-only fault injection; never set in production. */
   faults?: CheckoutFaults;
 }
@@ -133,6 +139,8 @@ async function pay(
 ): Promise<CheckoutResponse> {
   const { user, idempotencyKey: key } = req;
   const provider = env.providers.get(placed.payment.provider)!;
+  // Scored while the charge runs, so scoring adds no latency unless it is the slower of the two.
+  const scoring = scoreCheckout(deps, env, req, placed);
   const result = await chargeWithTimeout(
     provider,
     {
@@ -145,6 +153,7 @@ async function pay(
     },
     env.settings.paymentTimeoutMs,
   );
+  const risk = await scoring;
 
   if (result.outcome === "captured") {
     const ids = {
@@ -167,7 +176,13 @@ async function pay(
       outcome = await deps.db.tx(async (tx) => {
         committing = false;
         env.faults?.beforeConfirm?.();
-        const confirmation = await confirmPayment(tx, placed.order.id, placed.payment.id, result.providerRef);
+        const confirmation = await confirmPayment(
+          tx,
+          placed.order.id,
+          placed.payment.id,
+          result.providerRef,
+          risk,
+        );
         const response: CheckoutResponse =
           confirmation.kind === "paid"
             ? { status: 201, body: { ...confirmation.view } }
@@ -225,10 +240,12 @@ async function pay(
         headers: { "Retry-After": "1" },
       };
   const effects = await deps.db.tx(async (tx) => {
-    const effects = await abandonCheckout(tx, placed.order.id, {
-      status: declined ? "declined" : "failed",
-      reason: result.reason,
-    });
+    const effects = await abandonCheckout(
+      tx,
+      placed.order.id,
+      { status: declined ? "declined" : "failed", reason: result.reason },
+      risk,
+    );
     // A decline is final for this request; a processor failure is worth retrying with the same key.
     if (declined) await completeKey(tx, user.id, key, response, placed.order.id);
     else await releaseKey(tx, user.id, key, placed.order.id);
@@ -236,6 +253,30 @@ async function pay(
   });
   if (effects) await stockChanged(deps, effects.restockedSkus);
   return response;
+}
+
+/** Starts the fraud scoring of a placed order (null when scoring is off); never rejects. */
+function scoreCheckout(
+  deps: AppDeps,
+  env: CheckoutEnv,
+  req: CheckoutRequest,
+  placed: Placed,
+): Promise<RiskVerdict | null> {
+  if (!env.fraud?.enabled) return Promise.resolve(null);
+  return assessCheckout(
+    deps,
+    env.fraud,
+    {
+      orderId: placed.order.id,
+      userId: req.user.id,
+      clientIp: req.clientIp === "unknown" ? null : req.clientIp,
+      cardToken: req.body.payment.token,
+      shippingAddress: req.body.shipping_address,
+      amount: placed.order.total,
+      currency: placed.order.currency,
+    },
+    env.faults?.scorer,
+  );
 }
 
 /**

@@ -49,4 +49,6 @@ export function loadCheckoutSettings(env: Record<string, string | undefined>): C
 export interface CheckoutFaults {
   afterReserve?(orderId: string): void;
   beforeConfirm?(): void;
+  /** Runs before the fraud scorer reads its features: a throw or a long wait simulates a broken scorer. */
+  scorer?(): Promise<void> | void;
 }

@@ -1,5 +1,7 @@
 import type { TxSql } from "../../db/client.ts";
 import { restoreCart } from "../cart/lifecycle.ts";
+import type { RiskVerdict } from "../fraud/assess.ts";
+import { recordAttempt } from "../fraud/attempts.ts";
 import { findOrder } from "../orders/store.ts";
 import { applyTransition, type TransitionEffects } from "../orders/transition.ts";
 import { type OrderView, toOrderView } from "../orders/view.ts";
@@ -16,13 +18,17 @@ export type Confirmation =
 
 /**
  * Records a captured charge: order pending → paid (`order.paid`, history),
- * payment captured, reservation ended. Short transaction, no external calls.
+ * payment captured, reservation ended — or pending → review when the fraud
+ * verdict says so (`order.review_required`; the stock stays taken). The
+ * verdict's score and reasons are stored on the order. Short transaction, no
+ * external calls.
  */
 export async function confirmPayment(
   tx: TxSql,
   orderId: string,
   paymentId: string,
   providerRef: string,
+  risk: RiskVerdict | null = null,
 ): Promise<Confirmation> {
   const order = await findOrder(tx, orderId, true);
   if (order?.status !== "pending") {
@@ -35,7 +41,19 @@ export async function confirmPayment(
     return { kind: "gone", refund: payment! };
   }
   const payment = await setPaymentStatus(tx, paymentId, "captured", { providerRef });
-  const effects = await applyTransition(tx, order, "paid", null, "payment captured");
+  // The scorer's history row commits with the order it describes.
+  if (risk) await recordAttempt(tx, risk.attempt, risk.review ? "review" : "paid", risk.score);
+  const verdict = risk && { score: risk.score, reasons: risk.reasons };
+  const effects = risk?.review
+    ? await applyTransition(
+        tx,
+        order,
+        "review",
+        null,
+        `held for fraud review: ${risk.reasons.join(", ")}`,
+        verdict,
+      )
+    : await applyTransition(tx, order, "paid", null, "payment captured", verdict);
   // Built from rows already in hand: this transaction is on every checkout's critical path.
   return { kind: "paid", view: toOrderView(effects.order, effects.lines, [payment!]) };
 }
@@ -53,9 +71,12 @@ export async function abandonCheckout(
   tx: TxSql,
   orderId: string,
   payment: { status: "declined" | "failed"; reason: string },
+  risk: RiskVerdict | null = null,
 ): Promise<TransitionEffects | null> {
   const order = await findOrder(tx, orderId, true);
   if (order?.status !== "pending") return null;
+  // Declines are a velocity feature: the attempt is recorded with the cancellation.
+  if (risk) await recordAttempt(tx, risk.attempt, payment.status, risk.score);
   if (order.cart_id) await restoreCart(tx, order.cart_id);
   // Before the transition, which would otherwise mark a still-pending payment as merely cancelled.
   const captured: PaymentRow[] = [];

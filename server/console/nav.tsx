@@ -1,5 +1,14 @@
 /** The console's sections. */
-export type ConsoleSection = "products" | "categories" | "orders" | "webhooks" | "events" | "system";
+export type ConsoleSection =
+  | "products"
+  | "categories"
+  | "orders"
+  | "fraud"
+  | "forecast"
+  | "help"
+  | "webhooks"
+  | "events"
+  | "system";
 
 /** The console's section links. */
 export function ConsoleNav(props: { current: ConsoleSection }) {
@@ -7,6 +16,9 @@ export function ConsoleNav(props: { current: ConsoleSection }) {
     ["products", "/admin/products", "Products"],
     ["categories", "/admin/categories", "Categories"],
     ["orders", "/admin/orders", "Orders"],
+    ["fraud", "/admin/fraud", "Fraud review"],
+    ["forecast", "/admin/forecast", "Low stock"],
+    ["help", "/admin/help", "Help articles"],
     ["webhooks", "/admin/webhooks", "Webhooks"],
     ["events", "/admin/events", "Events"],
     ["system", "/admin/system", "System"],

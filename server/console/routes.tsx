@@ -6,6 +6,9 @@ import { seeOther } from "../storefront/render.tsx";
 import { type PageEnv, pageSession } from "../storefront/session.ts";
 import { categoriesPage, categoryEditPage, createCategory, updateCategory } from "./categories.tsx";
 import { eventsPage, reindexSearch, replayDeadLetter } from "./events.tsx";
+import { forecastPage } from "./forecast.tsx";
+import { decideFraudReview, fraudPage } from "./fraud.tsx";
+import { helpPage, saveHelpArticle } from "./help.tsx";
 import { ordersPage, refundOrder, transitionOrder } from "./orders.tsx";
 import { addVariant, adjustStock, archiveProduct, saveDetails, saveVariant } from "./product-actions.ts";
 import { productEditPage } from "./product-edit.tsx";
@@ -52,6 +55,11 @@ export const consoleModule: RouteModule = (app, deps) => {
     ["POST", "/admin/webhooks", createWebhook],
     ["GET", "/admin/webhooks/:id", deliveriesPage],
     ["POST", "/admin/webhooks/:id/delete", deleteWebhook],
+    ["GET", "/admin/fraud", fraudPage],
+    ["POST", "/admin/fraud/:id", decideFraudReview],
+    ["GET", "/admin/forecast", forecastPage],
+    ["GET", "/admin/help", helpPage],
+    ["POST", "/admin/help/:slug", saveHelpArticle],
     ["GET", "/admin/events", eventsPage],
     ["POST", "/admin/events/dead-letters/:id/replay", replayDeadLetter],
     ["POST", "/admin/events/reindex", reindexSearch],

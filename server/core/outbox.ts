@@ -1,4 +1,5 @@
 import type { Sql, TxSql } from "../../db/client.ts";
+import { headersOf, inSpan, SpanKind } from "../../platform/tracing.ts";
 
 /**
  * Every event type of API.md, plus `user.email_changed` (README, API extensions):
@@ -13,6 +14,9 @@ export const EVENT_TYPES = [
   "order.paid",
   "order.cancelled",
   "order.status_changed",
+  "order.review_required",
+  "order.review_approved",
+  "order.review_rejected",
   "user.registered",
   "user.email_changed",
   "review.created",
@@ -30,19 +34,40 @@ export interface DomainEvent<T = Record<string, unknown>> {
 
 /**
  * Inserts an event into the outbox inside the caller's transaction, so the
- * event exists if and only if the business write committed.
+ * event exists if and only if the business write committed. With tracing on
+ * the row keeps the trace context of its `outbox.write` span, which the relay
+ * and the consumers continue.
  */
-export async function recordEvent(
+export function recordEvent(
   tx: TxSql,
   type: EventType,
   data: Record<string, unknown>,
   aggregateId?: string | number,
 ): Promise<DomainEvent> {
+  return inSpan(
+    "outbox.write",
+    async () => {
+      const row = await insertOutboxRow(tx, type, data, aggregateId);
+      return { id: row.id, type, occurred_at: row.occurred_at.toISOString(), data };
+    },
+    { kind: SpanKind.PRODUCER, attributes: { "messaging.destination.name": type } },
+  );
+}
+
+/** The outbox row, with the trace context of the active span (the `outbox.write` span). */
+async function insertOutboxRow(
+  tx: TxSql,
+  type: EventType,
+  data: Record<string, unknown>,
+  aggregateId: string | number | undefined,
+): Promise<{ id: string; occurred_at: Date }> {
+  const trace = headersOf();
   const [row] = await tx<{ id: string; occurred_at: Date }[]>`
-    insert into outbox (type, aggregate_id, data)
-    values (${type}, ${aggregateId === undefined ? null : String(aggregateId)}, ${tx.json(data as Parameters<TxSql["json"]>[0])})
+    insert into outbox (type, aggregate_id, data, traceparent, tracestate)
+    values (${type}, ${aggregateId === undefined ? null : String(aggregateId)}, ${tx.json(data as Parameters<TxSql["json"]>[0])},
+            ${trace.traceparent ?? null}, ${trace.tracestate ?? null})
     returning id, occurred_at`;
-  return { id: row!.id, type, occurred_at: row!.occurred_at.toISOString(), data };
+  return row!;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { demandPrimary } from "../../db/context.ts";
-import { notFound } from "../../platform/problem.ts";
+import { conflict, notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { type AuthEnv, currentUser, mountStaffRoutes } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
@@ -57,6 +57,12 @@ function adminOrderRoutes(deps: AppDeps, providers: ProviderRegistry): Hono<Auth
     const { effects, view } = await deps.db.tx(async (tx) => {
       const order = await findOrder(tx, id, true);
       if (!order) throw missing(id);
+      // A held order is settled by a fraud-review decision, which also writes the review events.
+      if (order.status === "review")
+        throw conflict(
+          "The order waits for fraud review; decide it with POST /api/admin/fraud/reviews/{id}.",
+          "in-fraud-review",
+        );
       const effects = await applyTransition(tx, order, to, actor.id, `set by ${actor.role}`);
       return { effects, view: (await orderViews(tx, [effects.order], true))[0]! };
     });

@@ -65,7 +65,10 @@ describe("state machine", () => {
     expect(allowed.sort()).toEqual(
       [
         "pending>paid",
+        "pending>review",
         "pending>cancelled",
+        "review>paid",
+        "review>cancelled",
         "paid>fulfilled",
         "paid>cancelled",
         "paid>refunded",
@@ -76,6 +79,7 @@ describe("state machine", () => {
       ].sort(),
     );
     expect(restocks("paid", "cancelled")).toBe(true);
+    expect(restocks("review", "cancelled")).toBe(true);
     expect(restocks("delivered", "refunded")).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import type { EventType } from "../core/outbox.ts";
 /** Every order status of API.md. */
 export const ORDER_STATUSES = [
   "pending",
+  "review",
   "paid",
   "fulfilled",
   "shipped",
@@ -16,11 +17,14 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /**
  * The state machine: pending → paid → fulfilled → shipped → delivered, with
- * cancellation before anything is packed and refunds of money taken. Anything
- * not listed is a forbidden transition (409).
+ * cancellation before anything is packed and refunds of money taken. A paid
+ * order the fraud scorer flags waits in `review` (money captured, stock taken)
+ * until staff approve it (→ paid) or reject it (→ cancelled). Anything not
+ * listed is a forbidden transition (409).
  */
 const allowed: Record<OrderStatus, readonly OrderStatus[]> = {
-  pending: ["paid", "cancelled"],
+  pending: ["paid", "review", "cancelled"],
+  review: ["paid", "cancelled"],
   paid: ["fulfilled", "cancelled", "refunded"],
   fulfilled: ["shipped", "refunded"],
   shipped: ["delivered"],
@@ -47,7 +51,7 @@ export function nextStatuses(from: OrderStatus): readonly OrderStatus[] {
 export function restocks(from: OrderStatus, to: OrderStatus): boolean {
   return (
     (to === "cancelled" || to === "refunded") &&
-    (from === "pending" || from === "paid" || from === "fulfilled")
+    (from === "pending" || from === "review" || from === "paid" || from === "fulfilled")
   );
 }
 
@@ -55,5 +59,6 @@ export function restocks(from: OrderStatus, to: OrderStatus): boolean {
 export function eventFor(to: OrderStatus): EventType {
   if (to === "paid") return "order.paid";
   if (to === "cancelled") return "order.cancelled";
+  if (to === "review") return "order.review_required";
   return "order.status_changed";
 }

@@ -25,6 +25,9 @@ export interface OrderRow {
   shipping_address: ShippingAddress;
   reservation_expires_at: Date | null;
   stock_released: boolean;
+  /** The fraud scorer's score (0..1) and reasons; null when the order was not scored. */
+  risk_score: number | null;
+  risk_reasons: string[] | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -57,7 +60,7 @@ type Raw<T> = { [K in keyof T]: T[K] extends number ? string | number : T[K] };
 
 const orderColumns = (sql: Sql | TxSql) => sql`
   id, user_id, cart_id, status, currency, subtotal, shipping, tax, total, shipping_address,
-  reservation_expires_at, stock_released, created_at, updated_at`;
+  reservation_expires_at, stock_released, risk_score, risk_reasons, created_at, updated_at`;
 
 function toOrder(r: Raw<OrderRow>): OrderRow {
   return {
@@ -68,6 +71,7 @@ function toOrder(r: Raw<OrderRow>): OrderRow {
     shipping: Number(r.shipping),
     tax: Number(r.tax),
     total: Number(r.total),
+    risk_score: r.risk_score === null ? null : Number(r.risk_score),
   };
 }
 
@@ -146,9 +150,16 @@ export async function listOrders(sql: Sql, f: OrderFilter): Promise<{ rows: Orde
   return { rows: rows.map(toOrder), total: Number(count?.n ?? 0) };
 }
 
+/** The fraud scorer's verdict as stored on an order. */
+export interface OrderRisk {
+  score: number;
+  reasons: string[];
+}
+
 /**
  * Moves a locked order to `to`, with a history row. `released` records that
- * its stock went back; leaving `pending` ends the reservation.
+ * its stock went back; leaving `pending` ends the reservation. `risk` (the
+ * checkout's confirmation) is stored in the same statement.
  */
 export async function setOrderStatus(
   tx: TxSql,
@@ -156,10 +167,13 @@ export async function setOrderStatus(
   to: OrderStatus,
   actorId: number | null,
   released: boolean,
+  risk: OrderRisk | null = null,
 ): Promise<OrderRow> {
   const [row] = await tx<Raw<OrderRow>[]>`
     update orders set status = ${to},
       stock_released = stock_released or ${released},
+      risk_score = coalesce(${risk?.score ?? null}::real, risk_score),
+      risk_reasons = coalesce(${risk ? tx.json(risk.reasons) : null}::jsonb, risk_reasons),
       reservation_expires_at = null,
       updated_at = now()
     where id = ${order.id}

@@ -8,7 +8,7 @@ import type { ProviderRegistry } from "../payments/providers.ts";
 import { type PaymentRow, paymentsOf, setPaymentStatus } from "../payments/records.ts";
 import { sendRefunds } from "../payments/refunds.ts";
 import { canTransition, eventFor, nextStatuses, type OrderStatus, restocks } from "./state.ts";
-import { type OrderLineRow, type OrderRow, orderLines, setOrderStatus } from "./store.ts";
+import { type OrderLineRow, type OrderRisk, type OrderRow, orderLines, setOrderStatus } from "./store.ts";
 
 /** Work left for after the commit: refunds to send to the provider and SKUs whose stock changed. */
 export interface TransitionEffects {
@@ -47,6 +47,8 @@ export async function applyTransition(
   to: OrderStatus,
   actorId: number | null,
   reason?: string,
+  /** The fraud verdict to store with the move (checkout's confirmation). */
+  risk: OrderRisk | null = null,
 ): Promise<TransitionEffects> {
   if (!canTransition(order.status, to)) {
     throw conflict(`An order that is ${order.status} cannot become ${to}.`, "invalid-transition", {
@@ -74,7 +76,7 @@ export async function applyTransition(
     }
   }
 
-  const updated = await setOrderStatus(tx, order, to, actorId, restock);
+  const updated = await setOrderStatus(tx, order, to, actorId, restock, risk);
   await recordEvent(
     tx,
     eventFor(to),

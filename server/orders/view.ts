@@ -17,6 +17,8 @@ export interface OrderView {
   updated_at: string;
   /** Only on staff views. */
   user_id?: number;
+  /** Only on staff views: the fraud scorer's score (0..1) and reasons, null when not scored. */
+  risk?: { score: number; reasons: string[] } | null;
 }
 
 /** Shapes one order from its row, lines and payments. */
@@ -49,7 +51,12 @@ export function toOrderView(
     payment: last ? { method: last.provider, status: last.status } : null,
     created_at: o.created_at.toISOString(),
     updated_at: o.updated_at.toISOString(),
-    ...(staff ? { user_id: o.user_id } : {}),
+    ...(staff
+      ? {
+          user_id: o.user_id,
+          risk: o.risk_score === null ? null : { score: o.risk_score, reasons: o.risk_reasons ?? [] },
+        }
+      : {}),
   };
 }
 

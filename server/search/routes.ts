@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { conflict, HttpProblem } from "../../platform/problem.ts";
 import { queryParams } from "../../platform/validate.ts";
+import { type ProductListSource, useProductListSource } from "../catalog/list-source.ts";
 import { type AuthEnv, mountStaffRoutes } from "../core/auth.ts";
 import type { AppDeps, AppEnv, RouteModule } from "../core/deps.ts";
 import { searchEngine } from "./engine.ts";
@@ -12,6 +13,10 @@ export interface SearchModuleOptions {
   engine?: (deps: AppDeps) => SearchEngine;
 }
 
+function isListSource(engine: SearchEngine): engine is SearchEngine & ProductListSource {
+  return typeof (engine as Partial<ProductListSource>).listIds === "function";
+}
+
 /**
  * `GET /api/search`, `GET /api/search/suggest` and
  * `POST /api/admin/search/reindex` (admin or staff). The engine is chosen
@@ -20,6 +25,10 @@ export interface SearchModuleOptions {
 export function searchModule(opts: SearchModuleOptions = {}): RouteModule {
   return (app, deps) => {
     const engine = opts.engine ? opts.engine(deps) : searchEngine(deps);
+    // The in-process index starts building now, so it serves within seconds of start-up.
+    engine.start?.();
+    // The same index chooses uncached product list pages (catalog falls back to SQL when it lags).
+    if (isListSource(engine)) useProductListSource(deps, engine);
     const r = new Hono<AppEnv>();
 
     r.get("/", async (c) => {

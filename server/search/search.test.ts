@@ -30,7 +30,8 @@ interface Page {
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // The Postgres engine's own suite (the in-process index is compared with it in memory/*.test.ts).
+  t = await createTestApp({ env: { SEARCH_ENGINE: "postgres" } });
   await seedSearchFixture(t.database.sql);
 });
 

@@ -79,7 +79,7 @@ export interface Suggestion {
 
 /** What a full rebuild did. */
 export interface ReindexResult {
-  engine: "postgres" | "elasticsearch";
+  engine: "postgres" | "elasticsearch" | "memory";
   /** Active products now searchable. */
   indexed: number;
   /** Postgres: rows whose stored vector was out of date and was rewritten. */
@@ -90,11 +90,16 @@ export interface ReindexResult {
 }
 
 /**
- * Product search, whatever answers it. Implementations: Postgres full text
- * (default) and Elasticsearch; the rest of the code never asks which.
+ * Product search, whatever answers it. Implementations: the in-process index
+ * (default), Postgres full text and Elasticsearch; the rest of the code never
+ * asks which.
  */
 export interface SearchEngine {
-  readonly name: "postgres" | "elasticsearch";
+  readonly name: "postgres" | "elasticsearch" | "memory";
+  /** Starts background work (the in-process index builds); engines without any omit it. */
+  start?(): void;
+  /** Stops background work. */
+  close?(): Promise<void>;
   search(query: SearchQuery): Promise<SearchResult>;
   /** Up to 10 completions for a prefix of a product title. */
   suggest(prefix: string): Promise<Suggestion[]>;

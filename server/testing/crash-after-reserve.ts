@@ -5,7 +5,7 @@ import { runInstance } from "../instance.ts";
  * checkout kills its own process right after the reservation commits, before
  * any payment — a crash at the worst moment, on purpose.
  */
-runInstance({
+await runInstance({
   checkoutFaults: {
     afterReserve() {
       process.kill(process.pid, "SIGKILL");

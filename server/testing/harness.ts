@@ -8,6 +8,7 @@ import { closeDeps, createDeps } from "../bootstrap.ts";
 import type { CartSettings } from "../cart/settings.ts";
 import type { CheckoutFaults, CheckoutSettings } from "../checkout/settings.ts";
 import type { AppDeps, AppEnv, RouteModule } from "../core/deps.ts";
+import type { FraudSettings } from "../fraud/settings.ts";
 import { appModules, loadDomainSettings, type ModuleOptions } from "../modules.ts";
 import { defaultProviders, type ProviderRegistry } from "../payments/providers.ts";
 
@@ -57,6 +58,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   cart?: Partial<CartSettings>;
   checkout?: Partial<CheckoutSettings>;
+  fraud?: Partial<FraudSettings>;
   providers?: ProviderRegistry;
   checkoutFaults?: CheckoutFaults;
   /** Replaces the module list (tests of the app contract mount their own probes). */
@@ -111,6 +113,12 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const options: ModuleOptions = {
     cart: { ...settings.cart, ...opts.cart },
     checkout: { ...settings.checkout, ...opts.checkout },
+    fraud: { ...settings.fraud, ...opts.fraud },
+    recommend: settings.recommend,
+    forecast: settings.forecast,
+    semantic: settings.semantic,
+    vision: settings.vision,
+    assistantLlm: settings.assistantLlm,
     providers: opts.providers ?? defaultProviders(env),
     checkoutFaults: opts.checkoutFaults,
   };

@@ -1,5 +1,6 @@
 import type { Sql } from "../../db/client.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { inSpan, SpanKind } from "../../platform/tracing.ts";
 import type { DomainEvent } from "../../server/core/outbox.ts";
 import { getUserById } from "../../server/users/queries.ts";
 import type { ConsumerSpec } from "../transport.ts";
@@ -107,7 +108,8 @@ export function emailConsumer(sql: Sql, mailer: Mailer): ConsumerSpec {
     ],
     async handle(event) {
       const email = await composeEmail(sql, event);
-      if (email) await mailer.send({ ...email, id: event.id });
+      if (email)
+        await inSpan("email.send", () => mailer.send({ ...email, id: event.id }), { kind: SpanKind.CLIENT });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { Sql } from "../../db/client.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { inSpan, SpanKind } from "../../platform/tracing.ts";
 import type { DomainEvent } from "../../server/core/outbox.ts";
 import type { Resolver } from "../../server/events/webhook-url.ts";
 import type { ConsumerSpec } from "../transport.ts";
@@ -49,19 +50,27 @@ export function webhookConsumer(
         try {
           // Checked again here (the address may have changed since registration) and sent to
           // the address that was checked; redirects are not followed.
-          status = await safePost(ep.url, {
-            headers: {
-              "Content-Type": "application/json",
-              "User-Agent": "commerce-webhooks/1",
-              "X-Webhook-Id": event.id,
-              "X-Webhook-Timestamp": String(timestamp),
-              "X-Webhook-Signature": signWebhook(ep.secret, timestamp, body),
+          status = await inSpan(
+            "webhook.deliver",
+            async (span) => {
+              const code = await safePost(ep.url, {
+                headers: {
+                  "Content-Type": "application/json",
+                  "User-Agent": "commerce-webhooks/1",
+                  "X-Webhook-Id": event.id,
+                  "X-Webhook-Timestamp": String(timestamp),
+                  "X-Webhook-Signature": signWebhook(ep.secret, timestamp, body),
+                },
+                body,
+                timeoutMs: opts.timeoutMs ?? 10_000,
+                allowPrivate: opts.allowPrivate ?? false,
+                resolve: opts.resolve,
+              });
+              span?.setAttribute("http.response.status_code", code);
+              return code;
             },
-            body,
-            timeoutMs: opts.timeoutMs ?? 10_000,
-            allowPrivate: opts.allowPrivate ?? false,
-            resolve: opts.resolve,
-          });
+            { kind: SpanKind.CLIENT, attributes: { "webhook.endpoint_id": String(ep.id), attempt: n + 1 } },
+          );
           if (status < 200 || status > 299) error = `HTTP ${status}`;
         } catch (err) {
           error = err instanceof Error ? err.message : String(err);

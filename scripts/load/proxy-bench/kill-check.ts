@@ -20,6 +20,7 @@ export async function killCheck(seconds: number): Promise<KillResult> {
     PROXY_RATE_LIMIT: "off",
     PROXY_ACCESS_LOG: "off",
     PROXY_MAX_CONNS_PER_IP: "0",
+    PROXY_WORKERS: "1",
     LOG_LEVEL: "error",
     ...proxyRuntimeEnv,
   });

@@ -9,14 +9,38 @@ export interface NginxTls {
 }
 
 /**
+ * How the client address reaches the servers (`BENCH_REAL_IP`): `off` (the
+ * socket peer), `xff` (a trusted peer's X-Forwarded-For) or `proxy-protocol`
+ * (a PROXY header from a trusted peer, written by HAProxy in front).
+ */
+export type RealIpMode = "off" | "xff" | "proxy-protocol";
+
+/** nginx's equivalent of `PROXY_TRUSTED_PROXIES=127.0.0.1` and, for the PROXY protocol, `listen … proxy_protocol`. */
+function realIp(mode: RealIpMode): { listen: string; conf: string } {
+  if (mode === "off") return { listen: "", conf: "" };
+  const header = mode === "xff" ? "X-Forwarded-For" : "proxy_protocol";
+  return {
+    listen: mode === "proxy-protocol" ? " proxy_protocol" : "",
+    conf: `set_real_ip_from 127.0.0.1;\n    real_ip_header ${header};\n    real_ip_recursive on;\n    `,
+  };
+}
+
+/**
  * The nginx reference configuration, equivalent to the proxy's defaults: same
  * upstreams with `keepalive 512`, HTTP/1.1 upstream keep-alive, the forwarded
  * headers and request id, the five security headers, gzip level 5 over 1 KiB,
  * no rate limit, access log off, static files from `web/`; with `tls`, the
  * same on an HTTPS port speaking HTTP/2 and HTTP/1.1.
  */
-export function nginxConf(dir: string, port: number, ups: number[], tls?: NginxTls): string {
+export function nginxConf(
+  dir: string,
+  port: number,
+  ups: number[],
+  tls?: NginxTls,
+  mode: RealIpMode = "off",
+): string {
   const web = join(root, "web");
+  const real = realIp(mode);
   return `worker_processes 1;
 user root root;
 pid ${dir}/nginx.pid;
@@ -44,8 +68,8 @@ http {
   gzip_vary on;
   gzip_types application/json application/problem+json text/css application/javascript text/javascript image/svg+xml;
   server {
-    listen 127.0.0.1:${port} reuseport backlog=4096;
-${serverBody(web)}  }
+    listen 127.0.0.1:${port} reuseport backlog=4096${real.listen};
+    ${real.conf}${serverBody(web)}  }
 ${tls ? tlsServer(tls, web) : ""}}
 `;
 }
@@ -87,5 +111,27 @@ function serverBody(web: string): string {
       etag on;
       open_file_cache max=1000 inactive=60s;
     }
+`;
+}
+
+/**
+ * HAProxy in TCP mode in front of `targetPort`, writing a PROXY v2 header at
+ * the start of every connection, as a cloud TCP balancer would.
+ */
+export function haproxyConf(dir: string, port: number, targetPort: number): string {
+  return `global
+  nbthread 1
+  maxconn 4000
+  pidfile ${dir}/haproxy-${port}.pid
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend in
+  bind 127.0.0.1:${port}
+  default_backend out
+backend out
+  server target 127.0.0.1:${targetPort} send-proxy-v2
 `;
 }

@@ -13,17 +13,28 @@ export function sh(cmd: string[]): { ok: boolean; out: string } {
   return { ok: r.exitCode === 0, out: r.stdout.toString() + r.stderr.toString() };
 }
 
-/** Installs wrk, nginx, taskset, ss and h2load with apt-get when one is missing. */
-export function ensureTools(): void {
-  const missing = ["wrk", "nginx", "taskset", "ss", "h2load"].filter(
+/** Installs wrk, nginx, taskset, ss and h2load (and `extra` packages, named as their command) with apt-get when one is missing. */
+export function ensureTools(extra: string[] = []): void {
+  const missing = ["wrk", "nginx", "taskset", "ss", "h2load", ...extra].filter(
     (t) => !sh(["sh", "-c", `command -v ${t}`]).ok,
   );
   if (!missing.length) return;
   console.log(`installing ${missing.join(", ")} with apt-get …`);
   sh(["apt-get", "update", "-qq"]);
-  const pkgs = ["wrk", "nginx-light", "util-linux", "iproute2", "nghttp2-client"];
+  const pkgs = ["wrk", "nginx-light", "util-linux", "iproute2", "nghttp2-client", ...extra];
   if (!sh(["apt-get", "install", "-y", "-qq", ...pkgs]).ok)
-    sh(["apt-get", "install", "-y", "-qq", "wrk", "nginx", "util-linux", "iproute2", "nghttp2-client"]);
+    sh([
+      "apt-get",
+      "install",
+      "-y",
+      "-qq",
+      "wrk",
+      "nginx",
+      "util-linux",
+      "iproute2",
+      "nghttp2-client",
+      ...extra,
+    ]);
 }
 
 /** A port the kernel just handed out (the servers here bind it right after; a clash fails loudly at waitHttp). */

@@ -1,0 +1,159 @@
+/** Processes and the closed-loop client of the search/list benchmark (scripts/load/search-bench.ts). */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dir, "..", "..");
+
+/** A process the benchmark started. */
+export interface Instance {
+  proc: ReturnType<typeof Bun.spawn>;
+  port: number;
+  /** ms from spawn until the first search was answered (200). */
+  firstAnswerMs: number;
+  /** ms from spawn until the in-process index logged it was built (null: none). */
+  readyMs: number | null;
+  /** Resident memory now and at its peak, MB. */
+  memory(): { rss_mb: number; peak_mb: number };
+}
+
+/** Requests, rate and latency of one query class. */
+export interface ClassResult {
+  name: string;
+  requests: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+function procMemory(pid: number): { rss_mb: number; peak_mb: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss_mb: Math.round(kb("VmRSS") / 1024), peak_mb: Math.round(kb("VmHWM") / 1024) };
+  } catch {
+    return { rss_mb: 0, peak_mb: 0 };
+  }
+}
+
+async function waitFor(url: string, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > end) throw new Error(`${url} did not answer within ${deadlineMs} ms`);
+    await Bun.sleep(20);
+  }
+}
+
+/** Reads log lines from a stream and resolves when one contains `marker`. */
+async function logLine(stream: ReadableStream<Uint8Array>, marker: string): Promise<void> {
+  const reader = stream.getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`process exited before logging "${marker}"`);
+    text += new TextDecoder().decode(value);
+    if (text.includes(marker)) {
+      // Keep draining so the child never blocks on a full pipe.
+      void (async () => {
+        while (!(await reader.read()).done) {}
+      })();
+      return;
+    }
+    text = text.slice(-2000);
+  }
+}
+
+/** One app instance (`bun server/main.ts`) with `env`, timed until it answers search (and its index is built). */
+export async function startInstance(env: Record<string, string>, waitIndex: boolean): Promise<Instance> {
+  const t0 = performance.now();
+  // BENCH_APP_FLAGS: extra runtime flags for the app (e.g. `--smol`, to compare memory settings).
+  const flags = (process.env.BENCH_APP_FLAGS ?? "").split(" ").filter(Boolean);
+  const proc = Bun.spawn([process.execPath, ...flags, "server/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      JWT_SECRET: "x".repeat(32),
+      LOG_LEVEL: "info",
+      APP_HOST: "127.0.0.1",
+      ...env,
+    },
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const port = Number(env.PORT);
+  const built = waitIndex ? logLine(proc.stdout as ReadableStream<Uint8Array>, "search index built") : null;
+  if (!built) void (proc.stdout as ReadableStream<Uint8Array>).pipeTo(new WritableStream());
+  await waitFor(`http://127.0.0.1:${port}/api/search?q=a`, 60_000);
+  const firstAnswerMs = Math.round(performance.now() - t0);
+  let readyMs: number | null = null;
+  if (built) {
+    await built;
+    readyMs = Math.round(performance.now() - t0);
+  }
+  return { proc, port, firstAnswerMs, readyMs, memory: () => procMemory(proc.pid) };
+}
+
+/** The proxy (`bun proxy/main.ts`) in front of an instance. */
+export async function startProxy(env: Record<string, string>, port: number): Promise<Instance> {
+  const proc = Bun.spawn([process.execPath, "proxy/main.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  await waitFor(`http://127.0.0.1:${port}/api/search/suggest?q=a`, 30_000);
+  return { proc, port, firstAnswerMs: 0, readyMs: null, memory: () => procMemory(proc.pid) };
+}
+
+/** Stops a process the benchmark started (by its own handle). */
+export async function stop(i: Instance): Promise<void> {
+  if (i.proc.exitCode !== null || i.proc.killed) return;
+  i.proc.kill();
+  await i.proc.exited;
+}
+
+function round(n: number, d = 1): number {
+  return Math.round(n * 10 ** d) / 10 ** d;
+}
+
+/** Closed-loop load: `concurrency` clients, each sending the next request when the last one answered. */
+export async function run(base: string, next: () => string, seconds: number, concurrency: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          const res = await fetch(base + next());
+          await res.arrayBuffer();
+          if (res.status !== 200) errors++;
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) =>
+    round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0, 2);
+  return {
+    requests: latencies.length,
+    rps: Math.round(latencies.length / elapsed),
+    p50_ms: q(0.5),
+    p99_ms: q(0.99),
+    errors,
+  };
+}

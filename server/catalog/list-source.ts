@@ -1,0 +1,28 @@
+import type { AppDeps } from "../core/deps.ts";
+import type { ProductListParams } from "./schemas.ts";
+
+/**
+ * A faster way to choose a list page than SQL over `products`: the search
+ * domain's in-process index registers one (server/search/routes.ts). The
+ * catalog still reads the page's rows itself; the source only picks ids.
+ */
+export interface ProductListSource {
+  /**
+   * The page's product ids in list order and the total for these filters,
+   * or null when the source cannot answer at least as fresh as `minLsn` (the
+   * WAL position the list's cache generation requires) or is not ready.
+   */
+  listIds(params: ProductListParams, minLsn: bigint | null): { ids: number[]; total: number } | null;
+}
+
+const sources = new WeakMap<AppDeps, ProductListSource>();
+
+/** Registers the list source of an app instance (one per deps; a later call replaces it). */
+export function useProductListSource(deps: AppDeps, source: ProductListSource): void {
+  sources.set(deps, source);
+}
+
+/** The list source registered for these deps, if any. */
+export function productListSource(deps: AppDeps): ProductListSource | undefined {
+  return sources.get(deps);
+}

@@ -1,0 +1,89 @@
+import type { Sql } from "../../db/client.ts";
+import { activeProductIds, contentNeighbours, productContents } from "../catalog/content.ts";
+import { getSkuDetails } from "../catalog/skus.ts";
+import type { AppDeps } from "../core/deps.ts";
+import type { DomainEvent } from "../core/outbox.ts";
+import type { RecommendSettings } from "./settings.ts";
+import { addOrder, forgetSimilar, saveSimilar } from "./store.ts";
+import { mostSimilar } from "./vectors.ts";
+
+/** How many products each similar list keeps, and how many candidates are compared for one product. */
+export const SIMILAR_K = 10;
+export const SIMILAR_CANDIDATES = 500;
+
+/** The event types the recommend consumer subscribes to. */
+export const RECOMMEND_EVENT_TYPES: readonly DomainEvent["type"][] = [
+  "order.paid",
+  "product.created",
+  "product.updated",
+  "product.archived",
+];
+
+/** Counts one paid order given by SKUs (mapped to their products). */
+export async function ingestPaidOrder(
+  deps: AppDeps,
+  settings: RecommendSettings,
+  order: { orderId: string; userId: number; skus: string[]; paidAt: Date },
+): Promise<boolean> {
+  const details = await getSkuDetails(deps.db.primary, order.skus);
+  const productIds = details.map((d) => d.product_id);
+  return deps.db.tx((tx) =>
+    addOrder(
+      tx,
+      { orderId: order.orderId, userId: order.userId, productIds, paidAt: order.paidAt },
+      settings.halfLifeDays,
+    ),
+  );
+}
+
+/** Recomputes the similar list of one product (or drops it when archived or gone). */
+export async function refreshSimilar(sql: Sql, deps: AppDeps, productId: number): Promise<number> {
+  const [product] = await productContents(sql, [productId]);
+  if (!product?.active) {
+    await deps.db.tx((tx) => forgetSimilar(tx, productId));
+    return 0;
+  }
+  const candidates = await contentNeighbours(sql, product, SIMILAR_CANDIDATES);
+  const best = mostSimilar(product, candidates, SIMILAR_K);
+  await deps.db.tx((tx) => saveSimilar(tx, productId, best, SIMILAR_K));
+  return best.length;
+}
+
+/** Builds every similar list from scratch (first start, or after a bulk import); returns the products done. */
+export async function rebuildSimilar(deps: AppDeps): Promise<number> {
+  let after = 0;
+  let done = 0;
+  for (;;) {
+    const ids = await activeProductIds(deps.db.primary, after, 500);
+    if (!ids.length) return done;
+    for (const id of ids) await refreshSimilar(deps.db.primary, deps, id);
+    done += ids.length;
+    after = ids.at(-1)!;
+  }
+}
+
+const skusOf = (data: Record<string, unknown>): string[] =>
+  Array.isArray(data.items)
+    ? data.items.flatMap((i) => (i && typeof i === "object" && typeof i.sku === "string" ? [i.sku] : []))
+    : [];
+
+/** The consumer's handler: paid orders feed co-purchases, product changes refresh similar lists. */
+export async function onRecommendEvent(
+  deps: AppDeps,
+  settings: RecommendSettings,
+  event: Pick<DomainEvent, "type" | "data" | "occurred_at">,
+): Promise<void> {
+  const data = event.data ?? {};
+  if (event.type === "order.paid") {
+    if (typeof data.order_id !== "string" || typeof data.user_id !== "number") return;
+    await ingestPaidOrder(deps, settings, {
+      orderId: data.order_id,
+      userId: data.user_id,
+      skus: skusOf(data),
+      paidAt: new Date(event.occurred_at),
+    });
+    return;
+  }
+  if (RECOMMEND_EVENT_TYPES.includes(event.type) && typeof data.id === "number")
+    await refreshSimilar(deps.db.primary, deps, data.id);
+}

@@ -1,0 +1,168 @@
+import type { Sql, TxSql } from "../../db/client.ts";
+
+/** Scores of candidate products. */
+export type Scores = Map<number, number>;
+
+/** Baskets larger than this count only their first products (pairs grow quadratically). */
+export const MAX_BASKET = 30;
+const EPOCH_MS = Date.UTC(2020, 0, 1);
+
+/**
+ * The weight one order adds at time `at`: exp(λ·(t − t₀)) with λ = ln 2 / half-life.
+ * Comparing weights accumulated this way equals comparing weights decayed to
+ * any common "now", so stored weights never need rewriting as time passes.
+ */
+export function decayedIncrement(at: Date, halfLifeDays: number): number {
+  const days = (at.getTime() - EPOCH_MS) / 86_400_000;
+  return Math.exp((Math.LN2 / halfLifeDays) * days);
+}
+
+/**
+ * Counts one paid order: popularity of each product and co-occurrence of every
+ * pair. Idempotent per order id (a redelivered event changes nothing); false
+ * when the order was counted before.
+ */
+export async function addOrder(
+  tx: TxSql,
+  order: { orderId: string; userId: number; productIds: number[]; paidAt: Date },
+  halfLifeDays: number,
+): Promise<boolean> {
+  const ids = [...new Set(order.productIds)].slice(0, MAX_BASKET).sort((a, b) => a - b);
+  const inserted = await tx`
+    insert into rec_orders (order_id, user_id, product_ids, paid_at)
+    values (${order.orderId}, ${order.userId}, ${ids}::bigint[], ${order.paidAt})
+    on conflict (order_id) do nothing returning order_id`;
+  if (!inserted.length || !ids.length) return inserted.length > 0;
+  const inc = decayedIncrement(order.paidAt, halfLifeDays);
+  await tx`
+    insert into rec_items (product_id, weight, orders)
+    select unnest(${ids}::bigint[]), ${inc}, 1
+    on conflict (product_id) do update set weight = rec_items.weight + excluded.weight, orders = rec_items.orders + 1`;
+  if (ids.length < 2) return true;
+  const a: number[] = [];
+  const b: number[] = [];
+  for (const x of ids)
+    for (const y of ids)
+      if (x !== y) {
+        a.push(x);
+        b.push(y);
+      }
+  await tx`
+    insert into rec_pairs (product_id, other_id, weight, support)
+    select x, y, ${inc}, 1 from unnest(${a}::bigint[], ${b}::bigint[]) as t(x, y)
+    on conflict (product_id, other_id) do update
+      set weight = rec_pairs.weight + excluded.weight, support = rec_pairs.support + 1`;
+  return true;
+}
+
+/**
+ * How co-occurrence is normalised: `cosine`, w(a,b) / √(w(a)·w(b)), does not
+ * favour a product for being popular (what goes with THIS product);
+ * `conditional`, w(a,b) / w(a) — the share of a's orders that hold b — keeps
+ * popularity in (what the customer is likely to buy next).
+ */
+export type CoPurchaseMeasure = "cosine" | "conditional";
+
+/**
+ * Products bought together with any of `seeds`, from decayed co-occurrence
+ * normalised by `measure`; pairs seen in fewer than `minSupport` orders are
+ * ignored. Scores of several seeds add up.
+ */
+export async function coPurchaseScores(
+  sql: Sql | TxSql,
+  seeds: number[],
+  minSupport: number,
+  limit: number,
+  measure: CoPurchaseMeasure = "cosine",
+): Promise<Scores> {
+  if (!seeds.length) return new Map();
+  const norm = measure === "cosine" ? sql`sqrt(ia.weight * ib.weight)` : sql`ia.weight`;
+  const rows = await sql<{ id: string; score: number }[]>`
+    select p.other_id as id, sum(p.weight / ${norm})::float8 as score
+    from rec_pairs p
+    join rec_items ia on ia.product_id = p.product_id
+    join rec_items ib on ib.product_id = p.other_id
+    where p.product_id = any(${seeds}::bigint[]) and p.support >= ${minSupport}
+    group by p.other_id
+    order by score desc, p.other_id
+    limit ${limit}`;
+  return new Map(rows.map((r) => [Number(r.id), r.score]));
+}
+
+/** The most popular products (decayed order counts), best first. */
+export async function popularProducts(sql: Sql | TxSql, limit: number): Promise<Scores> {
+  const rows = await sql<{ id: string; weight: number }[]>`
+    select product_id as id, weight from rec_items order by weight desc, product_id limit ${limit}`;
+  return new Map(rows.map((r) => [Number(r.id), r.weight]));
+}
+
+/** Content-similar products of any of `seeds`, scores added up. */
+export async function similarScores(sql: Sql | TxSql, seeds: number[], limit: number): Promise<Scores> {
+  if (!seeds.length) return new Map();
+  const rows = await sql<{ id: string; score: number }[]>`
+    select similar_id as id, sum(score)::float8 as score from rec_similar
+    where product_id = any(${seeds}::bigint[])
+    group by similar_id order by score desc, similar_id limit ${limit}`;
+  return new Map(rows.map((r) => [Number(r.id), r.score]));
+}
+
+/**
+ * Replaces the similar list of `productId` and offers it to each neighbour's
+ * list (similarity is symmetric), keeping every list at its best `k`.
+ */
+export async function saveSimilar(
+  tx: TxSql,
+  productId: number,
+  similar: { id: number; score: number }[],
+  k: number,
+): Promise<void> {
+  await tx`delete from rec_similar where product_id = ${productId}`;
+  if (!similar.length) return;
+  const ids = similar.map((s) => s.id);
+  const scores = similar.map((s) => s.score);
+  await tx`
+    insert into rec_similar (product_id, similar_id, score)
+    select ${productId}, x, s from unnest(${ids}::bigint[], ${scores}::real[]) as t(x, s)
+    union all
+    select x, ${productId}, s from unnest(${ids}::bigint[], ${scores}::real[]) as t(x, s)
+    on conflict (product_id, similar_id) do update set score = excluded.score`;
+  await tx`
+    delete from rec_similar r using (
+      select product_id, similar_id,
+             row_number() over (partition by product_id order by score desc, similar_id) as n
+      from rec_similar where product_id = any(${ids}::bigint[])
+    ) ranked
+    where r.product_id = ranked.product_id and r.similar_id = ranked.similar_id and ranked.n > ${k}`;
+}
+
+/** Drops a product from every similar list (it was archived). */
+export async function forgetSimilar(tx: TxSql, productId: number): Promise<void> {
+  await tx`delete from rec_similar where product_id = ${productId} or similar_id = ${productId}`;
+}
+
+/** Records that a signed-in customer looked at a product; keeps their latest 50 views. */
+export async function addView(sql: Sql, userId: number, productId: number): Promise<void> {
+  await sql`
+    insert into rec_views (user_id, product_id) values (${userId}, ${productId})
+    on conflict (user_id, product_id) do update set viewed_at = now()`;
+  await sql`
+    delete from rec_views where user_id = ${userId} and product_id in (
+      select product_id from rec_views where user_id = ${userId} order by viewed_at desc offset 50)`;
+}
+
+/** A customer's recent history: products bought (latest 20 orders) and viewed (latest 20). */
+export async function customerHistory(
+  sql: Sql | TxSql,
+  userId: number,
+): Promise<{ bought: number[]; viewed: number[] }> {
+  const [orders, views] = await Promise.all([
+    sql<{ product_ids: string[] }[]>`
+      select product_ids from rec_orders where user_id = ${userId} order by paid_at desc limit 20`,
+    sql<{ product_id: string }[]>`
+      select product_id from rec_views where user_id = ${userId} order by viewed_at desc limit 20`,
+  ]);
+  return {
+    bought: [...new Set(orders.flatMap((o) => o.product_ids.map(Number)))],
+    viewed: views.map((v) => Number(v.product_id)),
+  };
+}

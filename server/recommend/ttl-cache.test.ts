@@ -1,0 +1,23 @@
+import { expect, test } from "bun:test";
+import { TtlCache } from "./ttl-cache.ts";
+
+test("reuses a value within its TTL, reloads after forget, and stays within its bound", async () => {
+  const cache = new TtlCache<number>(60_000, 2);
+  let loads = 0;
+  const load = async () => ++loads;
+  expect(await cache.get("a", load)).toBe(1);
+  expect(await cache.get("a", load)).toBe(1);
+  cache.forget("a");
+  expect(await cache.get("a", load)).toBe(2);
+  await cache.get("b", load);
+  await cache.get("c", load); // evicts "a", the oldest
+  expect(await cache.get("a", load)).toBe(5);
+});
+
+test("a TTL of 0 disables caching", async () => {
+  const cache = new TtlCache<number>(0);
+  let loads = 0;
+  await cache.get("a", async () => ++loads);
+  await cache.get("a", async () => ++loads);
+  expect(loads).toBe(2);
+});

@@ -1,0 +1,257 @@
+import type { Database } from "../../../db/client.ts";
+import type { Logger } from "../../../platform/logger.ts";
+import type { ProductListSource } from "../../catalog/list-source.ts";
+import type { ProductListParams } from "../../catalog/schemas.ts";
+import {
+  PRODUCT_CHANGES_CHANNEL,
+  pruneProductChanges,
+  searchSourceTitles,
+} from "../../catalog/search-source.ts";
+import { prepareText } from "../pg/sql.ts";
+import { listItemsInOrder } from "../rows.ts";
+import {
+  ReindexInProgressError,
+  type ReindexResult,
+  type SearchEngine,
+  type SearchQuery,
+  type SearchResult,
+  type Suggestion,
+} from "../types.ts";
+import type { BuiltIndex } from "./build.ts";
+import { applyChanges, buildIndex } from "./build.ts";
+import { TypoExpander } from "./fuzzy.ts";
+import { type IndexAnswer, searchAll, searchFullText, searchTypos, suggestSlots } from "./query.ts";
+import { parseTsquery, type QueryNode } from "./tsquery.ts";
+
+/** Parsed search texts kept (Postgres parses each distinct text once). */
+const PARSE_CACHE = 10_000;
+/** Change-log entries are kept this long (far longer than any instance lags). */
+const PRUNE_AFTER_MS = 3_600_000;
+const PRUNE_EVERY_MS = 600_000;
+/** Postings held in per-term tails (added since the build) tolerated before a rebuild. */
+const REBUILD_TAIL = 500_000;
+/** Old versions tolerated before the index is rebuilt from Postgres. */
+const REBUILD_DEAD = 20_000;
+
+interface Parsed {
+  /** null: Postgres must answer (operators the index cannot evaluate exactly). */
+  node: QueryNode | null;
+  empty: boolean;
+  normalised: string;
+}
+
+/** The in-process engine: `SearchEngine` plus its life cycle. */
+export interface MemoryEngine extends SearchEngine, ProductListSource {
+  /** Starts the build and the change-log following; idempotent (the search module calls it at mount). */
+  start(): void;
+  /** Resolves once the index serves (searches before that are answered by `fallback`). */
+  ready(): Promise<void>;
+  /** True once the index serves. */
+  isReady(): boolean;
+  /** Stops following the change log. */
+  close(): Promise<void>;
+}
+
+/** JS form of `search_norm` for suggestion prefixes: unaccented, lower-cased. */
+function normalise(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/**
+ * Search from an index held in this process (see docs/search.md): built from
+ * a Postgres snapshot at start, kept current by following the products
+ * change log (migration 0090; a NOTIFY wakes it, `syncMs` polling backs it
+ * up), answered by
+ * `fallback` (Postgres full text) until built and for texts with operators
+ * it cannot evaluate. Items always come from Postgres (current stock/prices).
+ */
+export function createMemoryEngine(opts: {
+  db: Database;
+  logger: Logger;
+  fallback: SearchEngine;
+  syncMs: number;
+}): MemoryEngine {
+  const { db, logger, fallback } = opts;
+  let current: (BuiltIndex & { typos: TypoExpander }) | null = null;
+  let prunedAt = 0;
+  let closed = false;
+  /** WAL position the index reflects at least (every commit before it has been applied). */
+  let appliedLsn = -1n;
+  let rebuilding = false;
+  let syncing: Promise<void> | null = null;
+  let again = false;
+  const parsed = new Map<string, Parsed>();
+  let markReady!: () => void;
+  const readyPromise = new Promise<void>((r) => {
+    markReady = r;
+  });
+
+  async function build(): Promise<number> {
+    const started = performance.now();
+    // Every commit before this position is in the snapshot read next.
+    const lsn = await db.currentLsn();
+    const next = await buildIndex(db.primary);
+    current = { ...next, typos: new TypoExpander(next.store.postings) };
+    appliedLsn = lsn;
+    markReady();
+    const took = Math.round(performance.now() - started);
+    logger.info("search index built", { products: next.store.docs.alive, took_ms: took });
+    return took;
+  }
+
+  async function syncOnce(): Promise<void> {
+    const c = current;
+    if (!c || closed) return;
+    // Read before the log: every commit up to here is among the entries read next.
+    const lsn = await db.currentLsn();
+    const changes = await c.follower.next();
+    if (current !== c) return; // swapped by a rebuild meanwhile; the new one follows on its own
+    await applyChanges(db.primary, c.store, changes);
+    if (current === c && lsn > appliedLsn) appliedLsn = lsn;
+    // Old versions, or many products added since the build (a bulk import into a running
+    // instance): a rebuild packs them into the compact rows again.
+    const grown = changes.length > 0 && c.store.postings.tailEntries > REBUILD_TAIL;
+    if ((c.store.deadSlots > REBUILD_DEAD || grown) && !rebuilding) void reindex().catch(() => {});
+    if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+      prunedAt = Date.now();
+      await pruneProductChanges(db.primary, PRUNE_AFTER_MS);
+    }
+  }
+
+  /** One sync at a time; a wake-up during a sync runs another right after. */
+  function sync(): void {
+    if (syncing) {
+      again = true;
+      return;
+    }
+    syncing = syncOnce()
+      .catch((err: unknown) => logger.warn("search index sync failed; retrying", { err }))
+      .finally(() => {
+        syncing = null;
+        if (again && !closed) {
+          again = false;
+          sync();
+        }
+      });
+  }
+
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let listening: Promise<{ unlisten(): Promise<void> } | null> = Promise.resolve(null);
+
+  async function startBuild(attempt = 0): Promise<void> {
+    try {
+      await build();
+      sync();
+    } catch (err) {
+      if (closed) return;
+      logger.error("search index build failed; Postgres answers meanwhile", { err, attempt });
+      setTimeout(() => void startBuild(attempt + 1), Math.min(30_000, 1000 * 2 ** attempt)).unref?.();
+    }
+  }
+
+  /** Starts building and following (once). Processes that never search (the workers) never start it. */
+  function start(): void {
+    if (timer || closed) return;
+    timer = setInterval(sync, opts.syncMs);
+    timer.unref?.();
+    listening = db.primary
+      .listen(PRODUCT_CHANGES_CHANNEL, () => sync())
+      .catch((err: unknown) => {
+        logger.warn("LISTEN product_changes failed; the search index polls only", { err });
+        return null;
+      });
+    void startBuild();
+  }
+
+  async function parse(q: string): Promise<Parsed> {
+    const hit = parsed.get(q);
+    if (hit) return hit;
+    const text = await db.read((sql) => prepareText(sql, q));
+    const entry: Parsed = {
+      node: text.tsquery === "" ? null : parseTsquery(text.tsquery),
+      empty: text.tsquery === "",
+      normalised: text.normalised,
+    };
+    if (parsed.size >= PARSE_CACHE) parsed.delete(parsed.keys().next().value!);
+    parsed.set(q, entry);
+    return entry;
+  }
+
+  async function present(found: IndexAnswer): Promise<SearchResult> {
+    const items = await db.read((sql) => listItemsInOrder(sql, found.ids));
+    return { items, total: found.total, facets: found.facets, match: found.match };
+  }
+
+  async function reindex(): Promise<ReindexResult> {
+    if (rebuilding) throw new ReindexInProgressError();
+    rebuilding = true;
+    try {
+      const took = await build();
+      sync();
+      return { engine: "memory", indexed: current!.store.docs.alive, took_ms: took };
+    } finally {
+      rebuilding = false;
+    }
+  }
+
+  return {
+    name: "memory",
+    start,
+    ready: () => {
+      start();
+      return readyPromise;
+    },
+    isReady: () => current !== null,
+
+    async search(query: SearchQuery): Promise<SearchResult> {
+      start();
+      const c = current;
+      if (!c) return fallback.search(query);
+      if (query.q === undefined) return present(searchAll(c.store, query));
+      const p = await parse(query.q);
+      if (!p.empty && p.node === null) return fallback.search(query);
+      // `current` may have been swapped during the parse; answer from one index.
+      const s = current ?? c;
+      if (p.node) {
+        const exact = searchFullText(s.store, query, p.node);
+        if (exact.total > 0) return present(exact);
+      }
+      return present(searchTypos(s.store, s.typos, query, p.normalised));
+    },
+
+    async suggest(prefix: string): Promise<Suggestion[]> {
+      start();
+      const c = current;
+      if (!c) return fallback.suggest(prefix);
+      const slots = suggestSlots(c.store, c.typos, prefix, normalise(prefix));
+      if (!slots.length) return [];
+      // Titles and slugs are not held in memory: ten rows by primary key.
+      const ids = slots.map((s) => c.store.docs.ids[s]!);
+      const rows = await db.read((sql) => searchSourceTitles(sql, ids));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.flatMap((id) => {
+        const r = byId.get(id);
+        return r ? [{ text: r.title, slug: r.slug }] : [];
+      });
+    },
+
+    listIds(params: ProductListParams, minLsn: bigint | null) {
+      const c = current;
+      if (!c || (minLsn !== null && appliedLsn < minLsn)) return null;
+      const found = searchAll(c.store, params, false);
+      return { ids: found.ids, total: found.total };
+    },
+
+    // Every instance follows the change log itself; the search-indexer consumer has nothing to do here.
+    async indexProducts(): Promise<void> {},
+    async removeProducts(): Promise<void> {},
+    reindex,
+
+    async close(): Promise<void> {
+      closed = true;
+      if (timer) clearInterval(timer);
+      await (await listening)?.unlisten().catch(() => {});
+      await syncing;
+    },
+  };
+}

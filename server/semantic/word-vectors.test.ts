@@ -1,0 +1,34 @@
+import { expect, test } from "bun:test";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { embed, loadWordVectors } from "./word-vectors.ts";
+
+const vec = (i: number) => Array.from({ length: 100 }, (_, d) => (d === i ? 3 : 0));
+
+test("streams the package format, skips non-words, stops at the vocabulary, normalises", async () => {
+  const vectors: Record<string, number[]> = {
+    ",": vec(0),
+    sofa: vec(1),
+    "1999": vec(2),
+    couch: vec(1),
+    lamp: vec(3),
+    rare: vec(4),
+  };
+  // Padding makes the file span several stream chunks.
+  const body = JSON.stringify({
+    precision: 8,
+    words: Object.keys(vectors),
+    pad: "x".repeat(200_000),
+    vectors,
+  });
+  const path = join(tmpdir(), `wv-${crypto.randomUUID()}.json`);
+  await Bun.write(path, body);
+  const v = await loadWordVectors(3, path);
+  expect([...v.index.keys()]).toEqual(["sofa", "couch", "lamp"]);
+  expect(v.matrix[v.index.get("sofa")! * 100 + 1]).toBeCloseTo(1, 6);
+  const q = embed(v, ["couch", "unknown"])!;
+  const s = embed(v, ["sofa"])!;
+  expect(q.reduce((a, x, i) => a + x * s[i]!, 0)).toBeCloseTo(1, 6);
+  expect(embed(v, ["unknown"])).toBeNull();
+  await expect(loadWordVectors(3, join(tmpdir(), "no-such-file.json"))).rejects.toThrow();
+});
