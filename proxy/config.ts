@@ -130,6 +130,8 @@ export interface ProxyConfig {
 export interface H2Config {
   /** ALPN `h2` on the HTTPS listener */
   enabled: boolean;
+  /** `native` (proxy/h2/native.ts) or `node` (node:http2, proxy/h2/connection.ts) */
+  impl: "native" | "node";
   /** prior-knowledge HTTP/2 on the plain port (tests) */
   cleartext: boolean;
   maxStreams: number;
@@ -228,6 +230,7 @@ function fromSettings(
     },
     h2: {
       enabled: s.PROXY_HTTP2,
+      impl: s.PROXY_H2_IMPL,
       cleartext: s.PROXY_H2C,
       maxStreams: s.PROXY_H2_MAX_STREAMS,
       maxHeaderListBytes: s.PROXY_H2_MAX_HEADER_LIST_BYTES,
@@ -335,6 +338,7 @@ export function defaultProxyConfig(platform: Config): ProxyConfig {
     },
     h2: {
       enabled: d.PROXY_HTTP2,
+      impl: d.PROXY_H2_IMPL,
       cleartext: d.PROXY_H2C,
       maxStreams: d.PROXY_H2_MAX_STREAMS,
       maxHeaderListBytes: d.PROXY_H2_MAX_HEADER_LIST_BYTES,

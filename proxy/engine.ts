@@ -15,6 +15,7 @@ import {
 import { upstreamFailed } from "./engine/upstream.ts";
 import { endClient } from "./engine/writes.ts";
 import { createH2Front, type H2Front } from "./h2/connection.ts";
+import { createNativeH2Front } from "./h2/native-front.ts";
 import type { UpstreamPool } from "./pool.ts";
 
 export { isProxied } from "./engine/client.ts";
@@ -169,7 +170,7 @@ export function createRawEngine(core: ProxyCore, reusePort = false): RawEngine {
   sweeper.unref();
   let h2: H2Front | null = null;
   const h2Front = () => {
-    h2 ??= createH2Front(st);
+    h2 ??= core.cfg.h2.impl === "node" ? createH2Front(st) : createNativeH2Front(st);
     return h2;
   };
 

@@ -232,6 +232,11 @@ const knobs = {
     "on",
     "HTTP/2 on the HTTPS listener (ALPN `h2`; clients that do not offer it get HTTP/1.1 on the same port)",
   ),
+  PROXY_H2_IMPL: knob(
+    z.enum(["native", "node"]),
+    "native",
+    "HTTP/2 implementation: `native` (the proxy's own frames and HPACK) or `node` (Bun's node:http2, the previous one; kept for a release)",
+  ),
   PROXY_H2C: knob(
     bool,
     "off",

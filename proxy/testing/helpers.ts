@@ -150,6 +150,8 @@ export function testConfig(
   over: ProxyOverrides = {},
 ): ProxyConfig {
   const base = defaultProxyConfig(loadConfig({ LOG_LEVEL: "warn" }));
+  // PROXY_H2_IMPL=node in the test's environment runs the HTTP/2 tests against the node:http2 layer.
+  if (process.env.PROXY_H2_IMPL === "node") base.h2.impl = "node";
   return mergeConfig(
     mergeConfig(base, {
       port: 0,

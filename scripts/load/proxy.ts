@@ -42,6 +42,8 @@ const routeFilter = process.env.BENCH_ROUTES?.split(",");
 const targetFilter = process.env.BENCH_TARGETS?.split(",");
 /** A checkout of an earlier commit (with `bun install` done) whose proxy is measured side by side. */
 const beforeDir = process.env.BENCH_BEFORE || null;
+/** BENCH_H2_NODE=1: also run the proxy with `PROXY_H2_IMPL=node` (HTTPS cells only measure it). */
+const h2NodeToo = process.env.BENCH_H2_NODE === "1";
 const beforeName = "proxy (before)";
 /**
  * With BENCH_BEFORE: also measure the two proxies side by side at the same
@@ -169,6 +171,19 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
     const before = spawn(["taskset", "-c", "1", process.execPath, "proxy/main.ts"], env, beforeDir);
     targets.push({ key: "before", name: beforeName, port, pids: () => [before.pid] });
   }
+  if (h2NodeToo) {
+    // The same proxy with the previous HTTP/2 layer (node:http2), for the HTTPS cells side by side.
+    const port = freePort();
+    const tlsPort = freePort();
+    const env = {
+      ...proxyEnv(port, upPorts),
+      ...tlsEnv,
+      PROXY_TLS_PORT: String(tlsPort),
+      PROXY_H2_IMPL: "node",
+    };
+    const node = spawn(["taskset", "-c", "1", process.execPath, "proxy/main.ts"], env);
+    targets.push({ key: "h2node", name: "proxy (node:http2)", port, pids: () => [node.pid], tlsPort });
+  }
   targets.push({
     key: "proxy",
     name: "proxy",
@@ -177,7 +192,9 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
     tlsPort: proxyTls,
   });
   const measured = targets.filter(
-    (t) => (!targetFilter || targetFilter.includes(t.key) || t.key === "nginx") && route0Direct(t),
+    (t) =>
+      (!targetFilter || targetFilter.includes(t.key) || t.key === "nginx" || t.key === "h2node") &&
+      route0Direct(t),
   );
   if (realIpMode === "proxy-protocol") for (const t of measured) t.port = balancerInFront(tmp, t.port);
   for (const t of measured) await waitHttp(`http://127.0.0.1:${t.port}/api/small`);

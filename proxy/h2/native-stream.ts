@@ -1,0 +1,212 @@
+import { abortRequest, clientData } from "../engine/client.ts";
+import { rejectHead } from "../engine/local.ts";
+import type { Client, EngineState } from "../engine/state.ts";
+import { encodeResponseHead } from "./hpack.ts";
+import { finishHead } from "./request.ts";
+import { responseHeadEnd } from "./response.ts";
+
+/** What a stream needs from its connection (`native.ts`). */
+export interface StreamOwner {
+  readonly st: EngineState;
+  /** queues a response HEADERS block; the connection splits it into frames */
+  sendHeaders(s: NativeStream, block: Uint8Array): void;
+  /** the stream has DATA (or its end) to send: pump it when the windows allow */
+  wake(s: NativeStream): void;
+  /** resets the stream with `code` and forgets it */
+  reset(s: NativeStream, code: number): void;
+  /** the request body's bytes were consumed: credit the stream's receive window */
+  consumed(s: NativeStream, bytes: number): void;
+}
+
+/** Bytes a stream may hold unsent before the engine's writes are refused (it then waits for `drain`). */
+const HIGH_WATER = 64 * 1024;
+
+/**
+ * One HTTP/2 stream of the native layer, as the engine's client socket:
+ * `write` takes the engine's HTTP/1 response (its head becomes HEADERS, the
+ * rest DATA under flow control), `end` ends the stream, `terminate` resets
+ * it, `pause`/`resume` hold the request body. A write while the stream holds
+ * more than 64 KiB unsent takes nothing (returns 0): the engine queues, pauses
+ * its upstream and waits for `drain`, exactly as with a TCP socket.
+ */
+export class NativeStream {
+  data!: Client;
+  /** DATA waiting for window, in order */
+  queue: Buffer[] = [];
+  queued = 0;
+  /** the client's window for this stream */
+  sendWindow: number;
+  /** the engine ended the response: END_STREAM goes after the queue */
+  ended = false;
+  /** END_STREAM (or RST_STREAM) sent: the stream is over */
+  done = false;
+  /** the client ended its side (END_STREAM received) */
+  remoteEnded = false;
+  /** request body bytes consumed but not yet returned to the client in a WINDOW_UPDATE */
+  recvCredit = 0;
+  /** the engine was refused a write and waits for `drain` */
+  refused = false;
+  /** since when a write has been refused or the queue could not move; 0 when not */
+  blockedSince = 0;
+  /** when the engine ended the response; 0 before */
+  endedAt = 0;
+  private head: Buffer | null = null;
+  private responded = false;
+  private paused = false;
+  private held: Buffer[] = [];
+  /** body framing: declared length (null: unknown, read whole), bytes seen */
+  private declared: number | null = null;
+  private received = 0;
+  private whole: Buffer[] | null = null;
+  private bodyRefused = false;
+  private pendingHead: Buffer | null = null;
+  private bodyFinished = false;
+
+  constructor(
+    readonly owner: StreamOwner,
+    readonly id: number,
+    readonly remoteAddress: string,
+    sendWindow: number,
+    /** the engine's scratch buffer: bytes in it are copied before they are kept */
+    private readonly scratch: ArrayBufferLike,
+  ) {
+    this.sendWindow = sendWindow;
+  }
+
+  /** Starts the request: `head` is the HTTP/1 head without its framing; `declared` the content-length. */
+  open(head: Buffer, declared: number | null, endStream: boolean): void {
+    const st = this.owner.st;
+    this.remoteEnded = endStream;
+    if (endStream) {
+      if (declared) rejectHead(st, this.data, 400, "Content-Length without a body.");
+      else clientData(st, this.data, finishHead(head, declared));
+      return;
+    }
+    this.declared = declared;
+    if (declared !== null) clientData(st, this.data, finishHead(head, declared));
+    else {
+      this.whole = [];
+      this.pendingHead = head;
+    }
+  }
+
+  /** DATA from the client (already counted against the connection window). */
+  body(chunk: Buffer): void {
+    if (this.paused) {
+      this.held.push(chunk);
+      return;
+    }
+    this.deliver(chunk);
+  }
+
+  private deliver(chunk: Buffer): void {
+    const st = this.owner.st;
+    const c = this.data;
+    this.received += chunk.length;
+    this.owner.consumed(this, chunk.length);
+    if (this.whole) {
+      if (this.bodyRefused) return;
+      if (this.received > st.core.cfg.limits.maxBodyBytes) {
+        this.bodyRefused = true;
+        rejectHead(st, c, 413, `Request body exceeds ${st.core.cfg.limits.maxBodyBytes} bytes.`);
+        return;
+      }
+      this.whole.push(chunk);
+      return;
+    }
+    if (this.received > this.declared!) {
+      if (c.ex) abortRequest(st, c.ex, 400, "More DATA than Content-Length.");
+      return;
+    }
+    if (!c.closed) clientData(st, c, chunk);
+  }
+
+  /** END_STREAM from the client. */
+  bodyEnd(): void {
+    this.remoteEnded = true;
+    if (this.paused) return; // after the held DATA (resume)
+    this.finishBody();
+  }
+
+  private finishBody(): void {
+    if (this.bodyFinished) return;
+    this.bodyFinished = true;
+    const st = this.owner.st;
+    const c = this.data;
+    if (this.whole) {
+      const parts = this.whole;
+      this.whole = null;
+      if (this.bodyRefused || c.closed) return;
+      clientData(st, c, finishHead(this.pendingHead!, this.received));
+      if (this.received > 0) clientData(st, c, Buffer.concat(parts, this.received));
+    } else if (this.received < this.declared! && c.ex && !c.ex.bodyDone)
+      abortRequest(st, c.ex, 400, "Less DATA than Content-Length.");
+  }
+
+  write(buf: Uint8Array, off = 0, len = buf.length - off): number {
+    if (this.ended || this.done) return len;
+    if (this.responded && this.queued >= HIGH_WATER) {
+      this.refused = true;
+      if (!this.blockedSince) this.blockedSince = Date.now();
+      return 0;
+    }
+    let piece = Buffer.from(buf.buffer, buf.byteOffset + off, len);
+    if (!this.responded) {
+      if (this.head) piece = Buffer.concat([this.head, piece]);
+      const end = responseHeadEnd(piece);
+      if (end < 0) {
+        this.head = Buffer.from(piece);
+        return len;
+      }
+      this.head = null;
+      const text = piece.latin1Slice(0, end - 4);
+      piece = piece.subarray(end);
+      // Interim answers (100 Continue) are not passed on: the request body flows anyway.
+      if (Number(text.slice(9, 12)) < 200) {
+        if (piece.length) this.write(piece);
+        return len;
+      }
+      this.responded = true;
+      this.owner.sendHeaders(this, encodeResponseHead(text));
+    }
+    if (piece.length) {
+      this.queue.push(piece.buffer === this.scratch ? Buffer.from(piece) : piece);
+      this.queued += piece.length;
+      this.owner.wake(this);
+    }
+    return len;
+  }
+
+  end(): void {
+    if (this.ended || this.done) return;
+    this.ended = true;
+    this.endedAt = Date.now();
+    if (!this.responded) this.owner.reset(this, 2);
+    else this.owner.wake(this);
+  }
+
+  terminate(): void {
+    if (this.ended || this.done) return;
+    this.ended = true;
+    this.owner.reset(this, 2);
+  }
+
+  /** Resets a stream whose frames cannot leave (flow-control stall), whatever the engine's state. */
+  cancel(): void {
+    this.ended = true;
+    this.owner.reset(this, 8);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    const held = this.held;
+    this.held = [];
+    for (const chunk of held) this.deliver(chunk);
+    if (this.remoteEnded && !this.done) this.finishBody();
+  }
+}
