@@ -229,6 +229,9 @@ test("a declined card says so and leaves the cart; a double click on Place order
   expect([a.status(), b.status()]).toEqual([303, 303]);
   expect(a.headers().location).toMatch(/^\/account\/orders\/[0-9a-f-]{36}\?placed=1$/);
   expect(b.headers().location).toBe(a.headers().location);
+  // and once more after both answered (a click that arrives when the order is placed, the cart empty)
+  const late = await post();
+  expect([late.status(), late.headers().location]).toEqual([303, a.headers().location]);
   expect(await ordersOf(email)).toEqual({ all: afterDecline.all + 3, paid: 3 });
   await plain.close();
 }, 240_000);

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { type CartReply, currentCart, Totals } from "./cart-pages.tsx";
 import { type PageStatus, renderPage, seeOther } from "./render.tsx";
-import type { PageEnv } from "./session.ts";
+import type { PageEnv, PageSession } from "./session.ts";
 
 const checkoutForm = z.object({
   idempotency_key: z.string().uuid(),
@@ -109,16 +109,73 @@ interface Problem {
   detail?: string;
 }
 
-/** `POST /checkout`: places the order, or shows why not (the cart stays as it was). */
+function isInProgress(p: Problem): boolean {
+  return String(p.type).endsWith("checkout-in-progress");
+}
+
+/**
+ * `POST /checkout`: places the order, or shows why not (the cart stays as it was).
+ *
+ * The form goes to the API before the cart is looked at: when a double click's
+ * second post arrives after the first has already placed the order, the cart is
+ * empty by then, and only the idempotency key can tell "this order was just
+ * placed" (the API replays it) from "there is nothing to buy" (back to the cart).
+ */
 export async function placeOrder(c: Context<PageEnv>) {
   const s = c.get("session");
   if (!s.user) return seeOther(c, "/signin?next=/checkout");
-  const cart = await currentCart(s);
-  if (!cart?.items.length) return seeOther(c, "/cart");
   const raw = (await c.req.parseBody()) as Record<string, string>;
   const parsed = checkoutForm.safeParse({ ...raw, line2: raw.line2 || undefined });
-  if (!parsed.success) return checkoutView(c, cart, raw, "Please fill in every required field.", 422);
+  if (!parsed.success) return formError(c, raw, "Please fill in every required field.", 422);
   const f = parsed.data;
+  const r = await submitCheckout(s, f);
+  if (r.ok) return seeOther(c, `/account/orders/${r.body.id}?placed=1`);
+  if (r.status === 402) {
+    return formError(
+      c,
+      f,
+      "Your card was declined. Nothing was charged and your cart is unchanged: try another card.",
+      402,
+    );
+  }
+  if (r.status === 409 && isInProgress(r.body)) {
+    // the first click's charge outlasted our wait: its order may still come, so no "out of stock"
+    return formError(c, f, "Your order is still being placed. Please check your orders shortly.", 503);
+  }
+  if (r.status === 409) {
+    return formError(
+      c,
+      f,
+      "Some items are no longer in stock in that quantity. Please review your cart.",
+      409,
+    );
+  }
+  return formError(
+    c,
+    f,
+    "The order could not be placed. Please check the details and try again.",
+    r.status >= 500 ? 503 : 422,
+  );
+}
+
+/** Shows the form again with the reason, or sends the shopper to the cart when it is empty. */
+async function formError(
+  c: Context<PageEnv>,
+  prev: Partial<CheckoutForm>,
+  error: string,
+  status: PageStatus,
+) {
+  const cart = await currentCart(c.get("session"));
+  if (!cart?.items.length) return seeOther(c, "/cart");
+  return checkoutView(c, cart, prev, error, status);
+}
+
+/**
+ * Posts the form to `/api/checkout` under its idempotency key. A second click
+ * while the first is still charging gets "in progress": it waits for the
+ * first's answer under the same key, so both land on the one order.
+ */
+async function submitCheckout(s: PageSession, f: CheckoutForm) {
   const body = {
     shipping_address: {
       name: f.name,
@@ -130,41 +187,13 @@ export async function placeOrder(c: Context<PageEnv>) {
     },
     payment: { method: "test_card", token: f.card },
   };
-  // A second click while the first is still charging: wait for the first's answer under the same key.
   const deadline = Date.now() + 15_000;
   for (;;) {
     const r = await s.api<{ id: string } & Problem>("POST", "/api/checkout", {
       json: body,
       key: f.idempotency_key,
     });
-    if (r.ok) return seeOther(c, `/account/orders/${r.body.id}?placed=1`);
-    if (r.status === 409 && String(r.body.type).endsWith("checkout-in-progress") && Date.now() < deadline) {
-      await Bun.sleep(100);
-      continue;
-    }
-    if (r.status === 402) {
-      return checkoutView(
-        c,
-        cart,
-        f,
-        "Your card was declined. Nothing was charged and your cart is unchanged: try another card.",
-        402,
-      );
-    }
-    if (r.status === 409)
-      return checkoutView(
-        c,
-        cart,
-        f,
-        "Some items are no longer in stock in that quantity. Please review your cart.",
-        409,
-      );
-    return checkoutView(
-      c,
-      cart,
-      f,
-      "The order could not be placed. Please check the details and try again.",
-      r.status >= 500 ? 503 : 422,
-    );
+    if (!(r.status === 409 && isInProgress(r.body)) || Date.now() >= deadline) return r;
+    await Bun.sleep(100);
   }
 }
