@@ -97,6 +97,6 @@ export function appModules(o: ModuleOptions): RouteModule[] {
     adminCatalogModule,
     adminEventsModule,
     consoleModule,
-    storefrontModule, // server-rendered pages: last, they call the API routes above in-process
+    storefrontModule(o.recommend), // server-rendered pages: last, they call the API routes above in-process
   ];
 }

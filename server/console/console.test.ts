@@ -208,3 +208,37 @@ test("a cross-site console post is refused", async () => {
   });
   expect(r.status).toBe(403);
 });
+
+test("pricing advice: staff ask for a suggestion, see its reasons, and accept it once", async () => {
+  const [v] = await t.sql<{ sku: string }[]>`select sku from variants order by id limit 1`;
+  const asked = await post("/admin/pricing/advice", { sku: v!.sku });
+  expect(asked.headers.get("location")).toBe("/admin/pricing?done=asked");
+  expect((await post("/admin/pricing/advice", { sku: "not a sku!" })).headers.get("location")).toBe(
+    "/admin/pricing?done=error",
+  );
+  const [advice] = await t.sql<{ id: string; reasons: string[] }[]>`
+    select id, reasons from pricing_advice where sku = ${v!.sku}`;
+  const page = await (await get("/admin/pricing")).text();
+  expect(page).toContain(`data-advice="${advice!.id}"`);
+  expect(advice!.reasons.length).toBeGreaterThan(0);
+  expect(page).toContain(Bun.escapeHTML(advice!.reasons[0]!));
+  expect(page).toContain(`/admin/pricing/${advice!.id}`);
+  const bad = await post(`/admin/pricing/${advice!.id}`, { decision: "maybe" });
+  expect(bad.headers.get("location")).toBe("/admin/pricing?done=error");
+  const ok = await post(`/admin/pricing/${advice!.id}`, { decision: "accepted", note: "fine" });
+  expect(ok.headers.get("location")).toBe("/admin/pricing?done=accepted");
+  const [row] = await t.sql<{ decision: string; decided_by: string | null }[]>`
+    select decision, decided_by from pricing_advice where id = ${advice!.id}`;
+  expect(row!.decision).toBe("accepted");
+  expect(row!.decided_by).not.toBeNull();
+  const again = await post(`/admin/pricing/${advice!.id}`, { decision: "rejected" });
+  expect(again.headers.get("location")).toBe("/admin/pricing?done=error");
+  expect(await (await get("/admin/pricing")).text()).toContain('data-decision="accepted"');
+  expect((await get("/admin/pricing", customerCookie)).status).toBe(403);
+  const crossSite = await t.request(`/admin/pricing/${advice!.id}`, {
+    method: "POST",
+    body: new URLSearchParams({ decision: "rejected" }),
+    headers: { host: HOST, cookie: staffCookie, origin: "https://evil.example" },
+  });
+  expect(crossSite.status).toBe(403);
+});

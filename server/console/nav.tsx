@@ -5,6 +5,7 @@ export type ConsoleSection =
   | "orders"
   | "fraud"
   | "forecast"
+  | "pricing"
   | "help"
   | "webhooks"
   | "events"
@@ -18,6 +19,7 @@ export function ConsoleNav(props: { current: ConsoleSection }) {
     ["orders", "/admin/orders", "Orders"],
     ["fraud", "/admin/fraud", "Fraud review"],
     ["forecast", "/admin/forecast", "Low stock"],
+    ["pricing", "/admin/pricing", "Pricing advice"],
     ["help", "/admin/help", "Help articles"],
     ["webhooks", "/admin/webhooks", "Webhooks"],
     ["events", "/admin/events", "Events"],

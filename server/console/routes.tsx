@@ -10,6 +10,7 @@ import { forecastPage } from "./forecast.tsx";
 import { decideFraudReview, fraudPage } from "./fraud.tsx";
 import { helpPage, saveHelpArticle } from "./help.tsx";
 import { ordersPage, refundOrder, transitionOrder } from "./orders.tsx";
+import { askPricingAdvice, decidePricingAdvice, pricingPage } from "./pricing.tsx";
 import { addVariant, adjustStock, archiveProduct, saveDetails, saveVariant } from "./product-actions.ts";
 import { productEditPage } from "./product-edit.tsx";
 import { createProduct, newProductFormPage } from "./product-new.tsx";
@@ -58,6 +59,9 @@ export const consoleModule: RouteModule = (app, deps) => {
     ["GET", "/admin/fraud", fraudPage],
     ["POST", "/admin/fraud/:id", decideFraudReview],
     ["GET", "/admin/forecast", forecastPage],
+    ["GET", "/admin/pricing", pricingPage],
+    ["POST", "/admin/pricing/advice", askPricingAdvice],
+    ["POST", "/admin/pricing/:id{[0-9]+}", decidePricingAdvice],
     ["GET", "/admin/help", helpPage],
     ["POST", "/admin/help/:slug", saveHelpArticle],
     ["GET", "/admin/events", eventsPage],

@@ -1,4 +1,5 @@
 import type { Sql } from "../../db/client.ts";
+import { raiseGenerations } from "../cache/index.ts";
 import { activeProductIds, contentNeighbours, productContents } from "../catalog/content.ts";
 import { getSkuDetails } from "../catalog/skus.ts";
 import type { AppDeps } from "../core/deps.ts";
@@ -6,6 +7,12 @@ import type { DomainEvent } from "../core/outbox.ts";
 import type { RecommendSettings } from "./settings.ts";
 import { addOrder, forgetSimilar, saveSimilar } from "./store.ts";
 import { mostSimilar } from "./vectors.ts";
+import { recommendGeneration } from "./widgets.ts";
+
+/** Makes cached product pages of these products show their new lists. */
+async function raisePages(deps: AppDeps, slugs: string[]): Promise<void> {
+  await raiseGenerations(deps, [...new Set(slugs)].map(recommendGeneration));
+}
 
 /** How many products each similar list keeps, and how many candidates are compared for one product. */
 export const SIMILAR_K = 10;
@@ -27,13 +34,21 @@ export async function ingestPaidOrder(
 ): Promise<boolean> {
   const details = await getSkuDetails(deps.db.primary, order.skus);
   const productIds = details.map((d) => d.product_id);
-  return deps.db.tx((tx) =>
+  const added = await deps.db.tx((tx) =>
     addOrder(
       tx,
       { orderId: order.orderId, userId: order.userId, productIds, paidAt: order.paidAt },
       settings.halfLifeDays,
     ),
   );
+  // The order's own products' bought-together lists moved; others only shift by popularity
+  // (cosine denominators), which their page entries pick up at the next raise or expiry.
+  if (added && productIds.length > 1)
+    await raisePages(
+      deps,
+      (await productContents(deps.db.primary, productIds)).map((p) => p.slug),
+    );
+  return added;
 }
 
 /** Recomputes the similar list of one product (or drops it when archived or gone). */
@@ -46,6 +61,9 @@ export async function refreshSimilar(sql: Sql, deps: AppDeps, productId: number)
   const candidates = await contentNeighbours(sql, product, SIMILAR_CANDIDATES);
   const best = mostSimilar(product, candidates, SIMILAR_K);
   await deps.db.tx((tx) => saveSimilar(tx, productId, best, SIMILAR_K));
+  // lists are stored both ways: the product's page and its neighbours' pages changed
+  const ids = new Set(best.map((b) => b.id));
+  await raisePages(deps, [product.slug, ...candidates.filter((c) => ids.has(c.id)).map((c) => c.slug)]);
   return best.length;
 }
 

@@ -118,8 +118,46 @@ test("for you: from the customer's orders and views; popular without history; si
   expect(mine.body.items.map((i) => i.slug)).not.toContain("teapot");
 });
 
+/** The product-page section `id` as the slugs of its cards; null when the page leaves it out. */
+async function pageSection(slug: string, id: string): Promise<string[] | null> {
+  const res = await t.request(`/p/${slug}`);
+  expect(res.status).toBe(200);
+  const html = await res.text();
+  const start = html.indexOf(`data-recommend="${id}"`);
+  if (start < 0) return null;
+  const section = html.slice(start, html.indexOf("</section>", start));
+  return [...section.matchAll(/href="\/p\/([a-z0-9-]+)"/g)].map((m) => m[1]!);
+}
+
+test("product pages show bought together and similar products as cards; empty lists are left out", async () => {
+  expect(await pageSection("tent", "bought-together")).toEqual(["sleeping-bag"]);
+  expect(await pageSection("tent", "similar")).toContain("camp-stove");
+  expect(await pageSection("kettle", "bought-together")).toBeNull();
+});
+
+test("a cached product page shows new co-purchases once the consumer has counted them", async () => {
+  expect(await pageSection("teapot", "bought-together")).toBeNull(); // now cached without the section
+  expect(await pageSection("teapot", "bought-together")).toBeNull();
+  for (const [i, u] of [buyers[4]!, buyers[5]!].entries()) {
+    for (const s of ["teapot", "kettle"]) await fillCart(t, u, `SKU-${s}`, 1);
+    const res = await t.request("/api/checkout", {
+      method: "POST",
+      token: u.token,
+      key: `pair${i}`,
+      json: checkoutBody(),
+    });
+    expect(res.status).toBe(201);
+  }
+  // the orders changed no product, so only the consumer's raise can rebuild the page
+  expect(await pageSection("teapot", "bought-together")).toBeNull();
+  await consumeOutbox();
+  expect(await pageSection("teapot", "bought-together")).toEqual(["kettle"]);
+});
+
 test("missing tables degrade to no result, never a 5xx", async () => {
   await t.sql`drop table rec_similar`;
   const res = await get("/products/mug/similar");
   expect(res).toEqual({ status: 200, body: { strategy: "none", items: [] } });
+  expect(await pageSection("mug", "similar")).toBeNull();
+  expect(await pageSection("mug", "bought-together")).toBeNull();
 });

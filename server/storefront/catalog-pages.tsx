@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import { CATEGORIES, PRODUCT_LISTS, productGeneration } from "../catalog/generations.ts";
 import type { AppDeps } from "../core/deps.ts";
+import type { RecommendSettings } from "../recommend/settings.ts";
+import { productRecommendations, recommendGeneration } from "../recommend/widgets.ts";
 import {
   type CategoryNode,
   type Facets,
@@ -208,8 +210,15 @@ const MAX_IMAGES = 50;
 
 const STOCK_TEXT = { in_stock: "In stock", low_stock: "Only a few left", out_of_stock: "Out of stock" };
 
-/** `GET /p/:slug`: variants with stock, price, rating, reviews; JSON-LD Product and breadcrumbs. */
-export function productPage(deps: AppDeps) {
+/** How many products each recommendation section shows. */
+const RECOMMENDED = 4;
+
+/**
+ * `GET /p/:slug`: variants with stock, price, rating, reviews; JSON-LD Product
+ * and breadcrumbs; "Bought together" and "Similar products" from the
+ * recommender (each left out when it has nothing).
+ */
+export function productPage(deps: AppDeps, recommend: Pick<RecommendSettings, "minSupport">) {
   return (c: Context<PageEnv>) => {
     const slug = c.req.param("slug") ?? "";
     if (!/^[a-z0-9-]{1,200}$/.test(slug)) return notFoundPage(c);
@@ -221,17 +230,20 @@ export function productPage(deps: AppDeps) {
       deps,
       {
         key: `/p/${slug}${image ? `?image=${image}` : ""}`,
-        generations: [CATEGORIES, productGeneration(slug)],
+        // PRODUCT_LISTS: the recommended cards show other products' prices and stock;
+        // recommendGeneration: the lists change as orders are paid (raised by the recommend consumer)
+        generations: [CATEGORIES, PRODUCT_LISTS, productGeneration(slug), recommendGeneration(slug)],
       },
       async (origin) => {
         const api = c.get("session").api;
-        const [r, reviews] = await Promise.all([
+        const [r, reviews, recs] = await Promise.all([
           api<ProductDetail | null>("GET", `/api/catalog/products/${slug}`, { anonymous: true }),
           api<{ items: { rating: number; title: string; body: string; created_at: string }[] }>(
             "GET",
             `/api/catalog/products/${slug}/reviews?page_size=10`,
             { anonymous: true },
           ),
+          productRecommendations(deps, slug, { minSupport: recommend.minSupport, limit: RECOMMENDED }),
         ]);
         const p = r.ok ? r.body : null;
         if (!p) throw new PageNotFound();
@@ -330,10 +342,23 @@ export function productPage(deps: AppDeps) {
                   <p>No reviews yet.</p>
                 )}
               </section>
+              <Recommended id="bought-together" heading="Bought together" items={recs.boughtTogether} />
+              <Recommended id="similar" heading="Similar products" items={recs.similar} />
             </article>
           ),
         };
       },
     );
   };
+}
+
+/** A recommendation section of product cards; nothing at all when the list is empty. */
+function Recommended(props: { id: string; heading: string; items: ListItem[] }) {
+  if (!props.items.length) return null;
+  return (
+    <section class="recommended" aria-labelledby={`${props.id}-h`} data-recommend={props.id}>
+      <h2 id={`${props.id}-h`}>{props.heading}</h2>
+      <ProductGrid items={props.items} label={props.heading} />
+    </section>
+  );
 }

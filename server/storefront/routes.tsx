@@ -2,6 +2,7 @@ import type { Context, Hono } from "hono";
 import { cacheRuntime } from "../cache/index.ts";
 import { CATEGORIES, PRODUCT_LISTS } from "../catalog/generations.ts";
 import type { AppDeps, AppEnv, RouteModule } from "../core/deps.ts";
+import type { RecommendSettings } from "../recommend/settings.ts";
 import { accountPage, authPage, authPost, cancelOrder, orderPage, signOut } from "./account-pages.tsx";
 import { addToCart, cartPage, updateCartItem } from "./cart-pages.tsx";
 import { categoryPage, homePage, productPage, searchPage } from "./catalog-pages.tsx";
@@ -18,11 +19,12 @@ import { type PageEnv, pageSession } from "./session.ts";
  */
 function pageRoutes(
   deps: AppDeps,
+  recommend: RecommendSettings,
 ): [method: "GET" | "POST", path: string, handler: (c: Context<PageEnv>) => unknown][] {
   return [
     ["GET", "/", homePage(deps)],
     ["GET", "/c/:slug", categoryPage(deps)],
-    ["GET", "/p/:slug", productPage(deps)],
+    ["GET", "/p/:slug", productPage(deps, recommend)],
     ["GET", "/search", searchPage],
     ["GET", "/cart", cartPage],
     ["POST", "/cart/add", addToCart],
@@ -95,13 +97,15 @@ function sitemap(app: Hono<AppEnv>, deps: AppDeps) {
   };
 }
 
-/** Mounts the storefront pages, the sitemap and robots.txt. */
-export const storefrontModule: RouteModule = (app, deps) => {
-  app.get("/robots.txt", robots);
-  app.get("/sitemap.xml", sitemap(app, deps));
-  const session = pageSession(app, deps);
-  const pages = app as unknown as Hono<PageEnv>;
-  for (const [method, path, handler] of pageRoutes(deps)) {
-    pages.on(method, path, session, (c) => handler(c) as Response | Promise<Response>);
-  }
-};
+/** Mounts the storefront pages, the sitemap and robots.txt (product pages show the recommender's lists). */
+export const storefrontModule =
+  (recommend: RecommendSettings): RouteModule =>
+  (app, deps) => {
+    app.get("/robots.txt", robots);
+    app.get("/sitemap.xml", sitemap(app, deps));
+    const session = pageSession(app, deps);
+    const pages = app as unknown as Hono<PageEnv>;
+    for (const [method, path, handler] of pageRoutes(deps, recommend)) {
+      pages.on(method, path, session, (c) => handler(c) as Response | Promise<Response>);
+    }
+  };
