@@ -28,8 +28,8 @@ test("a connection ended during the driver's array-type query raises no unhandle
             port: Number(target.port || 5432),
             socket: {
               data: (_s, chunk) => void client.write(chunk),
-              close: () => client.end(),
-              error: () => client.end(),
+              close: () => void client.end(),
+              error: () => void client.end(),
             },
           }),
         };
