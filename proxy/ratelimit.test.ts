@@ -54,8 +54,19 @@ describe.skipIf(!redisUrl)("rate limiting (Redis)", () => {
         rateLimit: { enabled: true, zones, redisUrl: redisUrl!, keyPrefix: prefix },
       }),
     );
+    const r = new Redis(redisUrl!);
     try {
       const base = `http://127.0.0.1:${p.port}`;
+      // Until the limiter's Redis connection is ready it decides in-process (a slow machine may take
+      // seconds). Wait until a decision lands in Redis, using a fresh user's bucket per attempt so the
+      // buckets counted below stay untouched and every request below is decided in one place.
+      let attempt = 0;
+      await waitFor(async () => {
+        const who = `warm-up-${++attempt}`;
+        const res = await fetch(`${base}/api/who`, { headers: { authorization: `Bearer ${token(who)}` } });
+        await res.arrayBuffer();
+        return (await r.exists(`${prefix}api:u:${who}`)) === 1;
+      }, 30_000);
       const statuses: number[] = [];
       let last: Response | undefined;
       for (let i = 0; i < 8; i++) {
@@ -95,11 +106,10 @@ describe.skipIf(!redisUrl)("rate limiting (Redis)", () => {
       });
       expect(expired.status).toBe(429);
 
-      const r = new Redis(redisUrl!);
       expect(await r.exists(`${prefix}api:u:user-1`)).toBe(1);
-      await r.quit();
       expect(p.core.metrics.rateLimited.get({ zone: "api" })).toBeGreaterThan(0);
     } finally {
+      r.disconnect();
       await p.stop(1000);
       await up.kill();
     }
