@@ -23,6 +23,7 @@ export function replicaMonitor(
   replicas: ReplicaState[],
   currentLsn: () => Promise<bigint>,
   maxLagMs: number,
+  checkTimeoutMs = 2000,
 ): () => Promise<void> {
   // Where the primary's WAL was at recent polls: a replica's lag is how long ago
   // the primary was at the position the replica has replayed. (Replay
@@ -45,8 +46,13 @@ export function replicaMonitor(
   async function checkReplica(r: ReplicaState): Promise<void> {
     const started = performance.now();
     try {
-      const [row] = await r.sql<{ recovery: boolean; lsn: string | null }[]>`
+      const query = r.sql<{ recovery: boolean; lsn: string | null }[]>`
         select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as lsn`;
+      // A replica that stopped mid-connection can leave the query waiting for
+      // ever: the check has a deadline, so the replica is marked down instead.
+      const [row] = await withDeadline(query, checkTimeoutMs, () => {
+        void Promise.resolve(query.cancel()).catch(() => {});
+      });
       r.latencyMs = performance.now() - started;
       if (!row?.recovery || !row.lsn) {
         r.status = "down";
@@ -67,7 +73,7 @@ export function replicaMonitor(
   async function checkReplicas(): Promise<void> {
     if (!replicas.length) return;
     // Read the primary position first: a replica at or past it is fully caught up.
-    const primaryLsn = await currentLsn().catch(() => null);
+    const primaryLsn = await withDeadline(currentLsn(), checkTimeoutMs).catch(() => null);
     if (primaryLsn !== null) {
       const last = history[history.length - 1];
       if (!last || primaryLsn > last.lsn) history.push({ at: performance.now(), lsn: primaryLsn });
@@ -79,4 +85,20 @@ export function replicaMonitor(
   }
 
   return checkReplicas;
+}
+
+/** `work`, or a rejection once `ms` have passed (calling `onTimeout` first). */
+function withDeadline<T>(work: PromiseLike<T>, ms: number, onTimeout?: () => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      try {
+        onTimeout?.();
+      } catch {
+        // cancelling is best effort
+      }
+      reject(new Error(`health check timed out after ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([Promise.resolve(work), deadline]).finally(() => clearTimeout(timer));
 }
