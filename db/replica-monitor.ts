@@ -23,7 +23,7 @@ export function replicaMonitor(
   replicas: ReplicaState[],
   currentLsn: () => Promise<bigint>,
   maxLagMs: number,
-  checkTimeoutMs = 2000,
+  checkTimeoutMs = 5000,
 ): () => Promise<void> {
   // Where the primary's WAL was at recent polls: a replica's lag is how long ago
   // the primary was at the position the replica has replayed. (Replay
@@ -50,9 +50,9 @@ export function replicaMonitor(
         select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as lsn`;
       // A replica that stopped mid-connection can leave the query waiting for
       // ever: the check has a deadline, so the replica is marked down instead.
-      const [row] = await withDeadline(query, checkTimeoutMs, () => {
-        void Promise.resolve(query.cancel()).catch(() => {});
-      });
+      // The query is not cancelled: a slow first connection (SCRAM on a busy
+      // host) goes on and serves the next check.
+      const [row] = await withDeadline(query, checkTimeoutMs);
       r.latencyMs = performance.now() - started;
       if (!row?.recovery || !row.lsn) {
         r.status = "down";
@@ -87,18 +87,11 @@ export function replicaMonitor(
   return checkReplicas;
 }
 
-/** `work`, or a rejection once `ms` have passed (calling `onTimeout` first). */
-function withDeadline<T>(work: PromiseLike<T>, ms: number, onTimeout?: () => void): Promise<T> {
+/** `work`, or a rejection once `ms` have passed. */
+function withDeadline<T>(work: PromiseLike<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      try {
-        onTimeout?.();
-      } catch {
-        // cancelling is best effort
-      }
-      reject(new Error(`health check timed out after ${ms} ms`));
-    }, ms);
+    timer = setTimeout(() => reject(new Error(`health check timed out after ${ms} ms`)), ms);
   });
   return Promise.race([Promise.resolve(work), deadline]).finally(() => clearTimeout(timer));
 }
