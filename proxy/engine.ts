@@ -18,8 +18,8 @@ import { createH2Front, type H2Front } from "./h2/connection.ts";
 import { createNativeH2Front } from "./h2/native-front.ts";
 import type { UpstreamPool } from "./pool.ts";
 
-export { isProxied } from "./engine/client.ts";
 export { acceptedEncodings } from "./engine/files.ts";
+export { isProxied } from "./engine/paths.ts";
 
 /**
  * The engine: clients via Bun.listen, upstreams via pooled Bun.connect sockets.

@@ -11,11 +11,11 @@ import {
   type RequestHead,
 } from "../http1.ts";
 import { verifyAccessToken } from "../jwt.ts";
-import { normalisePath } from "../path.ts";
 import { startRequestSpan } from "../trace.ts";
 import { finishExchange, releaseInFlight } from "./exchange.ts";
 import { serveStatic } from "./files.ts";
 import { problem, rejectHead, respondLocal } from "./local.ts";
+import { isOperationsOnly, isProxied } from "./paths.ts";
 import { admitClient, openPending, releaseClient, resolvePending } from "./peer.ts";
 import {
   ADDRESS_KNOWN,
@@ -35,38 +35,9 @@ import { flushQueue, sendClient, sendUp } from "./writes.ts";
  * end.
  */
 
-// /metrics is not among them: the public listener never serves it (the admin port does).
-const proxiedExact = new Set(["/healthz", "/readyz", "/health", "/api", "/", "/sitemap.xml", "/robots.txt"]);
-// The server-rendered storefront and console (docs/API.md "Pages"): the app answers these.
-const pagePrefixes = [
-  "/c/",
-  "/p/",
-  "/search",
-  "/cart",
-  "/checkout",
-  "/account",
-  "/signin",
-  "/register",
-  "/signout",
-  "/admin",
-];
 const API_PREFIX = Buffer.from("/api/", "latin1");
 /** Forwarding lines of a client whose address is not known yet (replaced in `admitClient`). */
 const NO_BYTES = Buffer.alloc(0);
-
-/** True for paths forwarded to the app instances; everything else is static. */
-export function isProxied(path: string): boolean {
-  if (path.startsWith("/api/") || proxiedExact.has(path)) return true;
-  // A plain loop: this runs for every static-file request, and `some` would make a closure each time.
-  for (const prefix of pagePrefixes) if (path.startsWith(prefix)) return true;
-  return false;
-}
-
-/** Paths only the admin port answers (`/metrics`, in any spelling); 404 here, upstream never asked. */
-function isOperationsOnly(path: string): boolean {
-  const p = normalisePath(path);
-  return p === "/metrics" || p.startsWith("/metrics/");
-}
 
 /** Parses and starts the requests waiting in a client's buffer, one at a time. */
 export function processBuffered(st: EngineState, c: Client): void {
