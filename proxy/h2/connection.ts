@@ -9,10 +9,11 @@ import {
 import type { Socket } from "bun";
 import { abortRequest, clientClosed, clientData, clientDrained } from "../engine/client.ts";
 import { rejectHead } from "../engine/local.ts";
-import { ADDRESS_KNOWN, type Client, type EngineState, type H2Link } from "../engine/state.ts";
+import type { Client, EngineState, H2Link } from "../engine/state.ts";
 import { FrameGuard, type GuardLimits, type GuardVerdict, type SweepVerdict } from "./guard.ts";
 import { finishHead, toHttp1Head } from "./request.ts";
 import { SocketDuplex, StreamSocket } from "./socket.ts";
+import { streamClient } from "./stream-client.ts";
 
 /**
  * HTTP/2 to clients. The engine's TLS listener negotiates ALPN; a socket that
@@ -194,28 +195,7 @@ function onStream(
 ): void {
   const parent = conn.c;
   const sock = new StreamSocket(stream, parent.ip, st.scratch.buffer, () => clientClosed(st, c), conn.flush);
-  const c: Client = {
-    sock: sock as unknown as Socket<Client>, // the engine uses only what StreamSocket has
-    ip: parent.ip,
-    trusted: parent.trusted,
-    // The connection holds the per-IP count; its streams are not connections.
-    pending: ADDRESS_KNOWN,
-    counted: false,
-    secure: parent.secure,
-    buf: null,
-    headStart: 0,
-    ex: null,
-    out: null,
-    closeAfter: false,
-    lastActive: st.clock,
-    closed: false,
-    tunnel: null,
-    redirect: false,
-    forwarded: parent.forwarded,
-    forwardedFor: parent.forwardedFor,
-    h2: null,
-    stream: true,
-  };
+  const c = streamClient(st, parent, sock);
   sock.data = c;
   st.clients.add(c);
   conn.streams.add(sock);

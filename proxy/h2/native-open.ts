@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from "node:http2";
-import type { Socket } from "bun";
 import { rejectHead } from "../engine/local.ts";
-import { ADDRESS_KNOWN, type Client, type EngineState } from "../engine/state.ts";
+import type { Client, EngineState } from "../engine/state.ts";
 import type { Field } from "./hpack.ts";
 import type { NativeStream } from "./native-stream.ts";
 import { toHttp1Head } from "./request.ts";
+import { streamClient } from "./stream-client.ts";
 
 /**
  * A new stream of the native layer becomes a client record of the engine,
@@ -19,28 +19,7 @@ export function openStream(
   fields: Field[] | null,
   endStream: boolean,
 ): void {
-  const c: Client = {
-    sock: s as unknown as Socket<Client>, // the engine uses only what NativeStream has
-    ip: parent.ip,
-    trusted: parent.trusted,
-    // The connection holds the per-IP count; its streams are not connections.
-    pending: ADDRESS_KNOWN,
-    counted: false,
-    secure: parent.secure,
-    buf: null,
-    headStart: 0,
-    ex: null,
-    out: null,
-    closeAfter: false,
-    lastActive: st.clock,
-    closed: false,
-    tunnel: null,
-    redirect: false,
-    forwarded: parent.forwarded,
-    forwardedFor: parent.forwardedFor,
-    h2: null,
-    stream: true,
-  };
+  const c = streamClient(st, parent, s);
   s.data = c;
   st.clients.add(c);
   if (!fields) {
