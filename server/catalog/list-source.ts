@@ -1,10 +1,12 @@
 import type { AppDeps } from "../core/deps.ts";
+import type { ProductListItem } from "./present.ts";
 import type { ProductListParams } from "./schemas.ts";
 
 /**
  * A faster way to choose a list page than SQL over `products`: the search
- * domain's in-process index registers one (server/search/routes.ts). The
- * catalog still reads the page's rows itself; the source only picks ids.
+ * domain's in-process index registers one (server/search/routes.ts): it
+ * picks the page's ids and hands back their list items, from its own item
+ * cache where it can.
  */
 export interface ProductListSource {
   /**
@@ -13,6 +15,8 @@ export interface ProductListSource {
    * WAL position the list's cache generation requires) or is not ready.
    */
   listIds(params: ProductListParams, minLsn: bigint | null): { ids: number[]; total: number } | null;
+  /** The active products' list items in the order of `ids`, at least as fresh as `minLsn`. */
+  listItems(ids: number[], minLsn: bigint | null): Promise<ProductListItem[]>;
 }
 
 const sources = new WeakMap<AppDeps, ProductListSource>();

@@ -41,11 +41,11 @@ export function productListJson(deps: AppDeps, params: ProductListParams): Promi
     { cache: "product_list", key: listCacheKey(params), generations: LIST_GENERATIONS },
     async (minLsn) => {
       // The in-process index (when registered and fresh enough) picks the page without SQL scans.
-      const fast = productListSource(deps)?.listIds(params, minLsn);
-      if (fast) {
-        const rows = await deps.db.read((sql) => listProductsByIds(sql, fast.ids), { minLsn });
+      const source = productListSource(deps);
+      const fast = source?.listIds(params, minLsn);
+      if (source && fast) {
         return JSON.stringify({
-          items: rows.map(presentListItem),
+          items: await source.listItems(fast.ids, minLsn),
           page: params.page,
           page_size: params.page_size,
           total: fast.total,

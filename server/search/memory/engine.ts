@@ -1,6 +1,8 @@
 import type { Database } from "../../../db/client.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { ProductListSource } from "../../catalog/list-source.ts";
+import { presentListItem } from "../../catalog/present.ts";
+import { listProductsByIds } from "../../catalog/queries.ts";
 import type { ProductListParams } from "../../catalog/schemas.ts";
 import {
   PRODUCT_CHANGES_CHANNEL,
@@ -8,7 +10,6 @@ import {
   searchSourceTitles,
 } from "../../catalog/search-source.ts";
 import { prepareText } from "../pg/sql.ts";
-import { listItemsInOrder } from "../rows.ts";
 import {
   ReindexInProgressError,
   type ReindexResult,
@@ -20,6 +21,7 @@ import {
 import type { BuiltIndex } from "./build.ts";
 import { applyChanges, buildIndex } from "./build.ts";
 import { TypoExpander } from "./fuzzy.ts";
+import { ItemCache } from "./items.ts";
 import { type IndexAnswer, searchAll, searchFullText, searchTypos, suggestSlots } from "./query.ts";
 import { parseTsquery, type QueryNode } from "./tsquery.ts";
 
@@ -32,6 +34,8 @@ const PRUNE_EVERY_MS = 600_000;
 const REBUILD_TAIL = 500_000;
 /** Old versions tolerated before the index is rebuilt from Postgres. */
 const REBUILD_DEAD = 20_000;
+/** List items kept per instance (about 1 KB each): the products that searches and lists show most. */
+const ITEM_CACHE_SIZE = 5_000;
 
 interface Parsed {
   /** null: Postgres must answer (operators the index cannot evaluate exactly). */
@@ -81,6 +85,10 @@ export function createMemoryEngine(opts: {
   let syncing: Promise<void> | null = null;
   let again = false;
   const parsed = new Map<string, Parsed>();
+  const items = new ItemCache(async (ids, minLsn) => {
+    const rows = await db.read((sql) => listProductsByIds(sql, ids), { minLsn });
+    return new Map(rows.map((r) => [Number(r.id), presentListItem(r)]));
+  }, ITEM_CACHE_SIZE);
   let markReady!: () => void;
   const readyPromise = new Promise<void>((r) => {
     markReady = r;
@@ -91,6 +99,8 @@ export function createMemoryEngine(opts: {
     // Every commit before this position is in the snapshot read next.
     const lsn = await db.currentLsn();
     const next = await buildIndex(db.primary);
+    // Items loaded before the snapshot may predate changes the new index already holds.
+    items.clear(lsn);
     current = { ...next, typos: new TypoExpander(next.store.postings) };
     appliedLsn = lsn;
     markReady();
@@ -106,6 +116,10 @@ export function createMemoryEngine(opts: {
     const lsn = await db.currentLsn();
     const changes = await c.follower.next();
     if (current !== c) return; // swapped by a rebuild meanwhile; the new one follows on its own
+    // Items first: once `appliedLsn` moves, lists trust this instance's items up to it. Their
+    // floor is read after the log, so it is at or past the commit of every entry just read.
+    if (changes.length) dropItems(changes, await db.currentLsn());
+    if (current !== c) return;
     await applyChanges(db.primary, c.store, changes);
     if (current === c && lsn > appliedLsn) appliedLsn = lsn;
     // Old versions, or many products added since the build (a bulk import into a running
@@ -116,6 +130,16 @@ export function createMemoryEngine(opts: {
       prunedAt = Date.now();
       await pruneProductChanges(db.primary, PRUNE_AFTER_MS);
     }
+  }
+
+  function dropItems(changes: { product_id: number | null }[], lsn: bigint): void {
+    if (!changes.length) return;
+    if (changes.some((ch) => ch.product_id === null)) items.clear(lsn);
+    else
+      items.invalidate(
+        changes.map((ch) => ch.product_id!),
+        lsn,
+      );
   }
 
   /** One sync at a time; a wake-up during a sync runs another right after. */
@@ -178,8 +202,12 @@ export function createMemoryEngine(opts: {
   }
 
   async function present(found: IndexAnswer): Promise<SearchResult> {
-    const items = await db.read((sql) => listItemsInOrder(sql, found.ids));
-    return { items, total: found.total, facets: found.facets, match: found.match };
+    return {
+      items: await items.get(found.ids),
+      total: found.total,
+      facets: found.facets,
+      match: found.match,
+    };
   }
 
   async function reindex(): Promise<ReindexResult> {
@@ -241,6 +269,8 @@ export function createMemoryEngine(opts: {
       const found = searchAll(c.store, params, false);
       return { ids: found.ids, total: found.total };
     },
+
+    listItems: (ids, minLsn) => items.get(ids, minLsn),
 
     // Every instance follows the change log itself; the search-indexer consumer has nothing to do here.
     async indexProducts(): Promise<void> {},

@@ -117,4 +117,32 @@ describe("freshness across instances", () => {
     expect(res.status).toBe(200);
     await until(async () => (await inStock()) === 1, "B sees the restock", FRESH_MS);
   });
+
+  test("the items B answers with follow variant, stock-status and category writes that leave products alone", async () => {
+    type Item = {
+      slug: string;
+      category: { name: string };
+      variants: { sku: string; title: string; stock_status: string }[];
+    };
+    const item = async () => {
+      const res = await b.request("/api/search?q=studio");
+      const body = (await res.json()) as { items: Item[] };
+      return body.items.find((i) => i.slug === "studio-headphones")!;
+    };
+    const variant = async () => (await item()).variants.find((v) => v.sku === "STUDIO-HEADPHONES")!;
+    // Shown once, so B keeps the item; each write below must reach it within the bound.
+    expect((await variant()).stock_status).toBe("low_stock");
+    // 4 -> 14 crosses the low-stock threshold only: products.in_stock stays true, no products row is written.
+    const res = await t.request("/api/admin/inventory/STUDIO-HEADPHONES/adjust", {
+      method: "POST",
+      headers: admin,
+      json: { delta: 10, reason: "restock" },
+    });
+    expect(res.status).toBe(200);
+    await until(async () => (await variant()).stock_status === "in_stock", "B shows in stock", FRESH_MS);
+    await t.database.sql`update variants set title = 'Matte black' where sku = 'STUDIO-HEADPHONES'`;
+    await until(async () => (await variant()).title === "Matte black", "B shows the variant title", FRESH_MS);
+    await t.database.sql`update categories set name = 'Sound' where slug = 'audio'`;
+    await until(async () => (await item()).category.name === "Sound", "B shows the category name", FRESH_MS);
+  });
 });

@@ -27,38 +27,78 @@ function intersect(store: IndexStore, a: Int32Array, b: Int32Array): Int32Array 
 }
 
 /**
- * The slots in any of these terms' postings, ascending and without
- * duplicates: one term is its postings as they are; several are marked in
- * the shared buffer and collected in one pass.
+ * The union of ascending slot lists, ascending and without duplicates. One
+ * list is returned as it is, two are merged; more are set in the shared bit
+ * buffer and read back a 32-bit word at a time, so the cost follows the
+ * postings and the words they touch, not the whole slot range.
  */
-export function unionOfTerms(store: IndexStore, terms: number[]): Int32Array {
-  if (terms.length === 0) return new Int32Array(0);
-  if (terms.length === 1) return store.postings.postings(terms[0]!).slots;
-  const marks = store.markBuffer();
-  let count = 0;
-  let lo = Number.POSITIVE_INFINITY;
+export function unionOfLists(store: IndexStore, lists: Int32Array[]): Int32Array {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length === 0) return new Int32Array(0);
+  if (nonEmpty.length === 1) return nonEmpty[0]!;
+  let total = 0;
+  for (const l of nonEmpty) total += l.length;
+  const out = store.take(total);
+  if (nonEmpty.length === 2) return out.subarray(0, mergeTwo(nonEmpty[0]!, nonEmpty[1]!, out));
+  const bits = store.bitBuffer();
+  let lo = bits.length;
   let hi = -1;
-  for (const t of terms) {
-    const { slots } = store.postings.postings(t);
-    for (let k = 0; k < slots.length; k++) {
-      const s = slots[k]!;
-      if (!marks[s]) {
-        marks[s] = 1;
-        count++;
-        if (s < lo) lo = s;
-        if (s > hi) hi = s;
-      }
+  for (const l of nonEmpty) {
+    for (let k = 0; k < l.length; k++) {
+      const s = l[k]!;
+      bits[s >>> 5] = bits[s >>> 5]! | (1 << (s & 31));
     }
+    const first = l[0]! >>> 5;
+    const last = l[l.length - 1]! >>> 5;
+    if (first < lo) lo = first;
+    if (last > hi) hi = last;
   }
-  const out = store.take(count);
   let n = 0;
-  for (let s = lo; s <= hi && n < count; s++) {
-    if (marks[s]) {
-      out[n++] = s;
-      marks[s] = 0;
+  for (let w = lo; w <= hi; w++) {
+    let v = bits[w]!;
+    if (v === 0) continue;
+    bits[w] = 0;
+    const base = w << 5;
+    while (v !== 0) {
+      const low = v & -v;
+      out[n++] = base + 31 - Math.clz32(low);
+      v ^= low;
     }
   }
-  return out;
+  return out.subarray(0, n);
+}
+
+function mergeTwo(a: Int32Array, b: Int32Array, out: Int32Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      out[n++] = x;
+      i++;
+      j++;
+    } else if (x < y) {
+      out[n++] = x;
+      i++;
+    } else {
+      out[n++] = y;
+      j++;
+    }
+  }
+  while (i < a.length) out[n++] = a[i++]!;
+  while (j < b.length) out[n++] = b[j++]!;
+  return n;
+}
+
+/** The slots in any of these terms' postings, ascending and without duplicates. */
+export function unionOfTerms(store: IndexStore, terms: number[]): Int32Array {
+  const unique = terms.length > 1 ? [...new Set(terms)] : terms;
+  return unionOfLists(
+    store,
+    unique.map((t) => store.postings.postings(t).slots),
+  );
 }
 
 /** Evaluates AND/OR over leaves, each leaf resolved to its term ids by `resolve`. */
@@ -68,6 +108,12 @@ export function evaluate(
   resolve: (leaf: { word: string; prefix: boolean }) => number[],
 ): Int32Array {
   if (node.op === "term") return unionOfTerms(store, resolve(node));
+  // An OR of plain words (`'black' | 'black':*`): one union of their terms, each term once.
+  if (node.op === "or" && node.kids.every((k) => k.op === "term"))
+    return unionOfTerms(
+      store,
+      node.kids.flatMap((k) => resolve(k as { word: string; prefix: boolean })),
+    );
   const parts = node.kids.map((k) => evaluate(store, k, resolve));
   if (node.op === "and") {
     parts.sort((a, b) => a.length - b.length);
@@ -75,29 +121,7 @@ export function evaluate(
     for (let i = 1; i < parts.length && acc.length; i++) acc = intersect(store, acc, parts[i]!);
     return acc;
   }
-  // OR: union through the mark buffer.
-  const marks = store.markBuffer();
-  let count = 0;
-  let hi = -1;
-  for (const p of parts) {
-    for (let k = 0; k < p.length; k++) {
-      const s = p[k]!;
-      if (!marks[s]) {
-        marks[s] = 1;
-        count++;
-        if (s > hi) hi = s;
-      }
-    }
-  }
-  const out = store.take(count);
-  let n = 0;
-  for (let s = 0; s <= hi && n < count; s++) {
-    if (marks[s]) {
-      out[n++] = s;
-      marks[s] = 0;
-    }
-  }
-  return out;
+  return unionOfLists(store, parts);
 }
 
 /**

@@ -16,6 +16,7 @@ export class IndexStore {
   private titleOrder: number[] = [];
   /** Scratch buffers sized to the slot capacity, reused by every query (no allocation per request). */
   private marks = new Uint8Array(0);
+  private bits = new Uint32Array(0);
   private scores = new Float32Array(0);
   private matches = new Int32Array(0);
   /** Bump arena for intermediate slot lists of one query (unions, intersections). */
@@ -139,6 +140,13 @@ export class IndexStore {
   markBuffer(): Uint8Array {
     if (this.marks.length < this.docs.capacity) this.marks = new Uint8Array(this.docs.capacity);
     return this.marks;
+  }
+
+  /** A zeroed bit per slot of the capacity; callers zero what they set before returning. */
+  bitBuffer(): Uint32Array {
+    const words = (this.docs.capacity + 31) >>> 5;
+    if (this.bits.length < words) this.bits = new Uint32Array(words);
+    return this.bits;
   }
 
   /**
