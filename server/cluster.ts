@@ -4,6 +4,7 @@ import { loadConfigOrExit } from "../platform/config.ts";
 import { handleShutdown } from "../platform/lifecycle.ts";
 import { createLogger } from "../platform/logger.ts";
 import { Supervisor } from "../platform/supervisor.ts";
+import { appRuntimeEnv } from "./runtime-env.ts";
 
 /**
  * The cluster shim: starts APP_INSTANCES app processes on consecutive ports
@@ -21,7 +22,7 @@ for (let i = 0; i < config.APP_INSTANCES; i++) {
   supervisor.start({
     name: `app-${port}`,
     cmd: [process.execPath, join(import.meta.dir, "main.ts")],
-    env: { PORT: String(port), ...database.env },
+    env: { ...appRuntimeEnv, PORT: String(port), ...database.env },
   });
 }
 logger.info("app instances starting", { ports });

@@ -1,6 +1,7 @@
 /** Processes and the closed-loop client of the search/list benchmark (scripts/load/search-bench.ts). */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { appRuntimeEnv } from "../../server/runtime-env.ts";
 
 const root = join(import.meta.dir, "..", "..");
 
@@ -83,6 +84,7 @@ export async function startInstance(env: Record<string, string>, waitIndex: bool
       JWT_SECRET: "x".repeat(32),
       LOG_LEVEL: "info",
       APP_HOST: "127.0.0.1",
+      ...appRuntimeEnv,
       ...env,
     },
     stdout: "pipe",

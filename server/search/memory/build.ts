@@ -13,7 +13,7 @@ import { IndexStore } from "./store.ts";
 /** Change-log entries at most this far below the snapshot's newest are re-checked (commits that were in flight). */
 const REPLAY_WINDOW = 1000;
 /** Rows between forced collections during a build. */
-const GC_EVERY = 20_000;
+const GC_EVERY = 5_000;
 
 /** A built index and the follower of the change log from the index's snapshot on. */
 export interface BuiltIndex {

@@ -1,6 +1,7 @@
 import type { SearchSourceProduct } from "../../catalog/search-source.ts";
 import { PRICE_EDGES, RATING_MINS } from "../facet-buckets.ts";
 import type { CategoryTable } from "./categories.ts";
+import { TitleStore } from "./titles.ts";
 
 /** `width_bucket(price, PRICE_EDGES) - 1`: the price facet bucket, 255 below the first edge. */
 function priceBucket(price: number): number {
@@ -46,7 +47,7 @@ export class DocColumns {
   /** A hash of the vector text: an unchanged text keeps its slot. */
   textHash: Int32Array;
   /** `search_norm(title)`: the suggestion order (titles and slugs themselves are read from Postgres). */
-  normTitles: string[] = [];
+  readonly normTitles = new TitleStore();
   /**
    * Slots of the build are in id order (the snapshot is read by id), so the
    * live slot of an id is found by binary search there; only products
@@ -150,7 +151,8 @@ export class DocColumns {
     this.rating[slot] = rating;
     this.ratingLevel[slot] = ratingLevel(rating);
     this.bucket[slot] = priceBucket(row.min_price);
-    this.normTitles[slot] = row.norm_title;
+    this.normTitles.ensure(slot + 1);
+    this.normTitles.set(slot, row.norm_title);
   }
 
   /** A new live slot for this product version (the previous one, if any, dies). */

@@ -67,7 +67,7 @@ export class IndexStore {
     if (
       slot !== undefined &&
       d.textHash[slot] === hashText(row.vector) &&
-      d.normTitles[slot] === row.norm_title
+      d.normTitles.equals(slot, row.norm_title)
     ) {
       d.setColumns(slot, row, this.categories);
       return;
@@ -92,9 +92,8 @@ export class IndexStore {
   }
 
   private compareTitles(a: number, b: number): number {
-    const x = this.docs.normTitles[a]!;
-    const y = this.docs.normTitles[b]!;
-    if (x !== y) return x < y ? -1 : 1;
+    const byTitle = this.docs.normTitles.compare(a, b);
+    if (byTitle !== 0) return byTitle;
     return this.docs.ids[a]! - this.docs.ids[b]!;
   }
 
@@ -124,13 +123,13 @@ export class IndexStore {
     let hi = this.titleOrder.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.docs.normTitles[this.titleOrder[mid]!]! < prefix) lo = mid + 1;
+      if (this.docs.normTitles.compareText(this.titleOrder[mid]!, prefix) < 0) lo = mid + 1;
       else hi = mid;
     }
     const out: number[] = [];
     for (let i = lo; i < this.titleOrder.length && out.length < limit; i++) {
       const s = this.titleOrder[i]!;
-      if (!this.docs.normTitles[s]!.startsWith(prefix)) break;
+      if (!this.docs.normTitles.startsWith(s, prefix)) break;
       out.push(s);
     }
     return out;

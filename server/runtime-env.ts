@@ -1,0 +1,19 @@
+/**
+ * Environment an app instance (`server/main.ts`) is started with: by the
+ * cluster shim (`bun run dev`, `bun run start:app`), the production compose
+ * file, the Swarm stack, the Kubernetes Deployment and the benchmarks. It is
+ * read once when the JavaScript engine starts, so it cannot be applied from
+ * inside the process.
+ *
+ * - `BUN_JSC_forceRAMSize=134217728` (128 MiB): JavaScriptCore sizes its heap
+ *   budget from the machine's memory; with 24 GB it lets the heap double
+ *   before a full collection. The in-process search index (~40 MB of typed
+ *   arrays, counted in the heap's size) then lifted an instance to 170–210 MB
+ *   under the search benchmark. With 128 MiB the budget grows by 1.25–1.5×
+ *   instead: 130–138 MB under the same load (issue 13's bound is 150 MB).
+ *   The index keeps its titles in one array, not 100k strings, so those
+ *   extra collections have little to visit (docs/search.md, "Memory").
+ */
+export const appRuntimeEnv: Readonly<Record<string, string>> = Object.freeze({
+  BUN_JSC_forceRAMSize: "134217728",
+});
