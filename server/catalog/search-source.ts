@@ -98,15 +98,6 @@ export async function pruneProductChanges(sql: Db, ms: number): Promise<number> 
 /** The channel NOTIFYed when a change is committed. */
 export const PRODUCT_CHANGES_CHANNEL = "product_changes";
 
-/** Titles and slugs of the active products among `ids` (what a suggestion shows). */
-export function searchSourceTitles(
-  sql: Db,
-  ids: number[],
-): Promise<{ id: number; title: string; slug: string }[]> {
-  return sql<{ id: number; title: string; slug: string }[]>`
-    select id::float8 as id, title, slug from products where id = any(${ids}::bigint[]) and status = 'active'`;
-}
-
 /**
  * A consistent snapshot of every active product, for a full build: inside
  * one repeatable-read transaction, first the lexeme counts and the category

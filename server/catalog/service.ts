@@ -3,13 +3,7 @@ import type { AppDeps } from "../core/deps.ts";
 import { CATEGORIES, PRODUCT_LISTS, productGeneration } from "./generations.ts";
 import { productListSource } from "./list-source.ts";
 import { presentDetail, presentListItem } from "./present.ts";
-import {
-  countProducts,
-  listProductPage,
-  listProductsByIds,
-  loadCategoryTree,
-  loadProductBySlug,
-} from "./queries.ts";
+import { countProducts, listProductPage, loadCategoryTree, loadProductBySlug } from "./queries.ts";
 import { countCacheKey, listCacheKey, type ProductFilters, type ProductListParams } from "./schemas.ts";
 
 /**

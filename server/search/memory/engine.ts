@@ -4,11 +4,7 @@ import type { ProductListSource } from "../../catalog/list-source.ts";
 import { presentListItem } from "../../catalog/present.ts";
 import { listProductsByIds } from "../../catalog/queries.ts";
 import type { ProductListParams } from "../../catalog/schemas.ts";
-import {
-  PRODUCT_CHANGES_CHANNEL,
-  pruneProductChanges,
-  searchSourceTitles,
-} from "../../catalog/search-source.ts";
+import { PRODUCT_CHANGES_CHANNEL, pruneProductChanges } from "../../catalog/search-source.ts";
 import { prepareText } from "../pg/sql.ts";
 import {
   ReindexInProgressError,
@@ -253,14 +249,9 @@ export function createMemoryEngine(opts: {
       if (!c) return fallback.suggest(prefix);
       const slots = suggestSlots(c.store, c.typos, prefix, normalise(prefix));
       if (!slots.length) return [];
-      // Titles and slugs are not held in memory: ten rows by primary key.
+      // Titles and slugs are not in the index: the item cache has them (ten rows by key on a miss).
       const ids = slots.map((s) => c.store.docs.ids[s]!);
-      const rows = await db.read((sql) => searchSourceTitles(sql, ids));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.flatMap((id) => {
-        const r = byId.get(id);
-        return r ? [{ text: r.title, slug: r.slug }] : [];
-      });
+      return (await items.get(ids)).map((item) => ({ text: item.title, slug: item.slug }));
     },
 
     listIds(params: ProductListParams, minLsn: bigint | null) {

@@ -10,7 +10,7 @@ test("orders, matches and compares titles exactly as JavaScript strings do", () 
       (titles, probe) => {
         const store = new TitleStore();
         store.ensure(titles.length);
-        titles.forEach((t, i) => store.set(i, t));
+        for (const [i, t] of titles.entries()) store.set(i, t);
         const sign = (n: number) => Math.sign(n);
         for (let a = 0; a < titles.length; a++) {
           expect(store.get(a)).toBe(titles[a]!);

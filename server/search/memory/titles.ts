@@ -60,7 +60,7 @@ export class TitleStore {
     const y = this.start[b]!;
     const nx = this.length[a]!;
     const ny = this.length[b]!;
-    const n = nx < ny ? nx : ny;
+    const n = Math.min(nx, ny);
     for (let i = 0; i < n; i++) {
       const d = u[x + i]! - u[y + i]!;
       if (d !== 0) return d;
@@ -72,7 +72,7 @@ export class TitleStore {
   compareText(slot: number, text: string): number {
     const at = this.start[slot]!;
     const nx = this.length[slot]!;
-    const n = nx < text.length ? nx : text.length;
+    const n = Math.min(nx, text.length);
     for (let i = 0; i < n; i++) {
       const d = this.units[at + i]! - text.charCodeAt(i);
       if (d !== 0) return d;
