@@ -1,5 +1,5 @@
 import type { Sql, TxSql } from "../../db/client.ts";
-import { type ProductListItem, type ProductRow, presentListItem } from "./present.ts";
+import { type ProductListItem, type ProductListRow, presentListItem } from "./present.ts";
 import { productPage } from "./queries.ts";
 
 /** The text of a product the content-based recommender reads. */
@@ -80,7 +80,7 @@ export async function activeProductIds(sql: Sql | TxSql, afterId: number, limit:
 /** Active products as list items, in the order of `ids` (archived and unknown ones left out). */
 export async function listItemsByIds(sql: Sql, ids: number[]): Promise<ProductListItem[]> {
   if (!ids.length) return [];
-  const rows = await sql<ProductRow[]>`${productPage(
+  const rows = await sql<ProductListRow[]>`${productPage(
     sql,
     sql`p.id = any(${ids}::bigint[]) and p.status = 'active'`,
     sql`array_position(${ids}::bigint[], p.id)`,

@@ -120,10 +120,24 @@ export function presentDetail(r: ProductRow): ProductDetail {
   };
 }
 
+/** What a list reads of a product (`productColumns(sql, true)`). */
+export type ProductListRow = Omit<ProductRow, "description" | "updated_at">;
+
 /** Shapes a row for the public list. */
-export function presentListItem(r: ProductRow): ProductListItem {
-  const { description: _d, updated_at: _u, ...rest } = presentDetail(r);
-  return rest;
+export function presentListItem(r: ProductListRow): ProductListItem {
+  return {
+    slug: r.slug,
+    title: r.title,
+    brand: r.brand,
+    category: r.category,
+    images: r.images,
+    price: money(r.min_price, r.currency),
+    max_price: money(r.max_price, r.currency),
+    in_stock: r.in_stock,
+    variants: r.variants.map(publicVariant),
+    rating: rating(r.rating_sum, r.rating_count),
+    created_at: r.created_at.toISOString(),
+  };
 }
 
 /** Shapes a row for the admin routes. */

@@ -1,7 +1,7 @@
 import type postgres from "postgres";
 import type { Sql, TxSql } from "../../db/client.ts";
 import { stockOnHandSql } from "../inventory/stock.ts";
-import type { ProductRow } from "./present.ts";
+import type { ProductListRow, ProductRow } from "./present.ts";
 import type { ProductFilters, ProductListParams } from "./schemas.ts";
 
 type Db = Sql | TxSql;
@@ -33,11 +33,13 @@ export async function loadCategoryTree(sql: Db): Promise<CategoryNode[]> {
  * The product columns plus category and variants (with stock) as json, so a
  * page of products with everything it shows is one statement: variants come
  * from a correlated subquery per row of the page, never a query per product.
+ * `list`: only what a list item shows (no description, the largest column,
+ * nor `updated_at`): rows of `ProductListRow`.
  */
-export function productColumns(sql: Db) {
+export function productColumns(sql: Db, list = false) {
   return sql`
-    p.id, p.slug, p.title, p.description, p.brand, p.images, p.status, p.currency,
-    p.min_price, p.max_price, p.in_stock, p.rating_sum, p.rating_count, p.created_at, p.updated_at,
+    p.id, p.slug, p.title, ${list ? sql`` : sql`p.description, p.updated_at,`} p.brand, p.images, p.status, p.currency,
+    p.min_price, p.max_price, p.in_stock, p.rating_sum, p.rating_count, p.created_at,
     json_build_object('id', c.id, 'slug', c.slug, 'name', c.name) as category,
     (select coalesce(json_agg(json_build_object(
               'sku', v.sku, 'title', v.title, 'price', v.price, 'currency', v.currency,
@@ -60,7 +62,7 @@ export function productPage(
   offset: number,
 ) {
   return sql`
-    select ${productColumns(sql)}
+    select ${productColumns(sql, true)}
     from (
       select row_number() over () as ord, x.id from (
         select p.id from products p
@@ -78,10 +80,10 @@ export function productPage(
  * The rows of these products in the order given (a page chosen elsewhere,
  * e.g. by an index), with category and variants; inactive ones are skipped.
  */
-export function listProductsByIds(sql: Db, ids: number[]): Promise<ProductRow[]> {
+export function listProductsByIds(sql: Db, ids: number[]): Promise<ProductListRow[]> {
   if (!ids.length) return Promise.resolve([]);
-  return sql<ProductRow[]>`
-    select ${productColumns(sql)}
+  return sql<ProductListRow[]>`
+    select ${productColumns(sql, true)}
     from unnest(${ids}::bigint[]) with ordinality as page(id, ord)
     join products p on p.id = page.id
     join categories c on c.id = p.category_id

@@ -1,4 +1,4 @@
-import type { ProductRow } from "../../catalog/present.ts";
+import type { ProductListRow } from "../../catalog/present.ts";
 import { productPage } from "../../catalog/queries.ts";
 import {
   MAX_BRAND_FACETS,
@@ -107,9 +107,9 @@ export function pageRows(
   query: SearchQuery,
   mode: PgMatch,
   text?: PreparedText,
-): Promise<ProductRow[]> {
+): Promise<ProductListRow[]> {
   const offset = (query.page - 1) * query.page_size;
-  return sql<ProductRow[]>`
+  return sql<ProductListRow[]>`
     ${query.category !== undefined ? sql`with recursive ${subtreeCte(sql, query)}` : sql``}
     ${productPage(
       sql,
