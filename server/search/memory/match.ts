@@ -141,6 +141,8 @@ export function applyFilters(store: IndexStore, candidates: Int32Array | null, f
   const minRating = f.min_rating ?? Number.NEGATIVE_INFINITY;
   const { live, category, price, inStock, rating } = d;
   const brands = d.brand;
+  // A category filter without other candidates starts from that subtree's slots.
+  if (candidates === null && mask !== undefined) candidates = store.orders.subtree(f.category!, mask);
   const n = candidates ? candidates.length : d.size;
   // A view of the shared buffer: valid until the next query (see IndexStore.matchBuffer).
   const out = store.matchBuffer();

@@ -3,6 +3,7 @@ import { prefixTsquery, words } from "../pg/query-text.ts";
 import type { Facets, MatchMode, SearchQuery } from "../types.ts";
 import type { TypoExpander } from "./fuzzy.ts";
 import { applyFilters, clearScores, evaluate, scoreMatches, type WeightedTerms } from "./match.ts";
+import { walkOrder, walkPays } from "./orders.ts";
 import { comparator, countFacets, topK } from "./rank.ts";
 import type { IndexStore } from "./store.ts";
 import { leaves, type QueryNode } from "./tsquery.ts";
@@ -35,7 +36,17 @@ function answer(
   const scores = query.sort === "relevance" && scored ? scoreMatches(store, matches, scored) : null;
   let page: number[];
   try {
-    page = topK(matches, want, comparator(store, query.sort, scores)).slice(offset);
+    // Without scores the order is fixed: a dense match set walks the kept order instead of a heap.
+    const sort = query.sort === "relevance" ? "newest" : query.sort;
+    const order =
+      !scores && walkPays(matches.length, want, store.docs.alive)
+        ? store.orders.order(sort, comparator(store, sort, null))
+        : null;
+    page = (
+      order
+        ? walkOrder(store, order, matches, want)
+        : topK(matches, want, comparator(store, query.sort, scores))
+    ).slice(offset);
   } finally {
     if (scores) clearScores(store, matches);
   }

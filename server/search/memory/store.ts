@@ -1,6 +1,7 @@
 import type { LexemeCount, SearchSourceCategory, SearchSourceProduct } from "../../catalog/search-source.ts";
 import { CategoryTable } from "./categories.ts";
 import { DocColumns, hashText } from "./docs.ts";
+import { SlotOrders } from "./orders.ts";
 import { Postings } from "./postings.ts";
 
 /**
@@ -12,6 +13,10 @@ export class IndexStore {
   readonly docs: DocColumns;
   readonly postings: Postings;
   categories: CategoryTable;
+  /** Bumped by every change after the build: what `orders` checks its lists against. */
+  changes = 0;
+  /** Sort orders and category subtrees kept while nothing changes. */
+  readonly orders = new SlotOrders(this);
   /** Live slots ordered by (normalised title, id): "titles starting with" is a binary search. */
   private titleOrder: number[] = [];
   /** Scratch buffers sized to the slot capacity, reused by every query (no allocation per request). */
@@ -46,6 +51,7 @@ export class IndexStore {
 
   /** Replaces the category tree (and re-points every product's category index). */
   setCategories(rows: SearchSourceCategory[]): void {
+    this.changes++;
     const before = this.categories;
     this.categories = new CategoryTable(rows);
     const byOld = new Int32Array(before.size).fill(-1);
@@ -62,6 +68,7 @@ export class IndexStore {
    * price, stock, rating or category only rewrites the columns.
    */
   upsert(row: SearchSourceProduct): void {
+    this.changes++;
     const d = this.docs;
     const slot = d.slotOf(row.id);
     if (
@@ -80,6 +87,7 @@ export class IndexStore {
 
   /** Takes a product out (archived or deleted). */
   remove(id: number): void {
+    this.changes++;
     const slot = this.docs.slotOf(id);
     if (slot === undefined) return;
     this.removeTitle(slot);
