@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { invalidateProducts } from "../catalog/invalidate.ts";
 import { searchEngine } from "../search/engine.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { hybridSearch, type SemanticSettings } from "./service.ts";
@@ -178,4 +179,21 @@ test("GET /api/ai/search answers hybrid results; a missing q is a 422", async ()
   expect(body.mode).toBe("hybrid");
   expect(body.items[0]!.slug).toMatch(/sofa/);
   expect((await t.request("/api/ai/search")).status).toBe(422);
+});
+
+test("answers are cached per normalised query until a catalog write raises the generations", async () => {
+  const get = async (q: string) =>
+    (
+      (await (await t.request(`/api/ai/search?q=${encodeURIComponent(q)}&limit=3`)).json()) as {
+        items: { slug: string; title: string }[];
+      }
+    ).items;
+  const before = await get("Couch");
+  expect(before[0]!.slug).toMatch(/sofa/);
+  const slug = before[0]!.slug;
+  await t.sql`update products set title = 'Renamed sofa' where slug = ${slug}`;
+  // Same answer (spaces and case do not matter): served from the cache, the write raised nothing.
+  expect((await get("  couch ")).find((i) => i.slug === slug)!.title).not.toBe("Renamed sofa");
+  await invalidateProducts(t.deps, [slug]);
+  expect((await get("couch")).find((i) => i.slug === slug)!.title).toBe("Renamed sofa");
 });

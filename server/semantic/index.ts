@@ -1,13 +1,21 @@
 import type { ProductContent } from "../catalog/content.ts";
 import { tokens } from "../recommend/vectors.ts";
+import { buildIvf, type IvfIndex, searchIvf } from "./ann.ts";
 import { embed, type WordVectors } from "./word-vectors.ts";
 
-/** Product vectors: row i of `matrix` is product `ids[i]` (slug `slugs[i]`). */
+/**
+ * Product vectors: row i is product `ids[i]` (slug `slugs[i]`); `ann` holds
+ * the rows (regrouped by cell: the index keeps the only copy of the floats).
+ */
 export interface ProductVectors {
   ids: number[];
   slugs: string[];
-  matrix: Float32Array;
+  ann: IvfIndex;
 }
+
+/** Products embedded between two yields to the event loop. */
+const YIELD_PRODUCTS = 500;
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A product's meaning as the mean word vector of its title (2×), category
@@ -31,12 +39,20 @@ export function productVector(v: WordVectors, p: ProductContent): Float32Array |
   return embed(v, words, weights);
 }
 
-/** Builds the vectors of `products` (those without a known word are left out). */
-export function buildProductVectors(v: WordVectors, products: ProductContent[]): ProductVectors {
+/**
+ * Builds the vectors of `products` (those without a known word are left out)
+ * and their nearest-neighbour index, yielding to the event loop as it goes
+ * (100k products take seconds of CPU; requests keep being answered meanwhile).
+ */
+export async function buildProductVectors(
+  v: WordVectors,
+  products: ProductContent[],
+): Promise<ProductVectors> {
   const ids: number[] = [];
   const slugs: string[] = [];
   const rows: Float32Array[] = [];
-  for (const p of products) {
+  for (const [i, p] of products.entries()) {
+    if (i % YIELD_PRODUCTS === 0) await pause();
     const vec = productVector(v, p);
     if (!vec) continue;
     ids.push(p.id);
@@ -45,26 +61,23 @@ export function buildProductVectors(v: WordVectors, products: ProductContent[]):
   }
   const matrix = new Float32Array(rows.length * v.dimensions);
   for (const [i, r] of rows.entries()) matrix.set(r, i * v.dimensions);
-  return { ids, slugs, matrix };
+  rows.length = 0;
+  return { ids, slugs, ann: await buildIvf(matrix, v.dimensions) };
 }
 
-/** The `k` products nearest to `query` by cosine (brute force: 100k × 100 floats is a few ms). */
+/**
+ * The `k` products nearest to `query` by cosine, approximately (the IVF index
+ * of ann.ts: exact below a few thousand products, ~97 % recall@50 on the
+ * seeded 100k catalog).
+ */
 export function nearest(
   index: ProductVectors,
   query: Float32Array,
   k: number,
 ): { id: number; slug: string; score: number }[] {
-  const dims = query.length;
-  const best: { id: number; slug: string; score: number }[] = [];
-  for (let i = 0; i < index.ids.length; i++) {
-    let dot = 0;
-    const base = i * dims;
-    for (let d = 0; d < dims; d++) dot += query[d]! * index.matrix[base + d]!;
-    if (best.length < k || dot > best[best.length - 1]!.score) {
-      best.push({ id: index.ids[i]!, slug: index.slugs[i]!, score: dot });
-      best.sort((a, b) => b.score - a.score);
-      if (best.length > k) best.pop();
-    }
-  }
-  return best;
+  return searchIvf(index.ann, query, k).map((h) => ({
+    id: index.ids[h.row]!,
+    slug: index.slugs[h.row]!,
+    score: h.score,
+  }));
 }

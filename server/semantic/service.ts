@@ -1,4 +1,6 @@
+import { cacheRuntime } from "../cache/index.ts";
 import { activeProductIds, listItemsByIds, productContents } from "../catalog/content.ts";
+import { CATEGORIES, PRODUCT_LISTS } from "../catalog/generations.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import type { AppDeps } from "../core/deps.ts";
 import { tokens } from "../recommend/vectors.ts";
@@ -16,10 +18,21 @@ export interface SemanticSettings {
   semanticWeight: number;
 }
 
+/** The catalog generations product vectors and cached answers are built from. */
+const GENERATIONS = [CATEGORIES, PRODUCT_LISTS];
+
+interface Built {
+  /** When the vectors were built or last found current. */
+  checked: number;
+  vectors: ProductVectors;
+  /** The catalog generations read before the build ("" when the cache could not tell). */
+  version: string;
+}
+
 interface State {
   words: Promise<WordVectors | null>;
-  products: { built: number; vectors: ProductVectors } | null;
-  building: Promise<ProductVectors | null> | null;
+  products: Built | null;
+  building: Promise<unknown> | null;
 }
 const states = new WeakMap<AppDeps, State>();
 
@@ -34,6 +47,15 @@ function stateOf(deps: AppDeps, s: SemanticSettings): State {
     states.set(deps, st);
   }
   return st;
+}
+
+/** The catalog's generations as one string; "" when the cache cannot be read (then always rebuild). */
+async function catalogVersion(deps: AppDeps): Promise<string> {
+  try {
+    return (await cacheRuntime(deps).cache.getVersions(GENERATIONS)).map((v) => v ?? "-").join("/");
+  } catch {
+    return "";
+  }
 }
 
 async function buildProducts(deps: AppDeps, words: WordVectors): Promise<ProductVectors> {
@@ -57,17 +79,13 @@ export async function semanticIndex(
   deps: AppDeps,
   s: SemanticSettings,
   wait: boolean,
-): Promise<{ words: WordVectors; products: ProductVectors } | null> {
+): Promise<{ words: WordVectors; products: ProductVectors; version: string } | null> {
   const st = stateOf(deps, s);
   const words = wait ? await st.words : await Promise.race([st.words, Promise.resolve(undefined)]);
   if (!words) return null;
-  const stale = !st.products || Date.now() - st.products.built > s.refreshMs;
+  const stale = !st.products || Date.now() - st.products.checked > s.refreshMs;
   if (stale && !st.building) {
-    st.building = buildProducts(deps, words)
-      .then((vectors) => {
-        st.products = { built: Date.now(), vectors };
-        return vectors;
-      })
+    st.building = refresh(deps, st, words)
       .catch((err) => {
         deps.logger.warn("product vectors could not be built", { err });
         return null;
@@ -77,7 +95,22 @@ export async function semanticIndex(
       });
   }
   if (!st.products && st.building && wait) await st.building;
-  return st.products ? { words, products: st.products.vectors } : null;
+  return st.products ? { words, products: st.products.vectors, version: st.products.version } : null;
+}
+
+/**
+ * Rebuilds the product vectors unless the catalog's generations are the ones
+ * they were built from (no product, price, stock or category write since):
+ * a rebuild of 100k products costs seconds of CPU, a check one cache read.
+ */
+async function refresh(deps: AppDeps, st: State, words: WordVectors): Promise<void> {
+  const version = await catalogVersion(deps);
+  if (st.products && version && version === st.products.version) {
+    st.products.checked = Date.now();
+    return;
+  }
+  const vectors = await buildProducts(deps, words);
+  st.products = { checked: Date.now(), vectors, version };
 }
 
 /** A hybrid answer and how it was made. */
@@ -103,10 +136,51 @@ export async function hybridSearch(
   limit: number,
   wait = false,
 ): Promise<HybridResult> {
-  const [lexical, index] = await Promise.all([
-    searchEngine(deps).search({ q, sort: "relevance", page: 1, page_size: POOL }),
-    semanticIndex(deps, s, wait),
-  ]);
+  return blend(deps, s, q, limit, await semanticIndex(deps, s, wait), null);
+}
+
+type Index = Awaited<ReturnType<typeof semanticIndex>>;
+
+/** The same text for the same search: spaces collapsed, lower case (the engines ignore case). */
+export function normaliseQuery(q: string): string {
+  return q.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/**
+ * `hybridSearch` as the JSON the route sends, cached per normalised query and
+ * limit on the catalog's generations (the same ones product list pages hang
+ * on: any product, price, stock or category write makes the entry obsolete)
+ * and on the catalog version the instance's product vectors were built from.
+ * Answers made before the word vectors are ready (lexical stand-ins) are not
+ * cached.
+ */
+export async function hybridSearchJson(
+  deps: AppDeps,
+  s: SemanticSettings,
+  q: string,
+  limit: number,
+): Promise<string> {
+  const index = await semanticIndex(deps, s, false);
+  if (!index?.version) return JSON.stringify(await blend(deps, s, q, limit, index, null));
+  return cacheRuntime(deps).aside.fetch(
+    {
+      cache: "semantic_search",
+      key: `semantic:${index.version}:${limit}:${normaliseQuery(q)}`,
+      generations: GENERATIONS,
+    },
+    async (minLsn) => JSON.stringify(await blend(deps, s, q, limit, index, minLsn)),
+  );
+}
+
+async function blend(
+  deps: AppDeps,
+  s: SemanticSettings,
+  q: string,
+  limit: number,
+  index: Index,
+  minLsn: bigint | null,
+): Promise<HybridResult> {
+  const lexical = await searchEngine(deps).search({ q, sort: "relevance", page: 1, page_size: POOL });
   const query = index ? embed(index.words, tokens(q)) : null;
   if (!index || !query) return { mode: "lexical", items: lexical.items.slice(0, limit) };
   const scores = new Map<string, number>();
@@ -124,7 +198,7 @@ export async function hybridSearch(
   const lexicalItems = new Map(lexical.items.map((i) => [i.slug, i]));
   const missing = ranked.filter((slug) => !lexicalItems.has(slug)).map((slug) => idOf.get(slug)!);
   const fetched = new Map(
-    (await deps.db.read((sql) => listItemsByIds(sql, missing))).map((i) => [i.slug, i]),
+    (await deps.db.read((sql) => listItemsByIds(sql, missing), { minLsn })).map((i) => [i.slug, i]),
   );
   const items = ranked.flatMap((slug) => {
     const item = lexicalItems.get(slug) ?? fetched.get(slug);
