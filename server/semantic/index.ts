@@ -40,6 +40,44 @@ export function productVector(v: WordVectors, p: ProductContent): Float32Array |
 }
 
 /**
+ * Collects product vectors in one growing Float32Array, so a catalog can be
+ * embedded chunk by chunk as it is read (100k products' text never sits in
+ * memory at once), then indexes them.
+ */
+export class ProductVectorBuilder {
+  private readonly ids: number[] = [];
+  private readonly slugs: string[] = [];
+  private data: Float32Array;
+  constructor(private readonly words: WordVectors) {
+    this.data = new Float32Array(1024 * words.dimensions);
+  }
+
+  /** Adds the products that have a known word (the others cannot be found by meaning). */
+  add(products: ProductContent[]): void {
+    const dims = this.words.dimensions;
+    for (const p of products) {
+      const vec = productVector(this.words, p);
+      if (!vec) continue;
+      const at = this.ids.length * dims;
+      if (at + dims > this.data.length) {
+        const bigger = new Float32Array(this.data.length * 2);
+        bigger.set(this.data);
+        this.data = bigger;
+      }
+      this.data.set(vec, at);
+      this.ids.push(p.id);
+      this.slugs.push(p.slug);
+    }
+  }
+
+  /** The vectors and their nearest-neighbour index (built yielding to the event loop). */
+  async finish(): Promise<ProductVectors> {
+    const matrix = this.data.subarray(0, this.ids.length * this.words.dimensions);
+    return { ids: this.ids, slugs: this.slugs, ann: await buildIvf(matrix, this.words.dimensions) };
+  }
+}
+
+/**
  * Builds the vectors of `products` (those without a known word are left out)
  * and their nearest-neighbour index, yielding to the event loop as it goes
  * (100k products take seconds of CPU; requests keep being answered meanwhile).
@@ -48,21 +86,12 @@ export async function buildProductVectors(
   v: WordVectors,
   products: ProductContent[],
 ): Promise<ProductVectors> {
-  const ids: number[] = [];
-  const slugs: string[] = [];
-  const rows: Float32Array[] = [];
-  for (const [i, p] of products.entries()) {
-    if (i % YIELD_PRODUCTS === 0) await pause();
-    const vec = productVector(v, p);
-    if (!vec) continue;
-    ids.push(p.id);
-    slugs.push(p.slug);
-    rows.push(vec);
+  const builder = new ProductVectorBuilder(v);
+  for (let i = 0; i < products.length; i += YIELD_PRODUCTS) {
+    await pause();
+    builder.add(products.slice(i, i + YIELD_PRODUCTS));
   }
-  const matrix = new Float32Array(rows.length * v.dimensions);
-  for (const [i, r] of rows.entries()) matrix.set(r, i * v.dimensions);
-  rows.length = 0;
-  return { ids, slugs, ann: await buildIvf(matrix, v.dimensions) };
+  return builder.finish();
 }
 
 /**

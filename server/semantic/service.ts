@@ -5,7 +5,7 @@ import type { ProductListItem } from "../catalog/present.ts";
 import type { AppDeps } from "../core/deps.ts";
 import { tokens } from "../recommend/vectors.ts";
 import { searchEngine } from "../search/engine.ts";
-import { buildProductVectors, nearest, type ProductVectors } from "./index.ts";
+import { nearest, ProductVectorBuilder, type ProductVectors } from "./index.ts";
 import { embed, loadWordVectors, type WordVectors } from "./word-vectors.ts";
 
 /** What semantic search is configured with. */
@@ -58,16 +58,19 @@ async function catalogVersion(deps: AppDeps): Promise<string> {
   }
 }
 
+/** Product texts read (and embedded) per round trip: a chunk's embedding blocks the event loop ~10 ms. */
+const CHUNK = 500;
+
 async function buildProducts(deps: AppDeps, words: WordVectors): Promise<ProductVectors> {
-  const contents = [];
+  const builder = new ProductVectorBuilder(words);
   let after = 0;
   for (;;) {
-    const ids = await activeProductIds(deps.db.primary, after, 2000);
+    const ids = await activeProductIds(deps.db.primary, after, CHUNK);
     if (!ids.length) break;
-    contents.push(...(await productContents(deps.db.primary, ids)));
+    builder.add(await productContents(deps.db.primary, ids));
     after = ids.at(-1)!;
   }
-  return buildProductVectors(words, contents);
+  return builder.finish();
 }
 
 /**
