@@ -63,10 +63,8 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
   const cache = new TtlCache<string>(settings.cacheTtlS * 1000);
   // The popularity prior of for-you is the same list for every customer.
   const popular = new TtlCache<Scores>(settings.cacheTtlS * 1000, 1);
-  const productRoute = (
-    what: "bt" | "sim",
-    rank: (sql: Sql, id: number, limit: number) => Promise<Ranked>,
-  ) =>
+  const productRoute =
+    (what: "bt" | "sim", rank: (sql: Sql, id: number, limit: number) => Promise<Ranked>) =>
     async (c: Context<AuthEnv>) => {
       const { limit } = queryParams(c, limitQuery);
       const parsed = slugSchema.safeParse(c.req.param("slug"));
