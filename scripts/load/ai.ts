@@ -16,7 +16,8 @@
  * Zipf-popular one (as product pages are visited: mostly hits), for you for
  * a random customer with orders (signed in), semantic search with synonym
  * queries and with ordinary title words (a small set: cached after the first
- * answer), and two title words + a synonym (mostly distinct: cache misses).
+ * answer), and pairs of title words or a title word and a synonym (mostly
+ * distinct: cache misses).
  * Per class: req/s, p50, p99, and CPU ms per request of the app and the
  * proxy (from /proc: less dependent on other load than latency). Then the
  * app's RSS, and the nearest-neighbour index's recall@50 against brute force
@@ -97,7 +98,24 @@ const SYNONYMS = [
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 const search = (q: string) => `/api/ai/search?q=${encodeURIComponent(q)}&limit=20`;
 
-type Row = ClassResult & { app_cpu_ms_per_req: number; proxy_cpu_ms_per_req: number };
+type Row = ClassResult & {
+  app_cpu_ms_per_req: number;
+  proxy_cpu_ms_per_req: number;
+  /** Share of semantic searches answered from the cache (null for the other classes). */
+  semantic_hit_ratio: number | null;
+};
+
+/** The app's semantic-search cache lookups so far, by result (from its /metrics, asked directly). */
+async function semanticLookups(appBase: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${appBase}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^cache_requests_total\{([^}]*)\} (\S+)$/gm))
+    if (m[1]!.includes('cache="semantic_search"')) {
+      const result = /result="([^"]+)"/.exec(m[1]!)?.[1] ?? "?";
+      out[result] = (out[result] ?? 0) + Number(m[2]);
+    }
+  return out;
+}
 
 async function main(): Promise<void> {
   let port = Number(values["port-base"]);
@@ -174,8 +192,9 @@ async function main(): Promise<void> {
       [`semantic, ${SYNONYMS.length} synonym queries`, () => search(pick(SYNONYMS))],
       [`semantic, ${words.length} title words`, () => search(pick(words))],
       [
-        `semantic, two title words + a synonym (${words.length ** 2 * SYNONYMS.length} combinations: mostly uncached)`,
-        () => search(`${pick(words)} ${pick(words)} ${pick(SYNONYMS)}`),
+        `semantic, title word pairs and word + synonym (${words.length ** 2 + words.length * SYNONYMS.length} combinations: mostly uncached)`,
+        () =>
+          search(Math.random() < 0.5 ? `${pick(words)} ${pick(words)}` : `${pick(words)} ${pick(SYNONYMS)}`),
       ],
     ];
 
@@ -202,21 +221,29 @@ async function main(): Promise<void> {
     started.push(proxy);
     const beforeWords = app.memory();
     const semanticReadyMs = await waitForHybrid(`http://127.0.0.1:${app.port}`);
+    const ready = app.memory();
     console.log(
-      `app: search index ready ${app.readyMs} ms after start; semantic search hybrid ${semanticReadyMs} ms after its first request; RSS ${beforeWords.rss_mb} → ${app.memory().rss_mb} MB`,
+      `app: search index ready ${app.readyMs} ms after start; semantic search hybrid ${semanticReadyMs} ms after its first request; RSS ${beforeWords.rss_mb} → ${ready.rss_mb} MB`,
     );
     const base = `http://127.0.0.1:${proxy.port}`;
     const rows: Row[] = [];
     for (const [name, next] of classes) {
       await run(base, next, 1, concurrency); // warm-up
+      const appBase = `http://127.0.0.1:${app.port}`;
+      const lookups0 = await semanticLookups(appBase);
       const cpu0 = [procCpuMs(app.proc.pid), procCpuMs(proxy.proc.pid)];
       const r = await run(base, next, seconds, concurrency);
+      const cpu1 = [procCpuMs(app.proc.pid), procCpuMs(proxy.proc.pid)];
+      const lookups1 = await semanticLookups(appBase);
+      const delta = (k: string) => (lookups1[k] ?? 0) - (lookups0[k] ?? 0);
+      const total = Object.keys(lookups1).reduce((a, k) => a + delta(k), 0);
       const per = (ms: number) => Math.round((ms / Math.max(1, r.requests)) * 1000) / 1000;
       const row: Row = {
         name,
         ...r,
-        app_cpu_ms_per_req: per(procCpuMs(app.proc.pid) - cpu0[0]!),
-        proxy_cpu_ms_per_req: per(procCpuMs(proxy.proc.pid) - cpu0[1]!),
+        app_cpu_ms_per_req: per(cpu1[0]! - cpu0[0]!),
+        proxy_cpu_ms_per_req: per(cpu1[1]! - cpu0[1]!),
+        semantic_hit_ratio: total ? Math.round((100 * delta("hit")) / total) / 100 : null,
       };
       rows.push(row);
       console.log(JSON.stringify(row));
@@ -231,18 +258,18 @@ async function main(): Promise<void> {
       recall = await measureRecall(db.sql, [...SYNONYMS, ...words]);
     }
     const table = [
-      `| class | req/s | p50 ms | p99 ms | errors | app CPU ms/req | proxy CPU ms/req |`,
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+      `| class | req/s | p50 ms | p99 ms | errors | app CPU ms/req | proxy CPU ms/req | cache hits |`,
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.errors} | ${r.app_cpu_ms_per_req} | ${r.proxy_cpu_ms_per_req} |`,
+          `| ${r.name} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.errors} | ${r.app_cpu_ms_per_req} | ${r.proxy_cpu_ms_per_req} | ${r.semantic_hit_ratio === null ? "-" : `${Math.round(100 * r.semantic_hit_ratio)}%`} |`,
       ),
     ].join("\n");
     const lines = [
       table,
       "",
       `${slugs.length} products, ${concurrency} clients, ${seconds} s per class, ${cpus().length} CPUs, load average after the run ${load.join(" ")}`,
-      `app RSS ${memory.rss_mb} MB (peak ${memory.peak_mb} MB); before the word vectors were loaded ${beforeWords.rss_mb} MB`,
+      `app RSS: ${beforeWords.rss_mb} MB before semantic search was first used, ${ready.rss_mb} MB once its vectors were loaded and indexed, ${memory.rss_mb} MB after the run (peak ${memory.peak_mb} MB)`,
       recall
         ? `index on this catalog: ${recall.products} product vectors, ${recall.cells} cells, ${recall.probes} probes; recall@50 ${(100 * recall.recall_at_50).toFixed(1)}% (worst query ${(100 * recall.worst_recall_at_50).toFixed(0)}%) over ${recall.queries} queries; ${recall.ivf_ms_per_query} ms a query vs brute force ${recall.brute_ms_per_query} ms (vectors + index built in ${recall.vectors_build_ms} ms)`
         : "",
@@ -260,7 +287,12 @@ async function main(): Promise<void> {
           via: "proxy",
           load_average_after: load,
           semantic_ready_ms: semanticReadyMs,
-          rss_mb: { before_word_vectors: beforeWords.rss_mb, after: memory.rss_mb, peak: memory.peak_mb },
+          rss_mb: {
+            before_semantic: beforeWords.rss_mb,
+            semantic_ready: ready.rss_mb,
+            after_run: memory.rss_mb,
+            peak: memory.peak_mb,
+          },
           results: rows,
           recall,
         },
