@@ -197,3 +197,11 @@ test("answers are cached per normalised query until a catalog write raises the g
   await invalidateProducts(t.deps, [slug]);
   expect((await get("couch")).find((i) => i.slug === slug)!.title).toBe("Renamed sofa");
 });
+
+test("the in-process engine ranks the lexical side by ids (only the shown items are read)", async () => {
+  const engine = searchEngine(t.deps);
+  const ids = await engine.rankIds?.({ q: "velvet sofa", sort: "relevance", page: 1, page_size: 50 });
+  const [row] = await t.sql<{ id: string }[]>`select id from products where slug = 'velvet-sofa'`;
+  expect(engine.name).toBe("memory");
+  expect(ids?.[0]).toBe(Number(row!.id));
+});

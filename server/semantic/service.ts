@@ -183,28 +183,42 @@ async function blend(
   index: Index,
   minLsn: bigint | null,
 ): Promise<HybridResult> {
-  const lexical = await searchEngine(deps).search({ q, sort: "relevance", page: 1, page_size: POOL });
+  const engine = searchEngine(deps);
   const query = index ? embed(index.words, tokens(q)) : null;
-  if (!index || !query) return { mode: "lexical", items: lexical.items.slice(0, limit) };
+  if (!index || !query) {
+    const lexical = await engine.search({ q, sort: "relevance", page: 1, page_size: limit });
+    return { mode: "lexical", items: lexical.items };
+  }
+  const lexicalQuery = { q, sort: "relevance", page: 1, page_size: POOL } as const;
+  // Ids alone when the engine can rank without reading rows: only the `limit` winners are read.
+  const ids = (await engine.rankIds?.(lexicalQuery)) ?? null;
+  const lexicalItems = ids ? [] : (await engine.search(lexicalQuery)).items;
+  // Entries are keyed by id when the lexical side gave ids, else by slug (what its items carry).
+  const keyOf = (id: number, slug: string) => (ids ? `#${id}` : slug);
   const scores = new Map<string, number>();
-  for (const [rank, item] of lexical.items.entries())
-    scores.set(item.slug, (1 - s.semanticWeight) * (1 - rank / POOL));
+  const lexicalRank = (rank: number) => (1 - s.semanticWeight) * (1 - rank / POOL);
+  if (ids) for (const [rank, id] of ids.entries()) scores.set(`#${id}`, lexicalRank(rank));
+  for (const [rank, item] of lexicalItems.entries()) scores.set(item.slug, lexicalRank(rank));
   const idOf = new Map<string, number>();
+  if (ids) for (const id of ids) idOf.set(`#${id}`, id);
   for (const n of nearest(index.products, query, POOL)) {
-    idOf.set(n.slug, n.id);
-    scores.set(n.slug, (scores.get(n.slug) ?? 0) + s.semanticWeight * Math.max(0, n.score));
+    const key = keyOf(n.id, n.slug);
+    idOf.set(key, n.id);
+    scores.set(key, (scores.get(key) ?? 0) + s.semanticWeight * Math.max(0, n.score));
   }
   const ranked = [...scores]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, limit)
-    .map(([slug]) => slug);
-  const lexicalItems = new Map(lexical.items.map((i) => [i.slug, i]));
-  const missing = ranked.filter((slug) => !lexicalItems.has(slug)).map((slug) => idOf.get(slug)!);
-  const fetched = new Map(
-    (await deps.db.read((sql) => listItemsByIds(sql, missing), { minLsn })).map((i) => [i.slug, i]),
-  );
+    .map(([key]) => key);
+  const known = new Map(lexicalItems.map((i) => [i.slug, i]));
+  const missing = ranked.filter((key) => !known.has(key)).map((key) => idOf.get(key)!);
+  // listItemsByIds keeps the order it is given (archived products left out).
+  const rows = await deps.db.read((sql) => listItemsByIds(sql, missing), { minLsn });
+  if (ids) return { mode: "hybrid", items: rows };
+  // By slug: lexical items as the engine presented them, the semantic-only ones just read.
+  const bySlug = new Map(rows.map((i) => [i.slug, i]));
   const items = ranked.flatMap((slug) => {
-    const item = lexicalItems.get(slug) ?? fetched.get(slug);
+    const item = known.get(slug) ?? bySlug.get(slug);
     return item ? [item] : [];
   });
   return { mode: "hybrid", items };
