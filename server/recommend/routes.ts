@@ -60,7 +60,10 @@ const sendJson = (text: string) =>
 function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   // Keyed by slug: a hit costs no query at all (not even the slug → id lookup).
-  const cache = new TtlCache<string>(settings.cacheTtlS * 1000);
+  const lookups = deps.metrics.counter("cache_requests_total", "cache lookups by cache and result");
+  const cache = new TtlCache<string>(settings.cacheTtlS * 1000, 10_000, (result) =>
+    lookups.inc({ cache: "recommendations", result }),
+  );
   // The popularity prior of for-you is the same list for every customer.
   const popular = new TtlCache<Scores>(settings.cacheTtlS * 1000, 1);
   const productRoute =

@@ -9,6 +9,8 @@ export class TtlCache<V> {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    /** Told how each lookup went (for a metric). */
+    private readonly onLookup: (result: "hit" | "miss" | "coalesced") => void = () => {},
   ) {}
 
   /**
@@ -20,9 +22,16 @@ export class TtlCache<V> {
   async get(key: string, load: () => Promise<V>): Promise<V> {
     if (this.ttlMs <= 0) return load();
     const hit = this.entries.get(key);
-    if (hit && hit.expires > Date.now()) return hit.value;
+    if (hit && hit.expires > Date.now()) {
+      this.onLookup("hit");
+      return hit.value;
+    }
     const pending = this.loading.get(key);
-    if (pending) return pending;
+    if (pending) {
+      this.onLookup("coalesced");
+      return pending;
+    }
+    this.onLookup("miss");
     const started = load()
       .then((value) => {
         this.store(key, value);
