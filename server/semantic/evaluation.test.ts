@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { invalidateProducts } from "../catalog/invalidate.ts";
 import { searchEngine } from "../search/engine.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
-import { hybridSearch, type SemanticSettings } from "./service.ts";
+import { hybridSearch, type SemanticSettings, semanticIndex } from "./service.ts";
 
 setDefaultTimeout(300_000);
 
@@ -204,4 +204,23 @@ test("the in-process engine ranks the lexical side by ids (only the shown items 
   const [row] = await t.sql<{ id: string }[]>`select id from products where slug = 'velvet-sofa'`;
   expect(engine.name).toBe("memory");
   expect(ids?.[0]).toBe(Number(row!.id));
+});
+
+test("after the refresh period the product vectors are rebuilt only when the catalog generations moved", async () => {
+  const fast: SemanticSettings = { ...settings, refreshMs: 100 };
+  const vectors = async () => (await semanticIndex(t.deps, fast, true))!.products;
+  const first = await vectors();
+  await invalidateProducts(t.deps, ["velvet-sofa"]);
+  let rebuilt = first;
+  for (let i = 0; i < 60 && rebuilt === first; i++) {
+    await Bun.sleep(50);
+    rebuilt = await vectors(); // each call past the period checks the generations
+  }
+  expect(rebuilt).not.toBe(first);
+  expect(rebuilt.ids.length).toBe(first.ids.length);
+  // Nothing moved since: checks after the period keep the same vectors (no rebuild).
+  for (let i = 0; i < 4; i++) {
+    await Bun.sleep(120);
+    expect(await vectors()).toBe(rebuilt);
+  }
 });

@@ -24,6 +24,8 @@ const GENERATIONS = [CATEGORIES, PRODUCT_LISTS];
 interface Built {
   /** When the vectors were built or last found current. */
   checked: number;
+  /** When the vectors were built. */
+  built: number;
   vectors: ProductVectors;
   /** The catalog generations read before the build ("" when the cache could not tell). */
   version: string;
@@ -88,7 +90,7 @@ export async function semanticIndex(
   if (!words) return null;
   const stale = !st.products || Date.now() - st.products.checked > s.refreshMs;
   if (stale && !st.building) {
-    st.building = refresh(deps, st, words)
+    st.building = refresh(deps, st, s, words)
       .catch((err) => {
         deps.logger.warn("product vectors could not be built", { err });
         return null;
@@ -101,19 +103,26 @@ export async function semanticIndex(
   return st.products ? { words, products: st.products.vectors, version: st.products.version } : null;
 }
 
+/** Rebuilt at least this many refresh periods apart even when no generation moved. */
+const FORCED_REBUILD_PERIODS = 12;
+
 /**
  * Rebuilds the product vectors unless the catalog's generations are the ones
  * they were built from (no product, price, stock or category write since):
  * a rebuild of 100k products costs seconds of CPU, a check one cache read.
+ * Writes that raise no generation (an import by SQL) are picked up by a
+ * rebuild every 12 refresh periods (1 h by default) all the same.
  */
-async function refresh(deps: AppDeps, st: State, words: WordVectors): Promise<void> {
+async function refresh(deps: AppDeps, st: State, s: SemanticSettings, words: WordVectors): Promise<void> {
   const version = await catalogVersion(deps);
-  if (st.products && version && version === st.products.version) {
-    st.products.checked = Date.now();
+  const p = st.products;
+  const recent = p !== null && Date.now() - p.built < FORCED_REBUILD_PERIODS * s.refreshMs;
+  if (p && recent && version && version === p.version) {
+    p.checked = Date.now();
     return;
   }
   const vectors = await buildProducts(deps, words);
-  st.products = { checked: Date.now(), vectors, version };
+  st.products = { checked: Date.now(), built: Date.now(), vectors, version };
 }
 
 /** A hybrid answer and how it was made. */
