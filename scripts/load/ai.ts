@@ -8,8 +8,10 @@
  *
  * Without --database-url a database is created, seeded (catalog, then
  * generated orders into the recommender's tables: scripts/load/ai-seed.ts)
- * and dropped afterwards. A given database is used as it is (read only)
- * unless --seed-recommendations asks to write the orders into it.
+ * and dropped afterwards. A given database is used as it is: nothing is
+ * written to it unless --seed-recommendations asks to write the orders into
+ * it (the app started on it does its routine maintenance, e.g. pruning the
+ * search change log).
  *
  * Classes: bought together and similar for a random product of the whole
  * catalog (almost every request misses the per-instance cache) and for a
