@@ -224,3 +224,30 @@ test("after the refresh period the product vectors are rebuilt only when the cat
     expect(await vectors()).toBe(rebuilt);
   }
 });
+
+test("after a catalog write the answer is rebuilt from the instance's ranking: fresh items, no new search", async () => {
+  const engine = searchEngine(t.deps);
+  const original = engine.rankIds!;
+  let searches = 0;
+  engine.rankIds = (query) => {
+    searches++;
+    return original(query);
+  };
+  const get = async () =>
+    (
+      (await (await t.request("/api/ai/search?q=velvet%20couch&limit=5")).json()) as {
+        items: { slug: string; title: string }[];
+      }
+    ).items;
+  try {
+    expect((await get()).map((i) => i.slug)).toContain("velvet-sofa");
+    expect(searches).toBe(1);
+    await t.sql`update products set title = 'Velvet sofa, three seats' where slug = 'velvet-sofa'`;
+    await invalidateProducts(t.deps, ["velvet-sofa"]);
+    const after = await get();
+    expect(after.find((i) => i.slug === "velvet-sofa")!.title).toBe("Velvet sofa, three seats");
+    expect(searches).toBe(1);
+  } finally {
+    engine.rankIds = original;
+  }
+});

@@ -3,6 +3,7 @@ import { activeProductIds, listItemsByIds, productContents } from "../catalog/co
 import { CATEGORIES, PRODUCT_LISTS } from "../catalog/generations.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import type { AppDeps } from "../core/deps.ts";
+import { TtlCache } from "../recommend/ttl-cache.ts";
 import { tokens } from "../recommend/vectors.ts";
 import { searchEngine } from "../search/engine.ts";
 import { nearest, ProductVectorBuilder, type ProductVectors } from "./index.ts";
@@ -35,7 +36,18 @@ interface State {
   words: Promise<WordVectors | null>;
   products: Built | null;
   building: Promise<unknown> | null;
+  /** Hybrid rankings as product ids, per vectors build, limit and normalised query (see `blend`). */
+  rankings: TtlCache<number[] | null>;
 }
+
+/**
+ * How long an instance reuses a ranking (ids only: the items shown are read
+ * fresh). The cached answers hang on the catalog generations, which every
+ * stock change moves; the ranking does not depend on stock or prices, so a
+ * busy shop's misses skip the lexical search and the index scan. A retitled
+ * or new product may take this long to move in the ranking.
+ */
+const RANKING_TTL_MS = 60_000;
 const states = new WeakMap<AppDeps, State>();
 
 function stateOf(deps: AppDeps, s: SemanticSettings): State {
@@ -45,7 +57,7 @@ function stateOf(deps: AppDeps, s: SemanticSettings): State {
       deps.logger.warn("word vectors could not be loaded; search stays lexical", { err });
       return null;
     });
-    st = { words, products: null, building: null };
+    st = { words, products: null, building: null, rankings: new TtlCache(RANKING_TTL_MS) };
     states.set(deps, st);
   }
   return st;
@@ -84,7 +96,13 @@ export async function semanticIndex(
   deps: AppDeps,
   s: SemanticSettings,
   wait: boolean,
-): Promise<{ words: WordVectors; products: ProductVectors; version: string } | null> {
+): Promise<{
+  words: WordVectors;
+  products: ProductVectors;
+  version: string;
+  built: number;
+  st: State;
+} | null> {
   const st = stateOf(deps, s);
   const words = wait ? await st.words : await Promise.race([st.words, Promise.resolve(undefined)]);
   if (!words) return null;
@@ -100,7 +118,9 @@ export async function semanticIndex(
       });
   }
   if (!st.products && st.building && wait) await st.building;
-  return st.products ? { words, products: st.products.vectors, version: st.products.version } : null;
+  return st.products
+    ? { words, products: st.products.vectors, version: st.products.version, built: st.products.built, st }
+    : null;
 }
 
 /** Rebuilt at least this many refresh periods apart even when no generation moved. */
@@ -184,20 +204,20 @@ export async function hybridSearchJson(
   );
 }
 
-async function blend(
+/** A hybrid ranking: by ids (the engine ranked ids) or by slugs with the lexical items it presented. */
+type Ranking =
+  | { byId: true; ids: number[] }
+  | { byId: false; slugs: string[]; known: Map<string, ProductListItem>; idOf: Map<string, number> };
+
+async function rank(
   deps: AppDeps,
   s: SemanticSettings,
   q: string,
+  query: Float32Array,
+  products: ProductVectors,
   limit: number,
-  index: Index,
-  minLsn: bigint | null,
-): Promise<HybridResult> {
+): Promise<Ranking> {
   const engine = searchEngine(deps);
-  const query = index ? embed(index.words, tokens(q)) : null;
-  if (!index || !query) {
-    const lexical = await engine.search({ q, sort: "relevance", page: 1, page_size: limit });
-    return { mode: "lexical", items: lexical.items };
-  }
   const lexicalQuery = { q, sort: "relevance", page: 1, page_size: POOL } as const;
   // Ids alone when the engine can rank without reading rows: only the `limit` winners are read.
   const ids = (await engine.rankIds?.(lexicalQuery)) ?? null;
@@ -205,12 +225,12 @@ async function blend(
   // Entries are keyed by id when the lexical side gave ids, else by slug (what its items carry).
   const keyOf = (id: number, slug: string) => (ids ? `#${id}` : slug);
   const scores = new Map<string, number>();
-  const lexicalRank = (rank: number) => (1 - s.semanticWeight) * (1 - rank / POOL);
-  if (ids) for (const [rank, id] of ids.entries()) scores.set(`#${id}`, lexicalRank(rank));
-  for (const [rank, item] of lexicalItems.entries()) scores.set(item.slug, lexicalRank(rank));
+  const lexicalRank = (r: number) => (1 - s.semanticWeight) * (1 - r / POOL);
+  if (ids) for (const [r, id] of ids.entries()) scores.set(`#${id}`, lexicalRank(r));
+  for (const [r, item] of lexicalItems.entries()) scores.set(item.slug, lexicalRank(r));
   const idOf = new Map<string, number>();
   if (ids) for (const id of ids) idOf.set(`#${id}`, id);
-  for (const n of nearest(index.products, query, POOL)) {
+  for (const n of nearest(products, query, POOL)) {
     const key = keyOf(n.id, n.slug);
     idOf.set(key, n.id);
     scores.set(key, (scores.get(key) ?? 0) + s.semanticWeight * Math.max(0, n.score));
@@ -219,15 +239,40 @@ async function blend(
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, limit)
     .map(([key]) => key);
-  const known = new Map(lexicalItems.map((i) => [i.slug, i]));
-  const missing = ranked.filter((key) => !known.has(key)).map((key) => idOf.get(key)!);
+  if (ids) return { byId: true, ids: ranked.map((key) => idOf.get(key)!) };
+  return { byId: false, slugs: ranked, known: new Map(lexicalItems.map((i) => [i.slug, i])), idOf };
+}
+
+async function blend(
+  deps: AppDeps,
+  s: SemanticSettings,
+  q: string,
+  limit: number,
+  index: Index,
+  minLsn: bigint | null,
+): Promise<HybridResult> {
+  const query = index ? embed(index.words, tokens(q)) : null;
+  if (!index || !query) {
+    const lexical = await searchEngine(deps).search({ q, sort: "relevance", page: 1, page_size: limit });
+    return { mode: "lexical", items: lexical.items };
+  }
+  let fresh: Ranking | null = null;
+  const ids = await index.st.rankings.get(`${index.built}:${limit}:${normaliseQuery(q)}`, async () => {
+    fresh = await rank(deps, s, q, query, index.products, limit);
+    return fresh.byId ? fresh.ids : null;
+  });
   // listItemsByIds keeps the order it is given (archived products left out).
+  if (ids)
+    return { mode: "hybrid", items: await deps.db.read((sql) => listItemsByIds(sql, ids), { minLsn }) };
+  const r: Ranking = fresh ?? (await rank(deps, s, q, query, index.products, limit));
+  if (r.byId)
+    return { mode: "hybrid", items: await deps.db.read((sql) => listItemsByIds(sql, r.ids), { minLsn }) };
+  // By slug: lexical items as the engine presented them, the semantic-only ones read now.
+  const missing = r.slugs.filter((slug) => !r.known.has(slug)).map((slug) => r.idOf.get(slug)!);
   const rows = await deps.db.read((sql) => listItemsByIds(sql, missing), { minLsn });
-  if (ids) return { mode: "hybrid", items: rows };
-  // By slug: lexical items as the engine presented them, the semantic-only ones just read.
   const bySlug = new Map(rows.map((i) => [i.slug, i]));
-  const items = ranked.flatMap((slug) => {
-    const item = known.get(slug) ?? bySlug.get(slug);
+  const items = r.slugs.flatMap((slug) => {
+    const item = r.known.get(slug) ?? bySlug.get(slug);
     return item ? [item] : [];
   });
   return { mode: "hybrid", items };
