@@ -101,7 +101,8 @@ export async function semanticIndex(
   products: ProductVectors;
   version: string;
   built: number;
-  st: State;
+  /** This instance's hybrid rankings (see `blend`). */
+  rankings: TtlCache<number[] | null>;
 } | null> {
   const st = stateOf(deps, s);
   const words = wait ? await st.words : await Promise.race([st.words, Promise.resolve(undefined)]);
@@ -119,7 +120,13 @@ export async function semanticIndex(
   }
   if (!st.products && st.building && wait) await st.building;
   return st.products
-    ? { words, products: st.products.vectors, version: st.products.version, built: st.products.built, st }
+    ? {
+        words,
+        products: st.products.vectors,
+        version: st.products.version,
+        built: st.products.built,
+        rankings: st.rankings,
+      }
     : null;
 }
 
@@ -257,7 +264,7 @@ async function blend(
     return { mode: "lexical", items: lexical.items };
   }
   let fresh: Ranking | null = null;
-  const ids = await index.st.rankings.get(`${index.built}:${limit}:${normaliseQuery(q)}`, async () => {
+  const ids = await index.rankings.get(`${index.built}:${limit}:${normaliseQuery(q)}`, async () => {
     fresh = await rank(deps, s, q, query, index.products, limit);
     return fresh.byId ? fresh.ids : null;
   });
