@@ -1,11 +1,11 @@
 import { join } from "node:path";
 
 /**
- * `bun run load [proxy|catalog|checkout|pages|search|list ...]`: runs the benchmarks one after
+ * `bun run load [proxy|catalog|checkout|pages|search|list|ai ...]`: runs the benchmarks one after
  * another (never side by side: each needs the machine to itself). Extra
  * arguments after `--` go to every benchmark.
  */
-const all = ["proxy", "catalog", "checkout", "pages", "search", "list"];
+const all = ["proxy", "catalog", "checkout", "pages", "search", "list", "ai"];
 const sep = process.argv.indexOf("--");
 const names = (sep === -1 ? process.argv.slice(2) : process.argv.slice(2, sep)).filter(Boolean);
 const extra = sep === -1 ? [] : process.argv.slice(sep + 1);

@@ -1,5 +1,5 @@
 /** Processes and the closed-loop client of the search/list benchmark (scripts/load/search-bench.ts). */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { appRuntimeEnv } from "../../server/runtime-env.ts";
 
@@ -25,6 +25,32 @@ export interface ClassResult {
   p50_ms: number;
   p99_ms: number;
   errors: number;
+}
+
+function ownCpuMs(pid: number): { ms: number; ppid: number } {
+  try {
+    // Fields after the command name (which may hold spaces): ppid is the 2nd, utime and stime the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100, ppid: Number(f[1]) }; // USER_HZ is 100
+  } catch {
+    return { ms: 0, ppid: -1 };
+  }
+}
+
+/**
+ * CPU time (user + system) used so far by a process and its live children
+ * (the proxy's workers), ms, from /proc; 0 when unreadable. Children that
+ * exited meanwhile are not counted.
+ */
+export function procCpuMs(pid: number): number {
+  let total = ownCpuMs(pid).ms;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === pid) continue;
+    const child = ownCpuMs(Number(entry));
+    if (child.ppid === pid) total += child.ms;
+  }
+  return total;
 }
 
 function procMemory(pid: number): { rss_mb: number; peak_mb: number } {
@@ -126,8 +152,11 @@ function round(n: number, d = 1): number {
   return Math.round(n * 10 ** d) / 10 ** d;
 }
 
+/** A request of a load class: a path, or a path with headers (e.g. a signed-in caller's token). */
+export type BenchRequest = string | { path: string; headers: Record<string, string> };
+
 /** Closed-loop load: `concurrency` clients, each sending the next request when the last one answered. */
-export async function run(base: string, next: () => string, seconds: number, concurrency: number) {
+export async function run(base: string, next: () => BenchRequest, seconds: number, concurrency: number) {
   const latencies: number[] = [];
   let errors = 0;
   const end = performance.now() + seconds * 1000;
@@ -137,7 +166,11 @@ export async function run(base: string, next: () => string, seconds: number, con
       while (performance.now() < end) {
         const t0 = performance.now();
         try {
-          const res = await fetch(base + next());
+          const req = next();
+          const res =
+            typeof req === "string"
+              ? await fetch(base + req)
+              : await fetch(base + req.path, { headers: req.headers });
           await res.arrayBuffer();
           if (res.status !== 200) errors++;
         } catch {

@@ -141,13 +141,13 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
 }
 
 /** A database given on the command line: used as it is, never dropped. */
-function existingDatabase(url: string): { url: string; sql: postgres.Sql; drop(): Promise<void> } {
+export function existingDatabase(url: string): { url: string; sql: postgres.Sql; drop(): Promise<void> } {
   const sql = postgres(url, { max: 2, onnotice: () => {} });
   return { url, sql, drop: () => sql.end() };
 }
 
 /** Removes the cache entries the run left in Redis (keys are prefixed by the database name). */
-async function dropListCache(redisUrl: string, dbUrl: string): Promise<void> {
+export async function dropListCache(redisUrl: string, dbUrl: string): Promise<void> {
   const { default: Redis } = await import("ioredis");
   const redis = new Redis(redisUrl);
   const prefix = `cat:${new URL(dbUrl).pathname.slice(1)}:`;
@@ -160,7 +160,8 @@ async function dropListCache(redisUrl: string, dbUrl: string): Promise<void> {
   redis.disconnect();
 }
 
-interface Corpus {
+/** Title words of a seeded catalog, by frequency, and its categories and brands. */
+export interface Corpus {
   broad: string[];
   narrow: string[];
   categories: string[];
@@ -168,7 +169,7 @@ interface Corpus {
 }
 
 /** Words of the seeded titles by frequency (digits-only words left out: they depend on a title format). */
-async function readCorpus(sql: postgres.Sql): Promise<Corpus> {
+export async function readCorpus(sql: postgres.Sql): Promise<Corpus> {
   const rows = await sql<
     { title: string }[]
   >`select title from products where status = 'active' order by random() limit 5000`;

@@ -89,3 +89,10 @@ export async function listItemsByIds(sql: Sql, ids: number[]): Promise<ProductLi
   )}`;
   return rows.map(presentListItem);
 }
+
+/** The id of the active product `slug`, or null: one index lookup (no columns, no variants). */
+export async function activeProductIdBySlug(sql: Sql | TxSql, slug: string): Promise<number | null> {
+  const [row] = await sql<{ id: string }[]>`
+    select id from products where slug = ${slug} and status = 'active'`;
+  return row ? Number(row.id) : null;
+}

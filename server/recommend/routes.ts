@@ -1,17 +1,16 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Sql } from "../../db/client.ts";
 import { notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
-import { listItemsByIds } from "../catalog/content.ts";
+import { activeProductIdBySlug, listItemsByIds } from "../catalog/content.ts";
 import type { ProductListItem } from "../catalog/present.ts";
-import { loadProductBySlug } from "../catalog/queries.ts";
 import { slugSchema } from "../catalog/schemas.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { boughtTogether, forYou, type Ranked, similarProducts } from "./serve.ts";
 import type { RecommendSettings } from "./settings.ts";
-import { addView } from "./store.ts";
+import { addView, popularProducts, type Scores } from "./store.ts";
 import { TtlCache } from "./ttl-cache.ts";
 
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) });
@@ -23,61 +22,93 @@ export interface Recommendations {
   items: ProductListItem[];
 }
 
+/** The answer when the recommender has nothing (or its data cannot be read). */
+const NONE = JSON.stringify({ strategy: "none", items: [] } satisfies Recommendations);
+
 /**
- * Runs a ranking and presents it. Recommendations are an extra: when their
- * tables are missing or a query fails, the answer is an empty list (logged),
- * never an error page.
+ * Runs a ranking and presents it as the JSON the route sends (what the cache
+ * keeps, so a hit is sent without serialising again). Recommendations are an
+ * extra: when their tables are missing or a query fails, the answer is an
+ * empty list (logged), never an error page. `rank` answering null means the
+ * product does not exist (404, not cached).
  */
 async function answer(
   deps: AppDeps,
   what: string,
-  rank: (sql: Sql) => Promise<Ranked>,
-): Promise<Recommendations> {
+  rank: (sql: Sql) => Promise<Ranked | null>,
+): Promise<string> {
+  let json: string | null;
   try {
-    return await deps.db.read(async (sql) => {
+    json = await deps.db.read(async (sql) => {
       const ranked = await rank(sql);
-      return { strategy: ranked.strategy, items: await listItemsByIds(sql, ranked.ids) };
+      if (!ranked) return null;
+      const items = await listItemsByIds(sql, ranked.ids);
+      return JSON.stringify({ strategy: ranked.strategy, items } satisfies Recommendations);
     });
   } catch (err) {
     deps.logger.warn("recommendations unavailable; answering none", { what, err });
-    return { strategy: "none", items: [] };
+    return NONE;
   }
+  if (json === null) throw notFound(`Product ${what.split(":")[1]} was not found.`);
+  return json;
 }
+
+const sendJson = (text: string) =>
+  new Response(text, { headers: { "Content-Type": "application/json; charset=UTF-8" } });
 
 /** `/api/ai/recommendations/…`: bought together, similar, for you, and the view signal. */
 function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  const cache = new TtlCache<Recommendations>(settings.cacheTtlS * 1000);
+  // Keyed by slug: a hit costs no query at all (not even the slug → id lookup).
+  const lookups = deps.metrics.counter("cache_requests_total", "cache lookups by cache and result");
+  const cache = new TtlCache<string>(settings.cacheTtlS * 1000, 10_000, (result) =>
+    lookups.inc({ cache: "recommendations", result }),
+  );
+  // The popularity prior of for-you is the same list for every customer.
+  const popular = new TtlCache<Scores>(settings.cacheTtlS * 1000, 1);
+  const productRoute =
+    (what: "bt" | "sim", rank: (sql: Sql, id: number, limit: number) => Promise<Ranked>) =>
+    async (c: Context<AuthEnv>) => {
+      const { limit } = queryParams(c, limitQuery);
+      const parsed = slugSchema.safeParse(c.req.param("slug"));
+      if (!parsed.success) throw notFound(`Product ${c.req.param("slug")} was not found.`);
+      const slug = parsed.data;
+      const key = `${what}:${slug}:${limit}`;
+      return sendJson(
+        await cache.get(key, () =>
+          answer(deps, key, async (sql) => {
+            const id = await activeProductIdBySlug(sql, slug);
+            return id === null ? null : rank(sql, id, limit);
+          }),
+        ),
+      );
+    };
   const productId = async (slug: string): Promise<number> => {
     const parsed = slugSchema.safeParse(slug);
-    const row = parsed.success ? await deps.db.read((sql) => loadProductBySlug(sql, parsed.data)) : null;
-    if (!row) throw notFound(`Product ${slug} was not found.`);
-    return Number(row.id);
+    const id = parsed.success ? await deps.db.read((sql) => activeProductIdBySlug(sql, parsed.data)) : null;
+    if (id === null) throw notFound(`Product ${slug} was not found.`);
+    return id;
   };
 
-  app.get("/products/:slug/bought-together", async (c) => {
-    const { limit } = queryParams(c, limitQuery);
-    const id = await productId(c.req.param("slug"));
-    const key = `bt:${id}:${limit}`;
-    return c.json(
-      await cache.get(key, () =>
-        answer(deps, key, (sql) => boughtTogether(sql, id, settings.minSupport, limit)),
-      ),
-    );
-  });
-  app.get("/products/:slug/similar", async (c) => {
-    const { limit } = queryParams(c, limitQuery);
-    const id = await productId(c.req.param("slug"));
-    const key = `sim:${id}:${limit}`;
-    return c.json(await cache.get(key, () => answer(deps, key, (sql) => similarProducts(sql, id, limit))));
-  });
+  app.get(
+    "/products/:slug/bought-together",
+    productRoute("bt", (sql, id, limit) => boughtTogether(sql, id, settings.minSupport, limit)),
+  );
+  app.get(
+    "/products/:slug/similar",
+    productRoute("sim", (sql, id, limit) => similarProducts(sql, id, limit)),
+  );
   app.get("/for-you", authenticate(deps), requireAuth(), async (c) => {
     const { limit } = queryParams(c, limitQuery);
     const user = currentUser(c);
     const key = `fy:${user.id}:${limit}`;
-    return c.json(
+    return sendJson(
       await cache.get(key, () =>
-        answer(deps, key, (sql) => forYou(sql, user.id, settings.minSupport, limit)),
+        answer(deps, key, (sql) =>
+          forYou(sql, user.id, settings.minSupport, limit, undefined, (n) =>
+            popular.get(String(n), () => popularProducts(sql, n)),
+          ),
+        ),
       ),
     );
   });

@@ -58,16 +58,18 @@ export async function forYou(
   minSupport: number,
   k: number,
   w: ForYouWeights = defaultWeights,
+  /** The popular products (the route passes a cached list: it is the same for everyone). */
+  popular: (n: number) => Promise<Scores> = (n) => popularProducts(sql, n),
 ): Promise<Ranked> {
   const { bought, viewed } = await customerHistory(sql, userId);
   const owned = new Set(bought);
   const seeds = [...bought, ...viewed.filter((v) => !owned.has(v))];
   if (seeds.length) {
-    const [boughtCo, viewedCo, similar, popular] = await Promise.all([
+    const [boughtCo, viewedCo, similar, popularity] = await Promise.all([
       coPurchaseScores(sql, bought, minSupport, 200, w.measure),
       coPurchaseScores(sql, viewed, minSupport, 200, w.measure),
       similarScores(sql, seeds, 200),
-      popularProducts(sql, 100),
+      popular(100),
     ]);
     const scores: Scores = new Map();
     const add = (s: Scores, w: number) => {
@@ -76,11 +78,11 @@ export async function forYou(
     add(boughtCo, 1);
     add(viewedCo, 0.5);
     add(similar, 0.5);
-    const most = Math.max(...popular.values(), 1e-12);
-    for (const [id, v] of popular) scores.set(id, (scores.get(id) ?? 0) + w.popularity * (v / most));
+    const most = Math.max(...popularity.values(), 1e-12);
+    for (const [id, v] of popularity) scores.set(id, (scores.get(id) ?? 0) + w.popularity * (v / most));
     const ids = top(scores, owned, k);
     if (ids.length) return { ids, strategy: "for_you" };
   }
-  const ids = top(await popularProducts(sql, k + owned.size), owned, k);
+  const ids = top(await popular(Math.max(100, k + owned.size)), owned, k);
   return { ids, strategy: ids.length ? "popular" : "none" };
 }

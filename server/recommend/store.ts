@@ -76,13 +76,16 @@ export async function coPurchaseScores(
   measure: CoPurchaseMeasure = "cosine",
 ): Promise<Scores> {
   if (!seeds.length) return new Map();
-  const norm = measure === "cosine" ? sql`sqrt(ia.weight * ib.weight)` : sql`ia.weight`;
+  const cosine = measure === "cosine";
+  // Driven from the seeds' rec_items rows (a seq scan of rec_items was the plan when it
+  // started from rec_pairs); the other side's popularity only for the cosine.
   const rows = await sql<{ id: string; score: number }[]>`
-    select p.other_id as id, sum(p.weight / ${norm})::float8 as score
-    from rec_pairs p
-    join rec_items ia on ia.product_id = p.product_id
-    join rec_items ib on ib.product_id = p.other_id
-    where p.product_id = any(${seeds}::bigint[]) and p.support >= ${minSupport}
+    select p.other_id as id,
+           sum(p.weight / ${cosine ? sql`sqrt(ia.weight * ib.weight)` : sql`ia.weight`})::float8 as score
+    from rec_items ia
+    join rec_pairs p on p.product_id = ia.product_id
+    ${cosine ? sql`join rec_items ib on ib.product_id = p.other_id` : sql``}
+    where ia.product_id = any(${seeds}::bigint[]) and p.support >= ${minSupport}
     group by p.other_id
     order by score desc, p.other_id
     limit ${limit}`;

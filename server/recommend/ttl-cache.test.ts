@@ -21,3 +21,17 @@ test("a TTL of 0 disables caching", async () => {
   await cache.get("a", async () => ++loads);
   expect(loads).toBe(2);
 });
+
+test("concurrent misses of one key share one load; a failed load is not kept", async () => {
+  const seen: string[] = [];
+  const cache = new TtlCache<number>(60_000, 10, (r) => seen.push(r));
+  let loads = 0;
+  const slow = () => Bun.sleep(20).then(() => ++loads);
+  const got = await Promise.all([cache.get("k", slow), cache.get("k", slow), cache.get("k", slow)]);
+  expect(got).toEqual([1, 1, 1]);
+  expect(loads).toBe(1);
+  await cache.get("k", slow);
+  expect(seen).toEqual(["miss", "coalesced", "coalesced", "hit"]);
+  await expect(cache.get("bad", () => Promise.reject(new Error("db down")))).rejects.toThrow("db down");
+  expect(await cache.get("bad", async () => 7)).toBe(7);
+});

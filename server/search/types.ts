@@ -101,6 +101,13 @@ export interface SearchEngine {
   /** Stops background work. */
   close?(): Promise<void>;
   search(query: SearchQuery): Promise<SearchResult>;
+  /**
+   * The ids of the best `page_size` matches of a text query in relevance
+   * order, without reading their rows: for callers that re-rank and present a
+   * few themselves (semantic search blends 50 and shows 20). Optional; null
+   * (or no method) means "ask `search`".
+   */
+  rankIds?(query: SearchQuery): Promise<number[] | null>;
   /** Up to 10 completions for a prefix of a product title. */
   suggest(prefix: string): Promise<Suggestion[]>;
   /** Brings these products' index entries up to date (archived or missing ones are removed). */

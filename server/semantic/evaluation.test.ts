@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { invalidateProducts } from "../catalog/invalidate.ts";
 import { searchEngine } from "../search/engine.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
-import { hybridSearch, type SemanticSettings } from "./service.ts";
+import { hybridSearch, type SemanticSettings, semanticIndex } from "./service.ts";
 
 setDefaultTimeout(300_000);
 
@@ -178,4 +179,75 @@ test("GET /api/ai/search answers hybrid results; a missing q is a 422", async ()
   expect(body.mode).toBe("hybrid");
   expect(body.items[0]!.slug).toMatch(/sofa/);
   expect((await t.request("/api/ai/search")).status).toBe(422);
+});
+
+test("answers are cached per normalised query until a catalog write raises the generations", async () => {
+  const get = async (q: string) =>
+    (
+      (await (await t.request(`/api/ai/search?q=${encodeURIComponent(q)}&limit=3`)).json()) as {
+        items: { slug: string; title: string }[];
+      }
+    ).items;
+  const before = await get("Couch");
+  expect(before[0]!.slug).toMatch(/sofa/);
+  const slug = before[0]!.slug;
+  await t.sql`update products set title = 'Renamed sofa' where slug = ${slug}`;
+  // Same answer (spaces and case do not matter): served from the cache, the write raised nothing.
+  expect((await get("  couch ")).find((i) => i.slug === slug)!.title).not.toBe("Renamed sofa");
+  await invalidateProducts(t.deps, [slug]);
+  expect((await get("couch")).find((i) => i.slug === slug)!.title).toBe("Renamed sofa");
+});
+
+test("the in-process engine ranks the lexical side by ids (only the shown items are read)", async () => {
+  const engine = searchEngine(t.deps);
+  const ids = await engine.rankIds?.({ q: "velvet sofa", sort: "relevance", page: 1, page_size: 50 });
+  const [row] = await t.sql<{ id: string }[]>`select id from products where slug = 'velvet-sofa'`;
+  expect(engine.name).toBe("memory");
+  expect(ids?.[0]).toBe(Number(row!.id));
+});
+
+test("after the refresh period the product vectors are rebuilt only when the catalog generations moved", async () => {
+  const fast: SemanticSettings = { ...settings, refreshMs: 100 };
+  const vectors = async () => (await semanticIndex(t.deps, fast, true))!.products;
+  const first = await vectors();
+  await invalidateProducts(t.deps, ["velvet-sofa"]);
+  let rebuilt = first;
+  for (let i = 0; i < 60 && rebuilt === first; i++) {
+    await Bun.sleep(50);
+    rebuilt = await vectors(); // each call past the period checks the generations
+  }
+  expect(rebuilt).not.toBe(first);
+  expect(rebuilt.ids.length).toBe(first.ids.length);
+  // Nothing moved since: checks after the period keep the same vectors (no rebuild).
+  for (let i = 0; i < 4; i++) {
+    await Bun.sleep(120);
+    expect(await vectors()).toBe(rebuilt);
+  }
+});
+
+test("after a catalog write the answer is rebuilt from the instance's ranking: fresh items, no new search", async () => {
+  const engine = searchEngine(t.deps);
+  const original = engine.rankIds!;
+  let searches = 0;
+  engine.rankIds = (query) => {
+    searches++;
+    return original(query);
+  };
+  const get = async () =>
+    (
+      (await (await t.request("/api/ai/search?q=velvet%20couch&limit=5")).json()) as {
+        items: { slug: string; title: string }[];
+      }
+    ).items;
+  try {
+    expect((await get()).map((i) => i.slug)).toContain("velvet-sofa");
+    expect(searches).toBe(1);
+    await t.sql`update products set title = 'Velvet sofa, three seats' where slug = 'velvet-sofa'`;
+    await invalidateProducts(t.deps, ["velvet-sofa"]);
+    const after = await get();
+    expect(after.find((i) => i.slug === "velvet-sofa")!.title).toBe("Velvet sofa, three seats");
+    expect(searches).toBe(1);
+  } finally {
+    engine.rankIds = original;
+  }
 });

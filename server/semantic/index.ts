@@ -1,13 +1,21 @@
 import type { ProductContent } from "../catalog/content.ts";
 import { tokens } from "../recommend/vectors.ts";
+import { buildIvf, type IvfIndex, searchIvf } from "./ann.ts";
 import { embed, type WordVectors } from "./word-vectors.ts";
 
-/** Product vectors: row i of `matrix` is product `ids[i]` (slug `slugs[i]`). */
+/**
+ * Product vectors: row i is product `ids[i]` (slug `slugs[i]`); `ann` holds
+ * the rows (regrouped by cell: the index keeps the only copy of the floats).
+ */
 export interface ProductVectors {
   ids: number[];
   slugs: string[];
-  matrix: Float32Array;
+  ann: IvfIndex;
 }
+
+/** Products embedded between two yields to the event loop. */
+const YIELD_PRODUCTS = 500;
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A product's meaning as the mean word vector of its title (2×), category
@@ -31,40 +39,74 @@ export function productVector(v: WordVectors, p: ProductContent): Float32Array |
   return embed(v, words, weights);
 }
 
-/** Builds the vectors of `products` (those without a known word are left out). */
-export function buildProductVectors(v: WordVectors, products: ProductContent[]): ProductVectors {
-  const ids: number[] = [];
-  const slugs: string[] = [];
-  const rows: Float32Array[] = [];
-  for (const p of products) {
-    const vec = productVector(v, p);
-    if (!vec) continue;
-    ids.push(p.id);
-    slugs.push(p.slug);
-    rows.push(vec);
+/**
+ * Collects product vectors in one growing Float32Array, so a catalog can be
+ * embedded chunk by chunk as it is read (100k products' text never sits in
+ * memory at once), then indexes them.
+ */
+export class ProductVectorBuilder {
+  private readonly ids: number[] = [];
+  private readonly slugs: string[] = [];
+  private data: Float32Array;
+  constructor(private readonly words: WordVectors) {
+    this.data = new Float32Array(1024 * words.dimensions);
   }
-  const matrix = new Float32Array(rows.length * v.dimensions);
-  for (const [i, r] of rows.entries()) matrix.set(r, i * v.dimensions);
-  return { ids, slugs, matrix };
+
+  /** Adds the products that have a known word (the others cannot be found by meaning). */
+  add(products: ProductContent[]): void {
+    const dims = this.words.dimensions;
+    for (const p of products) {
+      const vec = productVector(this.words, p);
+      if (!vec) continue;
+      const at = this.ids.length * dims;
+      if (at + dims > this.data.length) {
+        const bigger = new Float32Array(this.data.length * 2);
+        bigger.set(this.data);
+        this.data = bigger;
+      }
+      this.data.set(vec, at);
+      this.ids.push(p.id);
+      this.slugs.push(p.slug);
+    }
+  }
+
+  /** The vectors and their nearest-neighbour index (built yielding to the event loop). */
+  async finish(): Promise<ProductVectors> {
+    const matrix = this.data.subarray(0, this.ids.length * this.words.dimensions);
+    return { ids: this.ids, slugs: this.slugs, ann: await buildIvf(matrix, this.words.dimensions) };
+  }
 }
 
-/** The `k` products nearest to `query` by cosine (brute force: 100k × 100 floats is a few ms). */
+/**
+ * Builds the vectors of `products` (those without a known word are left out)
+ * and their nearest-neighbour index, yielding to the event loop as it goes
+ * (100k products take seconds of CPU; requests keep being answered meanwhile).
+ */
+export async function buildProductVectors(
+  v: WordVectors,
+  products: ProductContent[],
+): Promise<ProductVectors> {
+  const builder = new ProductVectorBuilder(v);
+  for (let i = 0; i < products.length; i += YIELD_PRODUCTS) {
+    await pause();
+    builder.add(products.slice(i, i + YIELD_PRODUCTS));
+  }
+  return builder.finish();
+}
+
+/**
+ * The `k` products nearest to `query` by cosine, approximately (the IVF index
+ * of ann.ts: exact below a few thousand products, ~97 % recall@50 on the
+ * seeded 100k catalog).
+ */
 export function nearest(
   index: ProductVectors,
   query: Float32Array,
   k: number,
 ): { id: number; slug: string; score: number }[] {
-  const dims = query.length;
-  const best: { id: number; slug: string; score: number }[] = [];
-  for (let i = 0; i < index.ids.length; i++) {
-    let dot = 0;
-    const base = i * dims;
-    for (let d = 0; d < dims; d++) dot += query[d]! * index.matrix[base + d]!;
-    if (best.length < k || dot > best[best.length - 1]!.score) {
-      best.push({ id: index.ids[i]!, slug: index.slugs[i]!, score: dot });
-      best.sort((a, b) => b.score - a.score);
-      if (best.length > k) best.pop();
-    }
-  }
-  return best;
+  return searchIvf(index.ann, query, k).map((h) => ({
+    id: index.ids[h.row]!,
+    slug: index.slugs[h.row]!,
+    score: h.score,
+  }));
 }

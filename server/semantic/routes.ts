@@ -3,7 +3,7 @@ import { z } from "zod";
 import { queryParams } from "../../platform/validate.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { searchEngine } from "../search/engine.ts";
-import { type HybridResult, hybridSearch, type SemanticSettings } from "./service.ts";
+import { hybridSearchJson, type SemanticSettings } from "./service.ts";
 
 const searchQuery = z.object({
   q: z.string().trim().min(1, "is required").max(200),
@@ -15,13 +15,12 @@ function semanticRoutes(deps: AppDeps, settings: SemanticSettings | null): Hono 
   const app = new Hono();
   app.get("/", async (c) => {
     const { q, limit } = queryParams(c, searchQuery);
-    let result: HybridResult;
-    if (settings) result = await hybridSearch(deps, settings, q, limit);
-    else {
-      const lexical = await searchEngine(deps).search({ q, sort: "relevance", page: 1, page_size: limit });
-      result = { mode: "lexical", items: lexical.items };
+    if (settings) {
+      const text = await hybridSearchJson(deps, settings, q, limit);
+      return c.body(text, 200, { "Content-Type": "application/json; charset=UTF-8" });
     }
-    return c.json(result);
+    const lexical = await searchEngine(deps).search({ q, sort: "relevance", page: 1, page_size: limit });
+    return c.json({ mode: "lexical", items: lexical.items });
   });
   return app;
 }

@@ -1,9 +1,12 @@
+import { cacheRuntime } from "../cache/index.ts";
 import { activeProductIds, listItemsByIds, productContents } from "../catalog/content.ts";
+import { CATEGORIES, PRODUCT_LISTS } from "../catalog/generations.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import type { AppDeps } from "../core/deps.ts";
+import { TtlCache } from "../recommend/ttl-cache.ts";
 import { tokens } from "../recommend/vectors.ts";
 import { searchEngine } from "../search/engine.ts";
-import { buildProductVectors, nearest, type ProductVectors } from "./index.ts";
+import { nearest, ProductVectorBuilder, type ProductVectors } from "./index.ts";
 import { embed, loadWordVectors, type WordVectors } from "./word-vectors.ts";
 
 /** What semantic search is configured with. */
@@ -16,11 +19,35 @@ export interface SemanticSettings {
   semanticWeight: number;
 }
 
+/** The catalog generations product vectors and cached answers are built from. */
+const GENERATIONS = [CATEGORIES, PRODUCT_LISTS];
+
+interface Built {
+  /** When the vectors were built or last found current. */
+  checked: number;
+  /** When the vectors were built. */
+  built: number;
+  vectors: ProductVectors;
+  /** The catalog generations read before the build ("" when the cache could not tell). */
+  version: string;
+}
+
 interface State {
   words: Promise<WordVectors | null>;
-  products: { built: number; vectors: ProductVectors } | null;
-  building: Promise<ProductVectors | null> | null;
+  products: Built | null;
+  building: Promise<unknown> | null;
+  /** Hybrid rankings as product ids, per vectors build, limit and normalised query (see `blend`). */
+  rankings: TtlCache<number[] | null>;
 }
+
+/**
+ * How long an instance reuses a ranking (ids only: the items shown are read
+ * fresh). The cached answers hang on the catalog generations, which every
+ * stock change moves; the ranking does not depend on stock or prices, so a
+ * busy shop's misses skip the lexical search and the index scan. A retitled
+ * or new product may take this long to move in the ranking.
+ */
+const RANKING_TTL_MS = 60_000;
 const states = new WeakMap<AppDeps, State>();
 
 function stateOf(deps: AppDeps, s: SemanticSettings): State {
@@ -30,22 +57,34 @@ function stateOf(deps: AppDeps, s: SemanticSettings): State {
       deps.logger.warn("word vectors could not be loaded; search stays lexical", { err });
       return null;
     });
-    st = { words, products: null, building: null };
+    st = { words, products: null, building: null, rankings: new TtlCache(RANKING_TTL_MS) };
     states.set(deps, st);
   }
   return st;
 }
 
+/** The catalog's generations as one string; "" when the cache cannot be read (then always rebuild). */
+async function catalogVersion(deps: AppDeps): Promise<string> {
+  try {
+    return (await cacheRuntime(deps).cache.getVersions(GENERATIONS)).map((v) => v ?? "-").join("/");
+  } catch {
+    return "";
+  }
+}
+
+/** Product texts read (and embedded) per round trip: a chunk's embedding blocks the event loop ~10 ms. */
+const CHUNK = 500;
+
 async function buildProducts(deps: AppDeps, words: WordVectors): Promise<ProductVectors> {
-  const contents = [];
+  const builder = new ProductVectorBuilder(words);
   let after = 0;
   for (;;) {
-    const ids = await activeProductIds(deps.db.primary, after, 2000);
+    const ids = await activeProductIds(deps.db.primary, after, CHUNK);
     if (!ids.length) break;
-    contents.push(...(await productContents(deps.db.primary, ids)));
+    builder.add(await productContents(deps.db.primary, ids));
     after = ids.at(-1)!;
   }
-  return buildProductVectors(words, contents);
+  return builder.finish();
 }
 
 /**
@@ -57,17 +96,20 @@ export async function semanticIndex(
   deps: AppDeps,
   s: SemanticSettings,
   wait: boolean,
-): Promise<{ words: WordVectors; products: ProductVectors } | null> {
+): Promise<{
+  words: WordVectors;
+  products: ProductVectors;
+  version: string;
+  built: number;
+  /** This instance's hybrid rankings (see `blend`). */
+  rankings: TtlCache<number[] | null>;
+} | null> {
   const st = stateOf(deps, s);
   const words = wait ? await st.words : await Promise.race([st.words, Promise.resolve(undefined)]);
   if (!words) return null;
-  const stale = !st.products || Date.now() - st.products.built > s.refreshMs;
+  const stale = !st.products || Date.now() - st.products.checked > s.refreshMs;
   if (stale && !st.building) {
-    st.building = buildProducts(deps, words)
-      .then((vectors) => {
-        st.products = { built: Date.now(), vectors };
-        return vectors;
-      })
+    st.building = refresh(deps, st, s, words)
       .catch((err) => {
         deps.logger.warn("product vectors could not be built", { err });
         return null;
@@ -77,7 +119,37 @@ export async function semanticIndex(
       });
   }
   if (!st.products && st.building && wait) await st.building;
-  return st.products ? { words, products: st.products.vectors } : null;
+  return st.products
+    ? {
+        words,
+        products: st.products.vectors,
+        version: st.products.version,
+        built: st.products.built,
+        rankings: st.rankings,
+      }
+    : null;
+}
+
+/** Rebuilt at least this many refresh periods apart even when no generation moved. */
+const FORCED_REBUILD_PERIODS = 12;
+
+/**
+ * Rebuilds the product vectors unless the catalog's generations are the ones
+ * they were built from (no product, price, stock or category write since):
+ * a rebuild of 100k products costs seconds of CPU, a check one cache read.
+ * Writes that raise no generation (an import by SQL) are picked up by a
+ * rebuild every 12 refresh periods (1 h by default) all the same.
+ */
+async function refresh(deps: AppDeps, st: State, s: SemanticSettings, words: WordVectors): Promise<void> {
+  const version = await catalogVersion(deps);
+  const p = st.products;
+  const recent = p !== null && Date.now() - p.built < FORCED_REBUILD_PERIODS * s.refreshMs;
+  if (p && recent && version && version === p.version) {
+    p.checked = Date.now();
+    return;
+  }
+  const vectors = await buildProducts(deps, words);
+  st.products = { checked: Date.now(), built: Date.now(), vectors, version };
 }
 
 /** A hybrid answer and how it was made. */
@@ -103,31 +175,111 @@ export async function hybridSearch(
   limit: number,
   wait = false,
 ): Promise<HybridResult> {
-  const [lexical, index] = await Promise.all([
-    searchEngine(deps).search({ q, sort: "relevance", page: 1, page_size: POOL }),
-    semanticIndex(deps, s, wait),
-  ]);
-  const query = index ? embed(index.words, tokens(q)) : null;
-  if (!index || !query) return { mode: "lexical", items: lexical.items.slice(0, limit) };
+  return blend(deps, s, q, limit, await semanticIndex(deps, s, wait), null);
+}
+
+type Index = Awaited<ReturnType<typeof semanticIndex>>;
+
+/** The same text for the same search: spaces collapsed, lower case (the engines ignore case). */
+export function normaliseQuery(q: string): string {
+  return q.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/**
+ * `hybridSearch` as the JSON the route sends, cached per normalised query and
+ * limit on the catalog's generations (the same ones product list pages hang
+ * on: any product, price, stock or category write makes the entry obsolete)
+ * and on the catalog version the instance's product vectors were built from.
+ * Answers made before the word vectors are ready (lexical stand-ins) are not
+ * cached.
+ */
+export async function hybridSearchJson(
+  deps: AppDeps,
+  s: SemanticSettings,
+  q: string,
+  limit: number,
+): Promise<string> {
+  const index = await semanticIndex(deps, s, false);
+  if (!index?.version) return JSON.stringify(await blend(deps, s, q, limit, index, null));
+  return cacheRuntime(deps).aside.fetch(
+    {
+      cache: "semantic_search",
+      key: `semantic:${index.version}:${limit}:${normaliseQuery(q)}`,
+      generations: GENERATIONS,
+    },
+    async (minLsn) => JSON.stringify(await blend(deps, s, q, limit, index, minLsn)),
+  );
+}
+
+/** A hybrid ranking: by ids (the engine ranked ids) or by slugs with the lexical items it presented. */
+type Ranking =
+  | { byId: true; ids: number[] }
+  | { byId: false; slugs: string[]; known: Map<string, ProductListItem>; idOf: Map<string, number> };
+
+async function rank(
+  deps: AppDeps,
+  s: SemanticSettings,
+  q: string,
+  query: Float32Array,
+  products: ProductVectors,
+  limit: number,
+): Promise<Ranking> {
+  const engine = searchEngine(deps);
+  const lexicalQuery = { q, sort: "relevance", page: 1, page_size: POOL } as const;
+  // Ids alone when the engine can rank without reading rows: only the `limit` winners are read.
+  const ids = (await engine.rankIds?.(lexicalQuery)) ?? null;
+  const lexicalItems = ids ? [] : (await engine.search(lexicalQuery)).items;
+  // Entries are keyed by id when the lexical side gave ids, else by slug (what its items carry).
+  const keyOf = (id: number, slug: string) => (ids ? `#${id}` : slug);
   const scores = new Map<string, number>();
-  for (const [rank, item] of lexical.items.entries())
-    scores.set(item.slug, (1 - s.semanticWeight) * (1 - rank / POOL));
+  const lexicalRank = (r: number) => (1 - s.semanticWeight) * (1 - r / POOL);
+  if (ids) for (const [r, id] of ids.entries()) scores.set(`#${id}`, lexicalRank(r));
+  for (const [r, item] of lexicalItems.entries()) scores.set(item.slug, lexicalRank(r));
   const idOf = new Map<string, number>();
-  for (const n of nearest(index.products, query, POOL)) {
-    idOf.set(n.slug, n.id);
-    scores.set(n.slug, (scores.get(n.slug) ?? 0) + s.semanticWeight * Math.max(0, n.score));
+  if (ids) for (const id of ids) idOf.set(`#${id}`, id);
+  for (const n of nearest(products, query, POOL)) {
+    const key = keyOf(n.id, n.slug);
+    idOf.set(key, n.id);
+    scores.set(key, (scores.get(key) ?? 0) + s.semanticWeight * Math.max(0, n.score));
   }
   const ranked = [...scores]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, limit)
-    .map(([slug]) => slug);
-  const lexicalItems = new Map(lexical.items.map((i) => [i.slug, i]));
-  const missing = ranked.filter((slug) => !lexicalItems.has(slug)).map((slug) => idOf.get(slug)!);
-  const fetched = new Map(
-    (await deps.db.read((sql) => listItemsByIds(sql, missing))).map((i) => [i.slug, i]),
-  );
-  const items = ranked.flatMap((slug) => {
-    const item = lexicalItems.get(slug) ?? fetched.get(slug);
+    .map(([key]) => key);
+  if (ids) return { byId: true, ids: ranked.map((key) => idOf.get(key)!) };
+  return { byId: false, slugs: ranked, known: new Map(lexicalItems.map((i) => [i.slug, i])), idOf };
+}
+
+async function blend(
+  deps: AppDeps,
+  s: SemanticSettings,
+  q: string,
+  limit: number,
+  index: Index,
+  minLsn: bigint | null,
+): Promise<HybridResult> {
+  const query = index ? embed(index.words, tokens(q)) : null;
+  if (!index || !query) {
+    const lexical = await searchEngine(deps).search({ q, sort: "relevance", page: 1, page_size: limit });
+    return { mode: "lexical", items: lexical.items };
+  }
+  let fresh: Ranking | null = null;
+  const ids = await index.rankings.get(`${index.built}:${limit}:${normaliseQuery(q)}`, async () => {
+    fresh = await rank(deps, s, q, query, index.products, limit);
+    return fresh.byId ? fresh.ids : null;
+  });
+  // listItemsByIds keeps the order it is given (archived products left out).
+  if (ids)
+    return { mode: "hybrid", items: await deps.db.read((sql) => listItemsByIds(sql, ids), { minLsn }) };
+  const r: Ranking = fresh ?? (await rank(deps, s, q, query, index.products, limit));
+  if (r.byId)
+    return { mode: "hybrid", items: await deps.db.read((sql) => listItemsByIds(sql, r.ids), { minLsn }) };
+  // By slug: lexical items as the engine presented them, the semantic-only ones read now.
+  const missing = r.slugs.filter((slug) => !r.known.has(slug)).map((slug) => r.idOf.get(slug)!);
+  const rows = await deps.db.read((sql) => listItemsByIds(sql, missing), { minLsn });
+  const bySlug = new Map(rows.map((i) => [i.slug, i]));
+  const items = r.slugs.flatMap((slug) => {
+    const item = r.known.get(slug) ?? bySlug.get(slug);
     return item ? [item] : [];
   });
   return { mode: "hybrid", items };

@@ -32,3 +32,23 @@ test("streams the package format, skips non-words, stops at the vocabulary, norm
   expect(embed(v, ["unknown"])).toBeNull();
   await expect(loadWordVectors(3, join(tmpdir(), "no-such-file.json"))).rejects.toThrow();
 });
+
+test("entries cut by stream chunks, negative numbers and exponents parse exactly", async () => {
+  const vectors: Record<string, number[]> = {};
+  // ~4 MB of vectors: many chunk boundaries fall inside an entry.
+  for (let i = 0; i < 3000; i++)
+    vectors[`w${String.fromCharCode(97 + (i % 26))}${"x".repeat(Math.floor(i / 26))}`] = Array.from(
+      { length: 100 },
+      (_, d) => (d % 2 ? -1 : 1) * (0.123456 + i + d) * (d === 7 ? 1e-7 : 1),
+    );
+  const body = JSON.stringify({ words: Object.keys(vectors), vectors });
+  const path = join(tmpdir(), `wv-${crypto.randomUUID()}.json`);
+  await Bun.write(path, body);
+  const v = await loadWordVectors(5000, path);
+  expect(v.index.size).toBe(3000);
+  for (const [word, raw] of Object.entries(vectors)) {
+    const row = v.index.get(word)!;
+    const norm = Math.sqrt(raw.reduce((a, x) => a + x * x, 0));
+    for (const d of [0, 1, 7, 99]) expect(v.matrix[row * 100 + d]!).toBeCloseTo(raw[d]! / norm, 6);
+  }
+});

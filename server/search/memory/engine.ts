@@ -197,6 +197,23 @@ export function createMemoryEngine(opts: {
     return entry;
   }
 
+  /** Full text, else the typo fallback; null when Postgres must answer (operators the index cannot evaluate). */
+  async function findText(
+    c: NonNullable<typeof current>,
+    q: string,
+    query: SearchQuery,
+  ): Promise<IndexAnswer | null> {
+    const p = await parse(q);
+    if (!p.empty && p.node === null) return null;
+    // `current` may have been swapped during the parse; answer from one index.
+    const s = current ?? c;
+    if (p.node) {
+      const exact = searchFullText(s.store, query, p.node);
+      if (exact.total > 0) return exact;
+    }
+    return searchTypos(s.store, s.typos, query, p.normalised);
+  }
+
   async function present(found: IndexAnswer): Promise<SearchResult> {
     return {
       items: await items.get(found.ids),
@@ -232,15 +249,15 @@ export function createMemoryEngine(opts: {
       const c = current;
       if (!c) return fallback.search(query);
       if (query.q === undefined) return present(searchAll(c.store, query));
-      const p = await parse(query.q);
-      if (!p.empty && p.node === null) return fallback.search(query);
-      // `current` may have been swapped during the parse; answer from one index.
-      const s = current ?? c;
-      if (p.node) {
-        const exact = searchFullText(s.store, query, p.node);
-        if (exact.total > 0) return present(exact);
-      }
-      return present(searchTypos(s.store, s.typos, query, p.normalised));
+      const found = await findText(c, query.q, query);
+      return found ? present(found) : fallback.search(query);
+    },
+
+    async rankIds(query: SearchQuery): Promise<number[] | null> {
+      start();
+      const c = current;
+      if (!c || query.q === undefined) return null;
+      return (await findText(c, query.q, query))?.ids ?? null;
     },
 
     async suggest(prefix: string): Promise<Suggestion[]> {

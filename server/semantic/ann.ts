@@ -1,0 +1,297 @@
+/**
+ * Approximate nearest neighbours over L2-normalised vectors (cosine = dot
+ * product): an inverted-file index (IVF). Spherical k-means on a sample puts
+ * the vectors into cells; a query compares itself with the cell centroids and
+ * scans only the vectors of its `probes` nearest cells. At 100k × 100
+ * dimensions brute force is 10M multiply-adds per query; 253 cells and 32
+ * probes scan ~13 % of that (measured on the seeded 100k catalog: 8 ms →
+ * 1 ms a query, recall@50 ~97 %, docs/ai.md). Small sets (below
+ * `EXACT_BELOW`) get one cell: their search is exact. The build yields to
+ * the event loop between chunks, so an app instance keeps answering while it
+ * (re)builds.
+ */
+
+/** A built index: rows regrouped cell by cell. */
+export interface IvfIndex {
+  dims: number;
+  /** Number of cells (1 = exact search). */
+  cells: number;
+  /** cells × dims, L2-normalised centroids. */
+  centroids: Float32Array;
+  /** Cell c holds positions offsets[c] .. offsets[c + 1] - 1 of `vectors`/`rows`. */
+  offsets: Int32Array;
+  /** The vectors in cell order. */
+  vectors: Float32Array;
+  /** Original row of each position. */
+  rows: Int32Array;
+  /** Cells scanned per query. */
+  probes: number;
+}
+
+/** One hit: a row of the matrix the index was built from, and its dot product with the query. */
+export interface Hit {
+  row: number;
+  score: number;
+}
+
+/** How the index is built. */
+export interface IvfOptions {
+  /** Cells; default 0.8·√n (16..1024), 1 below EXACT_BELOW rows. */
+  cells?: number;
+  /** Cells scanned per query; default max(8, cells / 8). */
+  probes?: number;
+  /** k-means iterations on the sample. */
+  iterations?: number;
+  /** Training sample size; default 40 per cell. */
+  sample?: number;
+  /** Seed of the sampling (deterministic builds). */
+  seed?: number;
+}
+
+/** Below this many rows the index is one cell (exact): brute force is cheap there. */
+export const EXACT_BELOW = 4096;
+
+/** A small deterministic generator (mulberry32), so that two builds of one catalog agree. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Dot product of dims-long rows at ai and bi (four accumulators: ~1.5× faster than one in JSC). */
+function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, dims: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dims; d += 4) {
+    s0 += a[ai + d]! * b[bi + d]!;
+    s1 += a[ai + d + 1]! * b[bi + d + 1]!;
+    s2 += a[ai + d + 2]! * b[bi + d + 2]!;
+    s3 += a[ai + d + 3]! * b[bi + d + 3]!;
+  }
+  for (; d < dims; d++) s0 += a[ai + d]! * b[bi + d]!;
+  return s0 + s1 + s2 + s3;
+}
+
+/** Index of the centroid nearest to row `base` of `m`. */
+function nearestCentroid(m: Float32Array, base: number, centroids: Float32Array, k: number, dims: number) {
+  let best = 0;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < k; c++) {
+    const s = dot(m, base, centroids, c * dims, dims);
+    if (s > bestScore) {
+      bestScore = s;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/** Spherical k-means on `sample` rows of `m`: centroids are normalised means of their members. */
+async function kmeans(
+  m: Float32Array,
+  sample: number[],
+  k: number,
+  dims: number,
+  iterations: number,
+  rnd: () => number,
+): Promise<Float32Array> {
+  const centroids = new Float32Array(k * dims);
+  // Start from k distinct sample rows.
+  const order = [...sample];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  for (let c = 0; c < k; c++) centroids.set(m.subarray(order[c]! * dims, order[c]! * dims + dims), c * dims);
+  const sums = new Float64Array(k * dims);
+  const counts = new Int32Array(k);
+  for (let it = 0; it < iterations; it++) {
+    sums.fill(0);
+    counts.fill(0);
+    for (const [i, r] of sample.entries()) {
+      if (i % YIELD_ROWS === 0) await pause();
+      const c = nearestCentroid(m, r * dims, centroids, k, dims);
+      counts[c]!++;
+      for (let d = 0; d < dims; d++) sums[c * dims + d]! += m[r * dims + d]!;
+    }
+    for (let c = 0; c < k; c++) {
+      // An empty cell restarts at a random sample row (it would otherwise stay useless).
+      if (!counts[c]) {
+        const r = sample[Math.floor(rnd() * sample.length)]!;
+        centroids.set(m.subarray(r * dims, r * dims + dims), c * dims);
+        continue;
+      }
+      let norm = 0;
+      for (let d = 0; d < dims; d++) norm += sums[c * dims + d]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let d = 0; d < dims; d++) centroids[c * dims + d] = sums[c * dims + d]! / norm;
+    }
+  }
+  return centroids;
+}
+
+/** Rows compared with every centroid between two yields to the event loop (~a few ms of work). */
+const YIELD_ROWS = 1000;
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The default number of cells for `n` rows. */
+function defaultCells(n: number): number {
+  return n < EXACT_BELOW ? 1 : Math.max(16, Math.min(1024, Math.round(0.8 * Math.sqrt(n))));
+}
+
+/** Builds the index over the `n` rows of `matrix` (n × dims, rows L2-normalised). */
+export async function buildIvf(matrix: Float32Array, dims: number, opts: IvfOptions = {}): Promise<IvfIndex> {
+  const n = Math.floor(matrix.length / dims);
+  const cells = Math.max(1, Math.min(n, opts.cells ?? defaultCells(n)));
+  const probes = Math.min(cells, opts.probes ?? Math.max(8, Math.round(cells / 8)));
+  if (cells === 1) {
+    const rows = new Int32Array(n);
+    for (let i = 0; i < n; i++) rows[i] = i;
+    return {
+      dims,
+      cells,
+      centroids: new Float32Array(dims),
+      offsets: Int32Array.from([0, n]),
+      vectors: matrix.subarray(0, n * dims),
+      rows,
+      probes: 1,
+    };
+  }
+  const rnd = random(opts.seed ?? 1);
+  const want = Math.min(n, opts.sample ?? cells * 40);
+  const sample: number[] = [];
+  // Every (n / want)-th row from a random start: an even spread over the catalog.
+  const step = n / want;
+  const start = rnd() * step;
+  for (let i = 0; i < want; i++) sample.push(Math.min(n - 1, Math.floor(start + i * step)));
+  const centroids = await kmeans(matrix, sample, cells, dims, opts.iterations ?? 6, rnd);
+  const cellOf = new Int32Array(n);
+  const counts = new Int32Array(cells);
+  for (let i = 0; i < n; i++) {
+    if (i % YIELD_ROWS === 0) await pause();
+    const c = nearestCentroid(matrix, i * dims, centroids, cells, dims);
+    cellOf[i] = c;
+    counts[c]!++;
+  }
+  const offsets = new Int32Array(cells + 1);
+  for (let c = 0; c < cells; c++) offsets[c + 1] = offsets[c]! + counts[c]!;
+  const next = offsets.slice(0, cells);
+  const vectors = new Float32Array(n * dims);
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = next[cellOf[i]!]!++;
+    rows[at] = i;
+    vectors.set(matrix.subarray(i * dims, i * dims + dims), at * dims);
+  }
+  return { dims, cells, centroids, offsets, vectors, rows, probes };
+}
+
+/** The `probes` cells whose centroids are nearest to `query`, nearest first. */
+export function nearestCells(index: IvfIndex, query: Float32Array, probes = index.probes): number[] {
+  if (index.cells === 1) return [0];
+  const top = new TopK(Math.min(probes, index.cells));
+  for (let c = 0; c < index.cells; c++)
+    top.offer(c, dot(query, 0, index.centroids, c * index.dims, index.dims));
+  return top.sorted().map((h) => h.row);
+}
+
+/** The `k` best rows of the given cells by dot product with `query`, best first. */
+export function searchCells(index: IvfIndex, query: Float32Array, k: number, cells: number[]): Hit[] {
+  const top = new TopK(k);
+  const { dims, vectors, rows, offsets } = index;
+  for (const c of cells)
+    for (let at = offsets[c]!; at < offsets[c + 1]!; at++) {
+      const s = dot(query, 0, vectors, at * dims, dims);
+      if (s > top.floor()) top.offer(rows[at]!, s);
+    }
+  return top.sorted();
+}
+
+/** Approximate top `k` (exact when the index has one cell, or `probes` covers every cell). */
+export function searchIvf(index: IvfIndex, query: Float32Array, k: number, probes = index.probes): Hit[] {
+  return searchCells(index, query, k, nearestCells(index, query, probes));
+}
+
+/** Exact top `k` over every row of `matrix` (the reference the index is measured against). */
+export function bruteForce(matrix: Float32Array, dims: number, query: Float32Array, k: number): Hit[] {
+  const top = new TopK(k);
+  const n = Math.floor(matrix.length / dims);
+  for (let i = 0; i < n; i++) {
+    const s = dot(query, 0, matrix, i * dims, dims);
+    if (s > top.floor()) top.offer(i, s);
+  }
+  return top.sorted();
+}
+
+/**
+ * Recall of `found` against the exact top-k `exact`: the share of `found`
+ * scoring at least the exact k-th score (ties at the boundary count, so a
+ * catalog of near-duplicates is not penalised for picking an equal twin).
+ */
+export function recallAt(found: Hit[], exact: Hit[], epsilon = 1e-6): number {
+  if (!exact.length) return 1;
+  const floor = exact.at(-1)!.score - epsilon;
+  return Math.min(1, found.filter((h) => h.score >= floor).length / exact.length);
+}
+
+/** A bounded min-heap keeping the k largest scores. */
+class TopK {
+  private readonly scores: Float64Array;
+  private readonly rows: Int32Array;
+  private size = 0;
+  constructor(private readonly k: number) {
+    this.scores = new Float64Array(Math.max(1, k));
+    this.rows = new Int32Array(Math.max(1, k));
+  }
+
+  /** The score a new entry must beat once the heap is full. */
+  floor(): number {
+    return this.size < this.k ? Number.NEGATIVE_INFINITY : this.scores[0]!;
+  }
+
+  offer(row: number, score: number): void {
+    if (this.k <= 0) return;
+    if (this.size < this.k) {
+      let i = this.size++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (this.scores[p]! <= score) break;
+        this.scores[i] = this.scores[p]!;
+        this.rows[i] = this.rows[p]!;
+        i = p;
+      }
+      this.scores[i] = score;
+      this.rows[i] = row;
+      return;
+    }
+    if (score <= this.scores[0]!) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) break;
+      const r = l + 1;
+      const c = r < this.size && this.scores[r]! < this.scores[l]! ? r : l;
+      if (this.scores[c]! >= score) break;
+      this.scores[i] = this.scores[c]!;
+      this.rows[i] = this.rows[c]!;
+      i = c;
+    }
+    this.scores[i] = score;
+    this.rows[i] = row;
+  }
+
+  /** Entries best first (ties by row, so results are deterministic). */
+  sorted(): Hit[] {
+    const out: Hit[] = [];
+    for (let i = 0; i < this.size; i++) out.push({ row: this.rows[i]!, score: this.scores[i]! });
+    return out.sort((a, b) => b.score - a.score || a.row - b.row);
+  }
+}
