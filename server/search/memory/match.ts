@@ -141,6 +141,10 @@ export function applyFilters(store: IndexStore, candidates: Int32Array | null, f
   const minRating = f.min_rating ?? Number.NEGATIVE_INFINITY;
   const { live, category, price, inStock, rating } = d;
   const brands = d.brand;
+  const unfiltered =
+    mask === undefined && brand === -2 && f.min_price === undefined && f.max_price === undefined;
+  if (candidates === null && unfiltered && stock === -1 && f.min_rating === undefined)
+    return store.orders.live();
   // A category filter without other candidates starts from that subtree's slots.
   if (candidates === null && mask !== undefined) candidates = store.orders.subtree(f.category!, mask);
   const n = candidates ? candidates.length : d.size;

@@ -31,6 +31,7 @@ interface Kept {
 export class SlotOrders {
   private readonly orders = new Map<SearchSort, Kept>();
   private readonly subtrees = new Map<string, Kept>();
+  private everything: Kept | null = null;
 
   constructor(private readonly store: IndexStore) {}
 
@@ -40,9 +41,17 @@ export class SlotOrders {
     const now = performance.now();
     if (kept && kept.at === this.store.changes) return kept.slots;
     if (kept && now - kept.builtAt < REBUILD_EVERY_MS) return null;
-    const slots = this.liveSlots((s) => s >= 0);
+    const slots = this.liveSlots(() => true);
     slots.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
     this.orders.set(sort, { at: this.store.changes, builtAt: now, slots });
+    return slots;
+  }
+
+  /** Every live slot, ascending (a list with no filter at all matches exactly these). */
+  live(): Int32Array {
+    if (this.everything && this.everything.at === this.store.changes) return this.everything.slots;
+    const slots = this.liveSlots(() => true);
+    this.everything = { at: this.store.changes, builtAt: performance.now(), slots };
     return slots;
   }
 
@@ -74,6 +83,8 @@ export class SlotOrders {
  * when matches are dense in the order (see `walkPays`).
  */
 export function walkOrder(store: IndexStore, order: Int32Array, matches: Int32Array, want: number): number[] {
+  // Every live slot matched (no filter): the page is the order's head.
+  if (matches.length === order.length) return Array.from(order.subarray(0, want));
   const bits = store.bitBuffer();
   for (let i = 0; i < matches.length; i++) {
     const s = matches[i]!;
