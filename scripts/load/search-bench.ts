@@ -200,7 +200,7 @@ function misspell(w: string): string {
     : `${w.slice(0, i)}${w[i + 1]}${w[i]}${w.slice(i + 2)}`;
 }
 
-function filters(c: Corpus): string {
+function filters(c: Corpus, pageSize?: number): string {
   const parts: string[] = [];
   if (Math.random() < 0.5) parts.push(`category=${pick(c.categories)}`);
   if (Math.random() < 0.2) parts.push(`brand=${encodeURIComponent(pick(c.brands))}`);
@@ -210,7 +210,8 @@ function filters(c: Corpus): string {
   }
   if (Math.random() < 0.3) parts.push(`in_stock=${Math.random() < 0.7}`);
   parts.push(`sort=${pick(["newest", "price_asc", "price_desc", "rating"])}`);
-  parts.push(`page=${1 + Math.floor(Math.random() * 10)}&page_size=${10 + Math.floor(Math.random() * 91)}`);
+  const size = pageSize ?? 10 + Math.floor(Math.random() * 91);
+  parts.push(`page=${1 + Math.floor(Math.random() * 10)}&page_size=${size}`);
   return parts.join("&");
 }
 
@@ -237,5 +238,9 @@ function searchClasses(c: Corpus): Classes {
 }
 
 function listClasses(c: Corpus): Classes {
-  return [["uncached list, random filters/sorts/pages", () => `/api/catalog/products?${filters(c)}`]];
+  return [
+    // 24: the API's default page size (the storefront asks for 12).
+    ["uncached list, random filters/sorts/pages, 24 a page", () => `/api/catalog/products?${filters(c, 24)}`],
+    ["uncached list, random filters/sorts/pages, 10-100 a page", () => `/api/catalog/products?${filters(c)}`],
+  ];
 }
