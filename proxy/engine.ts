@@ -46,9 +46,24 @@ export interface RawEngine {
     redirectTo?: number,
     proxyProtocol?: boolean,
   ): TCPSocketListener<unknown>;
+  /**
+   * Serves new TLS connections with this certificate: each TLS listener is
+   * bound again on its port (TLS listeners always bind with `reusePort` for
+   * this) and the old one stops accepting; open connections keep theirs.
+   */
+  replaceCertificate(tls: { cert: string; key: string }): void;
   drain(timeoutMs: number): Promise<void>;
   connections(): number;
   pool: UpstreamPool<Exchange, Client>;
+}
+
+/** A TLS listener and what it takes to bind it again with another certificate. */
+interface TlsBinding {
+  listener: TCPSocketListener<Client>;
+  host: string;
+  port: number;
+  socket: SocketHandler<Client>;
+  alpn: string;
 }
 
 /**
@@ -174,43 +189,66 @@ export function createRawEngine(core: ProxyCore, reusePort = false): RawEngine {
     return h2;
   };
 
+  const tlsBindings: TlsBinding[] = [];
+  /** TLS listeners always bind with reusePort, so a new certificate can be bound beside them. */
+  const bindTls = (
+    host: string,
+    port: number,
+    tls: { cert: string; key: string },
+    alpn: string,
+    socket: SocketHandler<Client>,
+  ) => {
+    const l = Bun.listen<Client>({
+      ...bindTo(host, port, true),
+      tls: { cert: tls.cert, key: tls.key, ALPNProtocols: alpn },
+      socket,
+    });
+    st.listeners.push(l);
+    return l;
+  };
+
   return {
     pool: st.pool,
     listen(port, host, tls, redirectTo, proxyProtocol = false) {
       const redirect = redirectTo !== undefined;
       if (redirect) st.redirectPort = redirectTo;
       const h2 = core.cfg.h2;
-      const tlsOptions = tls && {
-        cert: tls.cert,
-        key: tls.key,
-        ALPNProtocols: h2.enabled ? ALPN_H2_H1 : ALPN_H1,
-      };
-      if (proxyProtocol && tlsOptions) {
+      const alpn = h2.enabled ? ALPN_H2_H1 : ALPN_H1;
+      if (proxyProtocol && tls) {
         // The TLS listener itself moves to an internal loopback port behind the relay.
         const innerSocket = clientHandlers(st, true, redirect, AWAIT_RELAY);
         if (h2.enabled) withAlpnH2(innerSocket, h2Front());
-        const inner = Bun.listen<Client>({
-          hostname: "127.0.0.1",
-          port: 0,
-          tls: tlsOptions,
-          socket: innerSocket,
-        });
-        st.listeners.push(inner);
+        // A new certificate is bound on this same loopback port, so the relay's target never moves.
+        const inner = bindTls("127.0.0.1", 0, tls, alpn, innerSocket);
+        const innerPort = inner.port;
+        tlsBindings.push({ listener: inner, host: "127.0.0.1", port: innerPort, socket: innerSocket, alpn });
         const front = Bun.listen({
           ...bindTo(host, port, reusePort),
-          socket: relayHandlers(st, () => inner.port),
+          socket: relayHandlers(st, () => innerPort),
         });
         st.listeners.push(front);
         return front;
       }
       const socket = clientHandlers(st, !!tls, redirect, proxyProtocol ? AWAIT_PROXY_HEADER : ADDRESS_KNOWN);
-      if (tlsOptions && h2.enabled) withAlpnH2(socket, h2Front());
+      if (tls && h2.enabled) withAlpnH2(socket, h2Front());
       else if (!tls && !redirect && h2.cleartext && !proxyProtocol) withPriorKnowledge(socket, h2Front());
-      const l = tlsOptions
-        ? Bun.listen<Client>({ ...bindTo(host, port, reusePort), tls: tlsOptions, socket })
-        : Bun.listen<Client>({ ...bindTo(host, port, reusePort), socket });
+      if (tls) {
+        const l = bindTls(host, port, tls, alpn, socket);
+        tlsBindings.push({ listener: l, host, port: l.port, socket, alpn });
+        return l;
+      }
+      const l = Bun.listen<Client>({ ...bindTo(host, port, reusePort), socket });
       st.listeners.push(l);
       return l;
+    },
+    replaceCertificate(tls) {
+      for (const b of tlsBindings) {
+        // The new socket shares the port (SO_REUSEPORT) before the old one stops accepting.
+        const fresh = bindTls(b.host, b.port, tls, b.alpn, b.socket);
+        b.listener.stop(false);
+        st.listeners.splice(st.listeners.indexOf(b.listener), 1);
+        b.listener = fresh;
+      }
     },
     connections: () => st.clients.size,
     async drain(timeoutMs) {

@@ -27,10 +27,7 @@ export interface ProxyHandle {
 export async function startProxy(cfg: ProxyConfig, logger?: Logger, reusePort = false): Promise<ProxyHandle> {
   const log = logger ?? createLogger(cfg.logLevel, { service: "proxy" });
   const core = new ProxyCore(cfg, log);
-  const tls =
-    cfg.tls.certFile && cfg.tls.keyFile
-      ? { cert: readFileSync(cfg.tls.certFile, "utf8"), key: readFileSync(cfg.tls.keyFile, "utf8") }
-      : undefined;
+  let tls = readCertificate(cfg);
 
   // Workers share stdout: access-log writes stay within one atomic pipe write.
   if (reusePort) core.accessLog.maxWriteBytes = 4096;
@@ -77,6 +74,14 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger, reusePort = 
     adminPort: admin.port ?? cfg.adminPort,
     core,
     reload(next) {
+      // Read first: a missing or unreadable file throws before anything changed.
+      // A new certificate goes first: if it cannot be bound (a key that does not match), nothing changed.
+      const renewed = tls && readCertificate(next);
+      if (tls && renewed && (renewed.cert !== tls.cert || renewed.key !== tls.key)) {
+        engine.replaceCertificate(renewed);
+        tls = renewed;
+        log.info("TLS certificate reloaded", { file: next.tls.certFile });
+      }
       core.reload(next);
       log.info("configuration reloaded", {
         upstreams: core.upstreams.map((u) => u.id),
@@ -92,4 +97,11 @@ export async function startProxy(cfg: ProxyConfig, logger?: Logger, reusePort = 
       return stopped;
     },
   };
+}
+
+/** The certificate and key the configuration names, or undefined when TLS is off. */
+function readCertificate(cfg: ProxyConfig): { cert: string; key: string } | undefined {
+  return cfg.tls.certFile && cfg.tls.keyFile
+    ? { cert: readFileSync(cfg.tls.certFile, "utf8"), key: readFileSync(cfg.tls.keyFile, "utf8") }
+    : undefined;
 }
