@@ -24,6 +24,7 @@ function createSearchEngine(deps: AppDeps): SearchEngine {
       logger,
       fallback: postgres,
       syncMs: deps.config.SEARCH_SYNC_MS,
+      metrics: deps.metrics,
     });
   }
   return withFallback(createElasticsearchEngine({ url, db: deps.db, logger }), postgres, logger);

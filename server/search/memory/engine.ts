@@ -1,5 +1,6 @@
 import type { Database } from "../../../db/client.ts";
 import type { Logger } from "../../../platform/logger.ts";
+import type { Registry } from "../../../platform/metrics.ts";
 import type { ProductListSource } from "../../catalog/list-source.ts";
 import { presentListItem } from "../../catalog/present.ts";
 import { listProductsByIds } from "../../catalog/queries.ts";
@@ -70,8 +71,11 @@ export function createMemoryEngine(opts: {
   logger: Logger;
   fallback: SearchEngine;
   syncMs: number;
+  /** Where item-cache lookups are counted (`cache_requests_total{cache="search_items"}`). */
+  metrics?: Registry;
 }): MemoryEngine {
   const { db, logger, fallback } = opts;
+  const lookups = opts.metrics?.counter("cache_requests_total", "cache lookups by cache and result");
   let current: (BuiltIndex & { typos: TypoExpander }) | null = null;
   let prunedAt = 0;
   let closed = false;
@@ -81,10 +85,18 @@ export function createMemoryEngine(opts: {
   let syncing: Promise<void> | null = null;
   let again = false;
   const parsed = new Map<string, Parsed>();
-  const items = new ItemCache(async (ids, minLsn) => {
-    const rows = await db.read((sql) => listProductsByIds(sql, ids), { minLsn });
-    return new Map(rows.map((r) => [Number(r.id), presentListItem(r)]));
-  }, ITEM_CACHE_SIZE);
+  const items = new ItemCache(
+    async (ids, minLsn) => {
+      const rows = await db.read((sql) => listProductsByIds(sql, ids), { minLsn });
+      return new Map(rows.map((r) => [Number(r.id), presentListItem(r)]));
+    },
+    ITEM_CACHE_SIZE,
+    (hits, misses) => {
+      // Counted per item: a page of 24 is 24 lookups.
+      if (hits) lookups?.inc({ cache: "search_items", result: "hit" }, hits);
+      if (misses) lookups?.inc({ cache: "search_items", result: "miss" }, misses);
+    },
+  );
   let markReady!: () => void;
   const readyPromise = new Promise<void>((r) => {
     markReady = r;

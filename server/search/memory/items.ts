@@ -22,12 +22,11 @@ export class ItemCache {
   private epoch = 0;
   /** WAL position every load must have replayed (that of the newest invalidation). */
   private floorLsn: bigint | null = null;
-  hits = 0;
-  misses = 0;
-
   constructor(
     private readonly load: ItemLoader,
     private readonly capacity: number,
+    /** Told how many of each lookup's items were held and how many were read. */
+    private readonly counted: (hits: number, misses: number) => void = () => {},
   ) {}
 
   /** The active items of `ids`, in that order (ids no longer active are skipped). */
@@ -44,8 +43,7 @@ export class ItemCache {
         found[i] = item;
       } else missing.push(id);
     }
-    this.hits += ids.length - missing.length;
-    this.misses += missing.length;
+    this.counted(ids.length - missing.length, missing.length);
     if (missing.length) {
       const epoch = this.epoch;
       const floor = maxLsn(minLsn, this.floorLsn);
