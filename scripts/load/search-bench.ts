@@ -6,6 +6,7 @@
  *
  *   bun run load search -- [--products 100000] [--seconds 5] [--concurrency 32]
  *   bun run load list   -- (same flags)
+ *   either with [--database-url URL] (a seeded database, used as it is) [--engines memory] (default postgres,memory)
  *
  * Query classes are built from the seeded catalog's own words (any seed
  * works): broad = the most frequent title words, narrow = rare ones,
@@ -34,8 +35,15 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
       "port-base": { type: "string", default: process.env.BENCH_PORT_BASE ?? "25100" },
       /** An already seeded database to use as it is (nothing created, seeded or dropped). */
       "database-url": { type: "string" },
+      /** Which engines to run, side by side in this order (default both). */
+      engines: { type: "string", default: ENGINES.join(",") },
     },
     strict: true,
+  });
+  const engines = values.engines.split(",").map((e) => {
+    if (!(ENGINES as readonly string[]).includes(e))
+      throw new Error(`--engines: ${e} is not one of ${ENGINES.join(", ")}`);
+    return e as Engine;
   });
   const products = Number(values.products);
   const seconds = Number(values.seconds);
@@ -62,7 +70,7 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
       Engine,
       { rss_mb: number; peak_mb: number; ready_ms: number | null; first_ms: number }
     > = {} as never;
-    for (const engine of ENGINES) {
+    for (const engine of engines) {
       const app = await startInstance(
         {
           DATABASE_URL: db.url,
@@ -104,17 +112,22 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
       await stop(app);
     }
     const table = [
-      "| class | postgres req/s | p50 ms | p99 ms | memory req/s | p50 ms | p99 ms |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-      ...results.memory.map((m, i) => {
-        const p = results.postgres[i]!;
-        return `| ${m.name} | ${p.rps} | ${p.p50_ms} | ${p.p99_ms} | ${m.rps} | ${m.p50_ms} | ${m.p99_ms} |`;
+      `| class | ${engines.map((e) => `${e} req/s | p50 ms | p99 ms`).join(" | ")} |`,
+      `| --- |${" ---: | ---: | ---: |".repeat(engines.length)}`,
+      ...classes.map(([name], i) => {
+        const cells = engines.map((e) => {
+          const r = results[e][i]!;
+          return `${r.rps} | ${r.p50_ms} | ${r.p99_ms}`;
+        });
+        return `| ${name} | ${cells.join(" | ")} |`;
       }),
     ].join("\n");
-    const memLine = ENGINES.map(
-      (e) =>
-        `${e}: RSS ${rss[e].rss_mb} MB (peak ${rss[e].peak_mb} MB), first answer ${rss[e].first_ms} ms, index ready ${rss[e].ready_ms ?? "-"} ms`,
-    ).join("; ");
+    const memLine = engines
+      .map(
+        (e) =>
+          `${e}: RSS ${rss[e].rss_mb} MB (peak ${rss[e].peak_mb} MB), first answer ${rss[e].first_ms} ms, index ready ${rss[e].ready_ms ?? "-"} ms`,
+      )
+      .join("; ");
     console.log(`\n${table}\n\n${memLine}`);
     await mkdir(`${import.meta.dir}/results`, { recursive: true });
     await Bun.write(
