@@ -7,9 +7,12 @@ import type { NativeStream } from "./native-stream.ts";
 /** The largest frame payload either side uses unless the client allows more (SETTINGS_MAX_FRAME_SIZE). */
 export const MAX_FRAME = 16_384;
 
+/** Bytes waiting after which a connection flushes without waiting for the end of the turn. */
+const FLUSH_EARLY = 64 * 1024;
+
 /**
  * The sending half of a native HTTP/2 connection (`native.ts`): frames queued
- * in one turn of the event loop leave in one socket write; DATA moves from the
+ * in one turn of the event loop (up to 64 KiB) leave in one socket write; DATA moves from the
  * streams' queues as the connection's and the streams' send windows allow;
  * a stream whose queue went down is told to go on (`drain` of the engine).
  */
@@ -19,7 +22,12 @@ export abstract class FrameSender {
   protected cut = false;
   protected batch: Buffer[] = [];
   protected batchBytes = 0;
+  /** a flush is due at the end of this turn of the event loop (setImmediate) */
   protected scheduled = false;
+  /** a flush is due after the current callback (enough bytes are waiting) */
+  protected soon = false;
+  /** DATA bytes streams queued since the last flush */
+  protected waitingBytes = 0;
   /** bytes the socket did not take; nothing more is written until it drains */
   protected rest: Buffer | null = null;
   /** streams with DATA (or their end) to send */
@@ -27,7 +35,14 @@ export abstract class FrameSender {
   protected sendWindow = 65_535;
   protected peerInitialWindow = 65_535;
   protected peerMaxFrame = MAX_FRAME;
-  protected readonly flushNow = () => this.flush();
+  protected readonly flushLater = () => {
+    this.scheduled = false;
+    this.flush();
+  };
+  protected readonly flushSoon = () => {
+    this.soon = false;
+    this.flush();
+  };
 
   /** The stream is over: the engine forgets its client. */
   protected abstract forget(s: NativeStream): void;
@@ -48,8 +63,10 @@ export abstract class FrameSender {
     this.send(headersFrames(s.id, block, false, this.peerMaxFrame));
   }
 
-  wake(s: NativeStream): void {
+  /** `s` has DATA (`bytes` more) or its end to send. */
+  wake(s: NativeStream, bytes = 0): void {
     this.waking.add(s);
+    this.waitingBytes += bytes;
     this.schedule();
   }
 
@@ -60,15 +77,29 @@ export abstract class FrameSender {
     this.schedule();
   }
 
+  /**
+   * Frames wait for the end of the event loop's turn (setImmediate), so the
+   * responses of every upstream read in that turn leave in one TLS write: a
+   * flush per callback (a microtask) cost a TLS record and a syscall per
+   * response. Once FLUSH_EARLY bytes are waiting they go after the current
+   * callback instead, so a turn of large responses is not one huge copy.
+   */
   protected schedule(): void {
+    if (this.batchBytes + this.waitingBytes >= FLUSH_EARLY) {
+      if (!this.soon) {
+        this.soon = true;
+        queueMicrotask(this.flushSoon);
+      }
+      return;
+    }
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(this.flushNow);
+    setImmediate(this.flushLater);
   }
 
   /** Moves what the windows allow from the streams into the batch and writes the batch. */
   protected flush(): void {
-    this.scheduled = false;
+    this.waitingBytes = 0;
     if (this.cut && !this.batch.length) return;
     if (!this.rest) this.pump();
     if (this.rest || this.batch.length === 0) return;

@@ -11,7 +11,7 @@ export interface StreamOwner {
   /** queues a response HEADERS block; the connection splits it into frames */
   sendHeaders(s: NativeStream, block: Uint8Array): void;
   /** the stream has DATA (or its end) to send: pump it when the windows allow */
-  wake(s: NativeStream): void;
+  wake(s: NativeStream, bytes?: number): void;
   /** resets the stream with `code` and forgets it */
   reset(s: NativeStream, code: number): void;
   /** the request body's bytes were consumed: credit the stream's receive window */
@@ -172,7 +172,7 @@ export class NativeStream {
     if (piece.length) {
       this.queue.push(piece.buffer === this.scratch ? Buffer.from(piece) : piece);
       this.queued += piece.length;
-      this.owner.wake(this);
+      this.owner.wake(this, piece.length);
     }
     return len;
   }
