@@ -57,6 +57,9 @@ function huffmanDecode(b: Uint8Array, from: number, to: number): string {
   return out;
 }
 
+/** The static table as fields, made once: decoded lists share them (nobody changes a decoded field). */
+const STATIC_FIELDS: Field[] = STATIC.map((e): Field => [e.name, e.value]);
+
 /** Decodes the header blocks of one connection (it owns the dynamic table). */
 export class HpackDecoder {
   private dyn: Field[] = []; // newest first
@@ -135,10 +138,7 @@ export class HpackDecoder {
 
   private entry(index: number): Field {
     if (index === 0) throw new HpackError("index 0");
-    if (index <= STATIC.length) {
-      const e = STATIC[index - 1]!;
-      return [e.name, e.value];
-    }
+    if (index <= STATIC.length) return STATIC_FIELDS[index - 1]!;
     const e = this.dyn[index - STATIC.length - 1];
     if (!e) throw new HpackError("index out of the table");
     return e;

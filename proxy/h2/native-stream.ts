@@ -60,13 +60,13 @@ export class NativeStream {
   private head: Buffer | null = null;
   private responded = false;
   private paused = false;
-  private held: Buffer[] = [];
+  private held: Buffer[] | null = null;
   /** body framing: declared length (null: unknown, read whole), bytes seen */
   private declared: number | null = null;
   private received = 0;
   private whole: Buffer[] | null = null;
   private bodyRefused = false;
-  private pendingHead: Buffer | null = null;
+  private pendingHead: string | null = null;
   private bodyFinished = false;
 
   constructor(
@@ -81,7 +81,7 @@ export class NativeStream {
   }
 
   /** Starts the request: `head` is the HTTP/1 head without its framing; `declared` the content-length. */
-  open(head: Buffer, declared: number | null, endStream: boolean): void {
+  open(head: string, declared: number | null, endStream: boolean): void {
     const st = this.owner.st;
     this.remoteEnded = endStream;
     if (endStream) {
@@ -100,7 +100,7 @@ export class NativeStream {
   /** DATA from the client (already counted against the connection window). */
   body(chunk: Buffer): void {
     if (this.paused) {
-      this.held.push(chunk);
+      (this.held ??= []).push(chunk);
       return;
     }
     this.deliver(chunk);
@@ -222,8 +222,8 @@ export class NativeStream {
     if (!this.paused) return;
     this.paused = false;
     const held = this.held;
-    this.held = [];
-    for (const chunk of held) this.deliver(chunk);
+    this.held = null;
+    if (held) for (const chunk of held) this.deliver(chunk);
     if (this.remoteEnded && !this.done) this.finishBody();
   }
 }
