@@ -96,8 +96,8 @@ function sweep(st: EngineState): void {
 const IDLE_COLLECT_MS = 2000;
 
 /**
- * Under load the JS heap grows by the collection budget
- * (`BUN_JSC_largeHeapSize`) before each collection, and once requests stop
+ * Under load the JS heap grows by the collection budget before each
+ * collection, and once requests stop
  * nothing runs one: the heap and the response buffers it keeps alive stay
  * resident. One full collection after a quiet spell hands them back (the
  * allocator then returns the pages after `MIMALLOC_PURGE_DELAY`).
