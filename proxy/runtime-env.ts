@@ -17,8 +17,8 @@
  *   benchmark (HTTP/2 20 KB 141 -> 112 MB, HTTP/1.1 20 KB 124–139 -> 91–93 MB)
  *   at the same CPU per request within the noise (plain 20 KB 26.7–27.5 ->
  *   25.8–26.3 µs/req; HTTP/2 small 20.9 -> 20.5). `BUN_JSC_largeHeapSize=4194304`
- *   measured the same as the default; `--smol` and a shorter purge delay cost
- *   CPU (+1–7 µs/req) for 5–15 MB.
+ *   measured the same as the default, `--smol` no better; a shorter purge delay
+ *   saved 2–21 MB for up to 8 µs/req on the plain 20 KB route.
  *
  * A bare `bun` process is ~27 MB resident, the proxy with its modules loaded
  * ~55 MB before the first request (nginx: ~16 MB per worker, ~24 MB with its
