@@ -87,6 +87,38 @@ describe("HpackEncoder", () => {
     }
   });
 
+  test("remembered head starts and per-response lines stay exact across kinds, table changes and spacing", () => {
+    const enc = new HpackEncoder();
+    const read = client();
+    // Fewer kinds than the encoder keeps runs of (they are reused), then more (they miss).
+    const kinds = ["text/a", "text/b", "text/c", "text/d", "text/e", "text/f", "text/g", "text/h", "text/i"];
+    for (let i = 0; i < 600; i++) {
+      const type = kinds[(i * 7) % (i < 300 ? 3 : kinds.length)]!;
+      // Every 50th head brings a new date (an insertion that moves every index); some
+      // have lines after the request id; one in 10 has spaces around the id to trim.
+      const date = `Tue, 01 Dec 2026 06:56:${String(Math.floor(i / 50)).padStart(2, "0")} GMT`;
+      const id = i % 10 === 3 ? ` id-${i}  ` : `id-${i}`;
+      // Every 5th head also adds a new entry to the table, moving the indexes of the others.
+      const after = i % 5 === 4 ? [`X-Seq: ${i}`] : i % 3 === 0 ? [`Vary: Accept-Encoding`] : [];
+      const h = [
+        `HTTP/1.1 200 OK`,
+        `Content-Type: ${type}`,
+        `Date: ${date}`,
+        `X-Request-Id: ${id}`,
+        ...after,
+      ].join("\r\n");
+      expect(read(block(enc, h))).toEqual([
+        [":status", "200"],
+        ["content-type", type],
+        ["date", date],
+        ["x-request-id", id.trim()],
+        ...after.map(
+          (l): Field => (l.startsWith("X-Seq") ? ["x-seq", String(i)] : ["vary", "Accept-Encoding"]),
+        ),
+      ]);
+    }
+  });
+
   test("a smaller table from the client is signalled first and then respected", () => {
     const enc = new HpackEncoder();
     const read = client();

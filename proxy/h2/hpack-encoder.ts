@@ -73,6 +73,17 @@ export function encodedBound(length: number): number {
   return length * 2 + 64;
 }
 
+function nameHash(b: Buffer, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
+  return h;
+}
+
+/** Bytes `trim()` would take off a value's ends (latin1). */
+function isSpace(b: number): boolean {
+  return b === 32 || b === 9 || b === 11 || b === 12 || b === 160;
+}
+
 /** What is known about one line of a head. */
 interface Line {
   hash: number;
@@ -82,6 +93,21 @@ interface Line {
   /** the ready literal of a line kept out of the table; null for a line HTTP/2 does not carry */
   literal: Buffer | null;
 }
+
+/**
+ * The start of a head seen before (status line and the lines up to its first
+ * per-response line, or all of it when `exact`) with its block, valid while
+ * the table is as it was then (`inserted` unchanged).
+ */
+interface Run {
+  bytes: Buffer;
+  block: Buffer;
+  inserted: number;
+  exact: boolean;
+}
+
+/** Runs kept per connection: responses of a few kinds (sizes, types) alternate; more kinds only miss. */
+const RUNS = 8;
 
 /** Encodes the response header blocks of one connection; it owns the table the client mirrors. */
 export class HpackEncoder {
@@ -96,6 +122,13 @@ export class HpackEncoder {
   private max = TABLE_BYTES;
   /** a table size the client must be told at the start of the next block (-1: none) */
   private sizeUpdate = -1;
+  /** heads' starts already encoded: the same bytes again are one compare and one copy */
+  private runs: Run[] = [];
+  private nextRun = 0;
+  /** per-response names (by a hash of their bytes) and their encoded start */
+  private readonly names = new Map<number, { name: Buffer; encoded: Buffer }>();
+  /** the line `line()` just wrote was a per-response one */
+  private perResponse = false;
 
   /** The client's SETTINGS_HEADER_TABLE_SIZE: a smaller one shrinks the table and is signalled. */
   peerTableSize(v: number): void {
@@ -104,6 +137,7 @@ export class HpackEncoder {
     this.max = use;
     this.evict(use);
     this.sizeUpdate = use;
+    this.runs = [];
   }
 
   /**
@@ -117,6 +151,18 @@ export class HpackEncoder {
       at = putInt(out, at, this.sizeUpdate, 5, 0x20);
       this.sizeUpdate = -1;
     }
+    for (const run of this.runs) {
+      const n = run.bytes.length;
+      if (
+        run.inserted === this.inserted &&
+        (run.exact ? to - from === n : to - from > n) &&
+        head.compare(run.bytes, 0, n, from, from + n) === 0
+      ) {
+        out.set(run.block, at);
+        return this.encodeLines(head, from + n, to, out, at + run.block.length, -1);
+      }
+    }
+    const start = at;
     const status = (head[from + 9]! - 48) * 100 + (head[from + 10]! - 48) * 10 + (head[from + 11]! - 48);
     const idx = STATUS_INDEX[status];
     if (idx) out[at++] = 0x80 | idx;
@@ -126,7 +172,27 @@ export class HpackEncoder {
     }
     let i = from + 12;
     while (i < to && head[i] !== 10) i++;
-    for (let line = i + 1; line < to; ) {
+    return this.encodeLines(head, i + 1, to, out, at, start, from);
+  }
+
+  /**
+   * Encodes the lines of `head[line, to)`. With `start` >= 0 (a head encoded
+   * whole from `head[from]` into `out[start]`), its start is kept as a run
+   * when the table did not change on the way.
+   */
+  private encodeLines(
+    head: Buffer,
+    line: number,
+    to: number,
+    out: Buffer,
+    at: number,
+    start: number,
+    from = 0,
+  ): number {
+    const inserted = this.inserted;
+    let runEnd = -1;
+    let runAt = -1;
+    while (line < to) {
       let h = 0x811c9dc5;
       let end = line;
       for (; end < to; end++) {
@@ -134,8 +200,24 @@ export class HpackEncoder {
         if (b === 13) break;
         h = Math.imul(h ^ b, 0x01000193);
       }
+      const before = at;
+      this.perResponse = false;
       at = this.line(head, line, end, h, out, at);
+      if (this.perResponse && runEnd < 0) {
+        runEnd = line;
+        runAt = before;
+      }
       line = end + 2;
+    }
+    if (start >= 0 && this.inserted === inserted) {
+      const exact = runEnd < 0;
+      this.runs[this.nextRun] = {
+        bytes: Buffer.from(head.subarray(from, exact ? to : runEnd)),
+        block: Buffer.from(out.subarray(start, exact ? at : runAt)),
+        inserted,
+        exact,
+      };
+      this.nextRun = (this.nextRun + 1) % RUNS;
     }
     return at;
   }
@@ -151,6 +233,8 @@ export class HpackEncoder {
       }
       return at;
     }
+    const quick = this.perResponseLine(head, from, to, out, at);
+    if (quick >= 0) return quick;
     const text = head.latin1Slice(from, to);
     const colon = text.indexOf(":");
     if (colon <= 0) return at;
@@ -162,6 +246,7 @@ export class HpackEncoder {
     const value = text.slice(colon + 1).trim();
     const bytes = name.length + value.length + 32;
     const perResponse = PER_RESPONSE.has(name);
+    this.perResponse = perResponse;
     const index = staticName.get(name);
     const start = at;
     if (perResponse || UNINDEXED.has(name) || bytes > this.max / 2) {
@@ -172,6 +257,7 @@ export class HpackEncoder {
         out[at++] = high;
         at = putStr(out, at, name);
       }
+      if (perResponse) this.rememberName(head, from, from + colon, out.subarray(start, at));
       at = putStr(out, at, value);
       if (!perResponse) this.remember(hash, head, from, to, -1, Buffer.from(out.subarray(start, at)));
       return at;
@@ -189,6 +275,37 @@ export class HpackEncoder {
     this.sizes.push(bytes);
     this.size += bytes;
     return at;
+  }
+
+  /**
+   * A per-response line (request id, cookie) whose name was seen before:
+   * the name's ready bytes and the value copied as it is, no string made.
+   * -1 when the line is not one (or its value has spaces to trim).
+   */
+  private perResponseLine(head: Buffer, from: number, to: number, out: Buffer, at: number): number {
+    if (this.names.size === 0) return -1;
+    const colon = head.indexOf(58, from);
+    if (colon <= from || colon + 2 >= to || head[colon + 1] !== 32) return -1;
+    if (isSpace(head[colon + 2]!) || isSpace(head[to - 1]!)) return -1;
+    const known = this.names.get(nameHash(head, from, colon));
+    if (
+      !known ||
+      known.name.length !== colon - from ||
+      head.compare(known.name, 0, colon - from, from, colon) !== 0
+    )
+      return -1;
+    out.set(known.encoded, at);
+    at = putInt(out, at + known.encoded.length, to - colon - 2, 7, 0);
+    this.perResponse = true;
+    return at + head.copy(out, at, colon + 2, to);
+  }
+
+  private rememberName(head: Buffer, from: number, colon: number, encoded: Uint8Array): void {
+    if (this.names.size >= 16) this.names.clear();
+    this.names.set(nameHash(head, from, colon), {
+      name: Buffer.from(head.subarray(from, colon)),
+      encoded: Buffer.from(encoded),
+    });
   }
 
   private remember(

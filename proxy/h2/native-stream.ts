@@ -100,7 +100,8 @@ export class NativeStream {
   /** DATA from the client (already counted against the connection window). */
   body(chunk: Buffer): void {
     if (this.paused) {
-      (this.held ??= []).push(chunk);
+      if (!this.held) this.held = [];
+      this.held.push(chunk);
       return;
     }
     this.deliver(chunk);
