@@ -14,7 +14,7 @@ import {
 } from "./engine/state.ts";
 import { upstreamFailed } from "./engine/upstream.ts";
 import { endClient } from "./engine/writes.ts";
-import { createH2Front, type H2Front } from "./h2/connection.ts";
+import type { H2Front } from "./h2/connection.ts";
 import { createNativeH2Front } from "./h2/native-front.ts";
 import type { UpstreamPool } from "./pool.ts";
 
@@ -111,8 +111,8 @@ function sweep(st: EngineState): void {
 const IDLE_COLLECT_MS = 2000;
 
 /**
- * Under load the JS heap grows by the collection budget
- * (`BUN_JSC_largeHeapSize`) before each collection, and once requests stop
+ * Under load the JS heap grows by the collection budget before each
+ * collection, and once requests stop
  * nothing runs one: the heap and the response buffers it keeps alive stay
  * resident. One full collection after a quiet spell hands them back (the
  * allocator then returns the pages after `MIMALLOC_PURGE_DELAY`).
@@ -145,6 +145,15 @@ const ALPN_H1 = "\x08http/1.1\x08http/1.0";
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
 
 /** A TLS listener's handlers, plus: a socket that negotiated `h2` goes to the HTTP/2 front. */
+/**
+ * The node:http2 front, loaded only when chosen (`PROXY_H2_IMPL=node`): node:http2
+ * and its streams cost ~6 MB of resident memory in a process that does not use them.
+ */
+function nodeH2Front(st: EngineState): H2Front {
+  const mod = require("./h2/connection.ts") as typeof import("./h2/connection.ts");
+  return mod.createH2Front(st);
+}
+
 function withAlpnH2(socket: SocketHandler<Client>, front: H2Front): void {
   socket.handshake = (sock, ok) => {
     if (ok && sock.alpnProtocol === "h2" && sock.data && !sock.data.closed) front.attach(sock.data, sock);
@@ -185,7 +194,7 @@ export function createRawEngine(core: ProxyCore, reusePort = false): RawEngine {
   sweeper.unref();
   let h2: H2Front | null = null;
   const h2Front = () => {
-    h2 ??= core.cfg.h2.impl === "node" ? createH2Front(st) : createNativeH2Front(st);
+    h2 ??= core.cfg.h2.impl === "node" ? nodeH2Front(st) : createNativeH2Front(st);
     return h2;
   };
 

@@ -106,6 +106,41 @@ describe("HTTP/2 on the TLS listener", () => {
     });
   });
 
+  test("flow control and framing: a small client window gets every byte of many streams at once", async () => {
+    await withProxy({}, async (p) => {
+      const direct = async (u: TestUpstream, path: string) =>
+        Buffer.from(await (await fetch(`http://127.0.0.1:${u.port}${path}`)).arrayBuffer());
+      const bigs = [await direct(a, "/api/big"), await direct(b, "/api/big")];
+      const fat = await direct(a, "/api/fat");
+      // A 1000-byte stream window: large bodies wait in the proxy's queues for
+      // WINDOW_UPDATEs; /api/fat's 30 KB head needs CONTINUATION frames; small ones end on their
+      // only DATA frame. The encoder's table must stay in step over all of them.
+      for (const settings of [{ initialWindowSize: 1000 }, {}]) {
+        const s = await h2Session(p.tlsPort!, settings);
+        try {
+          const paths = Array.from({ length: 30 }, (_, i) => ["/api/who", "/api/big", "/api/fat"][i % 3]!);
+          const got = await Promise.all(paths.map((path) => h2Request(s, path)));
+          got.forEach((r, i) => {
+            expect(r.status).toBe(200);
+            // The body names the upstream that answered.
+            if (paths[i] === "/api/big") expect(bigs.some((b) => r.body.equals(b))).toBe(true);
+            else if (paths[i] === "/api/fat") {
+              expect(r.body.equals(fat)).toBe(true);
+              expect(r.headers["x-fat"]).toBe("h".repeat(30_000));
+            } else expect(["a", "b"]).toContain(String(json(r.body).name));
+            expect(r.headers["x-content-type-options"]).toBe("nosniff");
+          });
+          // HEAD: no body, so END_STREAM rides on the HEADERS frame.
+          const head = await h2Request(s, "/api/big", { method: "HEAD" });
+          expect(head.status).toBe(200);
+          expect(head.body.length).toBe(0);
+        } finally {
+          await closeSession(s);
+        }
+      }
+    });
+  });
+
   test("trusted proxies: X-Forwarded-For from a trusted peer names the client", async () => {
     await withProxy({ trustedProxies: ["127.0.0.1/32"] }, async (p) => {
       const s = await h2Session(p.tlsPort!);

@@ -250,7 +250,7 @@ function streamBody(
 }
 
 /** A body of unknown length: read whole (up to the body limit), then sent with a Content-Length. */
-function bufferBody(st: EngineState, c: Client, stream: ServerHttp2Stream, head: Buffer): void {
+function bufferBody(st: EngineState, c: Client, stream: ServerHttp2Stream, head: string): void {
   const parts: Buffer[] = [];
   let total = 0;
   let refused = false;

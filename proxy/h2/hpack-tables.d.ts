@@ -1,4 +1,4 @@
-// Types for the two data tables of hpack.js used by `hpack.ts` (the package ships no types).
+// Types for the parts of hpack.js used by `hpack.ts` and the tests (the package ships no types).
 declare module "hpack.js/lib/hpack/static-table.js" {
   /** RFC 7541 Appendix A, index 1..61 at [0..60] */
   export const table: { name: string; value: string }[];
@@ -13,9 +13,11 @@ declare module "hpack.js" {
     value: string;
   }
   const hpack: {
-    compressor: { create(o: { table: { size: number } }): { write(items: Item[]): void; read(): unknown } };
+    compressor: {
+      create(o: { table: { maxSize: number } }): { write(items: Item[]): void; read(): unknown };
+    };
     decompressor: {
-      create(o: { table: { size: number } }): {
+      create(o: { table: { maxSize: number } }): {
         write(b: Buffer): void;
         execute(): void;
         read(): Item | null;

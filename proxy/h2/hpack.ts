@@ -2,13 +2,10 @@ import { encode as HUFFMAN_CODES } from "hpack.js/lib/hpack/huffman.js";
 import { table as STATIC } from "hpack.js/lib/hpack/static-table.js";
 
 /**
- * HPACK (RFC 7541) for the native HTTP/2 layer. The tables (static table,
- * Huffman code) come from hpack.js; the coding is ours because hpack.js
- * decodes bit by bit through streams, too slow per request. Decoding is the
- * full format (dynamic table, Huffman); encoding is stateless: every field is
- * a literal "without indexing" (indexed name where the static table has it),
- * never Huffman, so the encoder needs no table and no client can make it hold
- * memory.
+ * HPACK (RFC 7541) decoding for the native HTTP/2 layer: the full format
+ * (dynamic table, Huffman). The tables (static table, Huffman code) come from
+ * hpack.js; the coding is ours because hpack.js decodes bit by bit through
+ * streams, too slow per request. The response side is `hpack-encoder.ts`.
  */
 
 /** A field of a decoded header list: [name, value]. */
@@ -59,6 +56,9 @@ function huffmanDecode(b: Uint8Array, from: number, to: number): string {
   if (depth > 7 || !ones) throw new HpackError("bad Huffman padding");
   return out;
 }
+
+/** The static table as fields, made once: decoded lists share them (nobody changes a decoded field). */
+const STATIC_FIELDS: Field[] = STATIC.map((e): Field => [e.name, e.value]);
 
 /** Decodes the header blocks of one connection (it owns the dynamic table). */
 export class HpackDecoder {
@@ -138,10 +138,7 @@ export class HpackDecoder {
 
   private entry(index: number): Field {
     if (index === 0) throw new HpackError("index 0");
-    if (index <= STATIC.length) {
-      const e = STATIC[index - 1]!;
-      return [e.name, e.value];
-    }
+    if (index <= STATIC.length) return STATIC_FIELDS[index - 1]!;
     const e = this.dyn[index - STATIC.length - 1];
     if (!e) throw new HpackError("index out of the table");
     return e;
@@ -166,71 +163,3 @@ export class HpackDecoder {
     }
   }
 }
-
-const staticName = new Map<string, number>();
-STATIC.forEach((e, i) => {
-  if (!staticName.has(e.name)) staticName.set(e.name, i + 1);
-});
-const STATUS_INDEX: Record<number, number> = { 200: 8, 204: 9, 206: 10, 304: 11, 400: 12, 404: 13, 500: 14 };
-
-/** Writes `v` with an N-bit prefix at `out[at]` (whose high bits are `high`); the new offset. */
-function putInt(out: Buffer, at: number, v: number, prefix: number, high: number): number {
-  const mask = (1 << prefix) - 1;
-  if (v < mask) {
-    out[at++] = high | v;
-    return at;
-  }
-  out[at++] = high | mask;
-  v -= mask;
-  while (v >= 0x80) {
-    out[at++] = (v & 0x7f) | 0x80;
-    v = Math.floor(v / 128);
-  }
-  out[at++] = v;
-  return at;
-}
-
-function putStr(out: Buffer, at: number, s: string): number {
-  at = putInt(out, at, s.length, 7, 0);
-  return at + out.latin1Write(s, at);
-}
-
-/**
- * Encodes a response header block from an HTTP/1 response head (`head` is
- * its text without the blank line): the status line becomes `:status`, names
- * are lower-cased, connection-specific fields are left out (RFC 9113 §8.2.2).
- */
-export function encodeResponseHead(head: string): Buffer {
-  const out = Buffer.allocUnsafe(head.length * 2 + 64);
-  const status = Number(head.slice(9, 12));
-  let at = 0;
-  const idx = STATUS_INDEX[status];
-  if (idx) out[at++] = 0x80 | idx;
-  else {
-    out[at++] = 0x08; // literal without indexing, name :status (8)
-    at = putStr(out, at, String(status));
-  }
-  let line = head.indexOf("\r\n") + 2;
-  while (line > 1 && line < head.length) {
-    let end = head.indexOf("\r\n", line);
-    if (end < 0) end = head.length;
-    const colon = head.indexOf(":", line);
-    if (colon > line && colon < end) {
-      const name = head.slice(line, colon).toLowerCase();
-      if (!HOP_BY_HOP.has(name)) {
-        const value = head.slice(colon + 1, end).trim();
-        const index = staticName.get(name);
-        if (index) at = putInt(out, at, index, 4, 0);
-        else {
-          out[at++] = 0;
-          at = putStr(out, at, name);
-        }
-        at = putStr(out, at, value);
-      }
-    }
-    line = end + 2;
-  }
-  return out.subarray(0, at);
-}
-
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);

@@ -20,7 +20,10 @@ export function createNativeH2Front(st: EngineState): H2Front {
       // A header block left open (HEADERS without its last CONTINUATION): a slow-loris over HTTP/2.
       const since = conn.guard.blockSince;
       if (since && now - since > headerMs) conn.kill("header-timeout");
-      if (conn.streams.size === 0 && now - conn.lastActive > clientIdleMs) conn.kill("idle");
+      if (conn.streams.size === 0) {
+        if (now - conn.lastActive > clientIdleMs) conn.kill("idle");
+        else conn.release();
+      }
       // A response that cannot leave because the client keeps its window shut holds memory.
       for (const s of [...conn.streams.values()]) {
         if (s.blockedSince && wall - s.blockedSince > sendTimeoutMs) {

@@ -1,15 +1,14 @@
-import type { IncomingHttpHeaders } from "node:http2";
 import { rejectHead } from "../engine/local.ts";
 import type { Client, EngineState } from "../engine/state.ts";
 import type { Field } from "./hpack.ts";
 import type { NativeStream } from "./native-stream.ts";
-import { toHttp1Head } from "./request.ts";
+import { fieldsToHttp1Head } from "./request.ts";
 import { streamClient } from "./stream-client.ts";
 
 /**
  * A new stream of the native layer becomes a client record of the engine,
  * fed its request as an HTTP/1 head (`request.ts`, the same conversion and
- * checks as the node:http2 path). `fields` is null when the decoded list is
+ * checks as the node:http2 path, straight from the decoded list). `fields` is null when the decoded list is
  * over `PROXY_H2_MAX_HEADER_LIST_BYTES`: answered 431.
  */
 export function openStream(
@@ -27,23 +26,11 @@ export function openStream(
     rejectHead(st, c, 431, "HTTP/2 header list too large.");
     return;
   }
-  const r = toHttp1Head(toHeaderObject(fields));
+  const r = fieldsToHttp1Head(fields);
   if (!r.ok) {
     s.remoteEnded = endStream;
     rejectHead(st, c, 400, `Malformed HTTP/2 request: ${r.reason}.`);
     return;
   }
   s.open(r.head, r.length, endStream);
-}
-
-/** The list as node:http2 shapes it (repeated names as arrays), what `toHttp1Head` reads. */
-function toHeaderObject(fields: Field[]): IncomingHttpHeaders {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of fields) {
-    const seen = out[name];
-    if (seen === undefined) out[name] = value;
-    else if (typeof seen === "string") out[name] = [seen, value];
-    else seen.push(value);
-  }
-  return out as IncomingHttpHeaders;
 }

@@ -1,22 +1,26 @@
 import { abortRequest, clientData } from "../engine/client.ts";
 import { rejectHead } from "../engine/local.ts";
 import type { Client, EngineState } from "../engine/state.ts";
-import { encodeResponseHead } from "./hpack.ts";
 import { finishHead } from "./request.ts";
-import { responseHeadEnd } from "./response.ts";
 
 /** What a stream needs from its connection (`native.ts`). */
 export interface StreamOwner {
   readonly st: EngineState;
-  /** queues a response HEADERS block; the connection splits it into frames */
-  sendHeaders(s: NativeStream, block: Uint8Array): void;
+  /** queues the HEADERS of a response: `head[from, to)` is the engine's HTTP/1 head without its blank line */
+  sendHead(s: NativeStream, head: Buffer, from: number, to: number): void;
+  /** frames what the windows allow of `buf[off, off + len)` as DATA now; the bytes taken */
+  sendData(s: NativeStream, buf: Buffer, off: number, len: number): number;
+  /** the response is complete: END_STREAM after what is queued */
+  endStream(s: NativeStream): void;
   /** the stream has DATA (or its end) to send: pump it when the windows allow */
-  wake(s: NativeStream): void;
+  wake(s: NativeStream, bytes?: number): void;
   /** resets the stream with `code` and forgets it */
   reset(s: NativeStream, code: number): void;
   /** the request body's bytes were consumed: credit the stream's receive window */
   consumed(s: NativeStream, bytes: number): void;
 }
+
+const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
 
 /** Bytes a stream may hold unsent before the engine's writes are refused (it then waits for `drain`). */
 const HIGH_WATER = 64 * 1024;
@@ -48,18 +52,21 @@ export class NativeStream {
   refused = false;
   /** since when a write has been refused or the queue could not move; 0 when not */
   blockedSince = 0;
-  /** when the engine ended the response; 0 before */
-  endedAt = 0;
+  /** where the stream's latest frame starts in its connection's buffer, and that buffer's write count then */
+  lastFrame = -1;
+  lastFrameWrite = -1;
+  /** END_STREAM was set on a frame still in the connection's buffer */
+  endSent = false;
   private head: Buffer | null = null;
   private responded = false;
   private paused = false;
-  private held: Buffer[] = [];
+  private held: Buffer[] | null = null;
   /** body framing: declared length (null: unknown, read whole), bytes seen */
   private declared: number | null = null;
   private received = 0;
   private whole: Buffer[] | null = null;
   private bodyRefused = false;
-  private pendingHead: Buffer | null = null;
+  private pendingHead: string | null = null;
   private bodyFinished = false;
 
   constructor(
@@ -74,7 +81,7 @@ export class NativeStream {
   }
 
   /** Starts the request: `head` is the HTTP/1 head without its framing; `declared` the content-length. */
-  open(head: Buffer, declared: number | null, endStream: boolean): void {
+  open(head: string, declared: number | null, endStream: boolean): void {
     const st = this.owner.st;
     this.remoteEnded = endStream;
     if (endStream) {
@@ -93,6 +100,7 @@ export class NativeStream {
   /** DATA from the client (already counted against the connection window). */
   body(chunk: Buffer): void {
     if (this.paused) {
+      if (!this.held) this.held = [];
       this.held.push(chunk);
       return;
     }
@@ -150,29 +158,40 @@ export class NativeStream {
       if (!this.blockedSince) this.blockedSince = Date.now();
       return 0;
     }
-    let piece = Buffer.from(buf.buffer, buf.byteOffset + off, len);
+    let b = buf instanceof Buffer ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    let from = off;
+    let to = off + len;
     if (!this.responded) {
-      if (this.head) piece = Buffer.concat([this.head, piece]);
-      const end = responseHeadEnd(piece);
-      if (end < 0) {
-        this.head = Buffer.from(piece);
+      if (this.head) {
+        b = Buffer.concat([this.head, b.subarray(from, to)]);
+        from = 0;
+        to = b.length;
+      }
+      const i = b.indexOf(HEAD_END, from);
+      if (i < 0 || i + 4 > to) {
+        this.head = Buffer.from(b.subarray(from, to));
         return len;
       }
       this.head = null;
-      const text = piece.latin1Slice(0, end - 4);
-      piece = piece.subarray(end);
-      // Interim answers (100 Continue) are not passed on: the request body flows anyway.
-      if (Number(text.slice(9, 12)) < 200) {
-        if (piece.length) this.write(piece);
+      const end = i + 4;
+      // Interim answers (1xx: 100 Continue) are not passed on: the request body flows anyway.
+      if (b[from + 9] === 0x31) {
+        if (end < to) this.write(b, end, to - end);
         return len;
       }
       this.responded = true;
-      this.owner.sendHeaders(this, encodeResponseHead(text));
+      this.owner.sendHead(this, b, from, i);
+      from = end;
     }
-    if (piece.length) {
-      this.queue.push(piece.buffer === this.scratch ? Buffer.from(piece) : piece);
-      this.queued += piece.length;
-      this.owner.wake(this);
+    if (from < to) {
+      // Straight into the connection's frames when the windows allow: no copy kept here.
+      const taken = this.owner.sendData(this, b, from, to - from);
+      if (from + taken < to) {
+        const piece = b.subarray(from + taken, to);
+        this.queue.push(piece.buffer === this.scratch ? Buffer.from(piece) : piece);
+        this.queued += piece.length;
+        this.owner.wake(this, piece.length);
+      }
     }
     return len;
   }
@@ -180,9 +199,8 @@ export class NativeStream {
   end(): void {
     if (this.ended || this.done) return;
     this.ended = true;
-    this.endedAt = Date.now();
     if (!this.responded) this.owner.reset(this, 2);
-    else this.owner.wake(this);
+    else this.owner.endStream(this);
   }
 
   terminate(): void {
@@ -205,8 +223,8 @@ export class NativeStream {
     if (!this.paused) return;
     this.paused = false;
     const held = this.held;
-    this.held = [];
-    for (const chunk of held) this.deliver(chunk);
+    this.held = null;
+    if (held) for (const chunk of held) this.deliver(chunk);
     if (this.remoteEnded && !this.done) this.finishBody();
   }
 }

@@ -98,7 +98,9 @@ export class NativeConnection extends FrameSender implements H2Link, StreamOwner
     if (!this.cut) this.cut = true;
     this.st.core.metrics.h2Connections--;
     for (const s of [...this.streams.values()]) this.forget(s);
-    this.batch = [];
+    this.outLen = 0;
+    this.writes++;
+    this.release();
     this.rest = null;
   }
 
@@ -210,7 +212,8 @@ export class NativeConnection extends FrameSender implements H2Link, StreamOwner
     for (let i = 0; i + 6 <= p.length; i += 6) {
       const key = p.readUInt16BE(i);
       const v = p.readUInt32BE(i + 2);
-      if (key === 4) {
+      if (key === 1) this.encoder.peerTableSize(v);
+      else if (key === 4) {
         if (v > 0x7fffffff) {
           this.kill("protocol");
           return;
@@ -354,7 +357,7 @@ export class NativeConnection extends FrameSender implements H2Link, StreamOwner
   }
 
   private overMemory(): boolean {
-    let bytes = this.rest ? this.rest.length : 0;
+    let bytes = this.outLen + (this.rest ? this.rest.length : 0);
     for (const s of this.streams.values()) bytes += s.queued;
     return bytes > this.st.core.cfg.h2.sessionMemoryMb * 1024 * 1024;
   }

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { finishHead, toHttp1Head } from "./request.ts";
+import { fieldsToHttp1Head, finishHead, toHttp1Head } from "./request.ts";
 import { responseHeadEnd, toHttp2Headers } from "./response.ts";
 
 const base = { ":method": "GET", ":path": "/api/x?q=1", ":scheme": "https", ":authority": "shop.test" };
@@ -33,6 +33,36 @@ test("malformed requests and injection attempts are refused", () => {
   // Connection-specific fields never reach the HTTP/1 head.
   const r = bad({ connection: "close", "transfer-encoding": "chunked", upgrade: "h2c", host: "evil" });
   expect(r.ok && r.head.toString()).toBe("GET /api/x?q=1 HTTP/1.0\r\nHost: shop.test\r\n");
+});
+
+test("a decoded list converts in one pass, with the same rules as node:http2's object", () => {
+  const list = (...more: [string, string][]): [string, string][] => [
+    [":method", "GET"],
+    [":scheme", "https"],
+    [":path", "/p"],
+    ...more,
+  ];
+  const r = fieldsToHttp1Head(
+    list(
+      [":authority", "shop.test"],
+      ["cookie", "a=1"],
+      ["accept", "x"],
+      ["cookie", "b=2"],
+      ["host", "other"],
+    ),
+  );
+  expect(r.ok && r.head).toBe("GET /p HTTP/1.0\r\nHost: shop.test\r\naccept: x\r\ncookie: a=1; b=2\r\n");
+  // Host stands for a missing :authority, once.
+  expect(fieldsToHttp1Head(list(["host", "h.test"])).ok && "ok").toBe("ok");
+  expect(fieldsToHttp1Head(list(["host", "a"], ["host", "b"])).ok).toBe(false);
+  // Repeated pseudo-headers or lengths are malformed.
+  expect(fieldsToHttp1Head(list([":authority", "a"], [":path", "/q"])).ok).toBe(false);
+  expect(fieldsToHttp1Head(list([":authority", "a"], [":authority", "b"])).ok).toBe(false);
+  expect(
+    fieldsToHttp1Head(list([":authority", "a"], ["content-length", "1"], ["content-length", "1"])).ok,
+  ).toBe(false);
+  expect(fieldsToHttp1Head(list([":authority", "a"], ["cookie", "x\ny"])).ok).toBe(false);
+  expect(fieldsToHttp1Head(list([":authority", "a"], ["Upper", "y"])).ok).toBe(false);
 });
 
 test("the engine's HTTP/1 response head read back as an HTTP/2 header list", () => {

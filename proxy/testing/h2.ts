@@ -1,4 +1,4 @@
-import { type ClientHttp2Session, connect, type OutgoingHttpHeaders } from "node:http2";
+import { type ClientHttp2Session, connect, type OutgoingHttpHeaders, type Settings } from "node:http2";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
 
 /** HTTP/2 test clients: node:http2 for ordinary requests, raw frames over TLS for the floods. */
@@ -10,10 +10,10 @@ export interface H2Response {
   body: Buffer;
 }
 
-/** An HTTP/2 session to the proxy's TLS port (self-signed certificate accepted). */
-export function h2Session(port: number): Promise<ClientHttp2Session> {
+/** An HTTP/2 session to the proxy's TLS port (self-signed certificate accepted), with the client's `settings`. */
+export function h2Session(port: number, settings: Settings = {}): Promise<ClientHttp2Session> {
   return new Promise((resolve, reject) => {
-    const s = connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false });
+    const s = connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false, settings });
     s.once("connect", () => resolve(s));
     s.once("error", reject);
   });

@@ -43,6 +43,8 @@ const targetFilter = process.env.BENCH_TARGETS?.split(",");
 /** A checkout of an earlier commit (with `bun install` done) whose proxy is measured side by side. */
 const beforeDir = process.env.BENCH_BEFORE || null;
 /** BENCH_H2_NODE=1: also run the proxy with `PROXY_H2_IMPL=node` (HTTPS cells only measure it). */
+/** BENCH_FLOOR=0 skips the Bun floor (a bare `Bun.serve` over TLS) in the HTTPS/1.1 cells. */
+const floorToo = process.env.BENCH_FLOOR !== "0";
 const h2NodeToo = process.env.BENCH_H2_NODE === "1";
 const beforeName = "proxy (before)";
 /**
@@ -201,6 +203,35 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
   return measured;
 }
 
+/**
+ * The memory floor next to the proxy and nginx in the HTTPS/1.1 cells: a bare
+ * `Bun.serve` over TLS with the same bodies (proxy-bench/floor-server.ts).
+ */
+async function startFloor(tmp: string): Promise<TlsTarget> {
+  const port = freePort();
+  const cert = makeDevCert(join(tmp, "certs"));
+  const floor = spawn([
+    "taskset",
+    "-c",
+    "1",
+    process.execPath,
+    join(root, "scripts", "load", "proxy-bench", "floor-server.ts"),
+    String(port),
+    cert.cert,
+    cert.key,
+  ]);
+  const url = `https://127.0.0.1:${port}/api/small`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(url, { tls: { rejectUnauthorized: false } }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await Bun.sleep(100);
+  }
+  return { key: "floor", name: "bun floor", tlsPort: port, pids: () => [floor.pid], h1Only: true };
+}
+
 /** In `proxy-protocol` mode the app instance, which speaks no PROXY protocol, is not a target. */
 function route0Direct(t: Target): boolean {
   return t.key !== "direct" || realIpMode !== "proxy-protocol";
@@ -331,7 +362,8 @@ async function main(): Promise<void> {
     for (const route of routes())
       for (const conns of connLevels) rows.push(...(await cell(targets, route, conns, upPorts)));
     if (!routeFilter || routeFilter.includes("tls")) {
-      const tlsTargets = targets.filter((t): t is Target & TlsTarget => t.tlsPort !== undefined);
+      const tlsTargets: TlsTarget[] = targets.filter((t): t is Target & TlsTarget => t.tlsPort !== undefined);
+      if (floorToo) tlsTargets.push(await startFloor(tmp));
       rows.push(...(await tlsCells(tlsTargets, rounds, duration, warmup)));
     }
 

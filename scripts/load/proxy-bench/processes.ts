@@ -37,12 +37,36 @@ export function ensureTools(extra: string[] = []): void {
     ]);
 }
 
-/** A port the kernel just handed out (the servers here bind it right after; a clash fails loudly at waitHttp). */
+/** BENCH_PORTS=lo-hi: take ports from this range only (a shared machine where each user has its own range). */
+const portRange = /^(\d+)-(\d+)$/.exec(process.env.BENCH_PORTS ?? "");
+let nextPort = portRange ? Number(portRange[1]) : 0;
+
+/**
+ * A free port: from BENCH_PORTS when set, else one the kernel just handed
+ * out (the servers here bind it right after; a clash fails loudly at waitHttp).
+ */
 export function freePort(): number {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const p = l.port;
-  l.stop(true);
-  return p;
+  if (!portRange) return listenOn(0)!;
+  const hi = Number(portRange[2]);
+  for (; nextPort <= hi; nextPort++) {
+    const p = listenOn(nextPort);
+    if (p !== null) {
+      nextPort++;
+      return p;
+    }
+  }
+  throw new Error(`no free port left in BENCH_PORTS=${process.env.BENCH_PORTS}`);
+}
+
+function listenOn(port: number): number | null {
+  try {
+    const l = Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } });
+    const p = l.port;
+    l.stop(true);
+    return p;
+  } catch {
+    return null;
+  }
 }
 
 /** Every process the benchmark started, stopped by `stopAll`. */

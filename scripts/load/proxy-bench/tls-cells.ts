@@ -15,6 +15,8 @@ export interface TlsTarget {
   name: string;
   tlsPort: number;
   pids: () => number[];
+  /** measured in the HTTP/1.1 (wrk) cells only: the Bun floor server, which has no HTTP/2 */
+  h1Only?: boolean;
 }
 
 /** h2load's report, in wrk's shape (h2load gives no percentiles: p50 is its mean, p99 its max). */
@@ -100,10 +102,11 @@ export async function tlsCells(
   const rows: Row[] = [];
   for (const cell of cells) {
     if (only && !only.some((k) => cell.name.toLowerCase().includes(k))) continue;
-    const samples = new Map<string, Row[]>(targets.map((t) => [t.name, []]));
+    const here = targets.filter((t) => cell.client === "wrk" || !t.h1Only);
+    const samples = new Map<string, Row[]>(here.map((t) => [t.name, []]));
     for (let round = 0; round < rounds; round++)
-      for (let i = 0; i < targets.length; i++) {
-        const t = targets[(i + round) % targets.length]!;
+      for (let i = 0; i < here.length; i++) {
+        const t = here[(i + round) % here.length]!;
         samples.get(t.name)!.push(await measure(t, cell, duration, warmup));
       }
     rows.push(...summarise(samples, null));
