@@ -4,7 +4,7 @@
  * latency percentiles for two stock layouts: orders spread over 20 SKUs, and
  * every buyer on one hot SKU (all reservations queue on one inventory row).
  *
- *   bun scripts/load/checkout.ts [--buyers 50] [--seconds 10] [--processes 0] [--fraud on|off|both] [--write]
+ *   bun scripts/load/checkout.ts [--buyers 50] [--seconds 10] [--processes 0] [--fraud on|off|both] [--rounds 3] [--write]
  *
  * --fraud both sets up two apps (scoring off and on, each on a fresh database),
  * alternates their runs over 3 rounds and prints the throughput ratio: the
@@ -26,11 +26,12 @@ const { values } = parseArgs({
     processes: { type: "string", default: "0" },
     write: { type: "boolean", default: false },
     fraud: { type: "string", default: "on" },
+    rounds: { type: "string", default: "3" },
   },
 });
 const FRAUD_MODES = values.fraud === "both" ? [false, true] : [values.fraud !== "off"];
 /** Rounds of alternating off/on runs with --fraud both (each SECONDS long per scenario and mode). */
-const ROUNDS = 3;
+const ROUNDS = Number(values.rounds);
 const BUYERS = Number(values.buyers);
 const SECONDS = Number(values.seconds);
 const PROCESSES = Number(values.processes);
