@@ -41,3 +41,14 @@ test("a changed title replaces the slot's; an equal one keeps its place; the sto
   expect(store.get(2999)).toBe(long);
   expect(store.get(0)).toBe("beta");
 });
+
+test("widens from bytes to 16-bit units at the first title that needs it, keeping the earlier ones", () => {
+  const store = new TitleStore();
+  store.ensure(3);
+  store.set(0, "zebra");
+  store.set(1, "żubr");
+  store.set(2, "apple");
+  expect([store.get(0), store.get(1), store.get(2)]).toEqual(["zebra", "żubr", "apple"]);
+  expect(Math.sign(store.compare(1, 0))).toBe("żubr" < "zebra" ? -1 : 1);
+  expect(store.startsWith(1, "żu")).toBe(true);
+});

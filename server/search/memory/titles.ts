@@ -3,10 +3,12 @@
  * array, with each slot's offset and length. One object instead of 100k
  * strings: a full garbage collection no longer visits a string per product,
  * which is what made a tight heap budget (see server/runtime-env.ts) cost CPU.
- * Comparisons are by code unit, as JavaScript's `<` on strings.
+ * Comparisons are by code unit, as JavaScript's `<` on strings. Units are
+ * bytes while every title is Latin-1 (normalised titles almost always are),
+ * and widen to 16 bits for good at the first one that is not.
  */
 export class TitleStore {
-  private units = new Uint16Array(1 << 16);
+  private units: Uint8Array | Uint16Array = new Uint8Array(1 << 16);
   private used = 0;
   private start = new Int32Array(0);
   private length = new Int32Array(0);
@@ -26,8 +28,10 @@ export class TitleStore {
   /** Sets the slot's title (a title equal to the current one is kept where it is). */
   set(slot: number, title: string): void {
     if (this.length[slot]! === title.length && this.equals(slot, title)) return;
-    if (this.used + title.length > this.units.length) {
-      const grown = new Uint16Array(Math.max(this.units.length * 2, this.used + title.length));
+    const wide = this.units instanceof Uint8Array && !isLatin1(title);
+    if (wide || this.used + title.length > this.units.length) {
+      const size = Math.max(this.units.length * 2, this.used + title.length);
+      const grown = wide || this.units instanceof Uint16Array ? new Uint16Array(size) : new Uint8Array(size);
       grown.set(this.units.subarray(0, this.used));
       this.units = grown;
     }
@@ -87,4 +91,9 @@ export class TitleStore {
     for (let i = 0; i < prefix.length; i++) if (this.units[at + i] !== prefix.charCodeAt(i)) return false;
     return true;
   }
+}
+
+function isLatin1(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 255) return false;
+  return true;
 }
