@@ -1,7 +1,10 @@
 /** Processes and the closed-loop client of the search/list benchmark (scripts/load/search-bench.ts). */
 import { readdirSync, readFileSync } from "node:fs";
+import { unlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appRuntimeEnv } from "../../server/runtime-env.ts";
+import { wrk } from "./proxy-bench/wrk.ts";
 
 const root = join(import.meta.dir, "..", "..");
 
@@ -192,3 +195,43 @@ export async function run(base: string, next: () => BenchRequest, seconds: numbe
     errors,
   };
 }
+
+/** What browsers and Bun's fetch send: the proxy compresses as it would for them. */
+const ACCEPT_ENCODING = "Accept-Encoding: gzip, deflate, br, zstd";
+
+/**
+ * The same closed-loop load as `run`, driven by wrk (`-t1 -c<concurrency>`)
+ * instead of fetch in this process: wrk costs the shared 2 cores a fraction
+ * of what fetch does per request, so more of the machine serves. Each request
+ * takes a random path from `paths` drawn beforehand from the class's
+ * generator (a Lua table). Latencies are wrk's (HdrHistogram, from send to
+ * last byte). Paths only: requests that need headers use `run`.
+ */
+export async function runWrk(base: string, next: () => string, seconds: number, concurrency: number) {
+  const paths = Array.from({ length: 20_000 }, next);
+  const file = join(tmpdir(), `bench-paths-${process.pid}.lua`);
+  await Bun.write(
+    file,
+    [
+      `math.randomseed(${Math.floor(Math.random() * 1e9)})`,
+      `local paths = {${paths.map((p) => JSON.stringify(p)).join(",\n")}}`,
+      "local n = #paths",
+      'request = function() return wrk.format("GET", paths[math.random(n)]) end',
+    ].join("\n"),
+  );
+  try {
+    const r = await wrk(base, concurrency, seconds, [ACCEPT_ENCODING], false, file);
+    return {
+      requests: r.requests,
+      rps: Math.round(r.rps),
+      p50_ms: round(r.p50ms, 2),
+      p99_ms: round(r.p99ms, 2),
+      errors: r.errors,
+    };
+  } finally {
+    await unlink(file).catch(() => {});
+  }
+}
+
+/** True when wrk is installed (the search and list benchmarks then drive their load with it). */
+export const haveWrk = (): boolean => Bun.which("wrk") !== null;

@@ -21,7 +21,16 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { createTestDatabase, testRedisUrl } from "../../db/testing.ts";
 import { proxyRuntimeEnv } from "../../proxy/runtime-env.ts";
-import { type ClassResult, type Instance, run, startInstance, startProxy, stop } from "./search-bench-run.ts";
+import {
+  type ClassResult,
+  haveWrk,
+  type Instance,
+  run,
+  runWrk,
+  startInstance,
+  startProxy,
+  stop,
+} from "./search-bench-run.ts";
 
 const ENGINES = ["postgres", "memory"] as const;
 type Engine = (typeof ENGINES)[number];
@@ -37,6 +46,8 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
       "database-url": { type: "string" },
       /** Which engines to run, side by side in this order (default both). */
       engines: { type: "string", default: ENGINES.join(",") },
+      /** The load generator: wrk when installed (far cheaper per request on 2 shared cores), else fetch. */
+      client: { type: "string", default: haveWrk() ? "wrk" : "fetch" },
     },
     strict: true,
   });
@@ -45,6 +56,9 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
       throw new Error(`--engines: ${e} is not one of ${ENGINES.join(", ")}`);
     return e as Engine;
   });
+  if (values.client !== "wrk" && values.client !== "fetch") throw new Error("--client: wrk or fetch");
+  const drive = values.client === "wrk" ? runWrk : run;
+  console.log(`load generator: ${values.client}`);
   const products = Number(values.products);
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
@@ -102,8 +116,8 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
       );
       const base = `http://127.0.0.1:${proxy.port}`;
       for (const [name, next] of classes) {
-        await run(base, next, 1, concurrency); // warm-up
-        const r = await run(base, next, seconds, concurrency);
+        await drive(base, next, 1, concurrency); // warm-up
+        const r = await drive(base, next, seconds, concurrency);
         results[engine].push({ name, ...r });
         console.log(engine, name, JSON.stringify(r));
       }
@@ -139,6 +153,7 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
           seconds,
           concurrency,
           via: "proxy",
+          client: values.client,
           results,
           instances: rss,
         },

@@ -27,6 +27,8 @@ export async function wrk(
   seconds: number,
   headers: string[] = [],
   pinned = true,
+  /** A Lua script (e.g. one that picks each request's path). */
+  script?: string,
 ): Promise<WrkResult> {
   const args = [
     ...(pinned ? ["taskset", "-c", "0"] : []),
@@ -38,6 +40,7 @@ export async function wrk(
   ];
   args.push("--timeout", "5s");
   for (const h of headers) args.push("-H", h);
+  if (script) args.push("-s", script);
   args.push(url);
   const p = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });
   const out = await new Response(p.stdout).text();
