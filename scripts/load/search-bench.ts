@@ -12,8 +12,9 @@
  * works): broad = the most frequent title words, narrow = rare ones,
  * multi-word = two frequent words, misspelt = a frequent word with one
  * letter dropped or swapped, filtered = a broad word with random filters
- * and sorts, suggest = 1–4 letter prefixes. The list: random category,
- * brand, price range, stock, sort, page and page size (almost every request
+ * and sorts (24 a page, the API's default), mixed = any of those, suggest =
+ * 1–4 letter prefixes. The list: random category, brand, price range, stock,
+ * sort and page, at 24 a page and at a random 10–100 (almost every request
  * misses the cache). RSS per instance is read from /proc after the run.
  */
 import { mkdir } from "node:fs/promises";
@@ -252,10 +253,18 @@ function searchClasses(c: Corpus): Classes {
     ["narrow word", () => q(pick(c.narrow))],
     ["multi-word", () => q(`${pick(c.broad)} ${pick(c.broad)}`)],
     ["misspelt", () => q(misspell(pick(c.broad)))],
-    ["broad + filters, sorts", () => `${q(pick(c.broad))}&${filters(c)}`],
+    // 24: the API's default page size, as a search page asks for (the list benchmark also runs 10-100).
+    ["broad + filters, sorts", () => `${q(pick(c.broad))}&${filters(c, 24)}`],
     [
       "mixed",
-      () => pick([() => q(pick(c.broad)), () => q(pick(c.narrow)), () => q(misspell(pick(c.broad)))])(),
+      () =>
+        pick([
+          () => q(pick(c.broad)),
+          () => q(pick(c.narrow)),
+          () => q(`${pick(c.broad)} ${pick(c.broad)}`),
+          () => q(misspell(pick(c.broad))),
+          () => `${q(pick(c.broad))}&${filters(c, 24)}`,
+        ])(),
     ],
     [
       "suggest",
