@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { connect, type TLSSocket } from "node:tls";
 import { makeDevCert } from "./dev-cert.ts";
 import { encodeV1 } from "./proxy-protocol.ts";
-import { freePort, killAll, spawnUpstream, track, waitFor, watchJsonLines } from "./testing/helpers.ts";
+import { killAll, spawnUpstream, waitFor } from "./testing/helpers.ts";
+import { spawnProxyMain } from "./testing/real-client.ts";
 
 /** SIGHUP re-reads TLS_CERT_FILE / TLS_KEY_FILE: new connections get the new certificate, open ones carry on. */
 afterAll(killAll);
@@ -67,31 +68,18 @@ test.each([
     };
     copyFileSync(first.cert, live.cert);
     copyFileSync(first.key, live.key);
-    const [port, tlsPort, adminPort] = [freePort(), freePort(), freePort()];
-    const proc = Bun.spawn([process.execPath, join(import.meta.dir, "main.ts")], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        LOG_LEVEL: "info",
-        PROXY_PORT: String(port),
-        PROXY_TLS_PORT: String(tlsPort),
-        PROXY_ADMIN_PORT: String(adminPort),
-        PROXY_HOST: "127.0.0.1",
-        PROXY_RATE_LIMIT: "off",
-        PROXY_ACCESS_LOG: "off",
-        PROXY_WORKERS: workers,
-        PROXY_UPSTREAMS: `127.0.0.1:${up.port}`,
-        TLS_CERT_FILE: live.cert,
-        TLS_KEY_FILE: live.key,
-        ...(pp
-          ? { PROXY_PROXY_PROTOCOL: "on", PROXY_TRUSTED_PROXIES: "127.0.0.1/32", PROXY_TLS_REDIRECT: "off" }
-          : {}),
-      },
-      stdout: "pipe",
-      stderr: "pipe",
+    // With two workers the supervisor logs "proxy listening" before they all bound: wait for TLS below.
+    const { proc, tlsPort, logs } = await spawnProxyMain({
+      PROXY_RATE_LIMIT: "off",
+      PROXY_ACCESS_LOG: "off",
+      PROXY_WORKERS: workers,
+      PROXY_UPSTREAMS: `127.0.0.1:${up.port}`,
+      TLS_CERT_FILE: live.cert,
+      TLS_KEY_FILE: live.key,
+      ...(pp
+        ? { PROXY_PROXY_PROTOCOL: "on", PROXY_TRUSTED_PROXIES: "127.0.0.1/32", PROXY_TLS_REDIRECT: "off" }
+        : {}),
     });
-    track(proc);
-    const logs = watchJsonLines(proc, [proc.stdout, proc.stderr]);
     try {
       await waitFor(async () => {
         try {

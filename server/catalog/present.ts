@@ -101,23 +101,11 @@ function publicVariant(v: VariantRow): PublicVariant {
   };
 }
 
-/** Shapes a row for the public detail route. */
+/** Shapes a row for the public detail route: the list item plus description and `updated_at`. */
 export function presentDetail(r: ProductRow): ProductDetail {
-  return {
-    slug: r.slug,
-    title: r.title,
-    description: r.description,
-    brand: r.brand,
-    category: r.category,
-    images: r.images,
-    price: money(r.min_price, r.currency),
-    max_price: money(r.max_price, r.currency),
-    in_stock: r.in_stock,
-    variants: r.variants.map(publicVariant),
-    rating: rating(r.rating_sum, r.rating_count),
-    created_at: r.created_at.toISOString(),
-    updated_at: r.updated_at.toISOString(),
-  };
+  // Keys in the order clients have always seen: the description right after the title.
+  const { slug, title, ...rest } = presentListItem(r);
+  return { slug, title, description: r.description, ...rest, updated_at: r.updated_at.toISOString() };
 }
 
 /** What a list reads of a product (`productColumns(sql, true)`). */
