@@ -49,6 +49,7 @@ test("widens from bytes to 16-bit units at the first title that needs it, keepin
   store.set(1, "żubr");
   store.set(2, "apple");
   expect([store.get(0), store.get(1), store.get(2)]).toEqual(["zebra", "żubr", "apple"]);
-  expect(Math.sign(store.compare(1, 0))).toBe("żubr" < "zebra" ? -1 : 1);
+  // "ż" (U+017C) sorts after every Latin-1 letter, as with JavaScript strings.
+  expect(Math.sign(store.compare(1, 0))).toBe(1);
   expect(store.startsWith(1, "żu")).toBe(true);
 });
