@@ -203,20 +203,32 @@ const ACCEPT_ENCODING = "Accept-Encoding: gzip, deflate, br, zstd";
  * The same closed-loop load as `run`, driven by wrk (`-t1 -c<concurrency>`)
  * instead of fetch in this process: wrk costs the shared 2 cores a fraction
  * of what fetch does per request, so more of the machine serves. Each request
- * takes a random path from `paths` drawn beforehand from the class's
- * generator (a Lua table). Latencies are wrk's (HdrHistogram, from send to
- * last byte). Paths only: requests that need headers use `run`.
+ * is a random one of 20,000 drawn beforehand from the class's generator (a
+ * Lua table; headers such as a signed-in customer's token go with their
+ * path). Latencies are wrk's (HdrHistogram, from send to last byte).
  */
-export async function runWrk(base: string, next: () => string, seconds: number, concurrency: number) {
-  const paths = Array.from({ length: 20_000 }, next);
-  const file = join(tmpdir(), `bench-paths-${process.pid}.lua`);
+export async function runWrk(base: string, next: () => BenchRequest, seconds: number, concurrency: number) {
+  // JSON string literals are Lua string literals too (ASCII escapes; other text passes as UTF-8 bytes).
+  const lua = (r: BenchRequest) => {
+    if (typeof r === "string") return `{${JSON.stringify(r)}}`;
+    const headers = Object.entries(r.headers).map(([k, v]) => `[${JSON.stringify(k)}]=${JSON.stringify(v)}`);
+    return `{${JSON.stringify(r.path)},{${headers.join(",")}}}`;
+  };
+  const requests = Array.from({ length: 20_000 }, () => lua(next()));
+  const file = join(tmpdir(), `bench-requests-${process.pid}.lua`);
   await Bun.write(
     file,
     [
       `math.randomseed(${Math.floor(Math.random() * 1e9)})`,
-      `local paths = {${paths.map((p) => JSON.stringify(p)).join(",\n")}}`,
-      "local n = #paths",
-      'request = function() return wrk.format("GET", paths[math.random(n)]) end',
+      `local reqs = {${requests.join(",\n")}}`,
+      "local n = #reqs",
+      // A request's own headers replace wrk's (-H) in wrk.format, so the common ones are added to them.
+      "request = function()",
+      "  local r = reqs[math.random(n)]",
+      "  local h = r[2]",
+      "  if h then for k, v in pairs(wrk.headers) do if h[k] == nil then h[k] = v end end end",
+      '  return wrk.format("GET", r[1], h)',
+      "end",
     ].join("\n"),
   );
   try {
