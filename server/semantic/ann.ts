@@ -20,8 +20,14 @@ export interface IvfIndex {
   centroids: Float32Array;
   /** Cell c holds positions offsets[c] .. offsets[c + 1] - 1 of `vectors`/`rows`. */
   offsets: Int32Array;
-  /** The vectors in cell order. */
-  vectors: Float32Array;
+  /**
+   * The vectors in cell order, quantised: component d of position `at` is
+   * about `vectors[at·dims + d] · scales[at]` (a quarter of the floats' bytes;
+   * a scan touches 4× less memory).
+   */
+  vectors: Int8Array;
+  /** Per position: the vector's largest |component| / 127. */
+  scales: Float32Array;
   /** Original row of each position. */
   rows: Int32Array;
   /** Cells scanned per query. */
@@ -78,6 +84,39 @@ function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, dims: num
   }
   for (; d < dims; d++) s0 += a[ai + d]! * b[bi + d]!;
   return s0 + s1 + s2 + s3;
+}
+
+/**
+ * Dot product of a float query with the int8 row at `bi` (unscaled). Four
+ * accumulators: the int8 loads are cheap, the float adds are the chain.
+ */
+function dotInt8(a: Float32Array, b: Int8Array, bi: number, dims: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dims; d += 4) {
+    s0 += a[d]! * b[bi + d]!;
+    s1 += a[d + 1]! * b[bi + d + 1]!;
+    s2 += a[d + 2]! * b[bi + d + 2]!;
+    s3 += a[d + 3]! * b[bi + d + 3]!;
+  }
+  for (; d < dims; d++) s0 += a[d]! * b[bi + d]!;
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * Quantises row `from` of `m` into `out` at `to` as round(x / scale) with
+ * scale = max|x| / 127; returns the scale. For a unit 100-d vector the
+ * error of a dot product is ~1e-3 (docs/ai.md: recall unchanged).
+ */
+export function quantiseRow(m: Float32Array, from: number, out: Int8Array, to: number, dims: number): number {
+  let max = 0;
+  for (let d = 0; d < dims; d++) max = Math.max(max, Math.abs(m[from + d]!));
+  const scale = max / 127 || 1;
+  for (let d = 0; d < dims; d++) out[to + d] = Math.round(m[from + d]! / scale);
+  return scale;
 }
 
 /** Index of the centroid nearest to row `base` of `m`. */
@@ -154,13 +193,19 @@ export async function buildIvf(matrix: Float32Array, dims: number, opts: IvfOpti
   const probes = Math.min(cells, opts.probes ?? Math.max(8, Math.round(cells / 8)));
   if (cells === 1) {
     const rows = new Int32Array(n);
-    for (let i = 0; i < n; i++) rows[i] = i;
+    const vectors = new Int8Array(n * dims);
+    const scales = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      rows[i] = i;
+      scales[i] = quantiseRow(matrix, i * dims, vectors, i * dims, dims);
+    }
     return {
       dims,
       cells,
       centroids: new Float32Array(dims),
       offsets: Int32Array.from([0, n]),
-      vectors: matrix.subarray(0, n * dims),
+      vectors,
+      scales,
       rows,
       probes: 1,
     };
@@ -184,14 +229,15 @@ export async function buildIvf(matrix: Float32Array, dims: number, opts: IvfOpti
   const offsets = new Int32Array(cells + 1);
   for (let c = 0; c < cells; c++) offsets[c + 1] = offsets[c]! + counts[c]!;
   const next = offsets.slice(0, cells);
-  const vectors = new Float32Array(n * dims);
+  const vectors = new Int8Array(n * dims);
+  const scales = new Float32Array(n);
   const rows = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const at = next[cellOf[i]!]!++;
     rows[at] = i;
-    vectors.set(matrix.subarray(i * dims, i * dims + dims), at * dims);
+    scales[at] = quantiseRow(matrix, i * dims, vectors, at * dims, dims);
   }
-  return { dims, cells, centroids, offsets, vectors, rows, probes };
+  return { dims, cells, centroids, offsets, vectors, scales, rows, probes };
 }
 
 /** The `probes` cells whose centroids are nearest to `query`, nearest first. */
@@ -203,14 +249,21 @@ export function nearestCells(index: IvfIndex, query: Float32Array, probes = inde
   return top.sorted().map((h) => h.row);
 }
 
-/** The `k` best rows of the given cells by dot product with `query`, best first. */
+/**
+ * The `k` best rows of the given cells by dot product with `query`, best
+ * first; scores are those of the quantised vectors (within ~1e-3 of the exact).
+ */
 export function searchCells(index: IvfIndex, query: Float32Array, k: number, cells: number[]): Hit[] {
   const top = new TopK(k);
-  const { dims, vectors, rows, offsets } = index;
+  const { dims, vectors, scales, rows, offsets } = index;
+  let floor = top.floor();
   for (const c of cells)
-    for (let at = offsets[c]!; at < offsets[c + 1]!; at++) {
-      const s = dot(query, 0, vectors, at * dims, dims);
-      if (s > top.floor()) top.offer(rows[at]!, s);
+    for (let at = offsets[c]!, end = offsets[c + 1]!; at < end; at++) {
+      const s = dotInt8(query, vectors, at * dims, dims) * scales[at]!;
+      if (s > floor) {
+        top.offer(rows[at]!, s);
+        floor = top.floor();
+      }
     }
   return top.sorted();
 }
@@ -229,6 +282,15 @@ export function bruteForce(matrix: Float32Array, dims: number, query: Float32Arr
     if (s > top.floor()) top.offer(i, s);
   }
   return top.sorted();
+}
+
+/**
+ * `hits` with their exact scores against the float rows of `matrix` (the
+ * index scores quantised vectors): what recall is measured on, so a true
+ * neighbour is not miscounted for a rounding error.
+ */
+export function rescore(matrix: Float32Array, dims: number, query: Float32Array, hits: Hit[]): Hit[] {
+  return hits.map((h) => ({ row: h.row, score: dot(query, 0, matrix, h.row * dims, dims) }));
 }
 
 /**
