@@ -39,7 +39,7 @@ export async function measureRecall(sql: postgres.Sql, queries: string[]): Promi
     after = ids.at(-1)!;
   }
   const t0 = performance.now();
-  // Brute force runs over the float vectors (the index keeps int8 copies), in their original order.
+  // Brute force runs over the float vectors (the index keeps int16 copies), in their original order.
   let matrix: Float32Array = new Float32Array(0);
   const pv = await buildProductVectors(words, contents, (m) => {
     matrix = m;
@@ -53,7 +53,7 @@ export async function measureRecall(sql: postgres.Sql, queries: string[]): Promi
   t = performance.now();
   const found = vectors.map((v) => searchIvf(pv.ann, v, 50));
   const ivfMs = (performance.now() - t) / Math.max(1, vectors.length);
-  // Judged on the exact scores of what the index returned (its own are the int8 approximations).
+  // Judged on the exact scores of what the index returned (its own are the int16 approximations).
   const recalls = found.map((f, i) => recallAt(rescore(matrix, dims, vectors[i]!, f), exact[i]!));
   const r2 = (n: number) => Math.round(n * 100) / 100;
   return {

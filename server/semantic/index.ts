@@ -5,7 +5,7 @@ import { embed, type WordVectors } from "./word-vectors.ts";
 
 /**
  * Product vectors: row i is product `ids[i]`; `ann` holds the rows (regrouped
- * by cell and quantised to int8: the index keeps the only copy). No string
+ * by cell and quantised to 16 bits: the index keeps the only copy). No string
  * per product is kept: 100k slugs were ~8 MB of heap for the GC to walk.
  */
 export interface ProductVectors {
@@ -75,7 +75,7 @@ export class ProductVectorBuilder {
 
   /**
    * The vectors and their nearest-neighbour index (built yielding to the
-   * event loop). The float rows are dropped afterwards: the index keeps int8.
+   * event loop). The float rows are dropped afterwards: the index keeps int16.
    */
   async finish(): Promise<ProductVectors> {
     const ann = await buildIvf(this.matrix(), this.words.dimensions);
