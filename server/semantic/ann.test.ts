@@ -9,6 +9,7 @@ import {
   searchCells,
   searchIvf,
 } from "./ann.ts";
+import { unrotate } from "./rotation.ts";
 
 const DIMS = 100;
 
@@ -93,11 +94,15 @@ test("IVF recall@50 against brute force on planted clustered vectors (20k × 100
   expect(control).toBeLessThan(0.5);
 });
 
-/** The index's own (quantised) vectors back in row order, as floats: what its scan actually compares. */
+/** The index's own (quantised, rotated) vectors back in row order and axes, as floats: what its scan compares. */
 function dequantised(index: Awaited<ReturnType<typeof buildIvf>>): Float32Array {
   const out = new Float32Array(index.vectors.length);
+  const stored = new Float32Array(DIMS);
+  const back = new Float32Array(DIMS);
   index.rows.forEach((row, at) => {
-    for (let d = 0; d < DIMS; d++) out[row * DIMS + d] = index.vectors[at * DIMS + d]! * index.scales[at]!;
+    for (let d = 0; d < DIMS; d++) stored[d] = index.vectors[at * DIMS + d]! * index.scales[at]!;
+    unrotate(index.rotation, stored, back, DIMS);
+    out.set(back, row * DIMS);
   });
   return out;
 }
