@@ -15,7 +15,9 @@
  * (re)builds.
  */
 
+import { quantiseRow } from "./quantise.ts";
 import { energyRotation, rotate } from "./rotation.ts";
+import { TopK } from "./top-k.ts";
 
 /** A built index: rows regrouped cell by cell. */
 export interface IvfIndex {
@@ -153,26 +155,6 @@ function store(
     // A hair above the length, so float rounding never makes the bound drop a row that would enter.
     tails[(2 * to) / dims + j] = Math.sqrt(tail) * (1 + 1e-6) + 1e-7;
   }
-  return scale;
-}
-
-/**
- * Quantises row `from` of `m` into `out` at `to` as round(x / scale) with
- * scale = max|x| / 127 (Int8Array) or / 32767 (Int16Array); returns the
- * scale. For a unit 100-d vector int8 rounding moves a dot product by
- * ~1e-3, int16 by ~4e-6.
- */
-export function quantiseRow(
-  m: Float32Array,
-  from: number,
-  out: Int8Array | Int16Array,
-  to: number,
-  dims: number,
-): number {
-  let max = 0;
-  for (let d = 0; d < dims; d++) max = Math.max(max, Math.abs(m[from + d]!));
-  const scale = max / (out instanceof Int8Array ? 127 : 32767) || 1;
-  for (let d = 0; d < dims; d++) out[to + d] = Math.round(m[from + d]! / scale);
   return scale;
 }
 
@@ -384,58 +366,4 @@ export function recallAt(found: Hit[], exact: Hit[], epsilon = 1e-6): number {
   if (!exact.length) return 1;
   const floor = exact.at(-1)!.score - epsilon;
   return Math.min(1, found.filter((h) => h.score >= floor).length / exact.length);
-}
-
-/** A bounded min-heap keeping the k largest scores. */
-class TopK {
-  private readonly scores: Float64Array;
-  private readonly rows: Int32Array;
-  private size = 0;
-  constructor(private readonly k: number) {
-    this.scores = new Float64Array(Math.max(1, k));
-    this.rows = new Int32Array(Math.max(1, k));
-  }
-
-  /** The score a new entry must beat once the heap is full. */
-  floor(): number {
-    return this.size < this.k ? Number.NEGATIVE_INFINITY : this.scores[0]!;
-  }
-
-  offer(row: number, score: number): void {
-    if (this.k <= 0) return;
-    if (this.size < this.k) {
-      let i = this.size++;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (this.scores[p]! <= score) break;
-        this.scores[i] = this.scores[p]!;
-        this.rows[i] = this.rows[p]!;
-        i = p;
-      }
-      this.scores[i] = score;
-      this.rows[i] = row;
-      return;
-    }
-    if (score <= this.scores[0]!) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= this.size) break;
-      const r = l + 1;
-      const c = r < this.size && this.scores[r]! < this.scores[l]! ? r : l;
-      if (this.scores[c]! >= score) break;
-      this.scores[i] = this.scores[c]!;
-      this.rows[i] = this.rows[c]!;
-      i = c;
-    }
-    this.scores[i] = score;
-    this.rows[i] = row;
-  }
-
-  /** Entries best first (ties by row, so results are deterministic). */
-  sorted(): Hit[] {
-    const out: Hit[] = [];
-    for (let i = 0; i < this.size; i++) out.push({ row: this.rows[i]!, score: this.scores[i]! });
-    return out.sort((a, b) => b.score - a.score || a.row - b.row);
-  }
 }

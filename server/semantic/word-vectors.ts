@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { quantiseRow } from "./ann.ts";
+import { quantiseRow } from "./quantise.ts";
 
 /**
  * Word vectors, L2-normalised, in one flat Int8Array with a scale per row
