@@ -162,3 +162,17 @@ test("recallAt counts ties at the boundary and rejects a wrong list", () => {
     ),
   ).toBe(0.5);
 });
+
+test("integer scan: rows spread evenly (the longest integer rows) score without overflow", async () => {
+  // Every component 0.1 (the smallest largest-component a unit 100-d row can have) and a few signs flipped.
+  const matrix = new Float32Array(300 * DIMS);
+  for (let i = 0; i < 300; i++)
+    for (let d = 0; d < DIMS; d++) matrix[i * DIMS + d] = (d < i % DIMS ? -0.1 : 0.1) * (i < 150 ? 1 : -1);
+  const index = await buildIvf(matrix, DIMS);
+  for (const q of [matrix.slice(0, DIMS), matrix.slice(170 * DIMS, 171 * DIMS)]) {
+    const hits = searchIvf(index, q, 5);
+    const exact = bruteForce(matrix, DIMS, q, 5);
+    expect(hits[0]!.score).toBeCloseTo(1, 4);
+    expect(hits.map((h) => h.score)).toEqual(exact.map((h) => expect.closeTo(h.score, 4)));
+  }
+});
