@@ -5,6 +5,7 @@
  *   bun run load ai -- [--products 100000] [--seconds 5] [--concurrency 32]
  *                      [--orders 60000] [--customers 20000] [--database-url URL]
  *                      [--seed-recommendations] [--no-recall] [--port-base 32100]
+ *                      [--only <part of a class name>]
  *
  * Without --database-url a database is created, seeded (catalog, then
  * generated orders into the recommender's tables: scripts/load/ai-seed.ts)
@@ -57,6 +58,8 @@ const { values } = parseArgs({
     "database-url": { type: "string" },
     "seed-recommendations": { type: "boolean", default: false },
     "no-recall": { type: "boolean", default: false },
+    /** Runs only the classes whose name contains this (e.g. "uncached", "for you": for profiling one path). */
+    only: { type: "string" },
   },
   strict: true,
 });
@@ -232,6 +235,7 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${proxy.port}`;
     const rows: Row[] = [];
     for (const [name, next] of classes) {
+      if (values.only && !name.includes(values.only)) continue;
       await run(base, next, 1, concurrency); // warm-up
       const appBase = `http://127.0.0.1:${app.port}`;
       const lookups0 = await cacheLookups(appBase);

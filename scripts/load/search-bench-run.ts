@@ -113,7 +113,8 @@ export async function startInstance(env: Record<string, string>, waitIndex: bool
       JWT_SECRET: "x".repeat(32),
       LOG_LEVEL: "info",
       APP_HOST: "127.0.0.1",
-      ...appRuntimeEnv,
+      // BENCH_APP_RUNTIME_ENV=off starts the app without appRuntimeEnv (to measure what it changes).
+      ...(process.env.BENCH_APP_RUNTIME_ENV === "off" ? {} : appRuntimeEnv),
       ...env,
     },
     stdout: "pipe",

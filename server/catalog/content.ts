@@ -90,6 +90,14 @@ export async function listItemsByIds(sql: Sql, ids: number[]): Promise<ProductLi
   return rows.map(presentListItem);
 }
 
+/** The slugs of the active products among `ids` (one index read; archived and unknown ones absent). */
+export async function activeSlugsByIds(sql: Sql, ids: number[]): Promise<Map<number, string>> {
+  if (!ids.length) return new Map();
+  const rows = await sql<{ id: string; slug: string }[]>`
+    select id, slug from products where id = any(${ids}::bigint[]) and status = 'active'`;
+  return new Map(rows.map((r) => [Number(r.id), r.slug]));
+}
+
 /** The id of the active product `slug`, or null: one index lookup (no columns, no variants). */
 export async function activeProductIdBySlug(sql: Sql | TxSql, slug: string): Promise<number | null> {
   const [row] = await sql<{ id: string }[]>`

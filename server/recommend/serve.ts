@@ -3,6 +3,7 @@ import {
   type CoPurchaseMeasure,
   coPurchaseScores,
   customerHistory,
+  forYouScores,
   popularProducts,
   type Scores,
   similarScores,
@@ -51,6 +52,8 @@ export async function similarProducts(sql: Sql, productId: number, k: number): P
  * (weight 0.5) — conditional co-purchase scores (what buyers of those products
  * went on to buy, popularity included) plus half the content similarity —
  * leaving out what they already bought. No history: the popular products.
+ * The scores are added up in Postgres (`forYouScores`: one statement, `k`
+ * rows back); the popularity prior comes from `popular` (cached by the route).
  */
 export async function forYou(
   sql: Sql,
@@ -61,28 +64,19 @@ export async function forYou(
   /** The popular products (the route passes a cached list: it is the same for everyone). */
   popular: (n: number) => Promise<Scores> = (n) => popularProducts(sql, n),
 ): Promise<Ranked> {
-  const { bought, viewed } = await customerHistory(sql, userId);
-  const owned = new Set(bought);
-  const seeds = [...bought, ...viewed.filter((v) => !owned.has(v))];
-  if (seeds.length) {
-    const [boughtCo, viewedCo, similar, popularity] = await Promise.all([
-      coPurchaseScores(sql, bought, minSupport, 200, w.measure),
-      coPurchaseScores(sql, viewed, minSupport, 200, w.measure),
-      similarScores(sql, seeds, 200),
-      popular(100),
-    ]);
-    const scores: Scores = new Map();
-    const add = (s: Scores, w: number) => {
-      for (const [id, v] of s) scores.set(id, (scores.get(id) ?? 0) + w * v);
-    };
-    add(boughtCo, 1);
-    add(viewedCo, 0.5);
-    add(similar, 0.5);
-    const most = Math.max(...popularity.values(), 1e-12);
-    for (const [id, v] of popularity) scores.set(id, (scores.get(id) ?? 0) + w.popularity * (v / most));
-    const ids = top(scores, owned, k);
-    if (ids.length) return { ids, strategy: "for_you" };
+  const popularity = await popular(100);
+  const most = Math.max(...popularity.values(), 1e-12);
+  const prior: Scores = new Map();
+  for (const [id, v] of popularity) prior.set(id, w.popularity * (v / most));
+  const mine = await forYouScores(sql, userId, minSupport, k, w.measure, prior);
+  if (mine.seeded && mine.ids.length) return { ids: mine.ids, strategy: "for_you" };
+  if (!mine.seeded && k <= popularity.size) {
+    // No history: the prior alone is the popular list (nothing owned to leave out).
+    const ids = top(popularity, new Set(), k);
+    return { ids, strategy: ids.length ? "popular" : "none" };
   }
+  const { bought } = await customerHistory(sql, userId);
+  const owned = new Set(bought);
   const ids = top(await popular(Math.max(100, k + owned.size)), owned, k);
   return { ids, strategy: ids.length ? "popular" : "none" };
 }

@@ -251,3 +251,18 @@ test("after a catalog write the answer is rebuilt from the instance's ranking: f
     engine.rankIds = original;
   }
 });
+
+test("an engine without rankIds (items by slug) gets the same blend: semantic hits' slugs are read", async () => {
+  const engine = searchEngine(t.deps);
+  const original = engine.rankIds;
+  const withIds = (await hybridSearch(t.deps, settings, "couch", 5, true)).items.map((i) => i.slug);
+  engine.rankIds = undefined;
+  try {
+    // Limit 4, not 5: the instance's ranking of "couch" at limit 5 would answer without either engine path.
+    const bySlug = (await hybridSearch(t.deps, settings, "couch", 4, true)).items.map((i) => i.slug);
+    expect(bySlug).toEqual(expect.arrayContaining(["leather-sofa", "velvet-sofa"]));
+    expect(bySlug).toEqual(withIds.slice(0, 4));
+  } finally {
+    engine.rankIds = original;
+  }
+});

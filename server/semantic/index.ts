@@ -4,12 +4,12 @@ import { buildIvf, type IvfIndex, searchIvf } from "./ann.ts";
 import { embed, type WordVectors } from "./word-vectors.ts";
 
 /**
- * Product vectors: row i is product `ids[i]` (slug `slugs[i]`); `ann` holds
- * the rows (regrouped by cell: the index keeps the only copy of the floats).
+ * Product vectors: row i is product `ids[i]`; `ann` holds the rows (regrouped
+ * by cell and quantised to 16 bits: the index keeps the only copy). No string
+ * per product is kept: 100k slugs were ~8 MB of heap for the GC to walk.
  */
 export interface ProductVectors {
-  ids: number[];
-  slugs: string[];
+  ids: Int32Array;
   ann: IvfIndex;
 }
 
@@ -46,7 +46,6 @@ export function productVector(v: WordVectors, p: ProductContent): Float32Array |
  */
 export class ProductVectorBuilder {
   private readonly ids: number[] = [];
-  private readonly slugs: string[] = [];
   private data: Float32Array;
   constructor(private readonly words: WordVectors) {
     this.data = new Float32Array(1024 * words.dimensions);
@@ -66,14 +65,22 @@ export class ProductVectorBuilder {
       }
       this.data.set(vec, at);
       this.ids.push(p.id);
-      this.slugs.push(p.slug);
     }
   }
 
-  /** The vectors and their nearest-neighbour index (built yielding to the event loop). */
+  /** The float vectors so far, row i = the i-th product added with a vector (for measurements). */
+  matrix(): Float32Array {
+    return this.data.subarray(0, this.ids.length * this.words.dimensions);
+  }
+
+  /**
+   * The vectors and their nearest-neighbour index (built yielding to the
+   * event loop). The float rows are dropped afterwards: the index keeps int16.
+   */
   async finish(): Promise<ProductVectors> {
-    const matrix = this.data.subarray(0, this.ids.length * this.words.dimensions);
-    return { ids: this.ids, slugs: this.slugs, ann: await buildIvf(matrix, this.words.dimensions) };
+    const ann = await buildIvf(this.matrix(), this.words.dimensions);
+    this.data = new Float32Array(0);
+    return { ids: Int32Array.from(this.ids), ann };
   }
 }
 
@@ -85,12 +92,15 @@ export class ProductVectorBuilder {
 export async function buildProductVectors(
   v: WordVectors,
   products: ProductContent[],
+  /** Receives the float rows before they are quantised (measurements compare against them). */
+  floats?: (matrix: Float32Array) => void,
 ): Promise<ProductVectors> {
   const builder = new ProductVectorBuilder(v);
   for (let i = 0; i < products.length; i += YIELD_PRODUCTS) {
     await pause();
     builder.add(products.slice(i, i + YIELD_PRODUCTS));
   }
+  floats?.(builder.matrix().slice());
   return builder.finish();
 }
 
@@ -103,10 +113,6 @@ export function nearest(
   index: ProductVectors,
   query: Float32Array,
   k: number,
-): { id: number; slug: string; score: number }[] {
-  return searchIvf(index.ann, query, k).map((h) => ({
-    id: index.ids[h.row]!,
-    slug: index.slugs[h.row]!,
-    score: h.score,
-  }));
+): { id: number; score: number }[] {
+  return searchIvf(index.ann, query, k).map((h) => ({ id: index.ids[h.row]!, score: h.score }));
 }

