@@ -5,7 +5,7 @@ test("keeps the k largest scores, best first, ties by row; floor is the k-th onc
   const top = new TopK(3);
   expect(top.floor()).toBe(Number.NEGATIVE_INFINITY);
   const scores = [0.1, 0.9, 0.5, 0.9, 0.3, 0.7, 0.2];
-  scores.forEach((s, row) => top.offer(row, s));
+  for (const [row, s] of scores.entries()) top.offer(row, s);
   expect(top.sorted()).toEqual([
     { row: 1, score: 0.9 },
     { row: 3, score: 0.9 },
