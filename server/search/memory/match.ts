@@ -101,27 +101,64 @@ export function unionOfTerms(store: IndexStore, terms: number[]): Int32Array {
   );
 }
 
+type Resolve = (leaf: { word: string; prefix: boolean }) => number[];
+
+/**
+ * A node's meaning as text: a leaf is its distinct terms, an AND or OR its
+ * operator over its kids' distinct meanings, sorted. Two nodes with one
+ * meaning match the same slots (`'black' & 'steel' | 'black' & 'steel':*`
+ * where `steel:*` is only `steel`), so they are evaluated once.
+ */
+function meaning(node: QueryNode, resolve: Resolve, out: Map<QueryNode, string>): string {
+  let m: string;
+  if (node.op === "term") m = [...new Set(resolve(node))].sort((a, b) => a - b).join(",");
+  else {
+    const kids = [...new Set(node.kids.map((k) => meaning(k, resolve, out)))].sort();
+    m = kids.length === 1 ? kids[0]! : `${node.op}(${kids.join(";")})`;
+  }
+  out.set(node, m);
+  return m;
+}
+
 /** Evaluates AND/OR over leaves, each leaf resolved to its term ids by `resolve`. */
-export function evaluate(
+export function evaluate(store: IndexStore, node: QueryNode, resolve: Resolve): Int32Array {
+  const meanings = new Map<QueryNode, string>();
+  meaning(node, resolve, meanings);
+  return evaluateOnce(store, node, resolve, meanings, new Map());
+}
+
+function evaluateOnce(
   store: IndexStore,
   node: QueryNode,
-  resolve: (leaf: { word: string; prefix: boolean }) => number[],
+  resolve: Resolve,
+  meanings: Map<QueryNode, string>,
+  done: Map<string, Int32Array>,
 ): Int32Array {
-  if (node.op === "term") return unionOfTerms(store, resolve(node));
+  const key = meanings.get(node)!;
+  const known = done.get(key);
+  if (known) return known;
+  let result: Int32Array;
+  if (node.op === "term") result = unionOfTerms(store, resolve(node));
   // An OR of plain words (`'black' | 'black':*`): one union of their terms, each term once.
-  if (node.op === "or" && node.kids.every((k) => k.op === "term"))
-    return unionOfTerms(
+  else if (node.op === "or" && node.kids.every((k) => k.op === "term"))
+    result = unionOfTerms(
       store,
       node.kids.flatMap((k) => resolve(k as { word: string; prefix: boolean })),
     );
-  const parts = node.kids.map((k) => evaluate(store, k, resolve));
-  if (node.op === "and") {
-    parts.sort((a, b) => a.length - b.length);
-    let acc = parts[0]!;
-    for (let i = 1; i < parts.length && acc.length; i++) acc = intersect(store, acc, parts[i]!);
-    return acc;
+  else {
+    // Kids of one meaning are one part.
+    const unique = new Map<string, QueryNode>();
+    for (const k of node.kids) unique.set(meanings.get(k)!, k);
+    const parts = [...unique.values()].map((k) => evaluateOnce(store, k, resolve, meanings, done));
+    if (node.op === "and") {
+      parts.sort((a, b) => a.length - b.length);
+      let acc = parts[0]!;
+      for (let i = 1; i < parts.length && acc.length; i++) acc = intersect(store, acc, parts[i]!);
+      result = acc;
+    } else result = unionOfLists(store, parts);
   }
-  return unionOfLists(store, parts);
+  done.set(key, result);
+  return result;
 }
 
 /**
