@@ -180,7 +180,7 @@ const knobs = {
   ),
   PROXY_COMPRESSION: knob(bool, "on", "gzip/brotli of compressible responses"),
   PROXY_GZIP_LEVEL: knob(int(1, 9), "5", "gzip level for proxied responses"),
-  PROXY_BROTLI_QUALITY: knob(int(0, 11), "4", "brotli quality for proxied responses"),
+  PROXY_BROTLI_QUALITY: knob(int(0, 11), "3", "brotli quality for proxied responses"),
   PROXY_CSP: knob(
     text,
     "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
