@@ -38,6 +38,14 @@ export function addressHash(a: Attempt["shippingAddress"]): string {
 /** The stored form of a card token. */
 export const cardHash = (token: string) => sha256(`card:${token}`);
 
+/**
+ * Attempts read per account, card and client address: the newest ones. The
+ * largest rule threshold is 20 (`ip_velocity`), so counts capped at 50 fire
+ * the same rules; the paid history (`paidCount`, `paidMeanAmount`) is that of
+ * the account's 50 newest attempts.
+ */
+export const RECENT_CAP = 50;
+
 interface FeatureRow {
   account_attempts: number;
   account_declines: number;
@@ -54,8 +62,8 @@ interface FeatureRow {
 
 /**
  * Reads an attempt's features in ONE read-only statement (it runs on every
- * checkout, beside the charge): counts over earlier attempts of the same
- * account, client address or card token. The attempt itself is recorded later
+ * checkout, beside the charge): counts over the newest earlier attempts
+ * (`RECENT_CAP` each) of the same account, client address or card token. The attempt itself is recorded later
  * by `recordAttempt`, inside the transaction that settles the order, so
  * scoring adds no commit of its own.
  */
@@ -63,34 +71,43 @@ export async function readFeatures(sql: Sql | TxSql, a: Attempt): Promise<RiskFe
   const card = cardHash(a.cardToken);
   const address = addressHash(a.shippingAddress);
   const at = a.at ?? null;
+  // The time inline in each scan (not joined from a CTE), so each is a backward index scan that
+  // stops at RECENT_CAP rows instead of reading the whole window and sorting it.
+  const now = sql`coalesce(${at}::timestamptz, now())`;
   const [row] = await sql<FeatureRow[]>`
-    with now_ as (select coalesce(${at}::timestamptz, now()) as t),
-    recent as (
-      select f.* from fraud_attempts f, now_
-      where f.created_at > now_.t - interval '90 days' and f.created_at <= now_.t
-        and (f.user_id = ${a.userId} or f.card_hash = ${card}
-             or (${a.clientIp}::text is not null and f.client_ip = ${a.clientIp}))
-    )
-    select
-      count(*) filter (where user_id = ${a.userId} and created_at > t - interval '1 hour')::int as account_attempts,
-      count(*) filter (where user_id = ${a.userId} and outcome = 'declined'
-                       and created_at > t - interval '1 hour')::int as account_declines,
-      count(*) filter (where client_ip = ${a.clientIp} and created_at > t - interval '1 hour')::int as ip_attempts,
-      count(*) filter (where client_ip = ${a.clientIp} and outcome = 'declined'
-                       and created_at > t - interval '1 hour')::int as ip_declines,
-      count(distinct user_id) filter (where card_hash = ${card} and user_id <> ${a.userId}
-                                      and created_at > t - interval '1 hour')::int as card_other_accounts,
-      count(*) filter (where card_hash = ${card} and outcome = 'declined'
-                       and created_at > t - interval '1 hour')::int as card_declines,
-      count(distinct address_hash) filter (where user_id = ${a.userId} and address_hash <> ${address}
-                                           and created_at > t - interval '24 hours')::int as addresses,
-      count(*) filter (where user_id = ${a.userId} and outcome = 'paid')::int as paid_count,
-      (avg(amount) filter (where user_id = ${a.userId} and outcome = 'paid'))::float8 as paid_mean,
-      count(*) filter (where user_id = ${a.userId} and client_ip = ${a.clientIp}
-                       and outcome = 'paid')::int as account_from_ip,
-      count(*) filter (where user_id = ${a.userId} and outcome in ('review', 'rejected')
-                       and created_at > t - interval '24 hours')::int as account_held
-    from recent, now_`;
+    -- The newest attempts of the account (90 days), of the card and of the client address (the
+    -- hour their features look at), each capped at RECENT_CAP: every rule threshold is far below
+    -- the cap, so capped counts fire the same rules, and a busy account costs what a quiet one does.
+    with acct as (
+      select f.* from fraud_attempts f
+      where f.user_id = ${a.userId} and f.created_at > ${now} - interval '90 days' and f.created_at <= ${now}
+      order by f.created_at desc limit ${RECENT_CAP}),
+    card as (
+      select f.user_id, f.outcome from fraud_attempts f
+      where f.card_hash = ${card} and f.created_at > ${now} - interval '1 hour' and f.created_at <= ${now}
+      order by f.created_at desc limit ${RECENT_CAP}),
+    ip as (
+      select f.outcome from fraud_attempts f
+      where ${a.clientIp}::text is not null and f.client_ip = ${a.clientIp}
+        and f.created_at > ${now} - interval '1 hour' and f.created_at <= ${now}
+      order by f.created_at desc limit ${RECENT_CAP})
+    select a.*, c.*, i.* from
+      (select
+         count(*) filter (where created_at > ${now} - interval '1 hour')::int as account_attempts,
+         count(*) filter (where outcome = 'declined' and created_at > ${now} - interval '1 hour')::int as account_declines,
+         count(distinct address_hash) filter (where address_hash <> ${address}
+                                              and created_at > ${now} - interval '24 hours')::int as addresses,
+         count(*) filter (where outcome = 'paid')::int as paid_count,
+         (avg(amount) filter (where outcome = 'paid'))::float8 as paid_mean,
+         count(*) filter (where client_ip = ${a.clientIp} and outcome = 'paid')::int as account_from_ip,
+         count(*) filter (where outcome in ('review', 'rejected')
+                          and created_at > ${now} - interval '24 hours')::int as account_held
+       from acct) a,
+      (select count(distinct user_id) filter (where user_id <> ${a.userId})::int as card_other_accounts,
+              count(*) filter (where outcome = 'declined')::int as card_declines
+       from card) c,
+      (select count(*)::int as ip_attempts, count(*) filter (where outcome = 'declined')::int as ip_declines
+       from ip) i`;
   const r = row!;
   const t = a.at ?? new Date();
   return {
