@@ -65,7 +65,9 @@ const realIpMode = (process.env.BENCH_REAL_IP ?? "off") as RealIpMode;
 if (!["off", "xff", "proxy-protocol"].includes(realIpMode))
   throw new Error(`BENCH_REAL_IP must be off, xff or proxy-protocol (got ${realIpMode})`);
 if (realIpMode !== "off" && beforeDir) throw new Error("BENCH_REAL_IP and BENCH_BEFORE do not combine");
-const noDocs = Boolean(process.env.BENCH_NO_DOCS) || realIpMode !== "off";
+/** Runs of some routes or targets only leave the published table and results alone. */
+const partial = routeFilter !== undefined || targetFilter !== undefined;
+const noDocs = Boolean(process.env.BENCH_NO_DOCS) || realIpMode !== "off" || partial;
 /** The client address wrk's requests claim in `xff` mode. */
 const forwardedFor = realIpMode === "xff" ? ["X-Forwarded-For: 203.0.113.7"] : [];
 
@@ -387,7 +389,14 @@ async function main(): Promise<void> {
     const resultsDir = join(root, "scripts", "load", "results");
     mkdirSync(resultsDir, { recursive: true });
     // Partial runs (BENCH_NO_DOCS) go to a .tmp file so they never replace the published results.
-    const out = join(resultsDir, noDocs ? "proxy.json.tmp" : "proxy.json");
+    // A partial run of the HTTPS cells keeps its own file (the README's HTTPS table comes from it).
+    const name =
+      partial && routeFilter?.join(",") === "tls"
+        ? "proxy-tls.json"
+        : noDocs
+          ? "proxy.json.tmp"
+          : "proxy.json";
+    const out = join(resultsDir, name);
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     const table = markdown(rows, { date: result.date, durationS: duration, rounds, before, paired }, kill);
     if (!noDocs)
