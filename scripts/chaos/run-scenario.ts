@@ -109,10 +109,15 @@ export async function runScenario(
   let error: string | undefined;
   let faultActive = true;
   let recoveryMs: number | null = null;
-  const watcher = watchHealth(instanceUrls(ctx), () => faultActive);
+  // Replica health is polled (REPLICA_CHECK_INTERVAL_MS, 500 ms): a fault shorter than a
+  // poll or two (an embedded replica is back in ~0.8 s) is on /health until the next poll
+  // after it, so /health is still watched for a second after the fault ends.
+  let watchUntil = Number.POSITIVE_INFINITY;
+  const watcher = watchHealth(instanceUrls(ctx), () => faultActive || Date.now() < watchUntil);
   try {
     await Bun.sleep(o.beforeMs);
     fault = await sc.inject(ctx);
+    watchUntil = Date.now() + 1000;
     faultActive = false;
     const end = fault.end;
     const recovery = (async () => {
@@ -130,6 +135,7 @@ export async function runScenario(
     error = err instanceof Error ? err.message : String(err);
   } finally {
     faultActive = false;
+    watchUntil = Math.min(watchUntil, Date.now() + 1000);
     await load.stop();
     await watcher.done;
   }
