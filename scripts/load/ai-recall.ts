@@ -8,7 +8,8 @@ import type postgres from "postgres";
 import type { Sql } from "../../db/client.ts";
 import { activeProductIds, type ProductContent, productContents } from "../../server/catalog/content.ts";
 import { tokens } from "../../server/recommend/vectors.ts";
-import { bruteForce, recallAt, rescore, searchIvf } from "../../server/semantic/ann.ts";
+import { searchIvf } from "../../server/semantic/ann.ts";
+import { bruteForce, recallAt, rescore } from "../../server/semantic/exact.ts";
 import { buildProductVectors } from "../../server/semantic/index.ts";
 import { embed, loadWordVectors } from "../../server/semantic/word-vectors.ts";
 

@@ -1,14 +1,6 @@
 import { expect, test } from "bun:test";
-import {
-  bruteForce,
-  buildIvf,
-  type Hit,
-  nearestCells,
-  recallAt,
-  rescore,
-  searchCells,
-  searchIvf,
-} from "./ann.ts";
+import { buildIvf, type Hit, nearestCells, searchCells, searchIvf } from "./ann.ts";
+import { bruteForce, recallAt, rescore } from "./exact.ts";
 import { unrotate } from "./rotation.ts";
 
 const DIMS = 100;
