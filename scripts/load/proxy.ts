@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { makeDevCert } from "../../proxy/dev-cert.ts";
 import { proxyRuntimeEnv } from "../../proxy/runtime-env.ts";
 import { killCheck } from "./proxy-bench/kill-check.ts";
-import { haproxyConf, nginxConf, type RealIpMode } from "./proxy-bench/nginx.ts";
+import { balancerInFront, nginxConf, type RealIpMode } from "./proxy-bench/nginx.ts";
 import { measurePair, type PairSample } from "./proxy-bench/paired.ts";
 import {
   childPids,
@@ -21,7 +21,7 @@ import {
 } from "./proxy-bench/processes.ts";
 import { type KillResult, markdown, type Row, summarise, writeTable } from "./proxy-bench/report.ts";
 import { newTimeWait, noteUpstreamSockets, timeWaitSockets } from "./proxy-bench/sockets.ts";
-import { type TlsTarget, tlsCells } from "./proxy-bench/tls-cells.ts";
+import { startFloor, type TlsTarget, tlsCells } from "./proxy-bench/tls-cells.ts";
 import { wrk } from "./proxy-bench/wrk.ts";
 
 /**
@@ -205,47 +205,9 @@ async function startTargets(tmp: string, upPorts: number[]): Promise<Target[]> {
   return measured;
 }
 
-/**
- * The memory floor next to the proxy and nginx in the HTTPS/1.1 cells: a bare
- * `Bun.serve` over TLS with the same bodies (proxy-bench/floor-server.ts).
- */
-async function startFloor(tmp: string): Promise<TlsTarget> {
-  const port = freePort();
-  const cert = makeDevCert(join(tmp, "certs"));
-  const floor = spawn([
-    "taskset",
-    "-c",
-    "1",
-    process.execPath,
-    join(root, "scripts", "load", "proxy-bench", "floor-server.ts"),
-    String(port),
-    cert.cert,
-    cert.key,
-  ]);
-  const url = `https://127.0.0.1:${port}/api/small`;
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(url, { tls: { rejectUnauthorized: false } }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await Bun.sleep(100);
-  }
-  return { key: "floor", name: "bun floor", tlsPort: port, pids: () => [floor.pid], h1Only: true };
-}
-
 /** In `proxy-protocol` mode the app instance, which speaks no PROXY protocol, is not a target. */
 function route0Direct(t: Target): boolean {
   return t.key !== "direct" || realIpMode !== "proxy-protocol";
-}
-
-/** HAProxy on core 0 (the client side, with wrk) sending PROXY v2 to `port`; returns its own port. */
-function balancerInFront(tmp: string, port: number): number {
-  const front = freePort();
-  const conf = join(tmp, `haproxy-${front}.cfg`);
-  writeFileSync(conf, haproxyConf(tmp, front, port));
-  spawn(["taskset", "-c", "0", "haproxy", "-db", "-f", conf]);
-  return front;
 }
 
 /** One measured cell: warm-up, then wrk with CPU, RSS and upstream churn sampled around it. */

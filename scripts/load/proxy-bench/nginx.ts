@@ -1,5 +1,6 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { root } from "./processes.ts";
+import { freePort, root, spawn } from "./processes.ts";
 
 /** The TLS listener of the reference (`listen … ssl http2`). */
 export interface NginxTls {
@@ -134,4 +135,13 @@ frontend in
 backend out
   server target 127.0.0.1:${targetPort} send-proxy-v2
 `;
+}
+
+/** HAProxy on core 0 (the client side, with wrk) sending PROXY v2 to `port`; returns its own port. */
+export function balancerInFront(tmp: string, port: number): number {
+  const front = freePort();
+  const conf = join(tmp, `haproxy-${front}.cfg`);
+  writeFileSync(conf, haproxyConf(tmp, front, port));
+  spawn(["taskset", "-c", "0", "haproxy", "-db", "-f", conf]);
+  return front;
 }

@@ -1,4 +1,6 @@
-import { cpuSeconds, rssKb } from "./processes.ts";
+import { join } from "node:path";
+import { makeDevCert } from "../../../proxy/dev-cert.ts";
+import { cpuSeconds, freePort, root, rssKb, spawn } from "./processes.ts";
 import { type Row, summarise } from "./report.ts";
 import { type WrkResult, wrk } from "./wrk.ts";
 
@@ -112,4 +114,33 @@ export async function tlsCells(
     rows.push(...summarise(samples, null));
   }
   return rows;
+}
+
+/**
+ * The memory floor next to the proxy and nginx in the HTTPS/1.1 cells: a bare
+ * `Bun.serve` over TLS with the same bodies (proxy-bench/floor-server.ts).
+ */
+export async function startFloor(tmp: string): Promise<TlsTarget> {
+  const port = freePort();
+  const cert = makeDevCert(join(tmp, "certs"));
+  const floor = spawn([
+    "taskset",
+    "-c",
+    "1",
+    process.execPath,
+    join(root, "scripts", "load", "proxy-bench", "floor-server.ts"),
+    String(port),
+    cert.cert,
+    cert.key,
+  ]);
+  const url = `https://127.0.0.1:${port}/api/small`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(url, { tls: { rejectUnauthorized: false } }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await Bun.sleep(100);
+  }
+  return { key: "floor", name: "bun floor", tlsPort: port, pids: () => [floor.pid], h1Only: true };
 }
