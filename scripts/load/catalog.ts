@@ -13,6 +13,7 @@
 import { mkdir } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createTestDatabase, testRedisUrl } from "../../db/testing.ts";
+import { run } from "./search-bench-run.ts";
 
 const { values } = parseArgs({
   options: {
@@ -155,40 +156,6 @@ async function readPort(stream: ReadableStream<Uint8Array>): Promise<number> {
 
 function round(n: number, d = 1): number {
   return Math.round(n * 10 ** d) / 10 ** d;
-}
-
-/** Closed-loop load: `concurrency` clients each send the next request when the last one answered. */
-async function run(base: string, next: () => string, seconds: number, concurrency: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        try {
-          const res = await fetch(base + next());
-          await res.arrayBuffer();
-          if (res.status !== 200) errors++;
-        } catch {
-          errors++;
-        }
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) =>
-    round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0, 2);
-  return {
-    requests: latencies.length,
-    rps: Math.round(latencies.length / elapsed),
-    p50_ms: q(0.5),
-    p99_ms: q(0.99),
-    errors,
-  };
 }
 
 async function cacheCounts(base: string, cache: string): Promise<{ hit: number; total: number }> {
