@@ -1,8 +1,6 @@
 import type { SearchSort } from "../types.ts";
+import type { Before } from "./rank.ts";
 import type { IndexStore } from "./store.ts";
-
-/** True when slot `a` comes before slot `b` in this order. */
-export type Before = (a: number, b: number) => boolean;
 
 /** A stale order is rebuilt at most this often; in between, pages fall back to the heap. */
 const REBUILD_EVERY_MS = 5_000;

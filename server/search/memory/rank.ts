@@ -3,7 +3,7 @@ import type { Facets, SearchSort } from "../types.ts";
 import type { IndexStore } from "./store.ts";
 
 /** True when slot `a` comes before slot `b` in this order. */
-type Before = (a: number, b: number) => boolean;
+export type Before = (a: number, b: number) => boolean;
 
 /**
  * The sorts with the product list's exact tie-breaking (see
