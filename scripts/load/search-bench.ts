@@ -26,6 +26,7 @@ import {
   type ClassResult,
   haveWrk,
   type Instance,
+  procCpuMs,
   run,
   runWrk,
   startInstance,
@@ -80,7 +81,7 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
     }
     const corpus = await readCorpus(db.sql);
     const classes = mode === "search" ? searchClasses(corpus) : listClasses(corpus);
-    const results: Record<Engine, ClassResult[]> = { postgres: [], memory: [] };
+    const results: Record<Engine, (ClassResult & CpuPerRequest)[]> = { postgres: [], memory: [] };
     const rss: Record<
       Engine,
       { rss_mb: number; peak_mb: number; ready_ms: number | null; first_ms: number }
@@ -118,8 +119,10 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
       const base = `http://127.0.0.1:${proxy.port}`;
       for (const [name, next] of classes) {
         await drive(base, next, 1, concurrency); // warm-up
+        const cpu0 = [procCpuMs(app.proc.pid), procCpuMs(proxy.proc.pid)] as const;
         const r = await drive(base, next, seconds, concurrency);
-        results[engine].push({ name, ...r });
+        const cpu = cpuPerRequest(r.requests, cpu0, [procCpuMs(app.proc.pid), procCpuMs(proxy.proc.pid)]);
+        results[engine].push({ name, ...r, ...cpu });
         console.log(engine, name, JSON.stringify(r));
       }
       rss[engine] = { ...app.memory(), ready_ms: app.readyMs, first_ms: app.firstAnswerMs };
@@ -127,12 +130,12 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
       await stop(app);
     }
     const table = [
-      `| class | ${engines.map((e) => `${e} req/s | p50 ms | p99 ms`).join(" | ")} |`,
-      `| --- |${" ---: | ---: | ---: |".repeat(engines.length)}`,
+      `| class | ${engines.map((e) => `${e} req/s | p50 ms | p99 ms | app CPU µs/req`).join(" | ")} |`,
+      `| --- |${" ---: | ---: | ---: | ---: |".repeat(engines.length)}`,
       ...classes.map(([name], i) => {
         const cells = engines.map((e) => {
           const r = results[e][i]!;
-          return `${r.rps} | ${r.p50_ms} | ${r.p99_ms}`;
+          return `${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.app_cpu_us}`;
         });
         return `| ${name} | ${cells.join(" | ")} |`;
       }),
@@ -167,6 +170,21 @@ export async function benchmark(mode: "search" | "list"): Promise<void> {
     await db.drop();
     if (redisUrl) await dropListCache(redisUrl, db.url);
   }
+}
+
+/** CPU time (user + system) per answered request, µs: what a request costs, whatever the machine's load. */
+interface CpuPerRequest {
+  app_cpu_us: number;
+  proxy_cpu_us: number;
+}
+
+function cpuPerRequest(
+  requests: number,
+  before: readonly [number, number],
+  after: readonly [number, number],
+): CpuPerRequest {
+  const per = (ms: number) => (requests ? Math.round((ms * 1000) / requests) : 0);
+  return { app_cpu_us: per(after[0] - before[0]), proxy_cpu_us: per(after[1] - before[1]) };
 }
 
 /** A database given on the command line: used as it is, never dropped. */

@@ -30,6 +30,14 @@ export interface AsideOptions {
   pollMs?: number;
 }
 
+/** The newest WAL position among generation values (null for none). */
+function newestLsn(versions: string[]): bigint | null {
+  return versions.reduce<bigint | null>((m, v) => {
+    const l = versionLsn(v);
+    return m === null || l > m ? l : m;
+  }, null);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -77,10 +85,7 @@ export class CacheAside {
     } catch (err) {
       return this.bypass(spec, err, load);
     }
-    const minLsn = versions.reduce<bigint | null>((m, v) => {
-      const l = versionLsn(v);
-      return m === null || l > m ? l : m;
-    }, null);
+    const minLsn = newestLsn(versions);
     const full = `${spec.key}@${versions.join(".")}`;
     try {
       const hit = await this.cache.get(full);
@@ -100,6 +105,21 @@ export class CacheAside {
     const p = this.rebuild(spec, full, minLsn, load).finally(() => this.inflight.delete(full));
     this.inflight.set(full, p);
     return p;
+  }
+
+  /**
+   * The WAL position a read must have replayed to be as fresh as `generations`
+   * are now: for callers that answer from a source of their own (the search
+   * index) instead of a cached entry. Null when the cache cannot tell (Redis
+   * down): then any read will do, as on a bypass.
+   */
+  async floor(generations: string[]): Promise<bigint | null> {
+    try {
+      return newestLsn(await this.versions(generations));
+    } catch (err) {
+      this.note("read", err);
+      return null;
+    }
   }
 
   /** Current generations, recording the primary's position for any never seen (or evicted). */

@@ -2,7 +2,7 @@ import { cacheRuntime } from "../cache/index.ts";
 import type { AppDeps } from "../core/deps.ts";
 import { CATEGORIES, PRODUCT_LISTS, productGeneration } from "./generations.ts";
 import { productListSource } from "./list-source.ts";
-import { presentDetail, presentListItem } from "./present.ts";
+import { type ProductListItem, presentDetail, presentListItem } from "./present.ts";
 import { countProducts, listProductPage, loadCategoryTree, loadProductBySlug } from "./queries.ts";
 import { countCacheKey, listCacheKey, type ProductFilters, type ProductListParams } from "./schemas.ts";
 
@@ -26,37 +26,37 @@ export function categoryTreeJson(deps: AppDeps): Promise<string> {
 
 /**
  * A page of the product list as JSON (`{ items, page, page_size, total }`).
- * The total is cached on its own per filter set (see `countProducts`) and
- * read alongside the page; both entries hang on the same generations, so a
- * write makes both obsolete at once.
+ *
+ * When the in-process search index is registered and has applied every write
+ * the list's generations name, it answers without the shared cache: picking
+ * the page there costs less than the cache's round trips and stores nothing
+ * that random filters would never read again. Otherwise the page goes through
+ * the cache, built by SQL; the total is then cached on its own per filter set
+ * (see `countProducts`) and hangs on the same generations, so a write makes
+ * both obsolete at once.
  */
-export function productListJson(deps: AppDeps, params: ProductListParams): Promise<string> {
-  return cacheRuntime(deps).aside.fetch(
+export async function productListJson(deps: AppDeps, params: ProductListParams): Promise<string> {
+  const source = productListSource(deps);
+  const aside = cacheRuntime(deps).aside;
+  if (source) {
+    const minLsn = await aside.floor(LIST_GENERATIONS);
+    const fast = source.listIds(params, minLsn);
+    if (fast) return listJson(params, await source.listItems(fast.ids, minLsn), fast.total);
+  }
+  return aside.fetch(
     { cache: "product_list", key: listCacheKey(params), generations: LIST_GENERATIONS },
     async (minLsn) => {
-      // The in-process index (when registered and fresh enough) picks the page without SQL scans.
-      const source = productListSource(deps);
-      const fast = source?.listIds(params, minLsn);
-      if (source && fast) {
-        return JSON.stringify({
-          items: await source.listItems(fast.ids, minLsn),
-          page: params.page,
-          page_size: params.page_size,
-          total: fast.total,
-        });
-      }
       const [total, rows] = await Promise.all([
         productCount(deps, params),
         deps.db.read((sql) => listProductPage(sql, params), { minLsn }),
       ]);
-      return JSON.stringify({
-        items: rows.map(presentListItem),
-        page: params.page,
-        page_size: params.page_size,
-        total,
-      });
+      return listJson(params, rows.map(presentListItem), total);
     },
   );
+}
+
+function listJson(params: ProductListParams, items: ProductListItem[], total: number): string {
+  return JSON.stringify({ items, page: params.page, page_size: params.page_size, total });
 }
 
 /** How many active products match the filters, cached per filter set. */
