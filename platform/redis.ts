@@ -16,6 +16,12 @@ function redisClass(): typeof Redis {
  * A Redis client that fails fast while Redis is down (no offline queue, one
  * retry per command) and keeps reconnecting in the background, so callers
  * can degrade instead of hanging.
+ *
+ * Auto-pipelining: commands issued in the same tick (concurrent requests'
+ * cache lookups) go out in one socket write and their replies are parsed in
+ * one pass. Measured at 32 concurrent callers, it roughly halved the client's
+ * CPU per GET (docs/catalog.md, "Cache"); a lone command still goes out on
+ * the next tick, so latency does not suffer.
  */
 export function createRedis(url: string, logger?: Logger, name = "app"): Redis {
   const RedisClient = redisClass();
@@ -26,6 +32,7 @@ export function createRedis(url: string, logger?: Logger, name = "app"): Redis {
     connectTimeout: 2000,
     commandTimeout: 2000,
     lazyConnect: false,
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
   let down = false;
