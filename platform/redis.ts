@@ -16,6 +16,13 @@ function redisClass(): typeof Redis {
  * A Redis client that fails fast while Redis is down (no offline queue, one
  * retry per command) and keeps reconnecting in the background, so callers
  * can degrade instead of hanging.
+ *
+ * Auto-pipelining: commands issued in the same tick (concurrent requests'
+ * cache lookups, write-fence reads, rate-limit scripts) go out in one socket
+ * write and their replies are parsed in one pass. At 32 concurrent callers it
+ * halved the client's CPU per 8 KB GET (17–19 → 9 µs); a lone caller pays
+ * ~10 % more per command, and a lone command still goes out on the next
+ * tick, so latency does not suffer (docs/catalog.md, "Cache").
  */
 export function createRedis(url: string, logger?: Logger, name = "app"): Redis {
   const RedisClient = redisClass();
@@ -26,6 +33,7 @@ export function createRedis(url: string, logger?: Logger, name = "app"): Redis {
     connectTimeout: 2000,
     commandTimeout: 2000,
     lazyConnect: false,
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
   let down = false;

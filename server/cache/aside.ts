@@ -1,7 +1,7 @@
 import type { Database } from "../../db/client.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { Counter, Registry } from "../../platform/metrics.ts";
-import { type Cache, lsnVersion, versionLsn } from "./cache.ts";
+import { type Cache, CacheUnavailableError, entryKey, type Lookup, lsnVersion, versionLsn } from "./cache.ts";
 
 /** One cacheable thing: what it is called in metrics, its key, and the generations it depends on. */
 export interface AsideSpec {
@@ -47,6 +47,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Waiters never fall back to an entry of an older generation, because that
  * could be older than a write already acknowledged to some client. Any cache
  * failure degrades to a database read; it never fails the request.
+ *
+ * Against Redis a hit costs one round trip (the lookup script) and a miss
+ * two (the lookup, which also takes the lock, then store-and-unlock), since
+ * this code runs on every catalog read (docs/catalog.md, "Cache").
  */
 export class CacheAside {
   private readonly inflight = new Map<string, Promise<string>>();
@@ -79,30 +83,28 @@ export class CacheAside {
 
   /** The value for `spec`: from the cache when its generations still match, else loaded and stored. */
   async fetch(spec: AsideSpec, load: Loader): Promise<string> {
-    let versions: string[];
+    let found: Lookup;
     try {
-      versions = await this.versions(spec.generations);
+      found = await this.lookup(spec);
     } catch (err) {
       return this.bypass(spec, err, load);
     }
-    const minLsn = newestLsn(versions);
-    const full = `${spec.key}@${versions.join(".")}`;
-    try {
-      const hit = await this.cache.get(full);
-      if (hit !== null) {
-        this.requests.inc({ cache: spec.cache, result: "hit" });
-        return hit;
-      }
-    } catch (err) {
-      return this.bypass(spec, err, load, minLsn);
+    const versions = found.versions as string[];
+    if (found.value !== null) {
+      this.requests.inc({ cache: spec.cache, result: "hit" });
+      return found.value;
     }
+    const minLsn = newestLsn(versions);
+    const full = entryKey(spec.key, versions);
     const running = this.inflight.get(full);
     if (running) {
+      // Our own rebuild usually holds the lock; if the lookup got it anyway, hand it back.
+      if (found.token !== null) this.release(full, found.token);
       this.requests.inc({ cache: spec.cache, result: "coalesced" });
       return running;
     }
     this.requests.inc({ cache: spec.cache, result: "miss" });
-    const p = this.rebuild(spec, full, minLsn, load).finally(() => this.inflight.delete(full));
+    const p = this.rebuild(spec, full, minLsn, load, found.token).finally(() => this.inflight.delete(full));
     this.inflight.set(full, p);
     return p;
   }
@@ -115,39 +117,63 @@ export class CacheAside {
    */
   async floor(generations: string[]): Promise<bigint | null> {
     try {
-      return newestLsn(await this.versions(generations));
+      const found = await this.cache.getVersions(generations);
+      if (found.every((v) => v !== null)) return newestLsn(found as string[]);
+      // Never seen (or evicted): recorded at the primary's position, as a lookup does.
+      const now = lsnVersion(await this.db.currentLsn());
+      const versions = await Promise.all(
+        found.map((v, i) => (v !== null ? v : this.cache.initVersion(generations[i]!, now))),
+      );
+      return newestLsn(versions);
     } catch (err) {
       this.note("read", err);
       return null;
     }
   }
 
-  /** Current generations, recording the primary's position for any never seen (or evicted). */
-  private async versions(names: string[]): Promise<string[]> {
-    const found = await this.cache.getVersions(names);
-    if (found.every((v) => v !== null)) return found as string[];
+  /**
+   * One `Cache.lookup` (a single Redis round trip for a hit, or for a miss
+   * and the rebuild lock), plus, for generations never seen (or evicted), a
+   * round that records the primary's current position and looks up again.
+   */
+  private async lookup(spec: AsideSpec): Promise<Lookup> {
+    const first = await this.cache.lookup(spec.key, spec.generations, this.lockTtlMs);
+    if (first.versions.every((v) => v !== null)) return first;
     // A missing generation must not read as "oldest": an entry stored under it
     // could predate writes. Start it at the primary's current position instead.
     const now = lsnVersion(await this.db.currentLsn());
-    return Promise.all(found.map((v, i) => (v !== null ? v : this.cache.initVersion(names[i]!, now))));
+    await Promise.all(
+      first.versions.map((v, i) => (v !== null ? v : this.cache.initVersion(spec.generations[i]!, now))),
+    );
+    const again = await this.cache.lookup(spec.key, spec.generations, this.lockTtlMs);
+    if (again.versions.every((v) => v !== null)) return again;
+    // Evicted again at once (or the in-process cache was reset): serve from the database.
+    throw new CacheUnavailableError("generations vanished while being recorded");
   }
 
-  private async rebuild(spec: AsideSpec, full: string, minLsn: bigint | null, load: Loader): Promise<string> {
-    let token: string | null;
-    try {
-      token = await this.cache.tryLock(full, this.lockTtlMs);
-    } catch (err) {
-      return this.bypass(spec, err, load, minLsn);
-    }
-    if (token) {
+  /** `token`: the rebuild lock, when the lookup took it; null when another holds it. */
+  private async rebuild(
+    spec: AsideSpec,
+    full: string,
+    minLsn: bigint | null,
+    load: Loader,
+    token: string | null,
+  ): Promise<string> {
+    if (token !== null) {
+      // The lookup missed and locked in one step: nobody stored the entry in between.
+      this.loads.inc({ cache: spec.cache });
+      let value: string;
       try {
-        // Another instance may have stored it between our miss and our lock.
-        const again = await this.cache.get(full).catch(() => null);
-        if (again !== null) return again;
-        return await this.loadAndStore(spec, full, minLsn, load);
-      } finally {
-        await this.cache.unlock(full, token).catch((err: unknown) => this.note("unlock", err));
+        value = await load(minLsn);
+      } catch (err) {
+        this.release(full, token);
+        throw err;
       }
+      // Stored and unlocked in one step; if that fails the lock expires by itself.
+      await this.cache
+        .storeAndUnlock(full, value, this.ttlMs, token)
+        .catch((err: unknown) => this.note("set", err));
+      return value;
     }
     const deadline = Date.now() + this.waitMs;
     while (Date.now() < deadline) {
@@ -160,6 +186,10 @@ export class CacheAside {
     }
     // The holder is slow or died; its lock expires on its own. Serve this request anyway.
     return this.loadAndStore(spec, full, minLsn, load);
+  }
+
+  private release(full: string, token: string): void {
+    this.cache.unlock(full, token).catch((err: unknown) => this.note("unlock", err));
   }
 
   private async loadAndStore(spec: AsideSpec, full: string, minLsn: bigint | null, load: Loader) {

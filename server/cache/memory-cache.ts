@@ -1,4 +1,4 @@
-import { type Cache, CacheUnavailableError } from "./cache.ts";
+import { type Cache, CacheUnavailableError, entryKey, type Lookup } from "./cache.ts";
 
 /** How instances without a shared cache tell each other about raised generations. */
 export interface VersionBus {
@@ -130,6 +130,23 @@ export class MemoryCache implements Cache {
 
   async unlock(key: string, token: string): Promise<void> {
     if (this.locks.get(key)?.token === token) this.locks.delete(key);
+  }
+
+  async lookup(key: string, names: string[], lockTtlMs: number | null): Promise<Lookup> {
+    const versions = await this.getVersions(names);
+    if (versions.some((v) => v === null)) return { versions, value: null, token: null };
+    const full = entryKey(key, versions as string[]);
+    const value = await this.get(full);
+    if (value !== null || lockTtlMs === null) return { versions, value, token: null };
+    return { versions, value, token: await this.tryLock(full, lockTtlMs) };
+  }
+
+  async storeAndUnlock(key: string, value: string, ttlMs: number, token: string | null): Promise<void> {
+    try {
+      await this.set(key, value, ttlMs);
+    } finally {
+      if (token !== null) await this.unlock(key, token);
+    }
   }
 
   async close(): Promise<void> {

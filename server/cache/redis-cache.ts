@@ -1,5 +1,5 @@
 import type { Redis } from "../../platform/redis.ts";
-import { type Cache, CacheUnavailableError } from "./cache.ts";
+import { type Cache, CacheUnavailableError, type Lookup } from "./cache.ts";
 
 // Raise-to-max for each key; versions are fixed-width hex, so string order is numeric order.
 const RAISE = `
@@ -23,6 +23,65 @@ const VERSION_TTL_MS = 3600_000;
 const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+/**
+ * A cache-aside read in one round trip: the generations, then (when all
+ * exist) the entry under them, then (on a miss, when ARGV[3] holds a token)
+ * the rebuild lock. Being one script, nothing can store the entry between the
+ * miss and the lock, so the lock's holder need not read again before loading.
+ * KEYS: the generations. ARGV: entry key without its `@versions` suffix, the
+ * lock key likewise, token ('' for none), lock lifetime in ms. Returns
+ * {versions} when one is missing, {versions, entry} on a hit, else
+ * {versions, false, 1 when the lock was taken}. The entry and lock keys are
+ * built here, not passed in KEYS: fine on a single Redis, not on a cluster.
+ */
+const LOOKUP = `
+local vs = {}
+if #KEYS > 0 then vs = redis.call('MGET', unpack(KEYS)) end
+for i = 1, #KEYS do
+  if not vs[i] then return {vs} end
+end
+local suffix = '@' .. table.concat(vs, '.')
+local value = redis.call('GET', ARGV[1] .. suffix)
+if value then return {vs, value} end
+if ARGV[3] ~= '' and redis.call('SET', ARGV[2] .. suffix, ARGV[3], 'PX', ARGV[4], 'NX') then
+  return {vs, false, 1}
+end
+return {vs, false, 0}`;
+
+// Store the entry, then release its lock if we still own it. KEYS: entry, lock. ARGV: value, ttl ms, token.
+const STORE_UNLOCK = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1`;
+
+/** A script run by its SHA1, so each call sends 40 bytes instead of its text. */
+class Script {
+  private readonly sha: string;
+  constructor(private readonly body: string) {
+    this.sha = new Bun.CryptoHasher("sha1").update(body).digest("hex");
+  }
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes("NOSCRIPT")) throw err;
+      // Not in Redis's script cache (first use, or Redis restarted): EVAL loads it.
+      return redis.eval(this.body, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+const lookupScript = new Script(LOOKUP);
+const storeUnlockScript = new Script(STORE_UNLOCK);
+
+/**
+ * Lock tokens: unique to this process (random part) and call (counter), and
+ * cheaper than a UUID per lookup, most of which never take the lock.
+ */
+const tokenBase = `${crypto.randomUUID()}:`;
+let tokenSeq = 0;
 
 /**
  * The shared cache: every instance reads and bumps the same generations, so a
@@ -81,6 +140,25 @@ export class RedisCache implements Cache {
 
   async unlock(key: string, token: string): Promise<void> {
     await this.live().eval(UNLOCK, 1, `${this.prefix}lock:${key}`, token);
+  }
+
+  async lookup(key: string, names: string[], lockTtlMs: number | null): Promise<Lookup> {
+    const token = lockTtlMs === null ? "" : tokenBase + ++tokenSeq;
+    const raw = (await lookupScript.run(
+      this.live(),
+      names.map((n) => this.vkey(n)),
+      [this.prefix + key, `${this.prefix}lock:${key}`, token, lockTtlMs ?? 0],
+    )) as [(string | null)[], (string | null)?, number?];
+    return { versions: raw[0], value: raw[1] ?? null, token: raw[2] === 1 ? token : null };
+  }
+
+  async storeAndUnlock(key: string, value: string, ttlMs: number, token: string | null): Promise<void> {
+    if (token === null) return this.set(key, value, ttlMs);
+    await storeUnlockScript.run(
+      this.live(),
+      [this.prefix + key, `${this.prefix}lock:${key}`],
+      [value, ttlMs, token],
+    );
   }
 
   async close(): Promise<void> {}

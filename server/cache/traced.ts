@@ -41,6 +41,14 @@ export function tracedCache(cache: Cache, tracer: Tracer): Cache {
     set: (key, value, ttlMs) => call("set", () => cache.set(key, value, ttlMs)),
     tryLock: (key, ttlMs) => call("tryLock", () => cache.tryLock(key, ttlMs)),
     unlock: (key, token) => call("unlock", () => cache.unlock(key, token)),
+    lookup: (key, names, lockTtlMs) =>
+      call(
+        "lookup",
+        () => cache.lookup(key, names, lockTtlMs),
+        (v) => v.value !== null,
+      ),
+    storeAndUnlock: (key, value, ttlMs, token) =>
+      call("storeAndUnlock", () => cache.storeAndUnlock(key, value, ttlMs, token)),
     close: () => cache.close(),
   };
 }
