@@ -4,11 +4,13 @@ import type { Sql } from "../../db/client.ts";
 import { notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { activeProductIdBySlug, listItemsByIds } from "../catalog/content.ts";
+import { productListSource } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import { slugSchema } from "../catalog/schemas.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
-import { boughtTogether, forYou, type Ranked, similarProducts } from "./serve.ts";
+import { forgetForYou, servedForYou } from "./for-you.ts";
+import { boughtTogether, type Ranked, similarProducts } from "./serve.ts";
 import type { RecommendSettings } from "./settings.ts";
 import { addView, popularProducts, type Scores } from "./store.ts";
 import { TtlCache } from "./ttl-cache.ts";
@@ -26,25 +28,39 @@ export interface Recommendations {
 const NONE = JSON.stringify({ strategy: "none", items: [] } satisfies Recommendations);
 
 /**
- * Runs a ranking and presents it as the JSON the route sends (what the cache
- * keeps, so a hit is sent without serialising again). Recommendations are an
- * extra: when their tables are missing or a query fails, the answer is an
- * empty list (logged), never an error page. `rank` answering null means the
- * product does not exist (404, not cached).
+ * The list items of `ids` in that order (inactive ones left out): from the
+ * search index's item cache when the app has one (it is kept exact by the
+ * products change log, so prices and stock are current; docs/search.md),
+ * else one read.
+ */
+async function itemsOf(deps: AppDeps, ids: number[]): Promise<ProductListItem[]> {
+  if (!ids.length) return [];
+  const source = productListSource(deps);
+  return source ? source.listItems(ids, null) : deps.db.read((sql) => listItemsByIds(sql, ids));
+}
+
+/**
+ * Runs a ranking and presents its first `limit` products as the JSON the
+ * route sends (what the cache keeps, so a hit is sent without serialising
+ * again). Recommendations are an extra: when their tables are missing or a
+ * query fails, the answer is an empty list (logged), never an error page.
+ * `rank` answering null means the product does not exist (404, not cached).
  */
 async function answer(
   deps: AppDeps,
   what: string,
-  rank: (sql: Sql) => Promise<Ranked | null>,
+  limit: number,
+  rank: () => Promise<Ranked | null>,
 ): Promise<string> {
   let json: string | null;
   try {
-    json = await deps.db.read(async (sql) => {
-      const ranked = await rank(sql);
-      if (!ranked) return null;
-      const items = await listItemsByIds(sql, ranked.ids);
-      return JSON.stringify({ strategy: ranked.strategy, items } satisfies Recommendations);
-    });
+    const ranked = await rank();
+    json = ranked
+      ? JSON.stringify({
+          strategy: ranked.strategy,
+          items: (await itemsOf(deps, ranked.ids)).slice(0, limit),
+        } satisfies Recommendations)
+      : null;
   } catch (err) {
     deps.logger.warn("recommendations unavailable; answering none", { what, err });
     return NONE;
@@ -52,6 +68,9 @@ async function answer(
   if (json === null) throw notFound(`Product ${what.split(":")[1]} was not found.`);
   return json;
 }
+
+/** Stored for-you lists may name products archived since: a few more are read to fill the page. */
+const SPARE = 3;
 
 const sendJson = (text: string) =>
   new Response(text, { headers: { "Content-Type": "application/json; charset=UTF-8" } });
@@ -76,10 +95,12 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
       const key = `${what}:${slug}:${limit}`;
       return sendJson(
         await cache.get(key, () =>
-          answer(deps, key, async (sql) => {
-            const id = await activeProductIdBySlug(sql, slug);
-            return id === null ? null : rank(sql, id, limit);
-          }),
+          answer(deps, key, limit, () =>
+            deps.db.read(async (sql) => {
+              const id = await activeProductIdBySlug(sql, slug);
+              return id === null ? null : rank(sql, id, limit);
+            }),
+          ),
         ),
       );
     };
@@ -104,11 +125,16 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
     const key = `fy:${user.id}:${limit}`;
     return sendJson(
       await cache.get(key, () =>
-        answer(deps, key, (sql) =>
-          forYou(sql, user.id, settings.minSupport, limit, undefined, (n) =>
-            popular.get(String(n), () => popularProducts(sql, n)),
-          ),
-        ),
+        answer(deps, key, limit, async () => {
+          const list = await servedForYou(
+            (fn) => deps.db.read(fn),
+            deps.db.primary,
+            user.id,
+            settings,
+            (n) => popular.get(String(n), () => deps.db.read((sql) => popularProducts(sql, n))),
+          );
+          return { strategy: list.strategy, ids: list.ids.slice(0, limit + SPARE) };
+        }),
       ),
     );
   });
@@ -117,6 +143,7 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
     const id = await productId(slug);
     const user = currentUser(c);
     await addView(deps.db.primary, user.id, id);
+    await forgetForYou(deps.db.primary, user.id);
     cache.forget(`fy:${user.id}:`);
     return c.body(null, 204);
   });

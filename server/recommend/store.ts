@@ -234,3 +234,49 @@ export async function forYouScores(
     ids: rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)])),
   };
 }
+
+/** A customer's for-you list as ranked ahead of time (migration 0106). */
+export interface StoredForYou {
+  ids: number[];
+  strategy: "for_you" | "popular";
+  rankedAt: Date;
+}
+
+/** The customer's stored for-you list, or null (never ranked, or removed by a view). */
+export async function loadForYou(sql: Sql | TxSql, userId: number): Promise<StoredForYou | null> {
+  const [row] = await sql<{ product_ids: string[]; strategy: StoredForYou["strategy"]; ranked_at: Date }[]>`
+    select product_ids, strategy, ranked_at from rec_for_you where user_id = ${userId}`;
+  return row ? { ids: row.product_ids.map(Number), strategy: row.strategy, rankedAt: row.ranked_at } : null;
+}
+
+/** Stores (replaces) the customer's for-you list. */
+export async function saveForYou(
+  sql: Sql | TxSql,
+  userId: number,
+  list: { ids: number[]; strategy: StoredForYou["strategy"] },
+): Promise<void> {
+  await sql`
+    insert into rec_for_you (user_id, product_ids, strategy, ranked_at)
+    values (${userId}, ${list.ids}::bigint[], ${list.strategy}, now())
+    on conflict (user_id) do update
+      set product_ids = excluded.product_ids, strategy = excluded.strategy, ranked_at = excluded.ranked_at`;
+}
+
+/** Removes the customer's stored list (their history changed: the next read ranks it again). */
+export async function dropForYou(sql: Sql | TxSql, userId: number): Promise<void> {
+  await sql`delete from rec_for_you where user_id = ${userId}`;
+}
+
+/** Customers with orders or views, by id after `after` (for a full rebuild of the stored lists). */
+export async function customersWithHistory(
+  sql: Sql | TxSql,
+  after: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await sql<{ user_id: string }[]>`
+    select user_id from (
+      select user_id from rec_orders where user_id > ${after}
+      union select user_id from rec_views where user_id > ${after}) u
+    order by user_id limit ${limit}`;
+  return rows.map((r) => Number(r.user_id));
+}
