@@ -1,18 +1,17 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { Sql } from "../../db/client.ts";
 import { notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
-import { activeProductIdBySlug, listItemsByIds } from "../catalog/content.ts";
+import { activeProductIdBySlug, activeProductIdSql, listItemsByIds } from "../catalog/content.ts";
 import { productListSource } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import { slugSchema } from "../catalog/schemas.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { forgetForYou, servedForYou } from "./for-you.ts";
-import { boughtTogether, type Ranked, similarProducts } from "./serve.ts";
+import type { Ranked } from "./serve.ts";
 import type { RecommendSettings } from "./settings.ts";
-import { addView, popularProducts, type Scores } from "./store.ts";
+import { addView, popularProducts, rankForProduct, type Scores } from "./store.ts";
 import { TtlCache } from "./ttl-cache.ts";
 
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) });
@@ -85,25 +84,25 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
   );
   // The popularity prior of for-you is the same list for every customer.
   const popular = new TtlCache<Scores>(settings.cacheTtlS * 1000, 1);
-  const productRoute =
-    (what: "bt" | "sim", rank: (sql: Sql, id: number, limit: number) => Promise<Ranked>) =>
-    async (c: Context<AuthEnv>) => {
-      const { limit } = queryParams(c, limitQuery);
-      const parsed = slugSchema.safeParse(c.req.param("slug"));
-      if (!parsed.success) throw notFound(`Product ${c.req.param("slug")} was not found.`);
-      const slug = parsed.data;
-      const key = `${what}:${slug}:${limit}`;
-      return sendJson(
-        await cache.get(key, () =>
-          answer(deps, key, limit, () =>
-            deps.db.read(async (sql) => {
-              const id = await activeProductIdBySlug(sql, slug);
-              return id === null ? null : rank(sql, id, limit);
-            }),
-          ),
-        ),
-      );
-    };
+  const productRoute = (what: "bought_together" | "similar") => async (c: Context<AuthEnv>) => {
+    const { limit } = queryParams(c, limitQuery);
+    const parsed = slugSchema.safeParse(c.req.param("slug"));
+    if (!parsed.success) throw notFound(`Product ${c.req.param("slug")} was not found.`);
+    const slug = parsed.data;
+    const key = `${what === "similar" ? "sim" : "bt"}:${slug}:${limit}`;
+    return sendJson(
+      await cache.get(key, () =>
+        answer(deps, key, limit, async () => {
+          // The slug lookup inside the ranking statement: a miss costs one round trip (plus the items).
+          const r = await deps.db.read((sql) =>
+            rankForProduct(sql, activeProductIdSql(sql, slug), what, settings.minSupport, limit),
+          );
+          if (r.seed === null) return null;
+          return { ids: r.ids, strategy: r.ids.length ? what : "none" };
+        }),
+      ),
+    );
+  };
   const productId = async (slug: string): Promise<number> => {
     const parsed = slugSchema.safeParse(slug);
     const id = parsed.success ? await deps.db.read((sql) => activeProductIdBySlug(sql, parsed.data)) : null;
@@ -111,14 +110,8 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
     return id;
   };
 
-  app.get(
-    "/products/:slug/bought-together",
-    productRoute("bt", (sql, id, limit) => boughtTogether(sql, id, settings.minSupport, limit)),
-  );
-  app.get(
-    "/products/:slug/similar",
-    productRoute("sim", (sql, id, limit) => similarProducts(sql, id, limit)),
-  );
+  app.get("/products/:slug/bought-together", productRoute("bought_together"));
+  app.get("/products/:slug/similar", productRoute("similar"));
   app.get("/for-you", authenticate(deps), requireAuth(), async (c) => {
     const { limit } = queryParams(c, limitQuery);
     const user = currentUser(c);
