@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import postgres from "postgres";
 import { createUsers, type TestUser } from "../testing/fixtures.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
-import { rebuildForYou } from "./for-you.ts";
+import { rebuildForYou, servedForYou } from "./for-you.ts";
 import { onRecommendEvent } from "./ingest.ts";
 import { loadForYou } from "./store.ts";
 
@@ -144,4 +145,24 @@ test("rebuildForYou stores the list of every customer with orders or views", asy
   expect(hist!.n).toBeGreaterThanOrEqual(6);
   expect(n).toBe(hist!.n);
   expect(row!.n).toBe(hist!.n);
+});
+
+test("a list ranked on read is answered even when storing it fails (reported, not thrown)", async () => {
+  const u = users[1]!;
+  await t.sql`delete from rec_for_you where user_id = ${u.id}`;
+  const closed = postgres(t.database.url, { max: 1, onnotice: () => {} });
+  await closed.end();
+  const errors: unknown[] = [];
+  const ranked = await servedForYou(
+    (fn) => fn(t.sql),
+    closed,
+    u.id,
+    t.options.recommend,
+    undefined,
+    (err) => errors.push(err),
+  );
+  expect(ranked.strategy).toBe("for_you");
+  expect(ranked.ids).not.toContain(ids.get("tent")!);
+  expect(errors).toHaveLength(1);
+  expect(await loadForYou(t.sql, u.id)).toBeNull();
 });

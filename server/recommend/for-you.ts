@@ -31,25 +31,31 @@ export const FOR_YOU_STORED = 50;
 /** Source of the popularity list (the route passes its cached one: it is the same for everyone). */
 export type PopularSource = (n: number) => Promise<Scores>;
 
+/** `none` (nothing was ever bought in the shop) is not kept: the first orders should show at once. */
+const storable = (r: Ranked): r is Ranked & { strategy: "for_you" | "popular" } =>
+  r.strategy === "for_you" || r.strategy === "popular";
+
+const rank = (sql: Sql, userId: number, minSupport: number, popular?: PopularSource) =>
+  forYou(sql, userId, minSupport, FOR_YOU_STORED, undefined, popular ?? ((n) => popularProducts(sql, n)));
+
 /** Ranks the customer's list (on `sql`, which must be the primary) and stores it; returns it. */
 export async function rankAndStoreForYou(
   sql: Sql,
   userId: number,
   settings: Pick<RecommendSettings, "minSupport">,
-  popular: PopularSource = (n) => popularProducts(sql, n),
+  popular?: PopularSource,
 ): Promise<Ranked> {
-  const ranked = await forYou(sql, userId, settings.minSupport, FOR_YOU_STORED, undefined, popular);
-  // `none` (nothing was ever bought in the shop) is not kept: the first orders should show at once.
-  if (ranked.strategy === "for_you" || ranked.strategy === "popular")
-    await saveForYou(sql, userId, { ids: ranked.ids, strategy: ranked.strategy });
+  const ranked = await rank(sql, userId, settings.minSupport, popular);
+  if (storable(ranked)) await saveForYou(sql, userId, { ids: ranked.ids, strategy: ranked.strategy });
   return ranked;
 }
 
 /**
  * The customer's for-you list, best first (at most `FOR_YOU_STORED`): the
- * stored one when it is younger than `maxAgeS`, else ranked now and stored.
- * `read` reads the stored row (a replica may serve it); ranking and storing
- * go to `primary`.
+ * stored one when it is younger than `maxAgeS`, else ranked now (through
+ * `read`, like the stored row) and stored on `primary`. A store that fails
+ * (the primary unreachable) is reported to `onStoreError` and the ranked
+ * list is answered all the same.
  */
 export async function servedForYou(
   read: <T>(fn: (sql: Sql) => Promise<T>) => Promise<T>,
@@ -57,11 +63,15 @@ export async function servedForYou(
   userId: number,
   settings: Pick<RecommendSettings, "minSupport" | "forYouMaxAgeS">,
   popular?: PopularSource,
+  onStoreError: (err: unknown) => void = () => {},
 ): Promise<Ranked> {
   const stored = await read((sql) => loadForYou(sql, userId));
   if (stored && Date.now() - stored.rankedAt.getTime() < settings.forYouMaxAgeS * 1000)
     return { ids: stored.ids, strategy: stored.strategy };
-  return rankAndStoreForYou(primary, userId, settings, popular);
+  const ranked = await read((sql) => rank(sql, userId, settings.minSupport, popular));
+  if (storable(ranked))
+    await saveForYou(primary, userId, { ids: ranked.ids, strategy: ranked.strategy }).catch(onStoreError);
+  return ranked;
 }
 
 /** The customer's history changed outside the consumer (a view): the next read ranks the list again. */

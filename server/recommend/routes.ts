@@ -125,6 +125,7 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
             user.id,
             settings,
             (n) => popular.get(String(n), () => deps.db.read((sql) => popularProducts(sql, n))),
+            (err) => deps.logger.warn("for-you list could not be stored", { user: user.id, err }),
           );
           return { strategy: list.strategy, ids: list.ids.slice(0, limit + SPARE) };
         }),
