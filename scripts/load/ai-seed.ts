@@ -7,6 +7,7 @@
  * take minutes.
  */
 import type postgres from "postgres";
+import { rebuildForYou } from "../../server/recommend/for-you.ts";
 import { decayedIncrement, MAX_BASKET } from "../../server/recommend/store.ts";
 
 /** What was written. */
@@ -58,11 +59,12 @@ export const CUSTOMER_ID_BASE = 1_000_000_000;
  * 0–2 extra products per order, `customers` customers. Then a similar list of
  * 10 per product: its neighbours in id order within its category (a stand-in
  * for the TF-IDF lists, whose full rebuild over 100k products takes long; the
- * serving cost — one indexed read of 10 rows — is the same).
+ * serving cost — one indexed read of 10 rows — is the same). Last, every
+ * customer's stored for-you list (rebuildForYou), as the consumer keeps them.
  */
 export async function seedRecommendations(
   sql: postgres.Sql,
-  opts: { orders: number; customers: number; halfLifeDays?: number; seed?: number },
+  opts: { orders: number; customers: number; halfLifeDays?: number; minSupport?: number; seed?: number },
 ): Promise<RecommendSeed> {
   const started = performance.now();
   const rnd = random(opts.seed ?? 16);
@@ -154,6 +156,12 @@ export async function seedRecommendations(
     where a.n > 1 and b.id <> a.id
     on conflict (product_id, similar_id) do nothing`;
   await sql`analyze rec_orders, rec_items, rec_pairs, rec_similar`;
+  // What the consumer would have stored for each customer as it counted their orders.
+  const forYouStarted = performance.now();
+  const forYou = await rebuildForYou(sql, { minSupport: opts.minSupport ?? 2 });
+  console.log(
+    `for-you lists of ${forYou} customers ranked in ${Math.round(performance.now() - forYouStarted)} ms`,
+  );
   return {
     orders: orderIds.length,
     pairs: pairRows.length,

@@ -163,6 +163,17 @@ async function main(): Promise<void> {
       console.warn(
         "warning: the recommender's tables are empty here (pass --seed-recommendations on a database you may write)",
       );
+    // (a table that is not there cannot be named in the same statement that asks for it)
+    const [forYouTable] = await db.sql<{ t: string | null }[]>`select to_regclass('rec_for_you')::text as t`;
+    const stored = forYouTable?.t
+      ? ((await db.sql<{ n: number }[]>`select count(*)::int as n from rec_for_you`)[0]?.n ?? 0)
+      : null;
+    if (customers.length && !stored)
+      console.warn(
+        stored === null
+          ? "warning: no rec_for_you table (migration 0106): for-you answers none here"
+          : "warning: no stored for-you lists: each customer's first read ranks and stores it (the seed runs rebuildForYou)",
+      );
     const corpus = await readCorpus(db.sql);
     const words = [...corpus.broad, ...corpus.narrow.slice(0, 30)];
     const many = await titleWords(db.sql, 400);

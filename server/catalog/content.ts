@@ -98,6 +98,15 @@ export async function activeSlugsByIds(sql: Sql, ids: number[]): Promise<Map<num
   return new Map(rows.map((r) => [Number(r.id), r.slug]));
 }
 
+/**
+ * The id of the active product `slug` as an SQL expression (null when there
+ * is none), for a module that needs it inside its own statement: one round
+ * trip instead of this lookup and then its query.
+ */
+export function activeProductIdSql(sql: Sql | TxSql, slug: string) {
+  return sql`(select id from products where slug = ${slug} and status = 'active')`;
+}
+
 /** The id of the active product `slug`, or null: one index lookup (no columns, no variants). */
 export async function activeProductIdBySlug(sql: Sql | TxSql, slug: string): Promise<number | null> {
   const [row] = await sql<{ id: string }[]>`

@@ -4,6 +4,7 @@ import { activeProductIds, contentNeighbours, productContents } from "../catalog
 import { getSkuDetails } from "../catalog/skus.ts";
 import type { AppDeps } from "../core/deps.ts";
 import type { DomainEvent } from "../core/outbox.ts";
+import { rankAndStoreForYou } from "./for-you.ts";
 import type { RecommendSettings } from "./settings.ts";
 import { addOrder, forgetSimilar, saveSimilar } from "./store.ts";
 import { mostSimilar } from "./vectors.ts";
@@ -26,7 +27,10 @@ export const RECOMMEND_EVENT_TYPES: readonly DomainEvent["type"][] = [
   "product.archived",
 ];
 
-/** Counts one paid order given by SKUs (mapped to their products). */
+/**
+ * Counts one paid order given by SKUs (mapped to their products) and ranks
+ * the customer's stored for-you list again (what they bought leaves it).
+ */
 export async function ingestPaidOrder(
   deps: AppDeps,
   settings: RecommendSettings,
@@ -41,6 +45,8 @@ export async function ingestPaidOrder(
       settings.halfLifeDays,
     ),
   );
+  // Also when the order was counted before: a delivery that failed after counting it is retried.
+  await rankAndStoreForYou(deps.db.primary, order.userId, settings);
   // The order's own products' bought-together lists moved; others only shift by popularity
   // (cosine denominators), which their page entries pick up at the next raise or expiry.
   if (added && productIds.length > 1)

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { activeProductIdSql } from "../catalog/content.ts";
 import type { DomainEvent } from "../core/outbox.ts";
 import { checkoutBody, createUsers, fillCart, type TestUser } from "../testing/fixtures.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
 import { onRecommendEvent } from "./ingest.ts";
+import { boughtTogether, similarProducts } from "./serve.ts";
+import { rankForProduct } from "./store.ts";
 
 setDefaultTimeout(120_000);
 
@@ -116,6 +119,22 @@ test("for you: from the customer's orders and views; popular without history; si
   expect(warm.body.items[0]!.slug).toBe("sleeping-bag");
   const mine = await get("/for-you", teapotBuyer.token);
   expect(mine.body.items.map((i) => i.slug)).not.toContain("teapot");
+});
+
+test("the routes' one-statement ranking (slug lookup inside) equals boughtTogether and similarProducts", async () => {
+  const products = await t.sql<{ id: string; slug: string }[]>`select id, slug from products order by id`;
+  for (const p of products)
+    for (const k of [1, 2, 10]) {
+      const seed = activeProductIdSql(t.sql, p.slug);
+      const bt = await rankForProduct(t.sql, seed, "bought_together", 2, k);
+      const sim = await rankForProduct(t.sql, activeProductIdSql(t.sql, p.slug), "similar", 2, k);
+      expect(bt).toEqual({ seed: Number(p.id), ids: (await boughtTogether(t.sql, Number(p.id), 2, k)).ids });
+      expect(sim).toEqual({ seed: Number(p.id), ids: (await similarProducts(t.sql, Number(p.id), k)).ids });
+    }
+  expect(await rankForProduct(t.sql, activeProductIdSql(t.sql, "no-such"), "similar", 2, 5)).toEqual({
+    seed: null,
+    ids: [],
+  });
 });
 
 /** The product-page section `id` as the slugs of its cards; null when the page leaves it out. */

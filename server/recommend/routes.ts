@@ -1,16 +1,17 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { Sql } from "../../db/client.ts";
 import { notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
-import { activeProductIdBySlug, listItemsByIds } from "../catalog/content.ts";
+import { activeProductIdBySlug, activeProductIdSql, listItemsByIds } from "../catalog/content.ts";
+import { productListSource } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import { slugSchema } from "../catalog/schemas.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
-import { boughtTogether, forYou, type Ranked, similarProducts } from "./serve.ts";
+import { forgetForYou, servedForYou } from "./for-you.ts";
+import type { Ranked } from "./serve.ts";
 import type { RecommendSettings } from "./settings.ts";
-import { addView, popularProducts, type Scores } from "./store.ts";
+import { addView, popularProducts, rankForProduct, type Scores } from "./store.ts";
 import { TtlCache } from "./ttl-cache.ts";
 
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) });
@@ -26,25 +27,39 @@ export interface Recommendations {
 const NONE = JSON.stringify({ strategy: "none", items: [] } satisfies Recommendations);
 
 /**
- * Runs a ranking and presents it as the JSON the route sends (what the cache
- * keeps, so a hit is sent without serialising again). Recommendations are an
- * extra: when their tables are missing or a query fails, the answer is an
- * empty list (logged), never an error page. `rank` answering null means the
- * product does not exist (404, not cached).
+ * The list items of `ids` in that order (inactive ones left out): from the
+ * search index's item cache when the app has one (it is kept exact by the
+ * products change log, so prices and stock are current; docs/search.md),
+ * else one read.
+ */
+async function itemsOf(deps: AppDeps, ids: number[]): Promise<ProductListItem[]> {
+  if (!ids.length) return [];
+  const source = productListSource(deps);
+  return source ? source.listItems(ids, null) : deps.db.read((sql) => listItemsByIds(sql, ids));
+}
+
+/**
+ * Runs a ranking and presents its first `limit` products as the JSON the
+ * route sends (what the cache keeps, so a hit is sent without serialising
+ * again). Recommendations are an extra: when their tables are missing or a
+ * query fails, the answer is an empty list (logged), never an error page.
+ * `rank` answering null means the product does not exist (404, not cached).
  */
 async function answer(
   deps: AppDeps,
   what: string,
-  rank: (sql: Sql) => Promise<Ranked | null>,
+  limit: number,
+  rank: () => Promise<Ranked | null>,
 ): Promise<string> {
   let json: string | null;
   try {
-    json = await deps.db.read(async (sql) => {
-      const ranked = await rank(sql);
-      if (!ranked) return null;
-      const items = await listItemsByIds(sql, ranked.ids);
-      return JSON.stringify({ strategy: ranked.strategy, items } satisfies Recommendations);
-    });
+    const ranked = await rank();
+    json = ranked
+      ? JSON.stringify({
+          strategy: ranked.strategy,
+          items: (await itemsOf(deps, ranked.ids)).slice(0, limit),
+        } satisfies Recommendations)
+      : null;
   } catch (err) {
     deps.logger.warn("recommendations unavailable; answering none", { what, err });
     return NONE;
@@ -52,6 +67,9 @@ async function answer(
   if (json === null) throw notFound(`Product ${what.split(":")[1]} was not found.`);
   return json;
 }
+
+/** Stored for-you lists may name products archived since: a few more are read to fill the page. */
+const SPARE = 3;
 
 const sendJson = (text: string) =>
   new Response(text, { headers: { "Content-Type": "application/json; charset=UTF-8" } });
@@ -66,23 +84,25 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
   );
   // The popularity prior of for-you is the same list for every customer.
   const popular = new TtlCache<Scores>(settings.cacheTtlS * 1000, 1);
-  const productRoute =
-    (what: "bt" | "sim", rank: (sql: Sql, id: number, limit: number) => Promise<Ranked>) =>
-    async (c: Context<AuthEnv>) => {
-      const { limit } = queryParams(c, limitQuery);
-      const parsed = slugSchema.safeParse(c.req.param("slug"));
-      if (!parsed.success) throw notFound(`Product ${c.req.param("slug")} was not found.`);
-      const slug = parsed.data;
-      const key = `${what}:${slug}:${limit}`;
-      return sendJson(
-        await cache.get(key, () =>
-          answer(deps, key, async (sql) => {
-            const id = await activeProductIdBySlug(sql, slug);
-            return id === null ? null : rank(sql, id, limit);
-          }),
-        ),
-      );
-    };
+  const productRoute = (what: "bought_together" | "similar") => async (c: Context<AuthEnv>) => {
+    const { limit } = queryParams(c, limitQuery);
+    const parsed = slugSchema.safeParse(c.req.param("slug"));
+    if (!parsed.success) throw notFound(`Product ${c.req.param("slug")} was not found.`);
+    const slug = parsed.data;
+    const key = `${what === "similar" ? "sim" : "bt"}:${slug}:${limit}`;
+    return sendJson(
+      await cache.get(key, () =>
+        answer(deps, key, limit, async () => {
+          // The slug lookup inside the ranking statement: a miss costs one round trip (plus the items).
+          const r = await deps.db.read((sql) =>
+            rankForProduct(sql, activeProductIdSql(sql, slug), what, settings.minSupport, limit),
+          );
+          if (r.seed === null) return null;
+          return { ids: r.ids, strategy: r.ids.length ? what : "none" };
+        }),
+      ),
+    );
+  };
   const productId = async (slug: string): Promise<number> => {
     const parsed = slugSchema.safeParse(slug);
     const id = parsed.success ? await deps.db.read((sql) => activeProductIdBySlug(sql, parsed.data)) : null;
@@ -90,25 +110,25 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
     return id;
   };
 
-  app.get(
-    "/products/:slug/bought-together",
-    productRoute("bt", (sql, id, limit) => boughtTogether(sql, id, settings.minSupport, limit)),
-  );
-  app.get(
-    "/products/:slug/similar",
-    productRoute("sim", (sql, id, limit) => similarProducts(sql, id, limit)),
-  );
+  app.get("/products/:slug/bought-together", productRoute("bought_together"));
+  app.get("/products/:slug/similar", productRoute("similar"));
   app.get("/for-you", authenticate(deps), requireAuth(), async (c) => {
     const { limit } = queryParams(c, limitQuery);
     const user = currentUser(c);
     const key = `fy:${user.id}:${limit}`;
     return sendJson(
       await cache.get(key, () =>
-        answer(deps, key, (sql) =>
-          forYou(sql, user.id, settings.minSupport, limit, undefined, (n) =>
-            popular.get(String(n), () => popularProducts(sql, n)),
-          ),
-        ),
+        answer(deps, key, limit, async () => {
+          const list = await servedForYou(
+            (fn) => deps.db.read(fn),
+            deps.db.primary,
+            user.id,
+            settings,
+            (n) => popular.get(String(n), () => deps.db.read((sql) => popularProducts(sql, n))),
+            (err) => deps.logger.warn("for-you list could not be stored", { user: user.id, err }),
+          );
+          return { strategy: list.strategy, ids: list.ids.slice(0, limit + SPARE) };
+        }),
       ),
     );
   });
@@ -117,6 +137,7 @@ function recommendationRoutes(deps: AppDeps, settings: RecommendSettings): Hono<
     const id = await productId(slug);
     const user = currentUser(c);
     await addView(deps.db.primary, user.id, id);
+    await forgetForYou(deps.db.primary, user.id);
     cache.forget(`fy:${user.id}:`);
     return c.body(null, 204);
   });

@@ -17,6 +17,11 @@ export const recommendSettingsGroup = defineSettings("recommend", {
     "60",
     "how long an app instance reuses a computed recommendation list; 0 = no cache",
   ),
+  REC_FOR_YOU_MAX_AGE_S: knob(
+    int(1, 30 * 86_400),
+    "86400",
+    "a customer's stored for-you list is ranked again on read when older than this (their own orders and views re-rank it at once)",
+  ),
 });
 
 /** What the recommender is configured with. */
@@ -24,10 +29,17 @@ export interface RecommendSettings {
   halfLifeDays: number;
   minSupport: number;
   cacheTtlS: number;
+  /** Age after which a stored for-you list is ranked again on read (server/recommend/for-you.ts). */
+  forYouMaxAgeS: number;
 }
 
 /** Reads the recommender settings from `env`; throws ConfigError naming bad variables. */
 export function loadRecommendSettings(env: Record<string, string | undefined>): RecommendSettings {
   const s = recommendSettingsGroup.load(env);
-  return { halfLifeDays: s.REC_HALF_LIFE_DAYS, minSupport: s.REC_MIN_SUPPORT, cacheTtlS: s.REC_CACHE_TTL_S };
+  return {
+    halfLifeDays: s.REC_HALF_LIFE_DAYS,
+    minSupport: s.REC_MIN_SUPPORT,
+    cacheTtlS: s.REC_CACHE_TTL_S,
+    forYouMaxAgeS: s.REC_FOR_YOU_MAX_AGE_S,
+  };
 }

@@ -1,3 +1,4 @@
+import type postgres from "postgres";
 import type { Sql, TxSql } from "../../db/client.ts";
 
 /** Scores of candidate products. */
@@ -231,6 +232,90 @@ export async function forYouScores(
     order by r.score desc, r.id`;
   return {
     seeded: rows[0]?.seeded ?? false,
+    ids: rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)])),
+  };
+}
+
+/** A customer's for-you list as ranked ahead of time (migration 0106). */
+export interface StoredForYou {
+  ids: number[];
+  strategy: "for_you" | "popular";
+  rankedAt: Date;
+}
+
+/** The customer's stored for-you list, or null (never ranked, or removed by a view). */
+export async function loadForYou(sql: Sql | TxSql, userId: number): Promise<StoredForYou | null> {
+  const [row] = await sql<{ product_ids: string[]; strategy: StoredForYou["strategy"]; ranked_at: Date }[]>`
+    select product_ids, strategy, ranked_at from rec_for_you where user_id = ${userId}`;
+  return row ? { ids: row.product_ids.map(Number), strategy: row.strategy, rankedAt: row.ranked_at } : null;
+}
+
+/** Stores (replaces) the customer's for-you list. */
+export async function saveForYou(
+  sql: Sql | TxSql,
+  userId: number,
+  list: { ids: number[]; strategy: StoredForYou["strategy"] },
+): Promise<void> {
+  await sql`
+    insert into rec_for_you (user_id, product_ids, strategy, ranked_at)
+    values (${userId}, ${list.ids}::bigint[], ${list.strategy}, now())
+    on conflict (user_id) do update
+      set product_ids = excluded.product_ids, strategy = excluded.strategy, ranked_at = excluded.ranked_at`;
+}
+
+/** Removes the customer's stored list (their history changed: the next read ranks it again). */
+export async function dropForYou(sql: Sql | TxSql, userId: number): Promise<void> {
+  await sql`delete from rec_for_you where user_id = ${userId}`;
+}
+
+/** Customers with orders or views, by id after `after` (for a full rebuild of the stored lists). */
+export async function customersWithHistory(
+  sql: Sql | TxSql,
+  after: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await sql<{ user_id: string }[]>`
+    select user_id from (
+      select user_id from rec_orders where user_id > ${after}
+      union select user_id from rec_views where user_id > ${after}) u
+    order by user_id limit ${limit}`;
+  return rows.map((r) => Number(r.user_id));
+}
+
+/**
+ * One product's bought-together (`cosine` co-purchase, pairs below
+ * `minSupport` ignored) or similar list, best `limit` first, with the product
+ * named by an SQL expression for its id (the catalog's `activeProductIdSql`):
+ * the lookup and the ranking in one statement. `seed` null: no such product.
+ */
+export async function rankForProduct(
+  sql: Sql | TxSql,
+  seedId: postgres.PendingQuery<postgres.Row[]>,
+  what: "bought_together" | "similar",
+  minSupport: number,
+  limit: number,
+): Promise<{ seed: number | null; ids: number[] }> {
+  // One seed: every (product, other) pair is one row, so no sums are needed (as coPurchaseScores and similarScores give).
+  const ranked =
+    what === "bought_together"
+      ? sql`
+        select p.other_id as id, (p.weight / sqrt(ia.weight * ib.weight))::float8 as score
+        from rec_items ia
+        join rec_pairs p on p.product_id = ia.product_id
+        join rec_items ib on ib.product_id = p.other_id
+        where ia.product_id = s.id and p.support >= ${minSupport}
+        order by score desc, p.other_id limit ${limit}`
+      : sql`
+        select similar_id as id, score::float8 as score from rec_similar
+        where product_id = s.id and similar_id <> s.id
+        order by score desc, similar_id limit ${limit}`;
+  const rows = await sql<{ seed: string | null; id: string | null }[]>`
+    select s.id as seed, r.id from (select ${seedId} as id) s
+    left join lateral (${ranked}) r on true
+    order by r.score desc, r.id`;
+  const seed = rows[0]?.seed ?? null;
+  return {
+    seed: seed === null ? null : Number(seed),
     ids: rows.flatMap((r) => (r.id === null ? [] : [Number(r.id)])),
   };
 }

@@ -290,7 +290,10 @@ export function createMemoryEngine(opts: {
       return { ids: found.ids, total: found.total };
     },
 
-    listItems: (ids, minLsn) => items.get(ids, minLsn),
+    // Held items are exact up to what the follower has applied: a caller that needs a later
+    // position (a cache generation raised since) has every item read at that position.
+    listItems: (ids, minLsn) =>
+      minLsn !== null && appliedLsn < minLsn ? items.read(ids, minLsn) : items.get(ids, minLsn),
 
     // Every instance follows the change log itself; the search-indexer consumer has nothing to do here.
     async indexProducts(): Promise<void> {},

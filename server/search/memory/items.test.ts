@@ -86,3 +86,19 @@ test("the least recently used item leaves first", async () => {
   await cache.get([2]);
   expect(c.calls.map((x) => x.ids)).toEqual([[2]]);
 });
+
+test("read: every item from the loader at the position asked (or the last invalidation's), nothing kept", async () => {
+  const c = catalog();
+  c.titles.set(1, "old");
+  c.titles.set(2, "p2");
+  const cache = new ItemCache(c.load, 10);
+  await cache.get([1]);
+  c.titles.set(1, "new");
+  expect((await cache.read([2, 1, 3], 40n)).map((i) => i.title)).toEqual(["p2", "new"]);
+  expect(c.calls.at(-1)).toEqual({ ids: [2, 1, 3], minLsn: 40n });
+  expect(cache.size).toBe(1);
+  expect((await cache.get([1]))[0]!.title).toBe("old"); // the held item is untouched (the follower drops it)
+  cache.invalidate([9], 90n);
+  await cache.read([2], 40n);
+  expect(c.calls.at(-1)!.minLsn).toBe(90n);
+});

@@ -59,6 +59,12 @@ export class ItemCache {
     return found.filter((x): x is ProductListItem => x !== undefined);
   }
 
+  /** The active items of `ids`, in that order, all read at `minLsn` or later (none taken from or kept in the cache). */
+  async read(ids: number[], minLsn: bigint | null): Promise<ProductListItem[]> {
+    const loaded = await this.load(ids, maxLsn(minLsn, this.floorLsn));
+    return ids.flatMap((id) => loaded.get(id) ?? []);
+  }
+
   /** Drops these products' items; `lsn`: a WAL position at or after the commits that changed them. */
   invalidate(ids: Iterable<number>, lsn: bigint): void {
     this.epoch++;
