@@ -1,5 +1,4 @@
 import type { AppDeps } from "../core/deps.ts";
-import type { ProductListItem } from "./present.ts";
 import type { ProductListParams } from "./schemas.ts";
 
 /**
@@ -15,8 +14,12 @@ export interface ProductListSource {
    * WAL position the list's cache generation requires) or is not ready.
    */
   listIds(params: ProductListParams, minLsn: bigint | null): { ids: number[]; total: number } | null;
-  /** The active products' list items in the order of `ids`, at least as fresh as `minLsn`. */
-  listItems(ids: number[], minLsn: bigint | null): Promise<ProductListItem[]>;
+  /**
+   * The active products' list items in the order of `ids`, at least as fresh
+   * as `minLsn`, each as its JSON text (exactly `JSON.stringify` of the
+   * `ProductListItem`): the page is spliced from them.
+   */
+  listItemsJson(ids: number[], minLsn: bigint | null): Promise<string[]>;
 }
 
 const sources = new WeakMap<AppDeps, ProductListSource>();

@@ -38,12 +38,9 @@ export function productListJson(deps: AppDeps, params: ProductListParams): Promi
       const source = productListSource(deps);
       const fast = source?.listIds(params, minLsn);
       if (source && fast) {
-        return JSON.stringify({
-          items: await source.listItems(fast.ids, minLsn),
-          page: params.page,
-          page_size: params.page_size,
-          total: fast.total,
-        });
+        // Items come as JSON text: spliced, the same bytes JSON.stringify of the objects gives.
+        const items = await source.listItemsJson(fast.ids, minLsn);
+        return `{"items":[${items.join(",")}],"page":${params.page},"page_size":${params.page_size},"total":${fast.total}}`;
       }
       const [total, rows] = await Promise.all([
         productCount(deps, params),
