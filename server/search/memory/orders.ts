@@ -108,7 +108,7 @@ export class SlotOrders {
       const b = sets[k]!;
       for (let w = 0; w < words; w++) out[w] = out[w]! & b[w]!;
     }
-    return out;
+    return out.subarray(0, words);
   }
 
   private bits(key: string, keep: (slot: number) => boolean): SlotBits {
