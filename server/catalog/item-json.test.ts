@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { seedCatalog } from "../../db/seed.ts";
 import { createTestDatabase, type TestDatabase } from "../../db/testing.ts";
-import { listItemJsonByIds } from "./item-json.ts";
+import { itemSlugAndTitle, listItemJsonByIds } from "./item-json.ts";
 import { presentListItem } from "./present.ts";
 import { listProductsByIds } from "./queries.ts";
 
@@ -33,7 +33,19 @@ test("every seeded product: the same bytes as JSON.stringify of the presented ro
     Number(r.id),
   );
   expect(ids.length).toBeGreaterThan(1000);
-  expect(await fromSql(ids)).toEqual(await expected(ids));
+  const texts = await fromSql(ids);
+  expect(texts).toEqual(await expected(ids));
+  for (const text of texts.values()) {
+    const { slug, title } = JSON.parse(text) as { slug: string; title: string };
+    expect(itemSlugAndTitle(text)).toEqual({ slug, title });
+  }
+});
+
+test("slug and title read from the head of the text, escapes included; other texts parsed whole", () => {
+  const item = { slug: 'a"b\\', title: 'T "q" \\ \n 😀', brand: "x" };
+  expect(itemSlugAndTitle(JSON.stringify(item))).toEqual({ slug: item.slug, title: item.title });
+  expect(itemSlugAndTitle('{"title":"t","slug":"s"}')).toEqual({ slug: "s", title: "t" });
+  expect(itemSlugAndTitle('{"slug":"s","title":"t"}')).toEqual({ slug: "s", title: "t" });
 });
 
 test("awkward values: escapes, unicode, no variants or images, rating ties, stock levels, microseconds", async () => {

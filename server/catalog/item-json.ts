@@ -62,3 +62,36 @@ export function listItemJsonByIds(sql: Sql, ids: number[]): Promise<ItemJsonRow[
     join categories c on c.id = p.category_id
     where p.id = any(${ids}::bigint[]) and p.status = 'active'`;
 }
+
+/** Index just past the JSON string whose opening quote is at `quote`; -1 when there is none. */
+function stringEnd(json: string, quote: number): number {
+  if (json.charCodeAt(quote) !== 34) return -1;
+  for (let i = quote + 1; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 34) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * The slug and title of a list item's JSON text, read from its first two
+ * keys without parsing the rest (suggestions show ten of them per
+ * keystroke); any other text is parsed whole.
+ */
+export function itemSlugAndTitle(json: string): { slug: string; title: string } {
+  const slugAt = 8; // after {"slug":
+  if (json.startsWith('{"slug":')) {
+    const slugEnd = stringEnd(json, slugAt);
+    if (slugEnd > 0 && json.startsWith(',"title":', slugEnd)) {
+      const titleEnd = stringEnd(json, slugEnd + 9);
+      if (titleEnd > 0)
+        return {
+          slug: JSON.parse(json.slice(slugAt, slugEnd)) as string,
+          title: JSON.parse(json.slice(slugEnd + 9, titleEnd)) as string,
+        };
+    }
+  }
+  const { slug, title } = JSON.parse(json) as { slug: string; title: string };
+  return { slug, title };
+}

@@ -1,7 +1,7 @@
 import type { Database } from "../../../db/client.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { Registry } from "../../../platform/metrics.ts";
-import { listItemJsonByIds } from "../../catalog/item-json.ts";
+import { itemSlugAndTitle, listItemJsonByIds } from "../../catalog/item-json.ts";
 import type { ProductListSource } from "../../catalog/list-source.ts";
 import type { ProductListItem } from "../../catalog/present.ts";
 import type { ProductListParams } from "../../catalog/schemas.ts";
@@ -295,9 +295,9 @@ export function createMemoryEngine(opts: {
       if (!slots.length) return [];
       // Titles and slugs are not in the index: the item cache has them (ten rows by key on a miss).
       const ids = slots.map((s) => c.store.docs.ids[s]!);
-      return (await items.get(ids)).map((text) => {
-        const item = JSON.parse(text) as ProductListItem;
-        return { text: item.title, slug: item.slug };
+      return (await items.get(ids)).map((json) => {
+        const { slug, title } = itemSlugAndTitle(json);
+        return { text: title, slug };
       });
     },
 
