@@ -15,8 +15,12 @@ export interface ProductListSource {
    * WAL position the list's cache generation requires) or is not ready.
    */
   listIds(params: ProductListParams, minLsn: bigint | null): { ids: number[]; total: number } | null;
-  /** The active products' list items in the order of `ids`, at least as fresh as `minLsn`. */
-  listItems(ids: number[], minLsn: bigint | null): Promise<ProductListItem[]>;
+  /**
+   * The active products' list items in the order of `ids`, at least as fresh
+   * as `minLsn`, each as its JSON text (exactly `JSON.stringify` of the
+   * `ProductListItem`): the page is spliced from them.
+   */
+  listItemsJson(ids: number[], minLsn: bigint | null): Promise<string[]>;
 }
 
 const sources = new WeakMap<AppDeps, ProductListSource>();
@@ -29,4 +33,13 @@ export function useProductListSource(deps: AppDeps, source: ProductListSource): 
 /** The list source registered for these deps, if any. */
 export function productListSource(deps: AppDeps): ProductListSource | undefined {
   return sources.get(deps);
+}
+
+/** The source's list items as objects, for answers built as objects rather than spliced from text. */
+export async function listItemsOf(
+  source: ProductListSource,
+  ids: number[],
+  minLsn: bigint | null,
+): Promise<ProductListItem[]> {
+  return (await source.listItemsJson(ids, minLsn)).map((text) => JSON.parse(text) as ProductListItem);
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { activeProductIdBySlug, activeProductIdSql, listItemsByIds } from "../catalog/content.ts";
-import { productListSource } from "../catalog/list-source.ts";
+import { listItemsOf, productListSource } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import { slugSchema } from "../catalog/schemas.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
@@ -35,7 +35,7 @@ const NONE = JSON.stringify({ strategy: "none", items: [] } satisfies Recommenda
 async function itemsOf(deps: AppDeps, ids: number[]): Promise<ProductListItem[]> {
   if (!ids.length) return [];
   const source = productListSource(deps);
-  return source ? source.listItems(ids, null) : deps.db.read((sql) => listItemsByIds(sql, ids));
+  return source ? listItemsOf(source, ids, null) : deps.db.read((sql) => listItemsByIds(sql, ids));
 }
 
 /**

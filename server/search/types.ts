@@ -71,6 +71,14 @@ export interface SearchResult {
   match: MatchMode;
 }
 
+/**
+ * A `SearchResult` whose items are already JSON text (the array): a route
+ * that only sends them on concatenates instead of rebuilding them.
+ */
+export interface SearchResultJson extends Omit<SearchResult, "items"> {
+  itemsJson: string;
+}
+
 /** A completion for a typed prefix. */
 export interface Suggestion {
   text: string;
@@ -101,6 +109,8 @@ export interface SearchEngine {
   /** Stops background work. */
   close?(): Promise<void>;
   search(query: SearchQuery): Promise<SearchResult>;
+  /** `search` with the items as JSON text; optional (the in-process index keeps items as text). */
+  searchJson?(query: SearchQuery): Promise<SearchResultJson>;
   /**
    * The ids of the best `page_size` matches of a text query in relevance
    * order, without reading their rows: for callers that re-rank and present a

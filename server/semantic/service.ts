@@ -1,7 +1,7 @@
 import { cacheRuntime } from "../cache/index.ts";
 import { activeProductIds, activeSlugsByIds, listItemsByIds, productContents } from "../catalog/content.ts";
 import { CATEGORIES, PRODUCT_LISTS } from "../catalog/generations.ts";
-import { productListSource } from "../catalog/list-source.ts";
+import { listItemsOf, productListSource } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import type { AppDeps } from "../core/deps.ts";
 import { TtlCache } from "../recommend/ttl-cache.ts";
@@ -282,7 +282,7 @@ async function rank(
  */
 function itemsOf(deps: AppDeps, ids: number[], minLsn: bigint | null): Promise<ProductListItem[]> {
   const source = productListSource(deps);
-  if (source) return source.listItems(ids, minLsn);
+  if (source) return listItemsOf(source, ids, minLsn);
   return deps.db.read((sql) => listItemsByIds(sql, ids), { minLsn });
 }
 

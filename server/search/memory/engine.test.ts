@@ -77,6 +77,26 @@ describe("in-process engine on the search fixture", () => {
     expect((await suggest("hedphones")).map((s) => s.slug)).toContain("wireless-headphones");
   });
 
+  test("the spliced answer is byte for byte what c.json of the objects sends", async () => {
+    const { searchEngine } = await import("../engine.ts");
+    const query = { q: "headphones", sort: "price_asc", page: 1, page_size: 24 } as const;
+    const res = await t.request("/api/search?q=headphones&sort=price_asc");
+    expect(res.headers.get("content-type")).toBe("application/json");
+    const found = await searchEngine(t.deps).search(query);
+    expect(found.items.length).toBe(2);
+    expect(await res.text()).toBe(
+      JSON.stringify({
+        items: found.items,
+        page: 1,
+        page_size: 24,
+        total: found.total,
+        sort: "price_asc",
+        match: found.match,
+        facets: found.facets,
+      }),
+    );
+  });
+
   test("reindex rebuilds the index and reports it", async () => {
     const admin = await userWithToken(t, "admin");
     const res = await t.request("/api/admin/search/reindex", { method: "POST", headers: admin.headers });

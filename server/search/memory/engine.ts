@@ -1,9 +1,9 @@
 import type { Database } from "../../../db/client.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { Registry } from "../../../platform/metrics.ts";
+import { itemSlugAndTitle, listItemJsonByIds } from "../../catalog/item-json.ts";
 import type { ProductListSource } from "../../catalog/list-source.ts";
-import { presentListItem } from "../../catalog/present.ts";
-import { listProductsByIds } from "../../catalog/queries.ts";
+import type { ProductListItem } from "../../catalog/present.ts";
 import type { ProductListParams } from "../../catalog/schemas.ts";
 import { PRODUCT_CHANGES_CHANNEL, pruneProductChanges } from "../../catalog/search-source.ts";
 import { prepareText } from "../pg/sql.ts";
@@ -13,6 +13,7 @@ import {
   type SearchEngine,
   type SearchQuery,
   type SearchResult,
+  type SearchResultJson,
   type Suggestion,
 } from "../types.ts";
 import type { BuiltIndex } from "./build.ts";
@@ -85,10 +86,12 @@ export function createMemoryEngine(opts: {
   let syncing: Promise<void> | null = null;
   let again = false;
   const parsed = new Map<string, Parsed>();
-  const items = new ItemCache(
+  // Items are kept as their JSON text (built by Postgres): a page is spliced from them, and a
+  // string is a third of the heap of the object it encodes.
+  const items = new ItemCache<string>(
     async (ids, minLsn) => {
-      const rows = await db.read((sql) => listProductsByIds(sql, ids), { minLsn });
-      return new Map(rows.map((r) => [Number(r.id), presentListItem(r)]));
+      const rows = await db.read((sql) => listItemJsonByIds(sql, ids), { minLsn });
+      return new Map(rows.map((r) => [Number(r.id), r.item]));
     },
     ITEM_CACHE_SIZE,
     (hits, misses) => {
@@ -226,13 +229,26 @@ export function createMemoryEngine(opts: {
     return searchTypos(s.store, s.typos, query, p.normalised);
   }
 
-  async function present(found: IndexAnswer): Promise<SearchResult> {
+  async function present(found: IndexAnswer): Promise<SearchResultJson> {
     return {
-      items: await items.get(found.ids),
+      itemsJson: `[${(await items.get(found.ids)).join(",")}]`,
       total: found.total,
       facets: found.facets,
       match: found.match,
     };
+  }
+
+  async function searchJson(query: SearchQuery): Promise<SearchResultJson> {
+    start();
+    const c = current;
+    const found = !c
+      ? null
+      : query.q === undefined
+        ? searchAll(c.store, query)
+        : await findText(c, query.q, query);
+    if (found) return present(found);
+    const { items: list, ...rest } = await fallback.search(query);
+    return { ...rest, itemsJson: JSON.stringify(list) };
   }
 
   async function reindex(): Promise<ReindexResult> {
@@ -256,14 +272,13 @@ export function createMemoryEngine(opts: {
     },
     isReady: () => current !== null,
 
+    // Callers that use the items themselves (semantic search, the assistant) get them parsed.
     async search(query: SearchQuery): Promise<SearchResult> {
-      start();
-      const c = current;
-      if (!c) return fallback.search(query);
-      if (query.q === undefined) return present(searchAll(c.store, query));
-      const found = await findText(c, query.q, query);
-      return found ? present(found) : fallback.search(query);
+      const { itemsJson, ...rest } = await searchJson(query);
+      return { ...rest, items: JSON.parse(itemsJson) as ProductListItem[] };
     },
+
+    searchJson,
 
     async rankIds(query: SearchQuery): Promise<number[] | null> {
       start();
@@ -280,7 +295,10 @@ export function createMemoryEngine(opts: {
       if (!slots.length) return [];
       // Titles and slugs are not in the index: the item cache has them (ten rows by key on a miss).
       const ids = slots.map((s) => c.store.docs.ids[s]!);
-      return (await items.get(ids)).map((item) => ({ text: item.title, slug: item.slug }));
+      return (await items.get(ids)).map((json) => {
+        const { slug, title } = itemSlugAndTitle(json);
+        return { text: title, slug };
+      });
     },
 
     listIds(params: ProductListParams, minLsn: bigint | null) {
@@ -292,7 +310,7 @@ export function createMemoryEngine(opts: {
 
     // Held items are exact up to what the follower has applied: a caller that needs a later
     // position (a cache generation raised since) has every item read at that position.
-    listItems: (ids, minLsn) =>
+    listItemsJson: (ids, minLsn) =>
       minLsn !== null && appliedLsn < minLsn ? items.read(ids, minLsn) : items.get(ids, minLsn),
 
     // Every instance follows the change log itself; the search-indexer consumer has nothing to do here.

@@ -1,7 +1,5 @@
-import type { ProductListItem } from "../../catalog/present.ts";
-
 /** Loads the items of these product ids (active ones only), keyed by id, at least as fresh as `minLsn`. */
-export type ItemLoader = (ids: number[], minLsn: bigint | null) => Promise<Map<number, ProductListItem>>;
+export type ItemLoader<T> = (ids: number[], minLsn: bigint | null) => Promise<Map<number, T>>;
 
 /**
  * The list items the index answers with, kept per product so that a search
@@ -16,27 +14,27 @@ export type ItemLoader = (ids: number[], minLsn: bigint | null) => Promise<Map<n
  * hand back a version older than one already dropped. Least recently used
  * items leave first once `capacity` is reached.
  */
-export class ItemCache {
-  private readonly items = new Map<number, ProductListItem>();
+export class ItemCache<T> {
+  private readonly items = new Map<number, T>();
   /** Bumped by every invalidation: a load that started under another epoch is not kept. */
   private epoch = 0;
   /** WAL position every load must have replayed (that of the newest invalidation). */
   private floorLsn: bigint | null = null;
   constructor(
-    private readonly load: ItemLoader,
+    private readonly load: ItemLoader<T>,
     private readonly capacity: number,
     /** Told how many of each lookup's items were held and how many were read. */
     private readonly counted: (hits: number, misses: number) => void = () => {},
   ) {}
 
   /** The active items of `ids`, in that order (ids no longer active are skipped). */
-  async get(ids: number[], minLsn: bigint | null = null): Promise<ProductListItem[]> {
-    const found: (ProductListItem | undefined)[] = new Array(ids.length);
+  async get(ids: number[], minLsn: bigint | null = null): Promise<T[]> {
+    const found: (T | undefined)[] = new Array(ids.length);
     const missing: number[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       const item = this.items.get(id);
-      if (item) {
+      if (item !== undefined) {
         // Re-inserted: a Map keeps insertion order, so the first key is the least recently used.
         this.items.delete(id);
         this.items.set(id, item);
@@ -50,17 +48,17 @@ export class ItemCache {
       const loaded = await this.load(missing, floor);
       const keep = epoch === this.epoch;
       for (let i = 0; i < ids.length; i++) {
-        if (found[i]) continue;
+        if (found[i] !== undefined) continue;
         const item = loaded.get(ids[i]!);
         found[i] = item;
-        if (item && keep) this.put(ids[i]!, item);
+        if (item !== undefined && keep) this.put(ids[i]!, item);
       }
     }
-    return found.filter((x): x is ProductListItem => x !== undefined);
+    return found.filter((x): x is T => x !== undefined);
   }
 
   /** The active items of `ids`, in that order, all read at `minLsn` or later (none taken from or kept in the cache). */
-  async read(ids: number[], minLsn: bigint | null): Promise<ProductListItem[]> {
+  async read(ids: number[], minLsn: bigint | null): Promise<T[]> {
     const loaded = await this.load(ids, maxLsn(minLsn, this.floorLsn));
     return ids.flatMap((id) => loaded.get(id) ?? []);
   }
@@ -83,7 +81,7 @@ export class ItemCache {
     return this.items.size;
   }
 
-  private put(id: number, item: ProductListItem): void {
+  private put(id: number, item: T): void {
     this.items.set(id, item);
     if (this.items.size > this.capacity) this.items.delete(this.items.keys().next().value!);
   }

@@ -1,4 +1,5 @@
 import type { SearchFilters } from "../types.ts";
+import type { SlotBits } from "./orders.ts";
 import type { IndexStore } from "./store.ts";
 import type { QueryNode } from "./tsquery.ts";
 
@@ -163,44 +164,74 @@ function evaluateOnce(
 
 /**
  * Keeps the candidates that are live and pass the filters (`null`
- * candidates: every slot), written into the index's shared match buffer, with the product list's semantics: category
- * includes descendants, prices bound the lowest price, unrated products
- * never reach a `min_rating`. One loop over typed columns.
+ * candidates: every slot), written into the index's shared match buffer
+ * (ascending), with the product list's semantics: category includes
+ * descendants, prices bound the lowest price, unrated products never reach a
+ * `min_rating`.
+ *
+ * Category, brand and stock are kept bit sets of live slots (`SlotOrders`),
+ * ANDed here; candidates are then tested against one bit set, and without
+ * candidates only the words with set bits are visited. Price and rating are
+ * tested per slot that survived those.
  */
 export function applyFilters(store: IndexStore, candidates: Int32Array | null, f: SearchFilters): Int32Array {
   const d = store.docs;
-  const mask = f.category !== undefined ? store.categories.subtree(f.category) : undefined;
-  const brand = f.brand !== undefined ? d.brandOf(f.brand) : -2;
-  if (mask === null || brand === -1) return new Int32Array(0);
+  const orders = store.orders;
+  const sets: SlotBits[] = [];
+  if (f.category !== undefined) {
+    const mask = store.categories.subtree(f.category);
+    if (mask === null) return new Int32Array(0);
+    sets.push(orders.subtreeBits(f.category, mask));
+  }
+  if (f.brand !== undefined) {
+    const brand = d.brandOf(f.brand);
+    if (brand === -1) return new Int32Array(0);
+    sets.push(orders.brandBits(brand));
+  }
+  if (f.in_stock !== undefined) sets.push(orders.stockBits(f.in_stock ? 1 : 0));
   const min = f.min_price ?? Number.NEGATIVE_INFINITY;
   const max = f.max_price ?? Number.POSITIVE_INFINITY;
-  const stock = f.in_stock === undefined ? -1 : f.in_stock ? 1 : 0;
   const minRating = f.min_rating ?? Number.NEGATIVE_INFINITY;
-  const { live, category, price, inStock, rating } = d;
-  const brands = d.brand;
-  const unfiltered =
-    mask === undefined && brand === -2 && f.min_price === undefined && f.max_price === undefined;
-  if (candidates === null && unfiltered && stock === -1 && f.min_rating === undefined)
-    return store.orders.live();
-  // A category filter without other candidates starts from that subtree's slots.
-  if (candidates === null && mask !== undefined) candidates = store.orders.subtree(f.category!, mask);
-  const n = candidates ? candidates.length : d.size;
+  const perSlot = f.min_price !== undefined || f.max_price !== undefined || f.min_rating !== undefined;
+  if (candidates === null && sets.length === 0 && !perSlot) return orders.live();
+  const { live, price, rating } = d;
   // A view of the shared buffer: valid until the next query (see IndexStore.matchBuffer).
   const out = store.matchBuffer();
   let k = 0;
-  for (let i = 0; i < n; i++) {
-    const s = candidates ? candidates[i]! : i;
-    if (live[s] !== 1) continue;
-    if (mask !== undefined) {
-      const c = category[s]!;
-      if (c < 0 || mask[c] !== 1) continue;
+  const bits = sets.length ? orders.intersect(sets) : null;
+  if (candidates !== null) {
+    for (let i = 0; i < candidates.length; i++) {
+      const s = candidates[i]!;
+      if (bits ? (bits[s >>> 5]! & (1 << (s & 31))) === 0 : live[s] !== 1) continue;
+      if (perSlot) {
+        const p = price[s]!;
+        if (p < min || p > max || rating[s]! < minRating) continue;
+      }
+      out[k++] = s;
     }
-    if (brand !== -2 && brands[s] !== brand) continue;
-    const p = price[s]!;
-    if (p < min || p > max) continue;
-    if (stock !== -1 && inStock[s] !== stock) continue;
-    if (rating[s]! < minRating) continue;
-    out[k++] = s;
+  } else if (bits) {
+    for (let w = 0; w < bits.length; w++) {
+      let v = bits[w]!;
+      while (v !== 0) {
+        const low = v & -v;
+        v ^= low;
+        const s = (w << 5) + 31 - Math.clz32(low);
+        if (perSlot) {
+          const p = price[s]!;
+          if (p < min || p > max || rating[s]! < minRating) continue;
+        }
+        out[k++] = s;
+      }
+    }
+  } else {
+    // Price or rating alone: every live slot is a candidate.
+    const all = orders.live();
+    for (let i = 0; i < all.length; i++) {
+      const s = all[i]!;
+      const p = price[s]!;
+      if (p < min || p > max || rating[s]! < minRating) continue;
+      out[k++] = s;
+    }
   }
   return out.subarray(0, k);
 }

@@ -40,6 +40,9 @@ function reference(store: IndexStore, q: SearchQuery): number[] {
     if (d.live[s] !== 1) continue;
     if (mask && (d.category[s]! < 0 || mask[d.category[s]!] !== 1)) continue;
     if (q.in_stock !== undefined && d.inStock[s] !== (q.in_stock ? 1 : 0)) continue;
+    if (q.brand !== undefined && d.brandNames[d.brand[s]!] !== q.brand) continue;
+    if (q.min_price !== undefined && d.price[s]! < q.min_price) continue;
+    if (q.max_price !== undefined && d.price[s]! > q.max_price) continue;
     all.push(s);
   }
   const want = q.page * q.page_size;
@@ -48,7 +51,7 @@ function reference(store: IndexStore, q: SearchQuery): number[] {
     .map((s) => d.ids[s]!);
 }
 
-test("pages from kept orders and subtree lists equal the heap's, before and after writes", () => {
+test("pages and totals from kept orders and filter bit sets equal a plain scan's, before and after writes", () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 2 ** 31 - 1 }),
@@ -57,6 +60,9 @@ test("pages from kept orders and subtree lists equal the heap's, before and afte
           sort: fc.constantFrom("newest", "price_asc", "price_desc", "rating", "relevance"),
           category: fc.option(fc.constantFrom("home", "kitchen", "garden"), { nil: undefined }),
           in_stock: fc.option(fc.boolean(), { nil: undefined }),
+          brand: fc.option(fc.constantFrom("", "acme", "zen", "nobody"), { nil: undefined }),
+          min_price: fc.option(fc.integer({ min: 0, max: 800 }), { nil: undefined }),
+          max_price: fc.option(fc.integer({ min: 0, max: 800 }), { nil: undefined }),
           page: fc.integer({ min: 1, max: 4 }),
           page_size: fc.integer({ min: 1, max: 30 }),
           write: fc.boolean(),
@@ -76,8 +82,10 @@ test("pages from kept orders and subtree lists equal the heap's, before and afte
           // A write between queries: a kept order must not answer until rebuilt.
           if (write) store.upsert({ ...product(1 + Math.floor(r() * 300), r), vector: `'p':1A` });
           const q = { ...rest } as SearchQuery;
-          const got = searchAll(store, q, false).ids;
-          expect(got).toEqual(reference(store, q));
+          const got = searchAll(store, q, false);
+          const all = reference(store, { ...q, page: 1, page_size: 1_000 });
+          expect(got.ids).toEqual(reference(store, q));
+          expect(got.total).toBe(all.length);
         }
       },
     ),

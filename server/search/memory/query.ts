@@ -2,8 +2,9 @@ import { MAX_SUGGESTIONS } from "../facet-buckets.ts";
 import { prefixTsquery, words } from "../pg/query-text.ts";
 import type { Facets, MatchMode, SearchQuery } from "../types.ts";
 import type { TypoExpander } from "./fuzzy.ts";
+import { listPage } from "./list.ts";
 import { applyFilters, clearScores, evaluate, scoreMatches, type WeightedTerms } from "./match.ts";
-import { walkOrder, walkPays } from "./orders.ts";
+import { firstByRank } from "./orders.ts";
 import { comparator, countFacets, topK } from "./rank.ts";
 import type { IndexStore } from "./store.ts";
 import { leaves, type QueryNode } from "./tsquery.ts";
@@ -36,15 +37,14 @@ function answer(
   const scores = query.sort === "relevance" && scored ? scoreMatches(store, matches, scored) : null;
   let page: number[];
   try {
-    // Without scores the order is fixed: a dense match set walks the kept order instead of a heap.
+    // Without scores the order is fixed: the lowest ranks among the matches in the kept order.
     const sort = query.sort === "relevance" ? "newest" : query.sort;
+    // A handful of matches is sorted outright (the rank scan could read every word of the order).
     const order =
-      !scores && walkPays(matches.length, want, store.docs.alive)
-        ? store.orders.order(sort, comparator(store, sort, null))
-        : null;
+      scores || matches.length <= 64 ? null : store.orders.order(sort, comparator(store, sort, null));
     page = (
       order
-        ? walkOrder(store, order, matches, want)
+        ? firstByRank(store, order, matches, want)
         : topK(matches, want, comparator(store, query.sort, scores))
     ).slice(offset);
   } finally {
@@ -63,6 +63,19 @@ const NO_FACETS: Facets = { categories: [], brands: [], price: [], rating: [] };
 /** Every active product through the filters (no text); `withFacets: false` for product lists, which show none. */
 export function searchAll(store: IndexStore, query: SearchQuery, withFacets = true): IndexAnswer {
   store.resetArena();
+  if (!withFacets) {
+    // A list shows no facets: its page and total come without listing the matches, when that pays.
+    const offset = (query.page - 1) * query.page_size;
+    const sort = query.sort === "relevance" ? "newest" : query.sort;
+    const found = listPage(store, query, sort, offset + query.page_size);
+    if (found)
+      return {
+        ids: found.slots.slice(offset).map((s) => store.docs.ids[s]!),
+        total: found.total,
+        facets: NO_FACETS,
+        match: "all",
+      };
+  }
   return answer(store, query, applyFilters(store, null, query), "all", null, withFacets);
 }
 
