@@ -2,7 +2,27 @@ import { expect, test } from "bun:test";
 import type { ProductListItem } from "../../catalog/present.ts";
 import { ItemCache } from "./items.ts";
 
-const item = (id: number, title = `p${id}`) => ({ slug: `p${id}`, title }) as unknown as ProductListItem;
+/** A list item as the catalog presents it; `category` names the category's slug and name. */
+const item = (id: number, title = `p${id}`, category = "audio"): ProductListItem => ({
+  slug: `p${id}`,
+  title,
+  brand: "Sonica",
+  category: { id: category.length, slug: category, name: category.toUpperCase() },
+  images: ["/media/products/1.svg", `/media/products/${id}.svg`],
+  price: { amount: 1000 + id, currency: "USD" },
+  max_price: { amount: 2000 + id, currency: "USD" },
+  in_stock: true,
+  variants: [
+    {
+      sku: `S-${id}`,
+      title: "Standard",
+      price: { amount: 1000 + id, currency: "USD" },
+      stock_status: "in_stock",
+    },
+  ],
+  rating: { average: null, count: 0 },
+  created_at: new Date(id * 1000).toISOString(),
+});
 
 /** A loader over an in-memory catalog that records what it was asked. */
 function catalog() {
@@ -85,4 +105,26 @@ test("the least recently used item leaves first", async () => {
   await cache.get([1, 3]);
   await cache.get([2]);
   expect(c.calls.map((x) => x.ids)).toEqual([[2]]);
+});
+
+test("kept items equal what was loaded, one category object shared while its slug and name hold", async () => {
+  const c = catalog();
+  for (const id of [1, 2, 3]) c.titles.set(id, `p${id}`);
+  let name: string | null = null;
+  // The same loader, with the category renamed once `name` is set.
+  const load = async (ids: number[], minLsn: bigint | null) => {
+    const found = await c.load(ids, minLsn);
+    if (name !== null)
+      for (const [id, it] of found) found.set(id, { ...it, category: { ...it.category, name: name } });
+    return found;
+  };
+  const cache = new ItemCache(load, 10);
+  const first = await cache.get([1, 2]);
+  expect(first).toEqual([item(1), item(2)]);
+  expect(first[1]!.category).toBe(first[0]!.category);
+  expect(await cache.get([2, 1])).toEqual([item(2), item(1)]);
+  name = "Sound";
+  const [third] = await cache.get([3]);
+  expect(third!.category).toEqual({ id: 5, slug: "audio", name: "Sound" });
+  expect(third!.category).not.toBe(first[0]!.category);
 });

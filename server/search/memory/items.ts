@@ -18,6 +18,7 @@ export type ItemLoader = (ids: number[], minLsn: bigint | null) => Promise<Map<n
  */
 export class ItemCache {
   private readonly items = new Map<number, ProductListItem>();
+  private readonly shared = new SharedValues();
   /** Bumped by every invalidation: a load that started under another epoch is not kept. */
   private epoch = 0;
   /** WAL position every load must have replayed (that of the newest invalidation). */
@@ -71,6 +72,7 @@ export class ItemCache {
     this.epoch++;
     this.floorLsn = maxLsn(this.floorLsn, lsn);
     this.items.clear();
+    this.shared.clear();
   }
 
   get size(): number {
@@ -78,8 +80,58 @@ export class ItemCache {
   }
 
   private put(id: number, item: ProductListItem): void {
-    this.items.set(id, item);
+    this.items.set(id, this.shared.compact(item));
     if (this.items.size > this.capacity) this.items.delete(this.items.keys().next().value!);
+  }
+}
+
+/** Distinct strings kept for sharing before the table starts afresh (a catalog whose values never repeat). */
+const SHARED_STRINGS = 4096;
+
+/**
+ * Values that many items repeat (brand, category, image paths, currencies,
+ * variant titles) held once instead of once per item: each item read from
+ * Postgres brings its own copies, and 5,000 kept items made ~5 MB of the
+ * instance's memory. The item keeps exactly the same values. Categories are
+ * shared only while their slug and name are unchanged (`clear` runs on a
+ * category change anyway).
+ */
+class SharedValues {
+  private readonly strings = new Map<string, string>();
+  private readonly categories = new Map<number, ProductListItem["category"]>();
+
+  /** The item with its repeated values replaced by the shared ones, in place (items are never mutated after). */
+  compact(item: ProductListItem): ProductListItem {
+    item.brand = this.text(item.brand);
+    item.category = this.category(item.category);
+    for (let i = 0; i < item.images.length; i++) item.images[i] = this.text(item.images[i]!);
+    item.price.currency = this.text(item.price.currency);
+    item.max_price.currency = this.text(item.max_price.currency);
+    for (const v of item.variants) {
+      v.title = this.text(v.title);
+      v.price.currency = this.text(v.price.currency);
+    }
+    return item;
+  }
+
+  clear(): void {
+    this.strings.clear();
+    this.categories.clear();
+  }
+
+  private text(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    if (this.strings.size >= SHARED_STRINGS) this.strings.clear();
+    this.strings.set(s, s);
+    return s;
+  }
+
+  private category(c: ProductListItem["category"]): ProductListItem["category"] {
+    const known = this.categories.get(c.id);
+    if (known && known.slug === c.slug && known.name === c.name) return known;
+    this.categories.set(c.id, c);
+    return c;
   }
 }
 
