@@ -22,6 +22,15 @@ export class Postings {
   private start: Int32Array;
   private slots: Int32Array;
   private infos: Uint8Array;
+  /**
+   * Per base term after the build: where its info bytes start in `infos`,
+   * or `-1 - info` when every posting of the term has that one info byte
+   * (half the postings on the 100k seed). Those terms keep no bytes of their
+   * own; they get a view of `sameInfo[info]`, which holds that byte
+   * repeated. Null during the build (`infos` is then parallel to `slots`).
+   */
+  private infoAt: Int32Array | null = null;
+  private sameInfo: (Uint8Array | undefined)[] = [];
   private fill: Int32Array | null;
   private baseTerms: number;
   private tails: (number[] | undefined)[] = [];
@@ -104,6 +113,7 @@ export class Postings {
         this.slots = this.slots.slice(0, out);
         this.infos = this.infos.slice(0, out);
       }
+      this.shareUniformInfos();
     }
     this.sorted = Int32Array.from(this.terms.keys()).sort((a, b) => {
       const x = this.terms[a]!;
@@ -111,6 +121,47 @@ export class Postings {
       return x < y ? -1 : x > y ? 1 : 0;
     });
     this.extra = [];
+  }
+
+  /**
+   * Drops the info bytes of terms whose postings all carry the same byte
+   * (they read a shared run of it instead): ~2 MB less on the 100k seed,
+   * and reading them stays a zero-copy view.
+   */
+  private shareUniformInfos(): void {
+    const infoAt = new Int32Array(this.baseTerms);
+    const longest = new Int32Array(256);
+    let kept = 0;
+    for (let t = 0; t < this.baseTerms; t++) {
+      const from = this.start[t]!;
+      const to = this.start[t + 1]!;
+      const first = this.infos[from]!;
+      let same = to > from;
+      for (let k = from + 1; same && k < to; k++) same = this.infos[k] === first;
+      if (same) {
+        infoAt[t] = -1 - first;
+        if (to - from > longest[first]!) longest[first] = to - from;
+      } else {
+        infoAt[t] = kept;
+        kept += to - from;
+      }
+    }
+    const infos = new Uint8Array(kept);
+    for (let t = 0; t < this.baseTerms; t++) {
+      const at = infoAt[t]!;
+      if (at >= 0) infos.set(this.infos.subarray(this.start[t]!, this.start[t + 1]!), at);
+    }
+    this.sameInfo = [];
+    for (let i = 0; i < 256; i++) if (longest[i]! > 0) this.sameInfo[i] = new Uint8Array(longest[i]!).fill(i);
+    this.infos = infos;
+    this.infoAt = infoAt;
+  }
+
+  /** The info bytes of base term `t`'s `n` base postings (a view). */
+  private baseInfos(t: number, n: number): Uint8Array {
+    const at = this.infoAt ? this.infoAt[t]! : this.start[t]!;
+    if (at >= 0) return this.infos.subarray(at, at + n);
+    return this.sameInfo[-1 - at]!.subarray(0, n);
   }
 
   /** The term's id, or -1. */
@@ -130,12 +181,13 @@ export class Postings {
     const from = t < this.baseTerms ? this.start[t]! : 0;
     const to = t < this.baseTerms ? this.start[t + 1]! : 0;
     const tail = this.tails[t];
-    if (!tail) return { slots: this.slots.subarray(from, to), infos: this.infos.subarray(from, to) };
+    const base = t < this.baseTerms ? this.baseInfos(t, to - from) : EMPTY.infos;
+    if (!tail) return { slots: this.slots.subarray(from, to), infos: base };
     const n = to - from + tail.length;
     const slots = new Int32Array(n);
     const infos = new Uint8Array(n);
     slots.set(this.slots.subarray(from, to));
-    infos.set(this.infos.subarray(from, to));
+    infos.set(base);
     for (let i = 0, j = to - from; i < tail.length; i++, j++) {
       slots[j] = Math.floor(tail[i]! / 256);
       infos[j] = tail[i]! % 256;
