@@ -29,13 +29,42 @@ export interface DeliveryContext {
 /**
  * Runs a consumer on an event at most once per (consumer, event id): the id
  * is recorded in processed_events after the handler succeeds, and a
- * redelivered event that is already recorded is skipped. After the last
+ * redelivered event that is already recorded is skipped. Copies of one event
+ * in hand at once in this process are delivered one after the other. After the last
  * attempt the event goes to dead_letters (replayable) instead of blocking.
  * With tracing on, each attempt is a consumer span continuing `trace` (the
  * relay's publish span), and the handler's own work (statements, webhook
  * calls, mail) nests in it.
  */
 export async function deliver(
+  sql: Sql,
+  consumer: ConsumerSpec,
+  event: DomainEvent,
+  attempt: number,
+  ctx: DeliveryContext,
+  trace?: TraceHeaders,
+): Promise<Outcome> {
+  // Two copies of one event can be in hand at once (the broker redelivers what a killed
+  // process left unacknowledged while the relay republishes rows whose mark it lost):
+  // the second waits for the first, then finds it recorded, instead of handling it alongside.
+  const key = `${consumer.name}\u0000${event.id}`;
+  const before = inHand.get(key);
+  const mine = (before ? before.then(nothing, nothing) : Promise.resolve()).then(() =>
+    deliverOnce(sql, consumer, event, attempt, ctx, trace),
+  );
+  inHand.set(key, mine);
+  try {
+    return await mine;
+  } finally {
+    if (inHand.get(key) === mine) inHand.delete(key);
+  }
+}
+
+/** Deliveries in hand in this process, by consumer and event id (see `deliver`). */
+const inHand = new Map<string, Promise<Outcome>>();
+const nothing = () => {};
+
+async function deliverOnce(
   sql: Sql,
   consumer: ConsumerSpec,
   event: DomainEvent,
