@@ -63,3 +63,15 @@ export async function whenRedisReady(client: Redis, timeoutMs = 2000): Promise<b
     client.once("ready", onReady);
   });
 }
+
+/** Deletes every key matching `pattern` (SCAN in batches, so a large keyspace is not blocked). */
+export async function deleteKeysMatching(client: Redis, pattern: string): Promise<number> {
+  let cursor = "0";
+  let deleted = 0;
+  do {
+    const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) deleted += await client.del(...keys);
+  } while (cursor !== "0");
+  return deleted;
+}

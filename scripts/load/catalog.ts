@@ -13,6 +13,7 @@
 import { mkdir } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createTestDatabase, testRedisUrl } from "../../db/testing.ts";
+import { dropListCache } from "./search-bench.ts";
 import { run } from "./search-bench-run.ts";
 
 const { values } = parseArgs({
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
   } finally {
     child.proc?.kill();
     await child.proc?.exited;
-    if (redisUrl) await dropRedisKeys(redisUrl, db.url);
+    if (redisUrl) await dropListCache(redisUrl, db.url);
     await db.drop();
   }
 }
@@ -168,17 +169,4 @@ async function cacheCounts(base: string, cache: string): Promise<{ hit: number; 
     if (m[2] === "hit") hit += Number(m[3]);
   }
   return { hit, total };
-}
-
-async function dropRedisKeys(redisUrl: string, dbUrl: string): Promise<void> {
-  const { default: Redis } = await import("ioredis");
-  const redis = new Redis(redisUrl);
-  const prefix = `cat:${new URL(dbUrl).pathname.replace(/^\//, "")}:`;
-  let cursor = "0";
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = nextCursor;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
-  redis.disconnect();
 }

@@ -21,6 +21,7 @@ import { mkdir } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { createTestDatabase, testRedisUrl } from "../../db/testing.ts";
+import { deleteKeysMatching } from "../../platform/redis.ts";
 import { proxyRuntimeEnv } from "../../proxy/runtime-env.ts";
 import {
   type ClassResult,
@@ -197,13 +198,7 @@ export function existingDatabase(url: string): { url: string; sql: postgres.Sql;
 export async function dropListCache(redisUrl: string, dbUrl: string): Promise<void> {
   const { default: Redis } = await import("ioredis");
   const redis = new Redis(redisUrl);
-  const prefix = `cat:${new URL(dbUrl).pathname.slice(1)}:`;
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
+  await deleteKeysMatching(redis, `cat:${new URL(dbUrl).pathname.slice(1)}:*`);
   redis.disconnect();
 }
 

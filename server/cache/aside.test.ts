@@ -3,7 +3,7 @@ import { createDatabase, type Database } from "../../db/client.ts";
 import { testRedisUrl, testServerUrl } from "../../db/testing.ts";
 import { createLogger } from "../../platform/logger.ts";
 import { Registry } from "../../platform/metrics.ts";
-import { createRedis, type Redis, whenRedisReady } from "../../platform/redis.ts";
+import { createRedis, deleteKeysMatching, type Redis, whenRedisReady } from "../../platform/redis.ts";
 import { type AsideOptions, CacheAside } from "./aside.ts";
 import { type Cache, entryKey, lsnVersion, versionLsn } from "./cache.ts";
 import { MemoryCache } from "./memory-cache.ts";
@@ -28,12 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (redis) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
+    await deleteKeysMatching(redis, `${prefix}*`);
     redis.disconnect();
   }
   await db.close(1);

@@ -6,7 +6,7 @@ import { type AuthEnv, mountStaffRoutes } from "../core/auth.ts";
 import type { AppDeps, AppEnv, RouteModule } from "../core/deps.ts";
 import { searchEngine } from "./engine.ts";
 import { searchQuerySchema, suggestQuerySchema, toSearchQuery } from "./schemas.ts";
-import { ReindexInProgressError, type SearchEngine } from "./types.ts";
+import { ReindexInProgressError, type SearchEngine, type SearchQuery, type SearchResult } from "./types.ts";
 
 export interface SearchModuleOptions {
   /** The engine to use instead of the one chosen from the config (tests). */
@@ -15,6 +15,18 @@ export interface SearchModuleOptions {
 
 function isListSource(engine: SearchEngine): engine is SearchEngine & ProductListSource {
   return typeof (engine as Partial<ProductListSource>).listIds === "function";
+}
+
+/** What a search answer carries besides its items, in the order the API sends it. */
+function envelope(query: SearchQuery, found: Omit<SearchResult, "items">) {
+  return {
+    page: query.page,
+    page_size: query.page_size,
+    total: found.total,
+    sort: query.sort,
+    match: found.match,
+    facets: found.facets,
+  };
 }
 
 /**
@@ -36,28 +48,13 @@ export function searchModule(opts: SearchModuleOptions = {}): RouteModule {
       if (engine.searchJson) {
         // Items arrive as JSON text: the body is spliced, byte for byte what c.json would send.
         const found = await engine.searchJson(query);
-        const rest = JSON.stringify({
-          page: query.page,
-          page_size: query.page_size,
-          total: found.total,
-          sort: query.sort,
-          match: found.match,
-          facets: found.facets,
-        });
+        const rest = JSON.stringify(envelope(query, found));
         return c.body(`{"items":${found.itemsJson},${rest.slice(1)}`, 200, {
           "Content-Type": "application/json",
         });
       }
       const found = await engine.search(query);
-      return c.json({
-        items: found.items,
-        page: query.page,
-        page_size: query.page_size,
-        total: found.total,
-        sort: query.sort,
-        match: found.match,
-        facets: found.facets,
-      });
+      return c.json({ items: found.items, ...envelope(query, found) });
     });
 
     r.get("/suggest", async (c) => {
