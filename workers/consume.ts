@@ -47,11 +47,19 @@ export async function deliver(
   // Two copies of one event can be in hand at once (the broker redelivers what a killed
   // process left unacknowledged while the relay republishes rows whose mark it lost):
   // the second waits for the first, then finds it recorded, instead of handling it alongside.
-  const key = `${consumer.name}\u0000${event.id}`;
-  const before = inHand.get(key);
-  const mine = (before ? before.then(nothing, nothing) : Promise.resolve()).then(() =>
-    deliverOnce(sql, consumer, event, attempt, ctx, trace),
+  return oneAtATime(`${consumer.name}\u0000${event.id}`, () =>
+    deliverTraced(sql, consumer, event, attempt, ctx, trace),
   );
+}
+
+/** Deliveries in hand in this process, by consumer and event id (see `deliver`). */
+const inHand = new Map<string, Promise<Outcome>>();
+const nothing = () => {};
+
+/** Runs `run` after any earlier run under `key` in this process has settled. */
+async function oneAtATime(key: string, run: () => Promise<Outcome>): Promise<Outcome> {
+  const before = inHand.get(key);
+  const mine = (before ? before.then(nothing, nothing) : Promise.resolve()).then(run);
   inHand.set(key, mine);
   try {
     return await mine;
@@ -60,18 +68,7 @@ export async function deliver(
   }
 }
 
-/** Deliveries in hand in this process, by consumer and event id (see `deliver`). */
-const inHand = new Map<string, Promise<Outcome>>();
-const nothing = () => {};
-
-async function deliverOnce(
-  sql: Sql,
-  consumer: ConsumerSpec,
-  event: DomainEvent,
-  attempt: number,
-  ctx: DeliveryContext,
-  trace?: TraceHeaders,
-): Promise<Outcome> {
+const deliverTraced: typeof deliver = async (sql, consumer, event, attempt, ctx, trace) => {
   const outcome = await inSpan(
     `consume ${consumer.name}`,
     async (span) => {
@@ -94,7 +91,7 @@ async function deliverOnce(
   if (outcome === "retry") ctx.metrics?.retries.inc({ consumer: consumer.name });
   if (outcome === "dead") ctx.metrics?.deadLetters.inc({ consumer: consumer.name });
   return outcome;
-}
+};
 
 async function attemptDelivery(
   sql: Sql,
