@@ -4,6 +4,8 @@
  * seed and its position, so product N is the same whatever the catalog size
  * (the 10k test catalog is the first 10k of the 100k one).
  */
+import { mulberry32 } from "../../platform/prng.ts";
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -29,14 +31,7 @@ export function hashString(s: string): number {
 /** A generator for `seed` (any 32-bit integer); `stream` separates independent sequences. */
 export function createRng(seed: number, stream = 0): Rng {
   // Mixing the stream with a large odd constant keeps neighbouring streams uncorrelated.
-  let a = (seed ^ Math.imul(stream + 1, 0x9e3779b1)) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed ^ Math.imul(stream + 1, 0x9e3779b1));
   // Warm up: the first outputs of nearby seeds are correlated.
   for (let i = 0; i < 4; i++) next();
   return {

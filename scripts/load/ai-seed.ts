@@ -6,7 +6,9 @@
  * benchmark measures serving, and 30k orders one transaction at a time would
  * take minutes.
  */
+
 import type postgres from "postgres";
+import { mulberry32 } from "../../platform/prng.ts";
 import { rebuildForYou } from "../../server/recommend/for-you.ts";
 import { decayedIncrement, MAX_BASKET } from "../../server/recommend/store.ts";
 
@@ -19,15 +21,7 @@ export interface RecommendSeed {
 }
 
 /** A seeded generator (mulberry32): the same options give the same orders. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = mulberry32;
 
 /** Samples ranks 0..n-1 with probability ∝ 1/(rank+1)^s (binary search over the cumulative weights). */
 export function zipf(n: number, s: number, rnd: () => number): () => number {

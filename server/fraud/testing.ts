@@ -1,3 +1,4 @@
+import { mulberry32 } from "../../platform/prng.ts";
 import type { Attempt } from "./attempts.ts";
 
 /**
@@ -17,16 +18,7 @@ export interface SimAttempt {
 }
 
 /** A small seeded PRNG (mulberry32): the same traffic on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export const prng = mulberry32;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

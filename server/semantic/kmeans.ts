@@ -5,17 +5,10 @@
  * keeps answering while it builds.
  */
 
-/** A small deterministic generator (mulberry32), so that two builds of one catalog agree. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../platform/prng.ts";
+
+/** The index's seeded generator, so that two builds of one catalog agree. */
+export const random = mulberry32;
 
 /** Dot product of dims-long rows at ai and bi (four accumulators: ~1.5× faster than one in JSC). */
 export function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, dims: number): number {
