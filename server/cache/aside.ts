@@ -119,12 +119,7 @@ export class CacheAside {
     try {
       const found = await this.cache.getVersions(generations);
       if (found.every((v) => v !== null)) return newestLsn(found as string[]);
-      // Never seen (or evicted): recorded at the primary's position, as a lookup does.
-      const now = lsnVersion(await this.db.currentLsn());
-      const versions = await Promise.all(
-        found.map((v, i) => (v !== null ? v : this.cache.initVersion(generations[i]!, now))),
-      );
-      return newestLsn(versions);
+      return newestLsn(await this.recordMissing(generations, found));
     } catch (err) {
       this.note("read", err);
       return null;
@@ -139,16 +134,21 @@ export class CacheAside {
   private async lookup(spec: AsideSpec): Promise<Lookup> {
     const first = await this.cache.lookup(spec.key, spec.generations, this.lockTtlMs);
     if (first.versions.every((v) => v !== null)) return first;
-    // A missing generation must not read as "oldest": an entry stored under it
-    // could predate writes. Start it at the primary's current position instead.
-    const now = lsnVersion(await this.db.currentLsn());
-    await Promise.all(
-      first.versions.map((v, i) => (v !== null ? v : this.cache.initVersion(spec.generations[i]!, now))),
-    );
+    await this.recordMissing(spec.generations, first.versions);
     const again = await this.cache.lookup(spec.key, spec.generations, this.lockTtlMs);
     if (again.versions.every((v) => v !== null)) return again;
     // Evicted again at once (or the in-process cache was reset): serve from the database.
     throw new CacheUnavailableError("generations vanished while being recorded");
+  }
+
+  /**
+   * The generations with those never seen (or evicted) recorded. A missing
+   * generation must not read as "oldest": an entry stored under it could
+   * predate writes. It starts at the primary's current position instead.
+   */
+  private async recordMissing(names: string[], found: (string | null)[]): Promise<string[]> {
+    const now = lsnVersion(await this.db.currentLsn());
+    return Promise.all(found.map((v, i) => (v !== null ? v : this.cache.initVersion(names[i]!, now))));
   }
 
   /** `token`: the rebuild lock, when the lookup took it; null when another holds it. */
