@@ -1,4 +1,5 @@
 import type { AppDeps } from "../core/deps.ts";
+import { listItemsByIds } from "./content.ts";
 import type { ProductListItem } from "./present.ts";
 import type { ProductListParams } from "./schemas.ts";
 
@@ -35,11 +36,19 @@ export function productListSource(deps: AppDeps): ProductListSource | undefined 
   return sources.get(deps);
 }
 
-/** The source's list items as objects, for answers built as objects rather than spliced from text. */
-export async function listItemsOf(
-  source: ProductListSource,
+/**
+ * The active products' list items in the order of `ids`, at least as fresh as
+ * `minLsn`: from the registered source's item cache when the app has one (kept
+ * exact by the products change log, so a product shown recently costs no
+ * read), else one read. For answers built as objects rather than spliced.
+ */
+export async function listItemsFor(
+  deps: AppDeps,
   ids: number[],
-  minLsn: bigint | null,
+  minLsn: bigint | null = null,
 ): Promise<ProductListItem[]> {
+  if (!ids.length) return [];
+  const source = productListSource(deps);
+  if (!source) return deps.db.read((sql) => listItemsByIds(sql, ids), { minLsn });
   return (await source.listItemsJson(ids, minLsn)).map((text) => JSON.parse(text) as ProductListItem);
 }

@@ -2,8 +2,8 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
-import { activeProductIdBySlug, activeProductIdSql, listItemsByIds } from "../catalog/content.ts";
-import { listItemsOf, productListSource } from "../catalog/list-source.ts";
+import { activeProductIdBySlug, activeProductIdSql } from "../catalog/content.ts";
+import { listItemsFor } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import { slugSchema } from "../catalog/schemas.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
@@ -27,18 +27,6 @@ export interface Recommendations {
 const NONE = JSON.stringify({ strategy: "none", items: [] } satisfies Recommendations);
 
 /**
- * The list items of `ids` in that order (inactive ones left out): from the
- * search index's item cache when the app has one (it is kept exact by the
- * products change log, so prices and stock are current; docs/search.md),
- * else one read.
- */
-async function itemsOf(deps: AppDeps, ids: number[]): Promise<ProductListItem[]> {
-  if (!ids.length) return [];
-  const source = productListSource(deps);
-  return source ? listItemsOf(source, ids, null) : deps.db.read((sql) => listItemsByIds(sql, ids));
-}
-
-/**
  * Runs a ranking and presents its first `limit` products as the JSON the
  * route sends (what the cache keeps, so a hit is sent without serialising
  * again). Recommendations are an extra: when their tables are missing or a
@@ -57,7 +45,7 @@ async function answer(
     json = ranked
       ? JSON.stringify({
           strategy: ranked.strategy,
-          items: (await itemsOf(deps, ranked.ids)).slice(0, limit),
+          items: (await listItemsFor(deps, ranked.ids)).slice(0, limit),
         } satisfies Recommendations)
       : null;
   } catch (err) {

@@ -1,7 +1,7 @@
 import { cacheRuntime } from "../cache/index.ts";
 import { activeProductIds, activeSlugsByIds, listItemsByIds, productContents } from "../catalog/content.ts";
 import { CATEGORIES, PRODUCT_LISTS } from "../catalog/generations.ts";
-import { listItemsOf, productListSource } from "../catalog/list-source.ts";
+import { listItemsFor } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import type { AppDeps } from "../core/deps.ts";
 import { TtlCache } from "../recommend/ttl-cache.ts";
@@ -274,18 +274,6 @@ async function rank(
   return { byId: false, slugs, known: new Map(lexicalItems.map((i) => [i.slug, i])), idOf };
 }
 
-/**
- * The list items of `ids` in that order (archived ones left out), at least as
- * fresh as `minLsn`: from the in-process search index's item cache when the
- * app has one (kept exact by the products change log; a product shown
- * recently costs no read), else one read.
- */
-function itemsOf(deps: AppDeps, ids: number[], minLsn: bigint | null): Promise<ProductListItem[]> {
-  const source = productListSource(deps);
-  if (source) return listItemsOf(source, ids, minLsn);
-  return deps.db.read((sql) => listItemsByIds(sql, ids), { minLsn });
-}
-
 async function blend(
   deps: AppDeps,
   s: SemanticSettings,
@@ -305,9 +293,9 @@ async function blend(
     return fresh.byId ? fresh.ids : null;
   });
   // listItemsByIds keeps the order it is given (archived products left out).
-  if (ids) return { mode: "hybrid", items: await itemsOf(deps, ids, minLsn) };
+  if (ids) return { mode: "hybrid", items: await listItemsFor(deps, ids, minLsn) };
   const r: Ranking = fresh ?? (await rank(deps, s, q, query, index.products, limit, minLsn));
-  if (r.byId) return { mode: "hybrid", items: await itemsOf(deps, r.ids, minLsn) };
+  if (r.byId) return { mode: "hybrid", items: await listItemsFor(deps, r.ids, minLsn) };
   // By slug: lexical items as the engine presented them, the semantic-only ones read now.
   const missing = r.slugs.filter((slug) => !r.known.has(slug)).map((slug) => r.idOf.get(slug)!);
   const rows = await deps.db.read((sql) => listItemsByIds(sql, missing), { minLsn });
