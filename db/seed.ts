@@ -61,6 +61,8 @@ export async function seedCatalog(sql: Sql, opts: SeedOptions): Promise<SeedResu
     // triggers are off for this transaction instead of recomputing per statement.
     await tx`alter table variants disable trigger user`;
     await tx`alter table inventory disable trigger user`;
+    // Stored list items (migration 0107) would be rendered once per bulk statement; once at the end instead.
+    await tx`alter table product_changes disable trigger product_changes_items`;
     await tx`
       insert into users (email, password_hash, name)
       select 'reviewer' || g || '@seed.example', ${passwordHash}, 'Reviewer ' || g
@@ -89,6 +91,8 @@ export async function seedCatalog(sql: Sql, opts: SeedOptions): Promise<SeedResu
       existing!.rows < opts.products ? await withIndexesDeferred(tx, BULK_TABLES, load) : await load();
     await tx`alter table variants enable trigger user`;
     await tx`alter table inventory enable trigger user`;
+    await tx`alter table product_changes enable trigger product_changes_items`;
+    await tx`select refresh_product_items(array(select id from products where id > ${existing!.n}))`;
     return counts;
   });
   await sql`analyze`;

@@ -1,6 +1,6 @@
 import type { Sql, TxSql } from "../../db/client.ts";
-import { type ProductListItem, type ProductListRow, presentListItem } from "./present.ts";
-import { productPage } from "./queries.ts";
+import { listItemJsonByIds } from "./item-json.ts";
+import type { ProductListItem } from "./present.ts";
 
 /** The text of a product the content-based recommender reads. */
 export interface ProductContent {
@@ -77,17 +77,18 @@ export async function activeProductIds(sql: Sql | TxSql, afterId: number, limit:
   return rows.map((r) => Number(r.id));
 }
 
-/** Active products as list items, in the order of `ids` (archived and unknown ones left out). */
+/**
+ * Active products as list items, in the order of `ids` (archived and unknown
+ * ones left out): the stored item texts (`listItemJsonByIds`), parsed.
+ */
 export async function listItemsByIds(sql: Sql, ids: number[]): Promise<ProductListItem[]> {
   if (!ids.length) return [];
-  const rows = await sql<ProductListRow[]>`${productPage(
-    sql,
-    sql`p.id = any(${ids}::bigint[]) and p.status = 'active'`,
-    sql`array_position(${ids}::bigint[], p.id)`,
-    ids.length,
-    0,
-  )}`;
-  return rows.map(presentListItem);
+  const texts = new Map((await listItemJsonByIds(sql, ids)).map((r) => [Number(r.id), r.item]));
+  // Each product once, at its first position (as the SQL ordering by array_position did).
+  return [...new Set(ids)].flatMap((id) => {
+    const text = texts.get(id);
+    return text === undefined ? [] : [JSON.parse(text) as ProductListItem];
+  });
 }
 
 /** The slugs of the active products among `ids` (one index read; archived and unknown ones absent). */

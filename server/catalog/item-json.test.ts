@@ -113,3 +113,53 @@ test("inactive and unknown ids are left out", async () => {
   expect(await listItemJsonByIds(db.sql, [Number(p!.id), 99_999_999])).toEqual([]);
   expect(await listItemJsonByIds(db.sql, [])).toEqual([]);
 });
+
+test("stored items follow every write that changes them, in the writing transaction", async () => {
+  const [row] = await db.sql<{ id: string; category_id: string }[]>`
+    select p.id, p.category_id from products p
+    where p.status = 'active' and (select count(*) from variants v where v.product_id = p.id) >= 2
+    order by p.id limit 1`;
+  const id = Number(row!.id);
+  const [sku1, sku2] = (
+    await db.sql<{ sku: string }[]>`select sku from variants where product_id = ${id} order by position, id`
+  ).map((r) => r.sku);
+  const same = async () => expect(await fromSql([id])).toEqual(await expected([id]));
+  const itemXmin = async () =>
+    (await db.sql<{ x: string }[]>`select xmin::text as x from product_items where product_id = ${id}`)[0]?.x;
+
+  await db.sql`update variants set price = price + 1, title = 'Renamed "v"' where sku = ${sku1!}`;
+  await same();
+  await db.sql`update inventory set quantity = 100 where sku = ${sku2!}`;
+  await same();
+  // A quantity change within one stock status writes nothing.
+  const before = await itemXmin();
+  await db.sql`update inventory set quantity = 99 where sku = ${sku2!}`;
+  expect(await itemXmin()).toBe(before);
+  for (const quantity of [3, 0, 50]) {
+    await db.sql`update inventory set quantity = ${quantity} where sku = ${sku1!}`;
+    await same();
+  }
+  await db.sql`update products set rating_sum = rating_sum + 5, rating_count = rating_count + 1 where id = ${id}`;
+  await same();
+  await db.sql`insert into variants (product_id, sku, title, price, currency, position)
+               values (${id}, 'ITEM-NEW', 'New', 5, 'EUR', 99)`;
+  await same();
+  await db.sql`delete from variants where sku = 'ITEM-NEW'`;
+  await same();
+  await db.sql`update categories set name = 'Renamed «cat»' where id = ${row!.category_id}`;
+  await same();
+  expect(JSON.parse((await fromSql([id])).get(id)!).category.name).toBe("Renamed «cat»");
+  // A failed transaction leaves the stored item as it was.
+  const kept = await fromSql([id]);
+  await expect(
+    db.sql.begin(async (tx) => {
+      await tx`update products set title = 'Never' where id = ${id}`;
+      throw new Error("rolled back");
+    }),
+  ).rejects.toThrow("rolled back");
+  expect(await fromSql([id])).toEqual(kept);
+  await db.sql`update products set status = 'archived' where id = ${id}`;
+  expect(await fromSql([id])).toEqual(new Map());
+  await db.sql`update products set status = 'active' where id = ${id}`;
+  await same();
+});
