@@ -1,3 +1,4 @@
+import { RecentMap } from "../../platform/recent-map.ts";
 import { type Cache, CacheUnavailableError, entryKey, type Lookup } from "./cache.ts";
 
 /** How instances without a shared cache tell each other about raised generations. */
@@ -13,7 +14,7 @@ export interface VersionBus {
 }
 
 export interface MemoryCacheOptions {
-  /** Entries kept at most; the oldest written go first. */
+  /** Entries kept at most; those not read or written recently go first (`RecentMap`). */
   maxEntries?: number;
   bus?: VersionBus;
 }
@@ -28,16 +29,15 @@ export interface MemoryCacheOptions {
 export class MemoryCache implements Cache {
   readonly kind = "memory" as const;
   private readonly versions = new Map<string, string>();
-  private readonly entries = new Map<string, { value: string; expires: number }>();
+  private readonly entries: RecentMap<string, { value: string; expires: number }>;
   private readonly locks = new Map<string, { token: string; expires: number }>();
-  private readonly maxEntries: number;
   private readonly bus: VersionBus | undefined;
   private listening: boolean;
   private failure: string | null = null;
   private closed = false;
 
   constructor(opts: MemoryCacheOptions = {}) {
-    this.maxEntries = opts.maxEntries ?? 20_000;
+    this.entries = new RecentMap(opts.maxEntries ?? 20_000);
     this.bus = opts.bus;
     this.listening = !this.bus;
     this.subscribe(1_000);
@@ -110,14 +110,7 @@ export class MemoryCache implements Cache {
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     this.check();
-    this.entries.delete(key);
     this.entries.set(key, { value, expires: Date.now() + ttlMs });
-    // Map iteration order is insertion order: the first keys are the oldest writes.
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
   }
 
   async tryLock(key: string, ttlMs: number): Promise<string | null> {

@@ -1,17 +1,21 @@
+import { RecentMap } from "../../platform/recent-map.ts";
+
 /**
- * A small per-instance cache with a time to live and a size bound (oldest
- * entries go first). Recommendations may be a minute old; sharing them across
+ * A small per-instance cache with a time to live and a size bound (entries
+ * not used recently go first: `RecentMap`). Recommendations may be a minute old; sharing them across
  * instances is not worth a Redis round trip on a path this cheap to recompute.
  */
 export class TtlCache<V> {
-  private readonly entries = new Map<string, { value: V; expires: number }>();
+  private readonly entries: RecentMap<string, { value: V; expires: number }>;
   private readonly loading = new Map<string, Promise<V>>();
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
+    maxEntries = 10_000,
     /** Told how each lookup went (for a metric). */
     private readonly onLookup: (result: "hit" | "miss" | "coalesced") => void = () => {},
-  ) {}
+  ) {
+    this.entries = new RecentMap(maxEntries);
+  }
 
   /**
    * The cached value, or the one `load` computes (then cached). Concurrent
@@ -43,11 +47,6 @@ export class TtlCache<V> {
   }
 
   private store(key: string, value: V): void {
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.delete(key);
     this.entries.set(key, { value, expires: Date.now() + this.ttlMs });
   }
 

@@ -1,30 +1,27 @@
 import { gzipSync } from "node:zlib";
+import { RecentMap } from "../../platform/recent-map.ts";
 
 /**
  * Gzipped bodies of cached pages, kept per process: a cache hit then costs a
  * map lookup instead of compressing 5 KB again in the proxy on every request
  * (which made a cached product page several times slower than its JSON).
  * Keyed by the exact document, so a page that changed is compressed anew;
- * least recently used entries go first.
+ * entries not used recently go first (`RecentMap`).
  */
 export class GzipMemo {
-  private readonly entries = new Map<string, ArrayBuffer>();
+  private readonly entries: RecentMap<string, ArrayBuffer>;
 
-  constructor(private readonly max = 256) {}
+  constructor(max = 256) {
+    this.entries = new RecentMap(max);
+  }
 
   /** The gzip of `body` (compressed once, then remembered). */
   get(body: string): ArrayBuffer {
     const hit = this.entries.get(body);
-    if (hit) {
-      // re-insert: Map order is the recency order
-      this.entries.delete(body);
-      this.entries.set(body, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const z = gzipSync(body, { level: 6 });
     const gz = z.buffer.slice(z.byteOffset, z.byteOffset + z.byteLength) as ArrayBuffer;
     this.entries.set(body, gz);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
     return gz;
   }
 

@@ -1,6 +1,7 @@
 import type { Database } from "../../../db/client.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { Registry } from "../../../platform/metrics.ts";
+import { RecentMap } from "../../../platform/recent-map.ts";
 import { itemSlugAndTitle, listItemJsonByIds } from "../../catalog/item-json.ts";
 import type { ProductListSource } from "../../catalog/list-source.ts";
 import type { ProductListItem } from "../../catalog/present.ts";
@@ -85,7 +86,7 @@ export function createMemoryEngine(opts: {
   let rebuilding = false;
   let syncing: Promise<void> | null = null;
   let again = false;
-  const parsed = new Map<string, Parsed>();
+  const parsed = new RecentMap<string, Parsed>(PARSE_CACHE);
   // Items are kept as their JSON text (built by Postgres): a page is spliced from them, and a
   // string is a third of the heap of the object it encodes.
   const items = new ItemCache<string>(
@@ -207,7 +208,6 @@ export function createMemoryEngine(opts: {
       empty: text.tsquery === "",
       normalised: text.normalised,
     };
-    if (parsed.size >= PARSE_CACHE) parsed.delete(parsed.keys().next().value!);
     parsed.set(q, entry);
     return entry;
   }

@@ -1,3 +1,4 @@
+import { RecentMap } from "../../../platform/recent-map.ts";
 import type { WeightedTerms } from "./match.ts";
 import type { Postings } from "./postings.ts";
 
@@ -100,7 +101,7 @@ export function editDistance(a: string, b: string, max: number): number {
  * Results are cached per word until the dictionary changes.
  */
 export class TypoExpander {
-  private cache = new Map<string, { version: number; exact: number[]; near: number[] }>();
+  private cache = new RecentMap<string, { version: number; exact: number[]; near: number[] }>(CACHE_SIZE);
 
   constructor(private readonly postings: Postings) {}
 
@@ -124,7 +125,6 @@ export class TypoExpander {
           .slice(0, MAX_EXPANSIONS);
     }
     const entry = { version: this.postings.version, exact, near };
-    if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(word, entry);
     return entry;
   }

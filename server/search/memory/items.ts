@@ -1,3 +1,5 @@
+import { RecentMap } from "../../../platform/recent-map.ts";
+
 /** Loads the items of these product ids (active ones only), keyed by id, at least as fresh as `minLsn`. */
 export type ItemLoader<T> = (ids: number[], minLsn: bigint | null) => Promise<Map<number, T>>;
 
@@ -11,21 +13,25 @@ export type ItemLoader<T> = (ids: number[], minLsn: bigint | null) => Promise<Ma
  * A load that was in flight while an invalidation ran is used for its
  * request but not kept (it may predate the change); loads read at least at
  * the WAL position of the last invalidation, so a lagging replica cannot
- * hand back a version older than one already dropped. Least recently used
- * items leave first once `capacity` is reached.
+ * hand back a version older than one already dropped. At most `capacity`
+ * items are held, those used recently (`RecentMap`: an LRU over one `Map`
+ * had cost 6.4 µs an insertion under random-page churn, ~0.6 ms for a page
+ * of 100 missed items).
  */
 export class ItemCache<T> {
-  private readonly items = new Map<number, T>();
+  private readonly items: RecentMap<number, T>;
   /** Bumped by every invalidation: a load that started under another epoch is not kept. */
   private epoch = 0;
   /** WAL position every load must have replayed (that of the newest invalidation). */
   private floorLsn: bigint | null = null;
   constructor(
     private readonly load: ItemLoader<T>,
-    private readonly capacity: number,
+    capacity: number,
     /** Told how many of each lookup's items were held and how many were read. */
     private readonly counted: (hits: number, misses: number) => void = () => {},
-  ) {}
+  ) {
+    this.items = new RecentMap(capacity);
+  }
 
   /** The active items of `ids`, in that order (ids no longer active are skipped). */
   async get(ids: number[], minLsn: bigint | null = null): Promise<T[]> {
@@ -34,12 +40,8 @@ export class ItemCache<T> {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       const item = this.items.get(id);
-      if (item !== undefined) {
-        // Re-inserted: a Map keeps insertion order, so the first key is the least recently used.
-        this.items.delete(id);
-        this.items.set(id, item);
-        found[i] = item;
-      } else missing.push(id);
+      if (item !== undefined) found[i] = item;
+      else missing.push(id);
     }
     this.counted(ids.length - missing.length, missing.length);
     if (missing.length) {
@@ -51,7 +53,7 @@ export class ItemCache<T> {
         if (found[i] !== undefined) continue;
         const item = loaded.get(ids[i]!);
         found[i] = item;
-        if (item !== undefined && keep) this.put(ids[i]!, item);
+        if (item !== undefined && keep) this.items.set(ids[i]!, item);
       }
     }
     return found.filter((x): x is T => x !== undefined);
@@ -79,11 +81,6 @@ export class ItemCache<T> {
 
   get size(): number {
     return this.items.size;
-  }
-
-  private put(id: number, item: T): void {
-    this.items.set(id, item);
-    if (this.items.size > this.capacity) this.items.delete(this.items.keys().next().value!);
   }
 }
 
