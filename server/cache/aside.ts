@@ -116,10 +116,21 @@ export class CacheAside {
    * down): then any read will do, as on a bypass.
    */
   async floor(generations: string[]): Promise<bigint | null> {
+    const versions = await this.versions(generations);
+    return versions === null ? null : newestLsn(versions);
+  }
+
+  /**
+   * The current versions of `generations`, those never seen (or evicted)
+   * recorded first, so that the answer only changes when a write raises one
+   * (reading "missing" and later the recorded version would look like a
+   * change). Null when the cache cannot tell (Redis down).
+   */
+  async versions(generations: string[]): Promise<string[] | null> {
     try {
       const found = await this.cache.getVersions(generations);
-      if (found.every((v) => v !== null)) return newestLsn(found as string[]);
-      return newestLsn(await this.recordMissing(generations, found));
+      if (found.every((v) => v !== null)) return found as string[];
+      return await this.recordMissing(generations, found);
     } catch (err) {
       this.note("read", err);
       return null;

@@ -64,13 +64,14 @@ function stateOf(deps: AppDeps, s: SemanticSettings): State {
   return st;
 }
 
-/** The catalog's generations as one string; "" when the cache cannot be read (then always rebuild). */
+/**
+ * The catalog's generations as one string; "" when the cache cannot be read
+ * (then always rebuild). Missing generations are recorded first: a missing
+ * one read as "-" and recorded later by a list request would look like a
+ * catalog change and rebuild the vectors for nothing.
+ */
 async function catalogVersion(deps: AppDeps): Promise<string> {
-  try {
-    return (await cacheRuntime(deps).cache.getVersions(GENERATIONS)).map((v) => v ?? "-").join("/");
-  } catch {
-    return "";
-  }
+  return (await cacheRuntime(deps).aside.versions(GENERATIONS))?.join("/") ?? "";
 }
 
 /** Product texts read (and embedded) per round trip: a chunk's embedding blocks the event loop ~10 ms. */
