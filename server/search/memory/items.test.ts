@@ -102,3 +102,35 @@ test("read: every item from the loader at the position asked (or the last invali
   await cache.read([2], 40n);
   expect(c.calls.at(-1)!.minLsn).toBe(90n);
 });
+
+test("evicts the least recently used item, as a reference list does, over many gets and clears", async () => {
+  const c = catalog();
+  for (let id = 0; id < 400; id++) c.titles.set(id, `p${id}`);
+  const capacity = 37;
+  const cache = new ItemCache(c.load, capacity);
+  // Reference: ids in recency order, oldest first.
+  let order: number[] = [];
+  let seed = 11;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  for (let step = 0; step < 3000; step++) {
+    if (step % 997 === 996) {
+      cache.clear(BigInt(step));
+      order = [];
+      continue;
+    }
+    const ids = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => Math.floor(rnd() * 60)))];
+    const held = ids.filter((id) => order.includes(id));
+    c.calls.length = 0;
+    await cache.get(ids);
+    // Only what the reference holds is served from the cache.
+    expect(c.calls.flatMap((x) => x.ids)).toEqual(ids.filter((id) => !held.includes(id)));
+    // Hits move to the end first, then the loaded ones are added in request order.
+    for (const id of held) order = [...order.filter((x) => x !== id), id];
+    for (const id of ids) if (!held.includes(id)) order.push(id);
+    while (order.length > capacity) order.shift();
+    expect(cache.size).toBe(order.length);
+  }
+});

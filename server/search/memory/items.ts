@@ -20,6 +20,15 @@ export class ItemCache<T> {
   private epoch = 0;
   /** WAL position every load must have replayed (that of the newest invalidation). */
   private floorLsn: bigint | null = null;
+  /**
+   * Walks `items` oldest first for eviction, kept between evictions. A fresh
+   * `keys().next()` per eviction skipped every entry deleted since the Map
+   * last compacted (JSC keeps them as holes at the front): 5-100 µs a put at
+   * 5000 items, ~50 µs a request of 10 missed items. Every live entry sits
+   * after this iterator (those before it were evicted, or deleted and set
+   * again at the end), so its next key is still the least recently used one.
+   */
+  private oldest: MapIterator<number> = this.items.keys();
   constructor(
     private readonly load: ItemLoader<T>,
     private readonly capacity: number,
@@ -83,7 +92,14 @@ export class ItemCache<T> {
 
   private put(id: number, item: T): void {
     this.items.set(id, item);
-    if (this.items.size > this.capacity) this.items.delete(this.items.keys().next().value!);
+    if (this.items.size <= this.capacity) return;
+    let next = this.oldest.next();
+    // A finished iterator stays finished: start again from the front.
+    if (next.done) {
+      this.oldest = this.items.keys();
+      next = this.oldest.next();
+    }
+    this.items.delete(next.value!);
   }
 }
 
