@@ -20,15 +20,8 @@ export class ItemCache<T> {
   private epoch = 0;
   /** WAL position every load must have replayed (that of the newest invalidation). */
   private floorLsn: bigint | null = null;
-  /**
-   * Walks `items` oldest first for eviction, kept between evictions. A fresh
-   * `keys().next()` per eviction skipped every entry deleted since the Map
-   * last compacted (JSC keeps them as holes at the front): 5-100 µs a put at
-   * 5000 items, ~50 µs a request of 10 missed items. Every live entry sits
-   * after this iterator (those before it were evicted, or deleted and set
-   * again at the end), so its next key is still the least recently used one.
-   */
-  private oldest: MapIterator<number> = this.items.keys();
+  /** The least recently used key (hits are deleted and set again at the end). */
+  private readonly oldest = new OldestKey(this.items);
   constructor(
     private readonly load: ItemLoader<T>,
     private readonly capacity: number,
@@ -92,14 +85,34 @@ export class ItemCache<T> {
 
   private put(id: number, item: T): void {
     this.items.set(id, item);
-    if (this.items.size <= this.capacity) return;
-    let next = this.oldest.next();
+    if (this.items.size > this.capacity) this.oldest.evict();
+  }
+}
+
+/**
+ * Evicts a Map's oldest entry (first in insertion order) through one
+ * iterator kept between evictions. A fresh `keys().next()` per eviction
+ * skipped every entry deleted since the Map last compacted (JSC keeps them
+ * as holes at the front): 5–100 µs an eviction at 5,000–10,000 entries.
+ * Every live entry lies after the iterator (those it passed were evicted;
+ * a Map adds at the end, and a key deleted and set again goes there too),
+ * so its next key is the oldest whatever else deletes or clears meanwhile.
+ */
+export class OldestKey<K> {
+  private keys: MapIterator<K>;
+  constructor(private readonly map: Map<K, unknown>) {
+    this.keys = map.keys();
+  }
+
+  /** Deletes the oldest entry (none when the Map is empty). */
+  evict(): void {
+    let next = this.keys.next();
     // A finished iterator stays finished: start again from the front.
     if (next.done) {
-      this.oldest = this.items.keys();
-      next = this.oldest.next();
+      this.keys = this.map.keys();
+      next = this.keys.next();
     }
-    this.items.delete(next.value!);
+    if (!next.done) this.map.delete(next.value);
   }
 }
 
