@@ -35,3 +35,29 @@ test("concurrent misses of one key share one load; a failed load is not kept", a
   await expect(cache.get("bad", () => Promise.reject(new Error("db down")))).rejects.toThrow("db down");
   expect(await cache.get("bad", async () => 7)).toBe(7);
 });
+
+test("over many stores, forgets and reloads, the oldest stored entries are the ones evicted", async () => {
+  const cap = 50;
+  const cache = new TtlCache<string>(60_000, cap);
+  // Reference: keys in store order, oldest first (a reload stores the key again, at the end).
+  let order: string[] = [];
+  let loads = 0;
+  for (let i = 0; i < 2000; i++) {
+    const key = `k${(i * 7919) % 120}`;
+    if (i % 97 === 0) {
+      cache.forget("k1");
+      order = order.filter((k) => !k.startsWith("k1"));
+    }
+    const before = loads;
+    await cache.get(key, async () => {
+      loads++;
+      return key;
+    });
+    const held = order.includes(key);
+    expect(loads - before).toBe(held ? 0 : 1);
+    if (!held) {
+      if (order.length >= cap) order.shift();
+      order.push(key);
+    }
+  }
+});

@@ -1,6 +1,7 @@
 import type { Database } from "../../../db/client.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import type { Registry } from "../../../platform/metrics.ts";
+import { OldestKey } from "../../../platform/oldest-key.ts";
 import { itemSlugAndTitle, listItemJsonByIds } from "../../catalog/item-json.ts";
 import type { ProductListSource } from "../../catalog/list-source.ts";
 import type { ProductListItem } from "../../catalog/present.ts";
@@ -19,7 +20,7 @@ import {
 import type { BuiltIndex } from "./build.ts";
 import { applyChanges, buildIndex } from "./build.ts";
 import { TypoExpander } from "./fuzzy.ts";
-import { ItemCache, OldestKey } from "./items.ts";
+import { ItemCache } from "./items.ts";
 import { type IndexAnswer, searchAll, searchFullText, searchTypos, suggestSlots } from "./query.ts";
 import { parseTsquery, type QueryNode } from "./tsquery.ts";
 
