@@ -242,10 +242,12 @@ async function rank(
   const engine = searchEngine(deps);
   const lexicalQuery = { q, sort: "relevance", page: 1, page_size: POOL } as const;
   const lexicalRank = (r: number) => (1 - s.semanticWeight) * (1 - r / POOL);
+  // Ids alone when the engine can rank without reading rows: only the `limit` winners are read.
+  // Asked before the scan: a new text's parse (a Postgres round trip) runs while the scan has the CPU.
+  const lexicalIds = engine.rankIds?.(lexicalQuery);
   const semantic = nearest(products, query, POOL);
   const semanticScore = (cos: number) => s.semanticWeight * Math.max(0, cos);
-  // Ids alone when the engine can rank without reading rows: only the `limit` winners are read.
-  const ids = (await engine.rankIds?.(lexicalQuery)) ?? null;
+  const ids = (await lexicalIds) ?? null;
   if (ids) {
     const scores = new Map<number, number>();
     for (const [r, id] of ids.entries()) scores.set(id, lexicalRank(r));
