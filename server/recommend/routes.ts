@@ -3,12 +3,12 @@ import { z } from "zod";
 import { notFound } from "../../platform/problem.ts";
 import { jsonBody, queryParams } from "../../platform/validate.ts";
 import { activeProductIdBySlug, activeProductIdSql } from "../catalog/content.ts";
-import { listItemsFor } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import { slugSchema } from "../catalog/schemas.ts";
 import { type AuthEnv, authenticate, currentUser, requireAuth } from "../core/auth.ts";
 import type { AppDeps, RouteModule } from "../core/deps.ts";
 import { forgetForYou, servedForYou } from "./for-you.ts";
+import { listItemsJsonFor, spliceItems } from "./list-json.ts";
 import type { Ranked } from "./serve.ts";
 import type { RecommendSettings } from "./settings.ts";
 import { addView, popularProducts, rankForProduct, type Scores } from "./store.ts";
@@ -42,11 +42,9 @@ async function answer(
   let json: string | null;
   try {
     const ranked = await rank();
+    // Spliced from the items' JSON texts: the `Recommendations` shape, without parsing them.
     json = ranked
-      ? JSON.stringify({
-          strategy: ranked.strategy,
-          items: (await listItemsFor(deps, ranked.ids)).slice(0, limit),
-        } satisfies Recommendations)
+      ? spliceItems("strategy", ranked.strategy, (await listItemsJsonFor(deps, ranked.ids)).slice(0, limit))
       : null;
   } catch (err) {
     deps.logger.warn("recommendations unavailable; answering none", { what, err });

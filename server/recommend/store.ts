@@ -287,6 +287,9 @@ export async function customersWithHistory(
  * `minSupport` ignored) or similar list, best `limit` first, with the product
  * named by an SQL expression for its id (the catalog's `activeProductIdSql`):
  * the lookup and the ranking in one statement. `seed` null: no such product.
+ * The ranking itself is a PL/pgSQL function (migration 0108): Postgres keeps
+ * its plan per connection, where this statement as one query was planned on
+ * every call (0.8 ms of planning for 0.14 ms of execution on the 100k catalog).
  */
 export async function rankForProduct(
   sql: Sql | TxSql,
@@ -298,21 +301,12 @@ export async function rankForProduct(
   // One seed: every (product, other) pair is one row, so no sums are needed (as coPurchaseScores and similarScores give).
   const ranked =
     what === "bought_together"
-      ? sql`
-        select p.other_id as id, (p.weight / sqrt(ia.weight * ib.weight))::float8 as score
-        from rec_items ia
-        join rec_pairs p on p.product_id = ia.product_id
-        join rec_items ib on ib.product_id = p.other_id
-        where ia.product_id = s.id and p.support >= ${minSupport}
-        order by score desc, p.other_id limit ${limit}`
-      : sql`
-        select similar_id as id, score::float8 as score from rec_similar
-        where product_id = s.id and similar_id <> s.id
-        order by score desc, similar_id limit ${limit}`;
+      ? sql`rec_bought_together(s.id, ${minSupport}::int, ${limit}::int)`
+      : sql`rec_similar_to(s.id, ${limit}::int)`;
   const rows = await sql<{ seed: string | null; id: string | null }[]>`
-    select s.id as seed, r.id from (select ${seedId} as id) s
-    left join lateral (${ranked}) r on true
-    order by r.score desc, r.id`;
+    select s.id as seed, r.other_id as id from (select ${seedId} as id) s
+    left join lateral ${ranked} r on true
+    order by r.score desc, r.other_id`;
   const seed = rows[0]?.seed ?? null;
   return {
     seed: seed === null ? null : Number(seed),

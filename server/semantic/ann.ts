@@ -87,28 +87,6 @@ export interface IvfOptions {
 export const EXACT_BELOW = 4096;
 
 /**
- * Dot product of components from..to-1 of an integer query with the 16-bit
- * row at `bi`, in 32-bit integer arithmetic (`Math.imul`): as fast in JSC
- * as float × float, where float × int16 converted every element and was
- * ~1.5× slower. `scanQuery` sizes the query so that no sum can leave 32 bits.
- */
-function dotQuantised(a: Int32Array, b: Int16Array, bi: number, from: number, to: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let d = from;
-  for (; d + 3 < to; d += 4) {
-    s0 = (s0 + Math.imul(a[d]!, b[bi + d]!)) | 0;
-    s1 = (s1 + Math.imul(a[d + 1]!, b[bi + d + 1]!)) | 0;
-    s2 = (s2 + Math.imul(a[d + 2]!, b[bi + d + 2]!)) | 0;
-    s3 = (s3 + Math.imul(a[d + 3]!, b[bi + d + 3]!)) | 0;
-  }
-  for (; d < to; d++) s0 = (s0 + Math.imul(a[d]!, b[bi + d]!)) | 0;
-  return s0 + s1 + s2 + s3;
-}
-
-/**
  * `query` rotated onto the index's axes and rounded to integers, with its
  * scale: what the scan multiplies. Any partial sum of products is at most
  * |q_int|·|v_int| (Cauchy–Schwarz), and |v_int| ≤ 1/minScale + √dims/2 for
@@ -259,38 +237,81 @@ export function nearestCells(index: IvfIndex, query: Float32Array, probes = inde
   return top.sorted().map((h) => h.row);
 }
 
+/** Scans given cells of one index for a query's `k` best rows (see `searchCells`). */
+type Scanner = (query: Float32Array, k: number, cells: number[]) => Hit[];
+
+/** Each index's scanner, made on its first search. */
+const scanners = new WeakMap<IvfIndex, Scanner>();
+
 /**
  * The `k` best rows of the given cells by dot product with `query`, best
  * first; scores are those of the quantised vectors (within ~1e-5 of the exact).
  */
 export function searchCells(index: IvfIndex, query: Float32Array, k: number, cells: number[]): Hit[] {
-  const top = new TopK(k);
+  let scan = scanners.get(index);
+  if (!scan) {
+    scan = scannerOf(index);
+    scanners.set(index, scan);
+  }
+  return scan(query, k, cells);
+}
+
+/**
+ * The scan of one index, with its arrays and sizes held as constants of a
+ * closure rather than read from the index on each call: JSC then treats
+ * them as constants in the compiled loop, which scanned the 100k catalog
+ * ~20 % faster (two-word queries, 0.70 → 0.56 ms; docs/ai.md). The same
+ * arithmetic in the same order as before, so the same hits and scores.
+ */
+function scannerOf(index: IvfIndex): Scanner {
   const { dims, vectors, scales, rows, offsets, tails } = index;
   const [h0, h1] = index.heads;
-  const { q, scale: qScale } = scanQuery(index, query);
-  let qTail1 = 0;
-  for (let d = h1; d < dims; d++) qTail1 += (q[d]! * qScale) ** 2;
-  let qTail0 = qTail1;
-  for (let d = h0; d < h1; d++) qTail0 += (q[d]! * qScale) ** 2;
-  qTail0 = Math.sqrt(qTail0) * (1 + 1e-6);
-  qTail1 = Math.sqrt(qTail1) * (1 + 1e-6);
-  let floor = top.floor();
-  for (const c of cells)
-    for (let at = offsets[c]!, end = offsets[c + 1]!; at < end; at++) {
-      const scale = scales[at]! * qScale;
-      const base = at * dims;
-      // What is left can add at most |q_tail|·|v_tail|: a row that cannot pass the k-th best is dropped unread.
-      let s = dotQuantised(q, vectors, base, 0, h0) * scale;
-      if (s + qTail0 * tails[2 * at]! <= floor) continue;
-      s += dotQuantised(q, vectors, base, h0, h1) * scale;
-      if (s + qTail1 * tails[2 * at + 1]! <= floor) continue;
-      s += dotQuantised(q, vectors, base, h1, dims) * scale;
-      if (s > floor) {
-        top.offer(rows[at]!, s);
-        floor = top.floor();
-      }
+  // Components from..to-1 of the integer query · the 16-bit row at `bi`, in 32-bit integer
+  // arithmetic (Math.imul: as fast in JSC as float × float; float × int16 converted every element
+  // and was ~1.5× slower). `scanQuery` sizes the query so that no sum can leave 32 bits. Defined
+  // here, not shared, so that each index's loop is compiled against its own `vectors`.
+  const dotRow = (a: Int32Array, bi: number, from: number, to: number): number => {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let d = from;
+    for (; d + 3 < to; d += 4) {
+      s0 = (s0 + Math.imul(a[d]!, vectors[bi + d]!)) | 0;
+      s1 = (s1 + Math.imul(a[d + 1]!, vectors[bi + d + 1]!)) | 0;
+      s2 = (s2 + Math.imul(a[d + 2]!, vectors[bi + d + 2]!)) | 0;
+      s3 = (s3 + Math.imul(a[d + 3]!, vectors[bi + d + 3]!)) | 0;
     }
-  return top.sorted();
+    for (; d < to; d++) s0 = (s0 + Math.imul(a[d]!, vectors[bi + d]!)) | 0;
+    return s0 + s1 + s2 + s3;
+  };
+  return (query, k, cells) => {
+    const top = new TopK(k);
+    const { q, scale: qScale } = scanQuery(index, query);
+    let qTail1 = 0;
+    for (let d = h1; d < dims; d++) qTail1 += (q[d]! * qScale) ** 2;
+    let qTail0 = qTail1;
+    for (let d = h0; d < h1; d++) qTail0 += (q[d]! * qScale) ** 2;
+    qTail0 = Math.sqrt(qTail0) * (1 + 1e-6);
+    qTail1 = Math.sqrt(qTail1) * (1 + 1e-6);
+    let floor = top.floor();
+    for (const c of cells)
+      for (let at = offsets[c]!, end = offsets[c + 1]!; at < end; at++) {
+        const scale = scales[at]! * qScale;
+        const base = at * dims;
+        // What is left can add at most |q_tail|·|v_tail|: a row that cannot pass the k-th best is dropped unread.
+        let s = dotRow(q, base, 0, h0) * scale;
+        if (s + qTail0 * tails[2 * at]! <= floor) continue;
+        s += dotRow(q, base, h0, h1) * scale;
+        if (s + qTail1 * tails[2 * at + 1]! <= floor) continue;
+        s += dotRow(q, base, h1, dims) * scale;
+        if (s > floor) {
+          top.offer(rows[at]!, s);
+          floor = top.floor();
+        }
+      }
+    return top.sorted();
+  };
 }
 
 /** Approximate top `k` (exact when the index has one cell, or `probes` covers every cell). */

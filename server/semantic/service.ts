@@ -4,6 +4,7 @@ import { CATEGORIES, PRODUCT_LISTS } from "../catalog/generations.ts";
 import { listItemsFor } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import type { AppDeps } from "../core/deps.ts";
+import { listItemsJsonFor, spliceItems } from "../recommend/list-json.ts";
 import { TtlCache } from "../recommend/ttl-cache.ts";
 import { tokens } from "../recommend/vectors.ts";
 import { searchEngine } from "../search/engine.ts";
@@ -177,7 +178,8 @@ export async function hybridSearch(
   limit: number,
   wait = false,
 ): Promise<HybridResult> {
-  return blend(deps, s, q, limit, await semanticIndex(deps, s, wait), null);
+  const r = await blend(deps, s, q, limit, await semanticIndex(deps, s, wait), null);
+  return "ids" in r ? { mode: r.mode, items: await listItemsFor(deps, r.ids, null) } : r;
 }
 
 type Index = Awaited<ReturnType<typeof semanticIndex>>;
@@ -202,14 +204,21 @@ export async function hybridSearchJson(
   limit: number,
 ): Promise<string> {
   const index = await semanticIndex(deps, s, false);
-  if (!index?.version) return JSON.stringify(await blend(deps, s, q, limit, index, null));
+  // A ranking by ids is spliced from the items' JSON texts (as `JSON.stringify` of the `HybridResult`).
+  const json = async (minLsn: bigint | null) => {
+    const r = await blend(deps, s, q, limit, index, minLsn);
+    return "ids" in r
+      ? spliceItems("mode", r.mode, await listItemsJsonFor(deps, r.ids, minLsn))
+      : JSON.stringify(r);
+  };
+  if (!index?.version) return json(null);
   return cacheRuntime(deps).aside.fetch(
     {
       cache: "semantic_search",
       key: `semantic:${index.version}:${limit}:${normaliseQuery(q)}`,
       generations: GENERATIONS,
     },
-    async (minLsn) => JSON.stringify(await blend(deps, s, q, limit, index, minLsn)),
+    json,
   );
 }
 
@@ -234,10 +243,12 @@ async function rank(
   const engine = searchEngine(deps);
   const lexicalQuery = { q, sort: "relevance", page: 1, page_size: POOL } as const;
   const lexicalRank = (r: number) => (1 - s.semanticWeight) * (1 - r / POOL);
+  // Ids alone when the engine can rank without reading rows: only the `limit` winners are read.
+  // Asked before the scan: a new text's parse (a Postgres round trip) runs while the scan has the CPU.
+  const lexicalIds = engine.rankIds?.(lexicalQuery);
   const semantic = nearest(products, query, POOL);
   const semanticScore = (cos: number) => s.semanticWeight * Math.max(0, cos);
-  // Ids alone when the engine can rank without reading rows: only the `limit` winners are read.
-  const ids = (await engine.rankIds?.(lexicalQuery)) ?? null;
+  const ids = (await lexicalIds) ?? null;
   if (ids) {
     const scores = new Map<number, number>();
     for (const [r, id] of ids.entries()) scores.set(id, lexicalRank(r));
@@ -275,6 +286,10 @@ async function rank(
   return { byId: false, slugs, known: new Map(lexicalItems.map((i) => [i.slug, i])), idOf };
 }
 
+/**
+ * The hybrid answer: as the ranked ids when the ranking is by id (the items
+ * are read by the caller, as objects or as JSON texts), else with its items.
+ */
 async function blend(
   deps: AppDeps,
   s: SemanticSettings,
@@ -282,7 +297,7 @@ async function blend(
   limit: number,
   index: Index,
   minLsn: bigint | null,
-): Promise<HybridResult> {
+): Promise<HybridResult | { mode: "hybrid"; ids: number[] }> {
   const query = index ? embed(index.words, tokens(q)) : null;
   if (!index || !query) {
     const lexical = await searchEngine(deps).search({ q, sort: "relevance", page: 1, page_size: limit });
@@ -293,10 +308,10 @@ async function blend(
     fresh = await rank(deps, s, q, query, index.products, limit, minLsn);
     return fresh.byId ? fresh.ids : null;
   });
-  // listItemsByIds keeps the order it is given (archived products left out).
-  if (ids) return { mode: "hybrid", items: await listItemsFor(deps, ids, minLsn) };
+  // The items are read in the order given (archived products left out).
+  if (ids) return { mode: "hybrid", ids };
   const r: Ranking = fresh ?? (await rank(deps, s, q, query, index.products, limit, minLsn));
-  if (r.byId) return { mode: "hybrid", items: await listItemsFor(deps, r.ids, minLsn) };
+  if (r.byId) return { mode: "hybrid", ids: r.ids };
   // By slug: lexical items as the engine presented them, the semantic-only ones read now.
   const missing = r.slugs.filter((slug) => !r.known.has(slug)).map((slug) => r.idOf.get(slug)!);
   const rows = await deps.db.read((sql) => listItemsByIds(sql, missing), { minLsn });
