@@ -78,17 +78,19 @@ export async function activeProductIds(sql: Sql | TxSql, afterId: number, limit:
 }
 
 /**
- * Active products as list items, in the order of `ids` (archived and unknown
- * ones left out): the stored item texts (`listItemJsonByIds`), parsed.
+ * Active products' list items as their JSON texts (`listItemJsonByIds`), in
+ * the order of `ids`, each product once at its first position (archived and
+ * unknown ones left out).
  */
-export async function listItemsByIds(sql: Sql, ids: number[]): Promise<ProductListItem[]> {
+export async function listItemTextsByIds(sql: Sql, ids: number[]): Promise<string[]> {
   if (!ids.length) return [];
   const texts = new Map((await listItemJsonByIds(sql, ids)).map((r) => [Number(r.id), r.item]));
-  // Each product once, at its first position (as the SQL ordering by array_position did).
-  return [...new Set(ids)].flatMap((id) => {
-    const text = texts.get(id);
-    return text === undefined ? [] : [JSON.parse(text) as ProductListItem];
-  });
+  return [...new Set(ids)].flatMap((id) => texts.get(id) ?? []);
+}
+
+/** Active products as list items, in the order of `ids` (archived and unknown ones left out). */
+export async function listItemsByIds(sql: Sql, ids: number[]): Promise<ProductListItem[]> {
+  return (await listItemTextsByIds(sql, ids)).map((text) => JSON.parse(text) as ProductListItem);
 }
 
 /** The slugs of the active products among `ids` (one index read; archived and unknown ones absent). */

@@ -1,10 +1,9 @@
 import { cacheRuntime } from "../cache/index.ts";
 import { activeProductIds, activeSlugsByIds, listItemsByIds, productContents } from "../catalog/content.ts";
 import { CATEGORIES, PRODUCT_LISTS } from "../catalog/generations.ts";
-import { listItemsFor } from "../catalog/list-source.ts";
+import { listItemsFor, listItemsJsonFor, spliceItems } from "../catalog/list-source.ts";
 import type { ProductListItem } from "../catalog/present.ts";
 import type { AppDeps } from "../core/deps.ts";
-import { listItemsJsonFor, spliceItems } from "../recommend/list-json.ts";
 import { TtlCache } from "../recommend/ttl-cache.ts";
 import { tokens } from "../recommend/vectors.ts";
 import { searchEngine } from "../search/engine.ts";

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { listItemsFor, productListSource } from "../catalog/list-source.ts";
 import type { AppDeps } from "../core/deps.ts";
 import { createTestApp, type TestApp } from "../testing/harness.ts";
-import { listItemsJsonFor, spliceItems } from "./list-json.ts";
+import { listItemsFor, listItemsJsonFor, productListSource, spliceItems } from "./list-source.ts";
 
 setDefaultTimeout(120_000);
 
