@@ -15,12 +15,12 @@ function slotsOf(span: number, share: number, seed: number): number[] {
   return out;
 }
 
-test("dense terms become bit sets, the rest 16-bit blocks; every reader gives back the exact slots", () => {
+test("dense terms become bit sets, long lists stay 32-bit, short ones 16-bit blocks; every reader gives back the exact slots", () => {
   fc.assert(
     fc.property(
       // Spans over one and several 65,536-slot blocks; shares from a few slots to most of them.
       fc.integer({ min: 1, max: 200_000 }),
-      fc.array(fc.tuple(fc.constantFrom(0, 0.0001, 0.01, 0.1, 0.2, 0.9), fc.integer()), {
+      fc.array(fc.tuple(fc.constantFrom(0, 0.0001, 0.01, 0.03, 0.1, 0.2, 0.9), fc.integer()), {
         minLength: 1,
         maxLength: 6,
       }),
@@ -37,6 +37,9 @@ test("dense terms become bit sets, the rest 16-bit blocks; every reader gives ba
         for (const s of probe) marks[s] = 1;
         terms.forEach((slots, t) => {
           expect(rows.isSet(t)).toBe(slots.length >= 64 && slots.length * 8 >= span);
+          // Lists of 2,048 slots or more (not bit sets) are read in place.
+          expect(rows.view(t) !== null).toBe(!rows.isSet(t) && slots.length >= 2048);
+          if (rows.view(t)) expect([...rows.view(t)!]).toEqual(slots);
           const out = new Int32Array(slots.length);
           expect(rows.decode(t, out)).toBe(slots.length);
           expect([...out]).toEqual(slots);
@@ -49,10 +52,10 @@ test("dense terms become bit sets, the rest 16-bit blocks; every reader gives ba
             for (let b = 0; b < 32; b++) if (bits[w]! & (1 << b)) set.push(w * 32 + b);
           expect(set).toEqual(slots);
 
-          if (rows.isSet(t)) {
-            const held = new Set(slots);
-            expect(probe.filter((s) => rows.setHas(t, s))).toEqual(probe.filter((s) => held.has(s)));
-          }
+          const held = new Set(slots);
+          const kept = new Int32Array(probe.length);
+          const n = rows.keep(t, Int32Array.from(probe), kept);
+          expect([...kept.subarray(0, n)]).toEqual(probe.filter((s) => held.has(s)));
 
           // Info byte = the posting's index mod 256; each marked posting adds byInfo[info].
           const infos = Uint8Array.from(slots, (_s, i) => i % 256);

@@ -82,15 +82,18 @@ function mergeTwo(a: Int32Array, b: Int32Array, out: Int32Array): number {
 
 /**
  * The slots in any of these terms' postings, ascending and without
- * duplicates: one term decoded, more set in the shared bit buffer (a bit-set
- * term a word at a time) and read back a word at a time.
+ * duplicates: one term as its slots, two lists merged, more set in the
+ * shared bit buffer (a bit-set term a word at a time) and read back a word
+ * at a time.
  */
 export function unionOfTerms(store: IndexStore, terms: number[]): Int32Array {
   const p = store.postings;
   const unique = (terms.length > 1 ? [...new Set(terms)] : terms).filter((t) => t >= 0 && p.docFreq(t) > 0);
   if (unique.length === 0) return new Int32Array(0);
-  const take = store.take;
-  if (unique.length === 1) return p.slotsOf(unique[0]!, take);
+  if (unique.length === 1) return p.slotsOf(unique[0]!, store.take);
+  // Two lists: one merge (as cheap as setting their bits, and no read-back of the words between).
+  if (unique.length === 2 && !p.isBitSet(unique[0]!) && !p.isBitSet(unique[1]!))
+    return unionOfLists(store, [p.slotsOf(unique[0]!, store.take), p.slotsOf(unique[1]!, store.take)]);
   const bits = store.bitBuffer();
   const range = store.wordRange();
   let total = 0;
@@ -178,9 +181,10 @@ function evaluateOnce(
 }
 
 /**
- * The AND of kids: the lists merged smallest first; a kid that is one
- * bit-set term (a frequent word such as "the") is never decoded: what is
- * left is filtered by one bit test a slot.
+ * The AND of kids: the smallest part decoded (or evaluated), then each
+ * kid that is one term filters what is left in place (`keepWith`: a bit
+ * test a slot for a frequent term, a merge for the others), smallest
+ * first; other kids are evaluated and merged.
  */
 function intersectKids(
   store: IndexStore,
@@ -190,19 +194,20 @@ function intersectKids(
   done: Map<string, Int32Array>,
 ): Int32Array {
   const p = store.postings;
-  const sets: number[] = [];
+  const single: number[] = [];
   const parts: Int32Array[] = [];
   for (const k of kids) {
     const terms = k.op === "term" ? [...new Set(resolve(k))] : [];
-    if (terms.length === 1 && p.isBitSet(terms[0]!)) sets.push(terms[0]!);
+    if (terms.length === 1) single.push(terms[0]!);
     else parts.push(evaluateOnce(store, k, resolve, meanings, done));
   }
-  sets.sort((a, b) => p.docFreq(a) - p.docFreq(b));
-  if (!parts.length) parts.push(p.slotsOf(sets.shift()!, store.take));
+  single.sort((a, b) => p.docFreq(a) - p.docFreq(b));
   parts.sort((a, b) => a.length - b.length);
+  if (single.length && (!parts.length || p.docFreq(single[0]!) < parts[0]!.length))
+    parts.unshift(p.slotsOf(single.shift()!, store.take));
   let acc = parts[0]!;
   for (let i = 1; i < parts.length && acc.length; i++) acc = intersect(store, acc, parts[i]!);
-  for (const t of sets) {
+  for (const t of single) {
     if (!acc.length) break;
     const out = store.take(acc.length);
     acc = out.subarray(0, p.keepWith(t, acc, out));

@@ -193,17 +193,26 @@ export class Postings {
   }
 
   /**
-   * Term `t`'s slots, ascending, decoded into `take(n)` (a query's arena):
-   * what intersections and single-term matches read.
+   * Term `t`'s slots, ascending: a view of its 32-bit slots when it has them
+   * and no tail, else decoded into `take(n)` (a query's arena).
    */
   slotsOf(t: number, take: (n: number) => Int32Array): Int32Array {
     if (t < 0) return new Int32Array(0);
     const rows = this.sealed();
+    const tail = this.tails[t];
+    if (!tail && t < this.baseTerms) {
+      const view = rows.view(t);
+      if (view) return view;
+    }
     const out = take(this.docFreq(t));
     let n = t < this.baseTerms ? rows.decode(t, out) : 0;
-    const tail = this.tails[t];
     if (tail) for (let i = 0; i < tail.length; i++) out[n++] = Math.floor(tail[i]! / 256);
     return out;
+  }
+
+  /** True when term `t` is a bit set (a union sets its words, not its slots one by one). */
+  isBitSet(t: number): boolean {
+    return t >= 0 && t < this.baseTerms && this.sealed().isSet(t);
   }
 
   /** Sets term `t`'s slots in `bits` and widens `range` ([first, last] word touched) to cover them. */
@@ -222,28 +231,22 @@ export class Postings {
     if (last > range[1]!) range[1] = last;
   }
 
-  /** True when term `t` is a bit set: `keepWith` filters by it without decoding it. */
-  isBitSet(t: number): boolean {
-    return t >= 0 && t < this.baseTerms && this.sealed().isSet(t);
-  }
-
   /**
-   * Writes the slots of ascending `list` that carry bit-set term `t` into
-   * `out` (from 0); returns how many. One bit test a slot (a merge with the
-   * tail for slots added later).
+   * Writes the slots of ascending `list` that carry term `t` into `out`
+   * (from 0); returns how many: an AND with a term that is never decoded
+   * (one bit test a slot for a bit set, a merge in place for a list, then a
+   * merge with the tail, whose slots are above every base slot).
    */
   keepWith(t: number, list: Int32Array, out: Int32Array): number {
-    const rows = this.sealed();
+    if (t < 0) return 0;
+    let n = t < this.baseTerms ? this.sealed().keep(t, list, out) : 0;
     const tail = this.tails[t];
-    let n = 0;
+    if (!tail) return n;
     let j = 0;
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < list.length && j < tail.length; i++) {
       const s = list[i]!;
-      if (rows.setHas(t, s)) out[n++] = s;
-      else if (tail) {
-        while (j < tail.length && Math.floor(tail[j]! / 256) < s) j++;
-        if (j < tail.length && Math.floor(tail[j]! / 256) === s) out[n++] = s;
-      }
+      while (j < tail.length && Math.floor(tail[j]! / 256) < s) j++;
+      if (j < tail.length && Math.floor(tail[j]! / 256) === s) out[n++] = s;
     }
     return n;
   }
