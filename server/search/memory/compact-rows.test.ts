@@ -57,13 +57,14 @@ test("dense terms become bit sets, long lists stay 32-bit, short ones 16-bit blo
           const n = rows.keep(t, Int32Array.from(probe), kept);
           expect([...kept.subarray(0, n)]).toEqual(probe.filter((s) => held.has(s)));
 
-          // Info byte = the posting's index mod 256; each marked posting adds byInfo[info].
+          // Info byte = the posting's index mod 256; each marked posting adds 2 * boost[info] * sat[info].
           const infos = Uint8Array.from(slots, (_s, i) => i % 256);
-          const byInfo = Float64Array.from({ length: 256 }, (_v, i) => i + 0.5);
+          const boost = Float64Array.from({ length: 256 }, (_v, i) => i + 0.5);
+          const sat = Float64Array.from({ length: 256 }, (_v, i) => (i % 2) + 1);
           const scores = new Float32Array(span);
-          rows.addScores(t, infos, byInfo, marks, scores);
+          rows.addScores(t, infos, 2, boost, sat, marks, scores);
           slots.forEach((s, i) => {
-            expect(scores[s]).toBe(marks[s] ? (i % 256) + 0.5 : 0);
+            expect(scores[s]).toBe(marks[s] ? Math.fround(2 * ((i % 256) + 0.5) * ((i % 2) + 1)) : 0);
           });
         });
       },

@@ -263,13 +263,16 @@ export class CompactRows {
 
   /**
    * For each of term `t`'s postings in order whose slot is marked, adds
-   * `byInfo[info]` to its score; `infos` are the term's info bytes, one per
-   * posting in slot order.
+   * `idf * boost[info] * sat[info]` to its score (the relevance formula's
+   * order of operations); `infos` are the term's info bytes, one per posting
+   * in slot order.
    */
   addScores(
     t: number,
     infos: Uint8Array,
-    byInfo: Float64Array,
+    idf: number,
+    boost: Float64Array,
+    sat: Float64Array,
     marks: Uint8Array,
     scores: Float32Array,
   ): void {
@@ -285,7 +288,10 @@ export class CompactRows {
           const bit = v & -v;
           const s = (w << 5) + 31 - Math.clz32(bit);
           v ^= bit;
-          if (marks[s]) scores[s] = scores[s]! + byInfo[infos[i]!]!;
+          if (marks[s]) {
+            const info = infos[i]!;
+            scores[s] = scores[s]! + idf * boost[info]! * sat[info]!;
+          }
           i++;
         }
       }
@@ -296,7 +302,8 @@ export class CompactRows {
       for (let k = 0; k < slots.length; k++) {
         const s = slots[k]!;
         if (!marks[s]) continue;
-        scores[s] = scores[s]! + byInfo[infos[k]!]!;
+        const info = infos[k]!;
+        scores[s] = scores[s]! + idf * boost[info]! * sat[info]!;
       }
       return;
     }
@@ -311,7 +318,8 @@ export class CompactRows {
       for (let j = 0; j < part.length; j++) {
         const s = high | part[j]!;
         if (!marks[s]) continue;
-        scores[s] = scores[s]! + byInfo[partInfos[j]!]!;
+        const info = partInfos[j]!;
+        scores[s] = scores[s]! + idf * boost[info]! * sat[info]!;
       }
       k = end;
     }

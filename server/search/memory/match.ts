@@ -291,8 +291,9 @@ export function applyFilters(store: IndexStore, candidates: Int32Array | null, f
 
 /** Title matches weigh most, then brand, then description (tsvector weights A, B, C, D). */
 const WEIGHT_BOOST = [0.5, 1, 2, 3.5];
-/** One term's score per info byte (weight, tf), filled per term: queries run one at a time. */
-const BY_INFO = new Float64Array(256);
+/** Per info byte (weight, tf): the field boost, and the saturated term frequency `tf * 2.2 / (tf + 1.2)`. */
+const BOOST_OF = Float64Array.from({ length: 256 }, (_v, info) => WEIGHT_BOOST[info & 3]!);
+const SAT_OF = Float64Array.from({ length: 256 }, (_v, info) => ((info >> 2) * 2.2) / ((info >> 2) + 1.2));
 
 /**
  * BM25-like relevance of the matches, written into the shared score buffer
@@ -308,11 +309,7 @@ export function scoreMatches(store: IndexStore, matches: Int32Array, leaves: Wei
     for (const t of leaf.terms) {
       const df = store.postings.docFreq(t);
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * leaf.factor;
-      for (let info = 0; info < 256; info++) {
-        const tf = info >> 2;
-        BY_INFO[info] = idf * WEIGHT_BOOST[info & 3]! * ((tf * 2.2) / (tf + 1.2));
-      }
-      store.postings.addScores(t, BY_INFO, marks, scores);
+      store.postings.addScores(t, idf, BOOST_OF, SAT_OF, marks, scores);
     }
   }
   for (let i = 0; i < matches.length; i++) marks[matches[i]!] = 0;

@@ -118,9 +118,9 @@ test("bit-set and 16-bit terms over two blocks, with tails: every reader matches
     const out = new Int32Array(probe.length);
     expect([...out.subarray(0, p.keepWith(t, probe, out))]).toEqual([...probe].filter((s) => held.has(s)));
 
-    const byInfo = Float64Array.from({ length: 256 }, (_v, i) => i);
+    const boost = Float64Array.from({ length: 256 }, (_v, i) => i);
     const scores = new Float32Array(all);
-    p.addScores(t, byInfo, marks, scores);
+    p.addScores(t, 1, boost, new Float64Array(256).fill(1), marks, scores);
     for (let s = 0; s < all; s++) expect(scores[s]).toBe(marks[s] && held.has(s) ? infoOf(w, s) : 0);
   });
 });

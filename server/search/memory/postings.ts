@@ -252,19 +252,27 @@ export class Postings {
   }
 
   /**
-   * Adds `byInfo[info]` to `scores[s]` for each posting (slot s, info byte)
-   * of term `t` whose slot is marked: relevance reads the postings through
-   * this, a table per term instead of the formula per posting.
+   * Adds `idf * boost[info] * sat[info]` to `scores[s]` for each posting
+   * (slot s, info byte) of term `t` whose slot is marked: relevance reads
+   * the postings through this (`scoreMatches`).
    */
-  addScores(t: number, byInfo: Float64Array, marks: Uint8Array, scores: Float32Array): void {
+  addScores(
+    t: number,
+    idf: number,
+    boost: Float64Array,
+    sat: Float64Array,
+    marks: Uint8Array,
+    scores: Float32Array,
+  ): void {
     if (t < 0) return;
     if (t < this.baseTerms)
-      this.sealed().addScores(t, this.baseInfos(t, this.baseCount(t)), byInfo, marks, scores);
+      this.sealed().addScores(t, this.baseInfos(t, this.baseCount(t)), idf, boost, sat, marks, scores);
     const tail = this.tails[t];
     if (!tail) return;
     for (let i = 0; i < tail.length; i++) {
       const s = Math.floor(tail[i]! / 256);
-      if (marks[s]) scores[s] = scores[s]! + byInfo[tail[i]! % 256]!;
+      const info = tail[i]! % 256;
+      if (marks[s]) scores[s] = scores[s]! + idf * boost[info]! * sat[info]!;
     }
   }
 
