@@ -96,6 +96,9 @@ test("bit-set and 16-bit terms over two blocks, with tails: every reader matches
   for (let s = built; s < all; s++) p.add(s, vector(s));
   // "every" and "most" are bit sets (in 1/8 of the slots or more), "some" 32-bit slots, "rare" 16-bit ones.
   expect(words.map(([word]) => p.isBitSet(p.id(word)))).toEqual([true, true, false, false]);
+  // Under a byte a posting with the info bytes (5 bytes a posting before the compaction).
+  const postings = counts.reduce((n, c) => n + c.ndoc, 0);
+  expect(p.baseBytes).toBeLessThan(postings);
 
   const probe = Int32Array.from({ length: all }, (_, s) => s).filter((s) => s % 7 === 0 || s >= built - 3);
   const marks = new Uint8Array(all);
