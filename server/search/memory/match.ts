@@ -42,8 +42,7 @@ export function unionOfLists(store: IndexStore, lists: Int32Array[]): Int32Array
   const out = store.take(total);
   if (nonEmpty.length === 2) return out.subarray(0, mergeTwo(nonEmpty[0]!, nonEmpty[1]!, out));
   const bits = store.bitBuffer();
-  let lo = bits.length;
-  let hi = -1;
+  const range = store.wordRange();
   for (const l of nonEmpty) {
     for (let k = 0; k < l.length; k++) {
       const s = l[k]!;
@@ -51,22 +50,10 @@ export function unionOfLists(store: IndexStore, lists: Int32Array[]): Int32Array
     }
     const first = l[0]! >>> 5;
     const last = l[l.length - 1]! >>> 5;
-    if (first < lo) lo = first;
-    if (last > hi) hi = last;
+    if (first < range[0]!) range[0] = first;
+    if (last > range[1]!) range[1] = last;
   }
-  let n = 0;
-  for (let w = lo; w <= hi; w++) {
-    let v = bits[w]!;
-    if (v === 0) continue;
-    bits[w] = 0;
-    const base = w << 5;
-    while (v !== 0) {
-      const low = v & -v;
-      out[n++] = base + 31 - Math.clz32(low);
-      v ^= low;
-    }
-  }
-  return out.subarray(0, n);
+  return readBits(bits, range, out);
 }
 
 function mergeTwo(a: Int32Array, b: Int32Array, out: Int32Array): number {
@@ -93,13 +80,45 @@ function mergeTwo(a: Int32Array, b: Int32Array, out: Int32Array): number {
   return n;
 }
 
-/** The slots in any of these terms' postings, ascending and without duplicates. */
+/**
+ * The slots in any of these terms' postings, ascending and without
+ * duplicates: one term as its slots, two lists merged, more set in the
+ * shared bit buffer (a bit-set term a word at a time) and read back a word
+ * at a time.
+ */
 export function unionOfTerms(store: IndexStore, terms: number[]): Int32Array {
-  const unique = terms.length > 1 ? [...new Set(terms)] : terms;
-  return unionOfLists(
-    store,
-    unique.map((t) => store.postings.postings(t).slots),
-  );
+  const p = store.postings;
+  const unique = (terms.length > 1 ? [...new Set(terms)] : terms).filter((t) => t >= 0 && p.docFreq(t) > 0);
+  if (unique.length === 0) return new Int32Array(0);
+  if (unique.length === 1) return p.slotsOf(unique[0]!, store.take);
+  // Two lists: one merge (as cheap as setting their bits, and no read-back of the words between).
+  if (unique.length === 2 && !p.isBitSet(unique[0]!) && !p.isBitSet(unique[1]!))
+    return unionOfLists(store, [p.slotsOf(unique[0]!, store.take), p.slotsOf(unique[1]!, store.take)]);
+  const bits = store.bitBuffer();
+  const range = store.wordRange();
+  let total = 0;
+  for (const t of unique) {
+    p.setBits(t, bits, range);
+    total += p.docFreq(t);
+  }
+  return readBits(bits, range, store.take(total));
+}
+
+/** Reads and clears the set bits of `bits` in the words `range` covers, ascending, into `out`. */
+function readBits(bits: Uint32Array, range: Int32Array, out: Int32Array): Int32Array {
+  let n = 0;
+  for (let w = range[0]!; w <= range[1]!; w++) {
+    let v = bits[w]!;
+    if (v === 0) continue;
+    bits[w] = 0;
+    const base = w << 5;
+    while (v !== 0) {
+      const low = v & -v;
+      out[n++] = base + 31 - Math.clz32(low);
+      v ^= low;
+    }
+  }
+  return out.subarray(0, n);
 }
 
 type Resolve = (leaf: { word: string; prefix: boolean }) => number[];
@@ -150,16 +169,50 @@ function evaluateOnce(
     // Kids of one meaning are one part.
     const unique = new Map<string, QueryNode>();
     for (const k of node.kids) unique.set(meanings.get(k)!, k);
-    const parts = [...unique.values()].map((k) => evaluateOnce(store, k, resolve, meanings, done));
-    if (node.op === "and") {
-      parts.sort((a, b) => a.length - b.length);
-      let acc = parts[0]!;
-      for (let i = 1; i < parts.length && acc.length; i++) acc = intersect(store, acc, parts[i]!);
-      result = acc;
-    } else result = unionOfLists(store, parts);
+    if (node.op === "and") result = intersectKids(store, [...unique.values()], resolve, meanings, done);
+    else
+      result = unionOfLists(
+        store,
+        [...unique.values()].map((k) => evaluateOnce(store, k, resolve, meanings, done)),
+      );
   }
   done.set(key, result);
   return result;
+}
+
+/**
+ * The AND of kids: the smallest part decoded (or evaluated), then each
+ * kid that is one term filters what is left in place (`keepWith`: a bit
+ * test a slot for a frequent term, a merge for the others), smallest
+ * first; other kids are evaluated and merged.
+ */
+function intersectKids(
+  store: IndexStore,
+  kids: QueryNode[],
+  resolve: Resolve,
+  meanings: Map<QueryNode, string>,
+  done: Map<string, Int32Array>,
+): Int32Array {
+  const p = store.postings;
+  const single: number[] = [];
+  const parts: Int32Array[] = [];
+  for (const k of kids) {
+    const terms = k.op === "term" ? [...new Set(resolve(k))] : [];
+    if (terms.length === 1) single.push(terms[0]!);
+    else parts.push(evaluateOnce(store, k, resolve, meanings, done));
+  }
+  single.sort((a, b) => p.docFreq(a) - p.docFreq(b));
+  parts.sort((a, b) => a.length - b.length);
+  if (single.length && (!parts.length || p.docFreq(single[0]!) < parts[0]!.length))
+    parts.unshift(p.slotsOf(single.shift()!, store.take));
+  let acc = parts[0]!;
+  for (let i = 1; i < parts.length && acc.length; i++) acc = intersect(store, acc, parts[i]!);
+  for (const t of single) {
+    if (!acc.length) break;
+    const out = store.take(acc.length);
+    acc = out.subarray(0, p.keepWith(t, acc, out));
+  }
+  return acc;
 }
 
 /**
@@ -238,6 +291,9 @@ export function applyFilters(store: IndexStore, candidates: Int32Array | null, f
 
 /** Title matches weigh most, then brand, then description (tsvector weights A, B, C, D). */
 const WEIGHT_BOOST = [0.5, 1, 2, 3.5];
+/** Per info byte (weight, tf): the field boost, and the saturated term frequency `tf * 2.2 / (tf + 1.2)`. */
+const BOOST_OF = Float64Array.from({ length: 256 }, (_v, info) => WEIGHT_BOOST[info & 3]!);
+const SAT_OF = Float64Array.from({ length: 256 }, (_v, info) => ((info >> 2) * 2.2) / ((info >> 2) + 1.2));
 
 /**
  * BM25-like relevance of the matches, written into the shared score buffer
@@ -253,14 +309,7 @@ export function scoreMatches(store: IndexStore, matches: Int32Array, leaves: Wei
     for (const t of leaf.terms) {
       const df = store.postings.docFreq(t);
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * leaf.factor;
-      const { slots, infos } = store.postings.postings(t);
-      for (let k = 0; k < slots.length; k++) {
-        const s = slots[k]!;
-        if (!marks[s]) continue;
-        const info = infos[k]!;
-        const tf = info >> 2;
-        scores[s] = scores[s]! + idf * WEIGHT_BOOST[info & 3]! * ((tf * 2.2) / (tf + 1.2));
-      }
+      store.postings.addScores(t, idf, BOOST_OF, SAT_OF, marks, scores);
     }
   }
   for (let i = 0; i < matches.length; i++) marks[matches[i]!] = 0;

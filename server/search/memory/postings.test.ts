@@ -62,3 +62,68 @@ test("every term's slots and info bytes come back exactly, shared runs of one by
     ),
   );
 });
+
+test("bit-set and 16-bit terms over two blocks, with tails: every reader matches a plain scan", () => {
+  // 70,000 built slots (two 65,536-slot blocks), then 50 later ones (tails).
+  const built = 70_000;
+  const all = built + 50;
+  const words: [string, (s: number) => number][] = [
+    ["every", () => packInfo(3, 1)],
+    ["most", (s) => (s % 10 === 3 ? -1 : packInfo(s % 4, 1 + (s % 3)))],
+    ["some", (s) => (s % 19 === 0 ? packInfo(1, 2) : -1)],
+    ["rare", (s) => (s % 9_001 === 7 ? packInfo(2, 1) : -1)],
+  ];
+  const infoOf = (w: number, s: number) => words[w]![1](s);
+  const vector = (s: number) =>
+    words
+      .map(([word], w) => {
+        const info = infoOf(w, s);
+        if (info < 0) return "";
+        const tf = info >> 2;
+        const weight = info & 3;
+        return `'${word}':${Array.from({ length: tf }, (_, i) => `${i + 1}${weight ? LETTER[weight] : ""}`).join(",")}`;
+      })
+      .filter(Boolean)
+      .join(" ");
+  const counts = words.map(([word], w) => {
+    let ndoc = 0;
+    for (let s = 0; s < built; s++) if (infoOf(w, s) >= 0) ndoc++;
+    return { word, ndoc };
+  });
+  const p = new Postings(counts);
+  for (let s = 0; s < built; s++) p.add(s, vector(s));
+  p.seal();
+  for (let s = built; s < all; s++) p.add(s, vector(s));
+  // "every" and "most" are bit sets (in 1/8 of the slots or more), "some" 32-bit slots, "rare" 16-bit ones.
+  expect(words.map(([word]) => p.isBitSet(p.id(word)))).toEqual([true, true, false, false]);
+  // Under a byte a posting with the info bytes (5 bytes a posting before the compaction).
+  const postings = counts.reduce((n, c) => n + c.ndoc, 0);
+  expect(p.baseBytes).toBeLessThan(postings);
+
+  const probe = Int32Array.from({ length: all }, (_, s) => s).filter((s) => s % 7 === 0 || s >= built - 3);
+  const marks = new Uint8Array(all);
+  for (const s of probe) marks[s] = 1;
+  words.forEach(([word], w) => {
+    const t = p.id(word);
+    const want: number[] = [];
+    for (let s = 0; s < all; s++) if (infoOf(w, s) >= 0) want.push(s);
+    expect([...p.slotsOf(t, (n) => new Int32Array(n))]).toEqual(want);
+
+    const bits = new Uint32Array((all + 31) >>> 5);
+    const range = Int32Array.of(0x7fffffff, -1);
+    p.setBits(t, bits, range);
+    const set: number[] = [];
+    for (let x = range[0]!; x <= range[1]!; x++)
+      for (let b = 0; b < 32; b++) if (bits[x]! & (1 << b)) set.push(x * 32 + b);
+    expect(set).toEqual(want);
+
+    const held = new Set(want);
+    const out = new Int32Array(probe.length);
+    expect([...out.subarray(0, p.keepWith(t, probe, out))]).toEqual([...probe].filter((s) => held.has(s)));
+
+    const boost = Float64Array.from({ length: 256 }, (_v, i) => i);
+    const scores = new Float32Array(all);
+    p.addScores(t, 1, boost, new Float64Array(256).fill(1), marks, scores);
+    for (let s = 0; s < all; s++) expect(scores[s]).toBe(marks[s] && held.has(s) ? infoOf(w, s) : 0);
+  });
+});

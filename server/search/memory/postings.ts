@@ -1,4 +1,5 @@
 import type { LexemeCount } from "../../catalog/search-source.ts";
+import { CompactRows } from "./compact-rows.ts";
 import { forEachLexeme, packInfo } from "./vector-text.ts";
 
 /** A term's postings: slots in ascending order and one info byte (weight, tf) each. */
@@ -7,20 +8,21 @@ export interface TermPostings {
   infos: Uint8Array;
 }
 
-const EMPTY: TermPostings = { slots: new Int32Array(0), infos: new Uint8Array(0) };
-
 /**
- * The term dictionary and postings. Built once as compressed rows (one
- * Int32Array of slots and one Uint8Array of info bytes for all terms, sized
- * exactly from Postgres's lexeme counts), then grown by small per-term tails
- * for product versions added later. New slots are always higher than every
- * earlier one, so base + tail stays sorted.
+ * The term dictionary and postings. Built as rows (one Int32Array of slots
+ * and one Uint8Array of info bytes for all terms, sized exactly from
+ * Postgres's lexeme counts), compacted when the build ends (`CompactRows`:
+ * bit sets for frequent terms, 16-bit slots for the rest), then grown by
+ * small per-term tails for product versions added later. New slots are
+ * always higher than every earlier one, so base + tail stays sorted.
  */
 export class Postings {
   readonly terms: string[] = [];
   private readonly termIndex = new Map<string, number>();
   private start: Int32Array;
+  /** The build's rows; empty once sealed (the slots are then in `rows`). */
   private slots: Int32Array;
+  private rows: CompactRows | null = null;
   private infos: Uint8Array;
   /**
    * Per base term after the build: where its info bytes start in `infos`,
@@ -33,6 +35,8 @@ export class Postings {
   private sameInfo: (Uint8Array | undefined)[] = [];
   private fill: Int32Array | null;
   private baseTerms: number;
+  /** Highest slot added during the build, plus one (the span of the bit sets). */
+  private slotCount = 0;
   private tails: (number[] | undefined)[] = [];
   /** Terms sorted by text (for prefix ranges); terms added later are in `extra`. */
   private sorted: Int32Array = new Int32Array(0);
@@ -64,6 +68,7 @@ export class Postings {
       if (t === undefined) t = this.addTerm(word);
       if (this.fill && t < this.baseTerms && this.fill[t]! < this.start[t + 1]!) {
         const at = this.fill[t]!;
+        if (slot >= this.slotCount) this.slotCount = slot + 1;
         this.fill[t] = at + 1;
         this.slots[at] = slot;
         this.infos[at] = info;
@@ -114,6 +119,8 @@ export class Postings {
         this.infos = this.infos.slice(0, out);
       }
       this.shareUniformInfos();
+      this.rows = new CompactRows(this.start, this.slots, this.baseTerms, this.slotCount);
+      this.slots = new Int32Array(0);
     }
     this.sorted = Int32Array.from(this.terms.keys()).sort((a, b) => {
       const x = this.terms[a]!;
@@ -175,24 +182,114 @@ export class Postings {
     return base + (this.tails[t]?.length ?? 0);
   }
 
-  /** The term's postings (a view of the base rows when it has no tail). */
-  postings(t: number): TermPostings {
-    if (t < 0) return EMPTY;
-    const from = t < this.baseTerms ? this.start[t]! : 0;
-    const to = t < this.baseTerms ? this.start[t + 1]! : 0;
+  /** How many base postings term `t` has (0 for terms added after the build). */
+  private baseCount(t: number): number {
+    return t < this.baseTerms ? this.start[t + 1]! - this.start[t]! : 0;
+  }
+
+  private sealed(): CompactRows {
+    if (!this.rows) throw new Error("Postings read before seal()");
+    return this.rows;
+  }
+
+  /**
+   * Term `t`'s slots, ascending: a view of its 32-bit slots when it has them
+   * and no tail, else decoded into `take(n)` (a query's arena).
+   */
+  slotsOf(t: number, take: (n: number) => Int32Array): Int32Array {
+    if (t < 0) return new Int32Array(0);
+    const rows = this.sealed();
     const tail = this.tails[t];
-    const base = t < this.baseTerms ? this.baseInfos(t, to - from) : EMPTY.infos;
-    if (!tail) return { slots: this.slots.subarray(from, to), infos: base };
-    const n = to - from + tail.length;
-    const slots = new Int32Array(n);
-    const infos = new Uint8Array(n);
-    slots.set(this.slots.subarray(from, to));
-    infos.set(base);
-    for (let i = 0, j = to - from; i < tail.length; i++, j++) {
-      slots[j] = Math.floor(tail[i]! / 256);
-      infos[j] = tail[i]! % 256;
+    if (!tail && t < this.baseTerms) {
+      const view = rows.view(t);
+      if (view) return view;
     }
+    const out = take(this.docFreq(t));
+    let n = t < this.baseTerms ? rows.decode(t, out) : 0;
+    if (tail) for (let i = 0; i < tail.length; i++) out[n++] = Math.floor(tail[i]! / 256);
+    return out;
+  }
+
+  /** True when term `t` is a bit set (a union sets its words, not its slots one by one). */
+  isBitSet(t: number): boolean {
+    return t >= 0 && t < this.baseTerms && this.sealed().isSet(t);
+  }
+
+  /** Sets term `t`'s slots in `bits` and widens `range` ([first, last] word touched) to cover them. */
+  setBits(t: number, bits: Uint32Array, range: Int32Array): void {
+    if (t < 0) return;
+    if (t < this.baseTerms) this.sealed().setBits(t, bits, range);
+    const tail = this.tails[t];
+    if (!tail) return;
+    for (let i = 0; i < tail.length; i++) {
+      const s = Math.floor(tail[i]! / 256);
+      bits[s >>> 5] = bits[s >>> 5]! | (1 << (s & 31));
+    }
+    const first = Math.floor(tail[0]! / 256) >>> 5;
+    const last = Math.floor(tail[tail.length - 1]! / 256) >>> 5;
+    if (first < range[0]!) range[0] = first;
+    if (last > range[1]!) range[1] = last;
+  }
+
+  /**
+   * Writes the slots of ascending `list` that carry term `t` into `out`
+   * (from 0); returns how many: an AND with a term that is never decoded
+   * (one bit test a slot for a bit set, a merge in place for a list, then a
+   * merge with the tail, whose slots are above every base slot).
+   */
+  keepWith(t: number, list: Int32Array, out: Int32Array): number {
+    if (t < 0) return 0;
+    let n = t < this.baseTerms ? this.sealed().keep(t, list, out) : 0;
+    const tail = this.tails[t];
+    if (!tail) return n;
+    let j = 0;
+    for (let i = 0; i < list.length && j < tail.length; i++) {
+      const s = list[i]!;
+      while (j < tail.length && Math.floor(tail[j]! / 256) < s) j++;
+      if (j < tail.length && Math.floor(tail[j]! / 256) === s) out[n++] = s;
+    }
+    return n;
+  }
+
+  /**
+   * Adds `idf * boost[info] * sat[info]` to `scores[s]` for each posting
+   * (slot s, info byte) of term `t` whose slot is marked: relevance reads
+   * the postings through this (`scoreMatches`).
+   */
+  addScores(
+    t: number,
+    idf: number,
+    boost: Float64Array,
+    sat: Float64Array,
+    marks: Uint8Array,
+    scores: Float32Array,
+  ): void {
+    if (t < 0) return;
+    if (t < this.baseTerms)
+      this.sealed().addScores(t, this.baseInfos(t, this.baseCount(t)), idf, boost, sat, marks, scores);
+    const tail = this.tails[t];
+    if (!tail) return;
+    for (let i = 0; i < tail.length; i++) {
+      const s = Math.floor(tail[i]! / 256);
+      const info = tail[i]! % 256;
+      if (marks[s]) scores[s] = scores[s]! + idf * boost[info]! * sat[info]!;
+    }
+  }
+
+  /** The term's postings as fresh arrays (tests and tools; queries use the readers above). */
+  postings(t: number): TermPostings {
+    const slots = this.slotsOf(t, (n) => new Int32Array(n));
+    const infos = new Uint8Array(slots.length);
+    const base = this.baseCount(Math.max(t, 0));
+    if (t >= 0 && t < this.baseTerms) infos.set(this.baseInfos(t, base));
+    const tail = this.tails[t] ?? [];
+    for (let i = 0; i < tail.length; i++) infos[base + i] = tail[i]! % 256;
     return { slots, infos };
+  }
+
+  /** Bytes of the compacted base postings and their info bytes (for the memory budget). */
+  get baseBytes(): number {
+    return (this.rows?.bytes ?? this.slots.byteLength) + this.infos.byteLength + this.start.byteLength;
   }
 
   /** Ids of every term that starts with `prefix`. */

@@ -27,6 +27,7 @@ export class IndexStore {
   /** Bump arena for intermediate slot lists of one query (unions, intersections). */
   private arena = new Int32Array(0);
   private arenaUsed = 0;
+  private readonly range = new Int32Array(2);
 
   constructor(counts: LexemeCount[], categories: SearchSourceCategory[], expectedProducts: number) {
     this.docs = new DocColumns(expectedProducts);
@@ -178,11 +179,18 @@ export class IndexStore {
    * slot lists of a query, which would otherwise be hundreds of kilobytes of
    * garbage per request and lift the resident size under load.
    */
-  take(n: number): Int32Array {
+  readonly take = (n: number): Int32Array => {
     if (this.arenaUsed + n > this.arena.length) return new Int32Array(n);
     const out = this.arena.subarray(this.arenaUsed, this.arenaUsed + n);
     this.arenaUsed += n;
     return out;
+  };
+
+  /** The shared [first, last] word range of a bit-buffer union, reset to empty. */
+  wordRange(): Int32Array {
+    this.range[0] = 0x7fffffff;
+    this.range[1] = -1;
+    return this.range;
   }
 
   /** A zeroed score buffer of the slot capacity; callers zero what they set before returning. */
