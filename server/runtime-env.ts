@@ -13,7 +13,14 @@
  *   instead: 130–138 MB under the same load (issue 13's bound is 150 MB).
  *   The index keeps its titles in one array, not 100k strings, so those
  *   extra collections have little to visit (docs/search.md, "Memory").
+ * - `MIMALLOC_PURGE_DELAY=0`: Bun's native allocator (mimalloc) returns freed
+ *   pages to the system at once instead of after its default delay. Under
+ *   the list benchmark an instance's memory outside the JS heap (socket and
+ *   row buffers, response bodies) held 10–20 MB of freed pages at its peaks:
+ *   peak RSS 155–158 MB without, 148–150 MB with (2026-12-01, docs/search.md).
+ *   (The proxy sets the opposite, 1000 ms: it trades memory for speed.)
  */
 export const appRuntimeEnv: Readonly<Record<string, string>> = Object.freeze({
   BUN_JSC_forceRAMSize: "134217728",
+  MIMALLOC_PURGE_DELAY: "0",
 });

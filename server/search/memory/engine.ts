@@ -33,8 +33,12 @@ const PRUNE_EVERY_MS = 600_000;
 const REBUILD_TAIL = 500_000;
 /** Old versions tolerated before the index is rebuilt from Postgres. */
 const REBUILD_DEAD = 20_000;
-/** List items kept per instance (about 1 KB each): the products that searches and lists show most. */
-const ITEM_CACHE_SIZE = 5_000;
+/**
+ * List items kept per instance (~650 bytes of text each): the products that searches and lists show
+ * most. 3,000, not 5,000, since a missed item is a primary-key read of stored text (migration 0107):
+ * the list benchmark's peak RSS went 149–150 → 146 MB at 2,000, with app CPU within the noise.
+ */
+const ITEM_CACHE_SIZE = 3_000;
 
 interface Parsed {
   /** null: Postgres must answer (operators the index cannot evaluate exactly). */
