@@ -138,9 +138,10 @@ describe("SIGTERM on an app process", () => {
         async () => idleData.includes('{"status":"ok"}'),
         "the keep-alive connection's first answer",
       );
-      // Hold the request inside its handler: the page's rows come from `products`, which waits on our lock.
+      // Hold the request inside its handler: the page comes from `products` (Postgres list) or its
+      // items from `product_items` (the index's list), and both wait on our lock.
       await locker`begin`;
-      await locker`lock table products in access exclusive mode`;
+      await locker`lock table products, product_items in access exclusive mode`;
       // A raw connection, so no client-side retry or pooling can blur what the server did.
       let settled = false;
       const inFlight = rawGet(app.port, "/api/catalog/products").then((answer) => {
