@@ -221,21 +221,25 @@ export function createMemoryEngine(opts: {
     return entry;
   }
 
-  /** Full text, else the typo fallback; null when Postgres must answer (operators the index cannot evaluate). */
+  /**
+   * Full text, else the typo fallback; null when Postgres must answer
+   * (operators the index cannot evaluate). Facets are counted unless `withFacets` is false.
+   */
   async function findText(
     c: NonNullable<typeof current>,
     q: string,
     query: SearchQuery,
+    withFacets = true,
   ): Promise<IndexAnswer | null> {
     const p = await parse(q);
     if (!p.empty && p.node === null) return null;
     // `current` may have been swapped during the parse; answer from one index.
     const s = current ?? c;
     if (p.node) {
-      const exact = searchFullText(s.store, query, p.node);
+      const exact = searchFullText(s.store, query, p.node, withFacets);
       if (exact.total > 0) return exact;
     }
-    return searchTypos(s.store, s.typos, query, p.normalised);
+    return searchTypos(s.store, s.typos, query, p.normalised, withFacets);
   }
 
   async function present(found: IndexAnswer): Promise<SearchResultJson> {
@@ -293,7 +297,8 @@ export function createMemoryEngine(opts: {
       start();
       const c = current;
       if (!c || query.q === undefined) return null;
-      return (await findText(c, query.q, query))?.ids ?? null;
+      // Ids only: no facet counts.
+      return (await findText(c, query.q, query, false))?.ids ?? null;
     },
 
     async suggest(prefix: string): Promise<Suggestion[]> {

@@ -79,13 +79,21 @@ export function searchAll(store: IndexStore, query: SearchQuery, withFacets = tr
   return answer(store, query, applyFilters(store, null, query), "all", null, withFacets);
 }
 
-/** Full text: the parsed tsquery (exactly Postgres's) over the postings, then the filters. */
-export function searchFullText(store: IndexStore, query: SearchQuery, node: QueryNode): IndexAnswer {
+/**
+ * Full text: the parsed tsquery (exactly Postgres's) over the postings, then
+ * the filters; `withFacets: false` when only the ranked ids are wanted.
+ */
+export function searchFullText(
+  store: IndexStore,
+  query: SearchQuery,
+  node: QueryNode,
+  withFacets = true,
+): IndexAnswer {
   store.resetArena();
   const candidates = evaluate(store, node, (leaf) => resolveLeaf(store, leaf));
   const matches = applyFilters(store, candidates, query);
   const scored = leaves(node).map((l) => ({ terms: resolveLeaf(store, l), factor: 1 }));
-  return answer(store, query, matches, "full_text", scored);
+  return answer(store, query, matches, "full_text", scored, withFacets);
 }
 
 /** The AND over words of the OR of each word's expansions (empty when a word has none). */
@@ -104,11 +112,12 @@ export function searchTypos(
   expander: TypoExpander,
   query: SearchQuery,
   normalised: string,
+  withFacets = true,
 ): IndexAnswer {
   store.resetArena();
   const groups = expander.expand(words(normalised).slice(0, 10));
   const matches = applyFilters(store, typoMatches(store, groups), query);
-  return answer(store, query, matches, "fuzzy", groups.flat());
+  return answer(store, query, matches, "fuzzy", groups.flat(), withFacets);
 }
 
 /** Suggestion slots for a prefix, best first (see docs/search.md for the order). */
