@@ -13,6 +13,15 @@
  *   instead: 130–138 MB under the same load (issue 13's bound is 150 MB).
  *   The index keeps its titles in one array, not 100k strings, so those
  *   extra collections have little to visit (docs/search.md, "Memory").
+ * - `BUN_JSC_mediumHeapGrowthFactor=1.25`, `BUN_JSC_largeHeapGrowthFactor=1.15`
+ *   (JavaScriptCore's defaults 1.5 and 1.24): how far the heap may grow past
+ *   what survived the last full collection before the next one. An instance
+ *   with the index keeps ~45 MB live, a "medium" heap under a 128 MiB
+ *   budget, so it could grow to ~68 MB; when the first burst of requests
+ *   after start landed before a collection it did, and stayed there: peak
+ *   RSS 153–182 MB in 5 of 18 list runs (2026-12-01). With 1.25: 139–141 MB
+ *   in 6 of 6 list runs and 135–136 in 3 of 3 search runs, with no more CPU
+ *   a request and p99 no worse (docs/search.md, "Memory budget").
  * - `MIMALLOC_PURGE_DELAY=0`: Bun's native allocator (mimalloc) returns freed
  *   pages to the system at once instead of after its default delay. Under
  *   the list benchmark an instance's memory outside the JS heap (socket and
@@ -22,5 +31,7 @@
  */
 export const appRuntimeEnv: Readonly<Record<string, string>> = Object.freeze({
   BUN_JSC_forceRAMSize: "134217728",
+  BUN_JSC_mediumHeapGrowthFactor: "1.25",
+  BUN_JSC_largeHeapGrowthFactor: "1.15",
   MIMALLOC_PURGE_DELAY: "0",
 });

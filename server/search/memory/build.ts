@@ -56,6 +56,9 @@ export async function buildIndex(sql: Sql): Promise<BuiltIndex> {
   const built = store as IndexStore | null;
   if (!built) throw new Error("search snapshot produced no index");
   built.seal();
+  // Sealing compacts the postings: the loose arrays it leaves (~17 MB on 100k products) go now,
+  // before the first searches allocate on top of them (the build's RSS peak).
+  Bun.gc(true);
   const follower = new LogFollower<ProductChange>(
     (seq, limit) => productChangesAfter(sql, seq, limit),
     floor,
