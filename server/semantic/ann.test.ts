@@ -92,7 +92,7 @@ function dequantised(index: Awaited<ReturnType<typeof buildIvf>>): Float32Array 
   const stored = new Float32Array(DIMS);
   const back = new Float32Array(DIMS);
   index.rows.forEach((row, at) => {
-    for (let d = 0; d < DIMS; d++) stored[d] = index.store.component(at, d) * index.scales[at]!;
+    for (let d = 0; d < DIMS; d++) stored[d] = index.store.component(at, d) * index.store.scales[at]!;
     unrotate(index.rotation, stored, back, DIMS);
     out.set(back, row * DIMS);
   });

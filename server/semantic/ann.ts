@@ -33,16 +33,12 @@ export interface IvfIndex {
   /**
    * The vectors in cell order, rotated (see `rotation`) and quantised to 16
    * bits: component d of position `at` is about `store.component(at, d) ·
-   * scales[at]` (half the floats' bytes). 8 bits were tried: on the seeded
+   * store.scales[at]` (half the floats' bytes). 8 bits were tried: on the seeded
    * catalog the 50th and 60th neighbours' cosines differ by ~0.003 on
    * average, and int8 rounding (~1e-3 a dot product) cost 3.6 points of
    * recall@50 even scanning every cell; 16 bits cost none.
    */
   store: RowStore;
-  /** Per position: the vector's largest |component| / 32767. */
-  scales: Float32Array;
-  /** Per position: the length of the stored vector past the store's head, a hair above (see `searchCells`). */
-  tails: Float32Array;
   /** The largest length of a stored integer row (bounds the scan's sums: see `scanQuery`). */
   maxRowLength: number;
   /**
@@ -156,8 +152,8 @@ export async function buildIvf(matrix: Float32Array, dims: number, opts: IvfOpti
   }
   const store = createRowStore({ rows: n, dims, head: opts.head ?? 56, maxRun: largest, js: opts.js });
   const next = offsets.slice(0, cells);
-  const scales = new Float32Array(n);
-  const tails = new Float32Array(n);
+  // Per position: the vector's largest |component| / 32767, and the length of its tail past the head.
+  const { scales, tails } = store;
   const rows = new Int32Array(n);
   const rotated = new Float32Array(dims);
   const row = new Int16Array(dims);
@@ -180,7 +176,7 @@ export async function buildIvf(matrix: Float32Array, dims: number, opts: IvfOpti
     // A hair above the length, so float rounding never makes the bound drop a row that would enter.
     tails[at] = Math.sqrt(tail) * (1 + 1e-6) + 1e-7;
   }
-  return { dims, cells, centroids, offsets, store, scales, tails, maxRowLength, rotation, rows, probes };
+  return { dims, cells, centroids, offsets, store, maxRowLength, rotation, rows, probes };
 }
 
 /** The `probes` cells whose centroids are nearest to `query`, nearest first. */
@@ -200,7 +196,7 @@ export function nearestCells(index: IvfIndex, query: Float32Array, probes = inde
  * current k-th best: the same answer as reading every row whole.
  */
 export function searchCells(index: IvfIndex, query: Float32Array, k: number, cells: number[]): Hit[] {
-  const { offsets, scales, tails, rows, store, dims } = index;
+  const { offsets, rows, store, dims } = index;
   const top = new TopK(k);
   const rotated = new Float32Array(dims);
   rotate(index.rotation, query, 0, rotated, dims);
@@ -209,21 +205,15 @@ export function searchCells(index: IvfIndex, query: Float32Array, k: number, cel
   let qTail = 0;
   for (let d = store.head; d < dims; d++) qTail += (q[d]! * qScale) ** 2;
   qTail = Math.sqrt(qTail) * (1 + 1e-6);
-  const picked = store.picked;
+  const { picked, pickedSums, scales } = store;
   let floor = top.floor();
   for (const c of cells) {
-    const first = offsets[c]!;
-    const sums = store.headDots(first, offsets[c + 1]! - first);
-    // The rows whose tails may still lift them past the k-th best, read in one gather per cell.
-    let n = 0;
-    for (let i = 0; i < sums.length; i++) {
-      const at = first + i;
-      if (sums[i]! * (scales[at]! * qScale) + qTail * tails[at]! > floor) picked[n++] = at;
-    }
+    // The rows whose tails may still lift them past the k-th best, then those tails in one gather.
+    const n = store.pick(offsets[c]!, offsets[c + 1]! - offsets[c]!, qScale, qTail, floor);
     const rest = store.tailDots(n);
     for (let j = 0; j < n; j++) {
       const at = picked[j]!;
-      const s = (sums[at - first]! + rest[j]!) * (scales[at]! * qScale);
+      const s = (pickedSums[j]! + rest[j]!) * (scales[at]! * qScale);
       if (s > floor) {
         top.offer(rows[at]!, s);
         floor = top.floor();

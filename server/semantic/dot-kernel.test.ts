@@ -6,14 +6,15 @@ test("stride: dimensions rounded up to a multiple of eight", () => {
   expect([1, 8, 9, 100, 104].map(strideOf)).toEqual([8, 8, 16, 104, 104]);
 });
 
-test("head and tail dots (kernel and JavaScript) equal the plain integer sums, for any split and size", () => {
+test("pick and gather (kernel and JavaScript) list the rows a plain computation lists, with their sums", () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 40 }),
       fc.integer({ min: 1, max: 48 }),
       fc.integer({ min: 1, max: 30 }),
       fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-      (dims, head, rows, seed) => {
+      fc.double({ min: -2, max: 2, noNaN: true }),
+      (dims, head, rows, seed, floor) => {
         const stores = [false, true].map((js) => createRowStore({ rows, dims, head, maxRun: rows, js }));
         expect(stores.map((s) => s.kind)).toEqual(["wasm-simd", "js"]);
         let x = seed;
@@ -22,10 +23,18 @@ test("head and tail dots (kernel and JavaScript) equal the plain integer sums, f
           return (x % 65535) - 32767;
         };
         const plain: number[][] = [];
+        const scales: number[] = [];
+        const lengths: number[] = [];
         for (let r = 0; r < rows; r++) {
           const row = Array.from({ length: dims }, next);
           plain.push(row);
-          for (const store of stores) store.setRow(r, row);
+          scales.push(Math.fround((Math.abs(next()) + 1) / 32767 / 32767));
+          lengths.push(Math.fround(Math.abs(next()) / 65535));
+          for (const store of stores) {
+            store.setRow(r, row);
+            store.scales[r] = scales[r]!;
+            store.tails[r] = lengths[r]!;
+          }
         }
         // Small enough that no sum leaves 32 bits (the index scales its queries so).
         const q = Array.from({ length: dims }, () => next() >> 6);
@@ -33,21 +42,22 @@ test("head and tail dots (kernel and JavaScript) equal the plain integer sums, f
         expect(h % 8).toBe(0);
         const sum = (row: number[], from: number, to: number) =>
           row.slice(from, to).reduce((s, v, d) => s + v * q[from + d]!, 0);
+        const qScale = 1e-3;
+        const qTail = 0.5;
         const first = rows > 1 ? 1 : 0;
+        const want = plain
+          .map((row, at) => ({ at, head: sum(row, 0, h), tail: sum(row, h, dims) }))
+          .filter((r) => r.at >= first && r.head * (scales[r.at]! * qScale) + qTail * lengths[r.at]! > floor);
         for (const store of stores) {
           store.setQuery(q);
-          expect(store.head).toBe(h);
           expect(store.component(rows - 1, dims - 1)).toBe(plain[rows - 1]![dims - 1]!);
-          const run = store.headDots(first, rows - first);
-          // Tails of picked rows (the last, then the first twice) leave the heads' run as it was.
-          const picks = [rows - 1, 0, 0].slice(0, Math.min(3, rows));
-          store.picked.set(picks);
-          const tails = Array.from(store.tailDots(picks.length));
-          expect(Array.from(run)).toEqual(plain.slice(first).map((row) => sum(row, 0, h)));
-          expect(tails).toEqual(picks.map((r) => sum(plain[r]!, h, dims)));
+          const n = store.pick(first, rows - first, qScale, qTail, floor);
+          expect(Array.from(store.picked.subarray(0, n))).toEqual(want.map((r) => r.at));
+          expect(Array.from(store.pickedSums.subarray(0, n))).toEqual(want.map((r) => r.head));
+          expect(Array.from(store.tailDots(n))).toEqual(want.map((r) => r.tail));
         }
       },
     ),
-    { numRuns: 200 },
+    { numRuns: 300 },
   );
 });

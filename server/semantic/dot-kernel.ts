@@ -5,10 +5,10 @@
  * The scan reads the heads of every row in its cells and a row's tail only
  * when the head leaves it a chance (ann.ts), so most rows cost 2·head bytes
  * of memory traffic, which bounds the scan under load. With WebAssembly SIMD
- * (Bun's JSC has it) both blocks live in the kernel's own memory and
- * dots.wat multiplies eight lanes at a time; without it, the same integer
- * arithmetic in JavaScript (the same results, a few times slower). Rows are
- * padded with zeros to a multiple of eight components.
+ * (Bun's JSC has it) the rows, their scales and tail lengths live in the
+ * kernel's own memory and dots.wat does both passes eight lanes at a time;
+ * without it, the same arithmetic in JavaScript (the same results, a few
+ * times slower). Rows are padded with zeros to a multiple of eight components.
  */
 
 import { WASM_BASE64 } from "./dots-wasm.ts";
@@ -19,6 +19,10 @@ export interface RowStore {
   stride: number;
   /** Components in a row's head (a multiple of 8, at most `stride`). */
   head: number;
+  /** Per row: the factor that turns its integers back into floats (see ann.ts). */
+  scales: Float32Array;
+  /** Per row: the (float) length of its tail, a hair above (see ann.ts). */
+  tails: Float32Array;
   /** Writes row `at` (its `stride` components, zero-padded). */
   setRow(at: number, row: ArrayLike<number>): void;
   /** Component `d` of row `at`. */
@@ -26,22 +30,35 @@ export interface RowStore {
   /** Sets the query (at most `stride` integers within ±32767) for the following calls. */
   setQuery(q: ArrayLike<number>): void;
   /**
-   * The query's dot products with the heads of rows first .. first+count-1,
-   * in a view that the next call overwrites. The caller keeps every sum
-   * within 32 bits.
+   * Rows first .. first+count-1 whose head score, head·q · scales[at] ·
+   * qScale, plus qTail · tails[at] passes `floor`: written to `picked` with
+   * their head sums in `pickedSums`; returns how many. The caller keeps every
+   * sum within 32 bits.
    */
-  headDots(first: number, count: number): Int32Array;
-  /** Where the caller lists the rows whose tails `tailDots` reads (room for `maxRun`). */
+  pick(first: number, count: number, qScale: number, qTail: number, floor: number): number;
+  /** Rows listed by the last `pick` (room for the largest run). */
   picked: Int32Array;
-  /**
-   * The query's dot products with the tails of rows picked[0 .. count-1], in
-   * a view that the next call overwrites (the heads' run stays as it was).
-   */
+  /** Their heads' integer dot products with the query. */
+  pickedSums: Int32Array;
+  /** The query's dot products with the tails of picked[0 .. count-1], in a view the next call overwrites. */
   tailDots(count: number): Int32Array;
   kind: "wasm-simd" | "js";
 }
 
-type DotsExport = (q: number, row: number, count: number, groups: number, out: number) => void;
+type PickExport = (
+  q: number,
+  heads: number,
+  first: number,
+  count: number,
+  groups: number,
+  scales: number,
+  tails: number,
+  qScale: number,
+  qTail: number,
+  floor: number,
+  picked: number,
+  sums: number,
+) => number;
 type GatherExport = (
   q: number,
   base: number,
@@ -77,7 +94,7 @@ export interface RowStoreOptions {
   dims: number;
   /** Components in the head block (rounded up to a multiple of 8, at most the stride). */
   head: number;
-  /** The most rows one `headDots` call covers. */
+  /** The most rows one `pick` call covers. */
   maxRun: number;
   /** Forces the JavaScript routines (tests compare the two). */
   js?: boolean;
@@ -100,8 +117,8 @@ interface Layout {
   maxRun: number;
 }
 
-/** The block views and row accessors both routines share. */
-function blocks(heads: Int16Array, tails: Int16Array, l: Layout) {
+/** The row accessors both routines share. */
+function rowAccess(heads: Int16Array, tails: Int16Array, l: Layout) {
   return {
     setRow(at: number, row: ArrayLike<number>) {
       for (let d = 0; d < l.stride; d++) {
@@ -119,41 +136,64 @@ function blocks(heads: Int16Array, tails: Int16Array, l: Layout) {
 function wasmStore(mod: WebAssembly.Module, l: Layout): RowStore {
   const instance = new WebAssembly.Instance(mod);
   const memory = instance.exports.memory as WebAssembly.Memory;
-  const dots = instance.exports.dots as DotsExport;
+  const pick = instance.exports.pick as PickExport;
   const gather = instance.exports.gather as GatherExport;
-  // Query, heads' sums, picked rows, tails' sums, heads, tails: each 16-byte aligned (v128 loads).
+  // Each block 16-byte aligned (v128 loads).
+  let end = 0;
+  const block = (bytes: number) => {
+    const at = end;
+    end = align16(end + bytes);
+    return at;
+  };
   const run = l.maxRun * 4;
-  const queryAt = 0;
-  const headOutAt = align16(l.stride * 2);
-  const pickedAt = align16(headOutAt + run);
-  const tailOutAt = align16(pickedAt + run);
-  const headsAt = align16(tailOutAt + run);
-  const tailsAt = align16(headsAt + l.rows * l.head * 2);
-  const bytes = tailsAt + l.rows * l.tail * 2;
+  const queryAt = block(l.stride * 2);
+  const pickedAt = block(run);
+  const sumsAt = block(run);
+  const tailOutAt = block(run);
+  const scalesAt = block(l.rows * 4);
+  const lengthsAt = block(l.rows * 4);
+  const headsAt = block(l.rows * l.head * 2);
+  const tailsAt = block(l.rows * l.tail * 2);
   const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+  if (end > have) memory.grow(Math.ceil((end - have) / 65536));
   // Views are taken after the one grow: growing detaches earlier ones.
   const buffer = memory.buffer;
   const query = new Int16Array(buffer, queryAt, l.stride);
-  const headOut = new Int32Array(buffer, headOutAt, l.maxRun);
   const tailOut = new Int32Array(buffer, tailOutAt, l.maxRun);
-  const heads = new Int16Array(buffer, headsAt, l.rows * l.head);
-  const tails = new Int16Array(buffer, tailsAt, l.rows * l.tail);
   const headGroups = l.head / 8;
   const tailGroups = l.tail / 8;
   return {
     stride: l.stride,
     head: l.head,
     kind: "wasm-simd",
-    ...blocks(heads, tails, l),
+    scales: new Float32Array(buffer, scalesAt, l.rows),
+    tails: new Float32Array(buffer, lengthsAt, l.rows),
+    ...rowAccess(
+      new Int16Array(buffer, headsAt, l.rows * l.head),
+      new Int16Array(buffer, tailsAt, l.rows * l.tail),
+      l,
+    ),
     picked: new Int32Array(buffer, pickedAt, l.maxRun),
+    pickedSums: new Int32Array(buffer, sumsAt, l.maxRun),
     setQuery(q) {
       query.fill(0);
       query.set(q);
     },
-    headDots(first, count) {
-      dots(queryAt, headsAt + first * l.head * 2, count, headGroups, headOutAt);
-      return headOut.subarray(0, count);
+    pick(first, count, qScale, qTail, floor) {
+      return pick(
+        queryAt,
+        headsAt,
+        first,
+        count,
+        headGroups,
+        scalesAt,
+        lengthsAt,
+        qScale,
+        qTail,
+        floor,
+        pickedAt,
+        sumsAt,
+      );
     },
     tailDots(count) {
       if (!tailGroups) tailOut.fill(0, 0, count);
@@ -166,10 +206,12 @@ function wasmStore(mod: WebAssembly.Module, l: Layout): RowStore {
 function jsStore(l: Layout): RowStore {
   const heads = new Int16Array(l.rows * l.head);
   const tails = new Int16Array(l.rows * l.tail);
+  const scales = new Float32Array(l.rows);
+  const lengths = new Float32Array(l.rows);
   const query = new Int32Array(l.stride);
-  const headOut = new Int32Array(l.maxRun);
-  const tailOut = new Int32Array(l.maxRun);
   const picked = new Int32Array(l.maxRun);
+  const pickedSums = new Int32Array(l.maxRun);
+  const tailOut = new Int32Array(l.maxRun);
   // Math.imul and |0: 32-bit wrapping products and sums, as the kernel's lanes.
   const dot = (block: Int16Array, base: number, from: number, n: number) => {
     let s = 0;
@@ -180,15 +222,26 @@ function jsStore(l: Layout): RowStore {
     stride: l.stride,
     head: l.head,
     kind: "js",
-    ...blocks(heads, tails, l),
+    scales,
+    tails: lengths,
+    ...rowAccess(heads, tails, l),
     picked,
+    pickedSums,
     setQuery(q) {
       query.fill(0);
       query.set(q);
     },
-    headDots(first, count) {
-      for (let r = 0; r < count; r++) headOut[r] = dot(heads, (first + r) * l.head, 0, l.head);
-      return headOut.subarray(0, count);
+    pick(first, count, qScale, qTail, floor) {
+      let n = 0;
+      for (let at = first; at < first + count; at++) {
+        const sum = dot(heads, at * l.head, 0, l.head);
+        // The kernel's arithmetic in its order (f32 values widened to f64).
+        if (sum * (scales[at]! * qScale) + qTail * lengths[at]! > floor) {
+          picked[n] = at;
+          pickedSums[n++] = sum;
+        }
+      }
+      return n;
     },
     tailDots(count) {
       for (let r = 0; r < count; r++) tailOut[r] = dot(tails, picked[r]! * l.tail, l.head, l.tail);
