@@ -7,7 +7,8 @@ import type { ProductListSource } from "../../catalog/list-source.ts";
 import type { ProductListItem } from "../../catalog/present.ts";
 import type { ProductListParams } from "../../catalog/schemas.ts";
 import { PRODUCT_CHANGES_CHANNEL, pruneProductChanges } from "../../catalog/search-source.ts";
-import { prepareText } from "../pg/sql.ts";
+import { composePlainText, plainWords } from "../pg/query-text.ts";
+import { englishLexemes, prepareText } from "../pg/sql.ts";
 import {
   ReindexInProgressError,
   type ReindexResult,
@@ -26,6 +27,8 @@ import { parseTsquery, type QueryNode } from "./tsquery.ts";
 
 /** Parsed search texts kept (Postgres parses each distinct text once). */
 const PARSE_CACHE = 10_000;
+/** Words whose 'english' lexeme an instance keeps (~1 MB when full; a shop's query vocabulary is smaller). */
+const LEXEME_CACHE = 10_000;
 /** Change-log entries are kept this long (far longer than any instance lags). */
 const PRUNE_AFTER_MS = 3_600_000;
 const PRUNE_EVERY_MS = 600_000;
@@ -91,6 +94,7 @@ export function createMemoryEngine(opts: {
   let syncing: Promise<void> | null = null;
   let again = false;
   const parsed = new RecentMap<string, Parsed>(PARSE_CACHE);
+  const lexemes = new RecentMap<string, string>(LEXEME_CACHE);
   // Items are kept as their JSON text (built by Postgres): a page is spliced from them, and a
   // string is a third of the heap of the object it encodes.
   const items = new ItemCache<string>(
@@ -208,10 +212,22 @@ export function createMemoryEngine(opts: {
     void startBuild();
   }
 
+  /** Each word's 'english' lexeme ("" for a stop word), fetched once for all plain queries that use it. */
+  async function lexemesOf(ws: string[]): Promise<string[]> {
+    const missing = [...new Set(ws.filter((w) => lexemes.get(w) === undefined))];
+    if (missing.length) {
+      const found = await db.read((sql) => englishLexemes(sql, missing));
+      missing.forEach((w, i) => lexemes.set(w, found[i]!));
+    }
+    return ws.map((w) => lexemes.get(w) ?? "");
+  }
+
   async function parse(q: string): Promise<Parsed> {
     const hit = parsed.get(q);
     if (hit) return hit;
-    const text = await db.read((sql) => prepareText(sql, q));
+    // A plain query is put together from its words (no round trip once they are known); other text goes to Postgres.
+    const ws = plainWords(q);
+    const text = ws ? composePlainText(ws, await lexemesOf(ws)) : await db.read((sql) => prepareText(sql, q));
     const entry: Parsed = {
       node: text.tsquery === "" ? null : parseTsquery(text.tsquery),
       empty: text.tsquery === "",

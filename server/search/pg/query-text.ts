@@ -32,3 +32,32 @@ export function prefixTsquery(text: string): string | null {
   if (!ws.length) return null;
   return ws.map((w, i) => (i === ws.length - 1 ? `${w}:*` : w)).join(" & ");
 }
+
+/**
+ * The words of a plain query (1–10 lower-case ASCII words, single spaces,
+ * none of them `or`), whose parse can be put together from its words' (see
+ * `composePlainText`); null for any other text.
+ */
+export function plainWords(q: string): string[] | null {
+  if (!/^[a-z]+(?: [a-z]+){0,9}$/.test(q)) return null;
+  const ws = q.split(" ");
+  return ws.includes("or") ? null : ws;
+}
+
+/**
+ * What `prepareText` answers for a plain query, from the 'english' lexeme
+ * of each of its words alone ("" for a stop word): the stemmed words ANDed,
+ * ORed with the verbatim words ANDed, the last one as a prefix; only the
+ * verbatim part when every word is a stop word. For such text the parser
+ * sees each word as a token of its own and `search_norm` changes nothing,
+ * so this is Postgres's own answer without the round trip
+ * (`compose-text.test.ts` compares them).
+ */
+export function composePlainText(ws: string[], lexemes: string[]): { tsquery: string; normalised: string } {
+  const stemmed = lexemes
+    .filter(Boolean)
+    .map((l) => `'${l}'`)
+    .join(" & ");
+  const verbatim = ws.map((w, i) => (i === ws.length - 1 ? `'${w}':*` : `'${w}'`)).join(" & ");
+  return { tsquery: stemmed ? `${stemmed} | ${verbatim}` : verbatim, normalised: ws.join(" ") };
+}

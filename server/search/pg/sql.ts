@@ -43,6 +43,21 @@ export async function prepareText(sql: Db, q: string): Promise<PreparedText> {
   return row!;
 }
 
+/**
+ * The 'english' lexeme of each word taken alone ("" for a stop word), in
+ * the words' order: the parser and dictionary `websearch_to_tsquery` uses,
+ * read through `to_tsvector` (which raises no notice for a stop word). For
+ * plain lower-case ASCII words (`plainWords`), which `search_norm` leaves
+ * as they are.
+ */
+export async function englishLexemes(sql: Db, ws: string[]): Promise<string[]> {
+  const rows = await sql<{ word: string; lexeme: string | null }[]>`
+    select w as word, (tsvector_to_array(to_tsvector('english', w)))[1] as lexeme
+    from unnest(${ws}::text[]) as w`;
+  const of = new Map(rows.map((r) => [r.word, r.lexeme ?? ""]));
+  return ws.map((w) => of.get(w) ?? "");
+}
+
 /** The predicate that selects candidate products for a match mode. */
 export function matchPredicate(sql: Db, mode: PgMatch, text: PreparedText | undefined) {
   if (mode === "all" || text === undefined) return sql`true`;
