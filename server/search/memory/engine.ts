@@ -217,7 +217,9 @@ export function createMemoryEngine(opts: {
     const missing = [...new Set(ws.filter((w) => lexemes.get(w) === undefined))];
     if (missing.length) {
       const found = await db.read((sql) => englishLexemes(sql, missing));
-      missing.forEach((w, i) => lexemes.set(w, found[i]!));
+      missing.forEach((w, i) => {
+        lexemes.set(w, found[i]!);
+      });
     }
     return ws.map((w) => lexemes.get(w) ?? "");
   }
