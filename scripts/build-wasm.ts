@@ -3,7 +3,7 @@
  * dependency) and writes each as a base64 module into a TypeScript file, so
  * that the app needs neither wabt nor a file path at run time:
  * server/semantic/dots.wat → server/semantic/dots-wasm.ts.
- * `bun run build:wasm` writes; `--check` exits 1 when a written file is stale.
+ * `bun run build:wasm` writes them; scripts/build-wasm.test.ts fails when one is stale.
  */
 import wabtInit from "wabt";
 
@@ -28,16 +28,5 @@ export function moduleText(source: string, bytes: Uint8Array): string {
 }
 
 if (import.meta.main) {
-  const check = process.argv.includes("--check");
-  let stale = 0;
-  for (const k of KERNELS) {
-    const text = moduleText(k.source, await compileWat(k.source));
-    if (check) {
-      if ((await Bun.file(k.module).text()) !== text) {
-        console.error(`${k.module} is stale: run bun run build:wasm`);
-        stale++;
-      }
-    } else await Bun.write(k.module, text);
-  }
-  process.exit(stale ? 1 : 0);
+  for (const k of KERNELS) await Bun.write(k.module, moduleText(k.source, await compileWat(k.source)));
 }

@@ -15,8 +15,6 @@ import { WASM_BASE64 } from "./dots-wasm.ts";
 
 /** One index's rows and its dot-product routines. */
 export interface RowStore {
-  /** Components per stored row: the dimensions rounded up to a multiple of 8. */
-  stride: number;
   /** Components in a row's head (a multiple of 8, at most `stride`). */
   head: number;
   /** Per row: the factor that turns its integers back into floats (see ann.ts). */
@@ -163,7 +161,6 @@ function wasmStore(mod: WebAssembly.Module, l: Layout): RowStore {
   const headGroups = l.head / 8;
   const tailGroups = l.tail / 8;
   return {
-    stride: l.stride,
     head: l.head,
     kind: "wasm-simd",
     scales: new Float32Array(buffer, scalesAt, l.rows),
@@ -219,7 +216,6 @@ function jsStore(l: Layout): RowStore {
     return s;
   };
   return {
-    stride: l.stride,
     head: l.head,
     kind: "js",
     scales,

@@ -33,13 +33,16 @@ export function prefixTsquery(text: string): string | null {
   return ws.map((w, i) => (i === ws.length - 1 ? `${w}:*` : w)).join(" & ");
 }
 
+/** Lower-case ASCII words with single spaces, no more than the prefix form takes (beyond it the verbatim part is cut). */
+const PLAIN = new RegExp(`^[a-z]+(?: [a-z]+){0,${MAX_PREFIX_WORDS - 1}}$`);
+
 /**
  * The words of a plain query (1–10 lower-case ASCII words, single spaces,
  * none of them `or`), whose parse can be put together from its words' (see
  * `composePlainText`); null for any other text.
  */
 export function plainWords(q: string): string[] | null {
-  if (!/^[a-z]+(?: [a-z]+){0,9}$/.test(q)) return null;
+  if (!PLAIN.test(q)) return null;
   const ws = q.split(" ");
   return ws.includes("or") ? null : ws;
 }
